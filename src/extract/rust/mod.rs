@@ -1,0 +1,307 @@
+//! Rust handlers (axum, actix-web, Rocket, warp, hyper/http) with tree-sitter-rust.
+//!
+//! Spellings come from `data/apis/rust.toml`; this module knows only Rust syntax.
+
+mod evidence;
+mod response;
+mod routes;
+mod sites;
+mod syntax;
+
+use crate::usage::{FileFacts, Method, TextSource, Usage};
+use routes::Bound;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use syntax::{Callee, callee, comment_text, leading_comments, method_call_on, text};
+use tree_sitter::{Node, Parser};
+
+thread_local! {
+    /// One parser per walker thread, made once.
+    static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
+}
+
+/// What the extractor knows of the whole file while it reads one site.
+pub struct FileCx<'t> {
+    pub src: &'t str,
+    /// Crates the file uses (`axum`, `actix_web`, `rocket`, `warp`, `hyper`, `http`).
+    pub frameworks: Vec<&'static str>,
+    /// Functions this file routes to.
+    pub routed_handlers: HashSet<String>,
+    /// Closures this file routes to, by start byte: their methods and path.
+    pub routed_closures: HashMap<usize, (Vec<Method>, Option<String>)>,
+    /// Type aliases of response types (`type HttpResult = Result<Response<Body>, E>`),
+    /// lowercased as `knowledge::words` gives them.
+    pub response_aliases: HashSet<String>,
+}
+
+const FRAMEWORKS: [&str; 6] = ["axum", "actix_web", "rocket", "warp", "hyper", "http"];
+
+fn frameworks(src: &str) -> Vec<&'static str> {
+    FRAMEWORKS
+        .into_iter()
+        .filter(|f| src.contains(&format!("{f}::")) || src.contains(&format!("extern crate {f}")))
+        .collect()
+}
+
+pub fn extract(src: &str) -> FileFacts {
+    let mut facts = FileFacts::default();
+    let tree = PARSER.with(|cell| {
+        let mut cell = cell.borrow_mut();
+        let parser = cell.get_or_insert_with(|| {
+            let mut p = Parser::new();
+            p.set_language(&tree_sitter_rust::LANGUAGE.into())
+                .expect("tree-sitter-rust matches the tree-sitter version in Cargo.lock");
+            p
+        });
+        parser.parse(src, None)
+    });
+    let Some(tree) = tree else {
+        facts
+            .notes
+            .push("the Rust parser gave up on this file".into());
+        return facts;
+    };
+    let root = tree.root_node();
+    if root.has_error() {
+        facts
+            .notes
+            .push("parts of this file are not valid Rust; they were skipped".into());
+    }
+
+    let mut cx = FileCx {
+        src,
+        frameworks: frameworks(src),
+        routed_handlers: HashSet::new(),
+        routed_closures: HashMap::new(),
+        response_aliases: response_aliases(root, src),
+    };
+    let mut bound = Vec::new();
+    routes::collect(root, &cx, &mut bound);
+    for b in bound {
+        match b {
+            Bound::Named(binding) => {
+                cx.routed_handlers.insert(binding.handler.clone());
+                facts.routes.push(binding);
+            }
+            Bound::Closure(node, methods, path) => {
+                cx.routed_closures
+                    .insert(node.start_byte(), (methods, path));
+            }
+        }
+    }
+
+    let comments = comments(root, src);
+    visit(root, src, |node| {
+        if let Some(usage) = usage_at(node, &cx, &comments) {
+            facts.usages.push(usage);
+        }
+    });
+    facts
+}
+
+/// Walks the tree without recursion (deeply nested input must not overflow the stack),
+/// skipping test code, imports and attributes.
+fn visit<'t>(root: Node<'t>, src: &str, mut f: impl FnMut(Node<'t>)) {
+    let mut cursor = root.walk();
+    loop {
+        let node = cursor.node();
+        let skip =
+            is_test_code(node, src) || matches!(node.kind(), "use_declaration" | "attribute_item");
+        if !skip {
+            f(node);
+            if cursor.goto_first_child() {
+                continue;
+            }
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return;
+            }
+        }
+    }
+}
+
+fn is_test_code(node: Node, src: &str) -> bool {
+    if !matches!(node.kind(), "function_item" | "mod_item" | "impl_item") {
+        return false;
+    }
+    syntax::attributes(node).iter().any(|a| {
+        let Some(attr) = a.named_child(0) else {
+            return false;
+        };
+        let attr = text(attr, src);
+        let name = attr.split('(').next().unwrap_or("").trim();
+        name == "test"
+            || name.ends_with("::test")
+            || name == "rstest"
+            || name == "test_case"
+            || attr.replace(' ', "") == "cfg(test)"
+    })
+}
+
+/// `type HttpResult = Result<Response<Body>, Error>;` makes `HttpResult` a response type.
+fn response_aliases(root: Node, src: &str) -> HashSet<String> {
+    let mut out = HashSet::new();
+    let mut cursor = root.walk();
+    for item in root.named_children(&mut cursor) {
+        if item.kind() != "type_item" {
+            continue;
+        }
+        let (Some(name), Some(value)) = (
+            item.child_by_field_name("name"),
+            item.child_by_field_name("type"),
+        ) else {
+            continue;
+        };
+        if response::RESPONSE_TYPES
+            .iter()
+            .any(|t| text(value, src).contains(t))
+        {
+            out.insert(text(name, src).to_ascii_lowercase());
+        }
+    }
+    out
+}
+
+/// Every comment of the file: (start byte, line, text).
+fn comments(root: Node, src: &str) -> Vec<(usize, usize, String)> {
+    let mut out = Vec::new();
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        if syntax::is_comment(node) {
+            out.push((
+                node.start_byte(),
+                node.start_position().row,
+                comment_text(node, src),
+            ));
+            continue;
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.children(&mut cursor));
+    }
+    out.sort();
+    out
+}
+
+/// Methods on a status value that only read it: `StatusCode::OK.as_u16()`.
+const READS: &[&str] = &[
+    "as_u16",
+    "as_str",
+    "canonical_reason",
+    "is_success",
+    "is_client_error",
+    "is_server_error",
+    "is_redirection",
+    "is_informational",
+    "eq",
+    "ne",
+    "cmp",
+    "partial_cmp",
+    "to_string",
+];
+
+/// True when the site only compares or inspects a code instead of choosing one.
+fn only_reads_code(node: Node, cx: &FileCx) -> bool {
+    let mut current = node.parent();
+    while let Some(n) = current {
+        let kind = n.kind();
+        if kind == "match_pattern" || kind.ends_with("_pattern") {
+            return true;
+        }
+        if matches!(kind, "function_item" | "block" | "closure_expression") {
+            break;
+        }
+        current = n.parent();
+    }
+    if let Some(parent) = node.parent() {
+        if parent.kind() == "binary_expression" {
+            let op = parent
+                .child_by_field_name("operator")
+                .map(|o| text(o, cx.src))
+                .unwrap_or("");
+            if matches!(op, "==" | "!=" | "<" | ">" | "<=" | ">=") {
+                return true;
+            }
+        }
+    }
+    if let Some(call) = method_call_on(node) {
+        if let Callee::Method { name, .. } = callee(call, cx.src) {
+            return READS.contains(&name);
+        }
+    }
+    false
+}
+
+fn usage_at(node: Node, cx: &FileCx, comments: &[(usize, usize, String)]) -> Option<Usage> {
+    let site = sites::recognise(node, cx)?;
+    if only_reads_code(site.node, cx) {
+        return None;
+    }
+    let response = response::read(&site, cx)?;
+    let (code, spelled, span) = match response.code_change {
+        Some((crate::usage::Code::Malformed(_), _, _)) => return None,
+        Some((code, how, node)) => (code, format!("{}{how}", site.spelled), node.byte_range()),
+        None => (
+            site.code.clone(),
+            site.spelled.clone(),
+            site.node.byte_range(),
+        ),
+    };
+    let mut usage = Usage::new(span, code, spelled);
+    usage.headers = response.headers;
+    usage.body = response.body;
+    usage.named_alternative = site.alternative;
+
+    let function = syntax::ancestor(site.node, &["function_item"]);
+    let closure = syntax::ancestor(site.node, &["closure_expression"]);
+    if let Some((methods, path)) = closure.and_then(|c| cx.routed_closures.get(&c.start_byte())) {
+        usage.methods = Some(methods.clone());
+        if let Some(path) = path {
+            usage.evidence.texts.push((TextSource::Route, path.clone()));
+        }
+    }
+    if let Some(f) = function {
+        if let Some(name) = f.child_by_field_name("name") {
+            let name = text(name, cx.src).to_string();
+            usage
+                .evidence
+                .texts
+                .push((TextSource::Handler, name.clone()));
+            usage.handler = Some(name);
+        }
+        for comment in leading_comments(f, cx.src) {
+            usage.evidence.texts.push((TextSource::Comment, comment));
+        }
+        // Comments inside the function, on the site's line or the three lines above it.
+        let row = site.node.start_position().row;
+        for (start, line, comment) in comments {
+            if (f.start_byte()..f.end_byte()).contains(start) && *line <= row && line + 3 >= row {
+                usage
+                    .evidence
+                    .texts
+                    .push((TextSource::Comment, comment.clone()));
+            }
+        }
+    }
+    for message in response.messages {
+        usage.evidence.texts.push((TextSource::Message, message));
+    }
+    if let sites::SiteKind::Redirect {
+        source: Some(from), ..
+    } = site.kind
+    {
+        if let Some(path) = syntax::string_value(from, cx.src) {
+            usage.evidence.texts.push((TextSource::Route, path));
+        }
+    }
+    evidence::gather(site.node, function, cx, &mut usage.evidence);
+    if let Some(location) = response.location {
+        let (target, normalisation) = evidence::target(location, function, cx);
+        usage.target = Some(target);
+        usage.evidence.normalisation = normalisation;
+    }
+    Some(usage)
+}

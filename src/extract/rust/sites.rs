@@ -1,0 +1,217 @@
+//! Sites: the syntax that names a status code, recognised from `data/apis/rust.toml`.
+
+use super::FileCx;
+use super::syntax::{Callee, arguments, callee, last_segment, path_ends_with, text};
+use crate::knowledge::{RUST_APIS, applies};
+use crate::usage::Code;
+use tree_sitter::Node;
+
+/// What kind of syntax named the code, which decides how the response is read.
+pub enum SiteKind<'t> {
+    /// `StatusCode::NOT_FOUND`, `Status::NotFound`: a value that may become a response.
+    Constant,
+    /// `HttpResponse::NotFound()`: a response builder.
+    Builder,
+    /// `StatusCode::from_u16(404)` or `builder.status(404)`.
+    Numeric,
+    /// `Redirect::temporary(uri)`: a redirect with its target expression and, for
+    /// `web::redirect(from, to)`, the path it answers.
+    Redirect {
+        target: Option<Node<'t>>,
+        source: Option<Node<'t>>,
+    },
+    /// Rocket's `status::NotFound(body)`, `status::Created::new(url)`.
+    Responder {
+        location: Option<Node<'t>>,
+        body: bool,
+    },
+}
+
+pub struct Site<'t> {
+    /// The node that names the code (the constant, the call, the number).
+    pub node: Node<'t>,
+    pub code: Code,
+    pub spelled: String,
+    pub kind: SiteKind<'t>,
+    /// The named constant for a code written as a bare number.
+    pub alternative: Option<String>,
+}
+
+pub fn recognise<'t>(node: Node<'t>, cx: &FileCx<'t>) -> Option<Site<'t>> {
+    match node.kind() {
+        "scoped_identifier" => constant(node, cx),
+        "call_expression" => call(node, cx),
+        "integer_literal" => numeric_method(node, cx),
+        _ => None,
+    }
+}
+
+fn constant<'t>(node: Node<'t>, cx: &FileCx<'t>) -> Option<Site<'t>> {
+    // `HttpResponse::Ok` in `HttpResponse::Ok()` is a builder, read at the call.
+    if node.parent().is_some_and(|p| p.kind() == "call_expression") {
+        return None;
+    }
+    let path = text(node.child_by_field_name("path")?, cx.src);
+    let name = text(node.child_by_field_name("name")?, cx.src);
+    let table = RUST_APIS
+        .constants
+        .iter()
+        .find(|t| last_segment(path) == t.type_name && applies(&t.frameworks, &cx.frameworks))?;
+    let code = *table.names.get(name)?;
+    Some(Site {
+        node,
+        code: Code::Exact(code),
+        spelled: format!("{}::{name}", table.type_name),
+        kind: SiteKind::Constant,
+        alternative: None,
+    })
+}
+
+fn call<'t>(node: Node<'t>, cx: &FileCx<'t>) -> Option<Site<'t>> {
+    let Callee::Path(path) = callee(node, cx.src) else {
+        return None;
+    };
+    let args = arguments(node);
+    let segments: Vec<&str> = path.split("::").collect();
+
+    // `HttpResponse::NotFound()`
+    if let [.., type_name, name] = segments.as_slice() {
+        if let Some(table) = RUST_APIS
+            .builders
+            .iter()
+            .find(|t| t.type_name == *type_name && applies(&t.frameworks, &cx.frameworks))
+        {
+            if let Some(code) = table.names.get(*name) {
+                return Some(Site {
+                    node,
+                    code: Code::Exact(*code),
+                    spelled: format!("{type_name}::{name}()"),
+                    kind: SiteKind::Builder,
+                    alternative: None,
+                });
+            }
+        }
+    }
+
+    // `StatusCode::from_u16(404)`
+    if let Some(entry) = RUST_APIS
+        .numeric_calls
+        .iter()
+        .find(|e| path_ends_with(&path, &e.call) && applies(&e.frameworks, &cx.frameworks))
+    {
+        let number = args.first().filter(|a| a.kind() == "integer_literal")?;
+        let code = parse_integer(text(*number, cx.src))?;
+        let type_name = entry.call.split("::").next().unwrap_or_default();
+        return Some(Site {
+            node,
+            code: Code::Exact(code),
+            spelled: format!("{}({code})", entry.call),
+            kind: SiteKind::Numeric,
+            alternative: named_constant(type_name, code, cx),
+        });
+    }
+
+    // `Redirect::temporary(uri)`: pick the framework from the path or the file's imports.
+    let qualified = ["axum", "actix_web", "rocket", "warp"]
+        .into_iter()
+        .find(|f| path.contains(f))
+        .or_else(|| path.starts_with("web::").then_some("actix_web"));
+    let candidates: Vec<_> = RUST_APIS
+        .redirects
+        .iter()
+        .filter(|e| path_ends_with(&path, &e.call))
+        .filter(|e| match qualified {
+            Some(f) => e.frameworks.iter().any(|x| x == f),
+            None => applies(&e.frameworks, &cx.frameworks),
+        })
+        .collect();
+    if let Some(first) = candidates.first() {
+        // Two frameworks in one file that disagree on the code: say nothing rather than guess.
+        if candidates.iter().any(|c| c.code != first.code) {
+            return None;
+        }
+        return Some(Site {
+            node,
+            code: Code::Exact(first.code),
+            spelled: first.call.clone(),
+            kind: SiteKind::Redirect {
+                target: args.get(first.target_argument).copied(),
+                source: first.source_argument.and_then(|i| args.get(i).copied()),
+            },
+            alternative: None,
+        });
+    }
+
+    // Rocket's `status::NotFound(body)`
+    let entry = RUST_APIS
+        .responders
+        .iter()
+        .find(|e| path_ends_with(&path, &e.call) && applies(&e.frameworks, &cx.frameworks))?;
+    Some(Site {
+        node,
+        code: Code::Exact(entry.code),
+        spelled: entry.call.clone(),
+        kind: SiteKind::Responder {
+            location: entry.location.then(|| args.first().copied()).flatten(),
+            body: entry.body && !args.is_empty() && !entry.location,
+        },
+        alternative: None,
+    })
+}
+
+/// `builder.status(404)`: the number is the site.
+fn numeric_method<'t>(node: Node<'t>, cx: &FileCx<'t>) -> Option<Site<'t>> {
+    let (call, 0) = super::syntax::enclosing_call(node)? else {
+        return None;
+    };
+    let Callee::Method { name, .. } = callee(call, cx.src) else {
+        return None;
+    };
+    if !RUST_APIS.numeric_methods.names.iter().any(|n| n == name) || arguments(call).len() != 1 {
+        return None;
+    }
+    let code = parse_integer(text(node, cx.src))?;
+    Some(Site {
+        node,
+        code: Code::Exact(code),
+        spelled: format!(".{name}({code})"),
+        kind: SiteKind::Numeric,
+        alternative: named_constant("StatusCode", code, cx),
+    })
+}
+
+/// `404`, `404u16`, `4_04`: the value, when it fits.
+fn parse_integer(literal: &str) -> Option<u32> {
+    if literal.starts_with("0x") || literal.starts_with("0o") || literal.starts_with("0b") {
+        return None;
+    }
+    let digits: String = literal
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '_')
+        .filter(|c| *c != '_')
+        .collect();
+    digits.parse().ok()
+}
+
+/// The framework's name for a code: `StatusCode::NOT_FOUND` for 404.
+fn named_constant(type_name: &str, code: u32, cx: &FileCx) -> Option<String> {
+    let table = RUST_APIS
+        .constants
+        .iter()
+        .find(|t| t.type_name == type_name && applies(&t.frameworks, &cx.frameworks))?;
+    let (name, _) = table.names.iter().find(|(_, c)| **c == code)?;
+    Some(format!("{type_name}::{name}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_integer;
+
+    #[test]
+    fn parses_integer_literals() {
+        assert_eq!(parse_integer("404"), Some(404));
+        assert_eq!(parse_integer("404u16"), Some(404));
+        assert_eq!(parse_integer("1_000"), Some(1000));
+        assert_eq!(parse_integer("0x1F"), None);
+    }
+}

@@ -1,0 +1,177 @@
+//! Small helpers over the tree-sitter-rust syntax tree.
+
+use tree_sitter::Node;
+
+/// The source text of a node.
+pub fn text<'s>(node: Node, src: &'s str) -> &'s str {
+    src.get(node.byte_range()).unwrap_or("")
+}
+
+/// Named children of a node, in order.
+pub fn named_children(node: Node) -> Vec<Node> {
+    let mut cursor = node.walk();
+    node.named_children(&mut cursor).collect()
+}
+
+/// The arguments of a call expression, without comments.
+pub fn arguments(call: Node) -> Vec<Node> {
+    call.child_by_field_name("arguments")
+        .map(named_children)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|n| !is_comment(*n))
+        .collect()
+}
+
+pub fn is_comment(node: Node) -> bool {
+    matches!(node.kind(), "line_comment" | "block_comment")
+}
+
+/// The value of a string literal (`"x"`, `r"x"`, `r#"x"#`), without quotes. Escapes are
+/// left as written: they do not matter for the words and URLs we look for.
+pub fn string_value(node: Node, src: &str) -> Option<String> {
+    match node.kind() {
+        "string_literal" | "raw_string_literal" => {
+            let raw = text(node, src);
+            let start = raw.find('"')? + 1;
+            let end = raw.rfind('"')?;
+            (start <= end).then(|| raw[start..end].to_string())
+        }
+        _ => None,
+    }
+}
+
+/// For a call, the callee path as written (`StatusCode::from_u16`, `web::Redirect::to`) and,
+/// for a method call (`x.status(..)`), the method name with its receiver.
+pub enum Callee<'t> {
+    Path(String),
+    Method { name: &'t str, receiver: Node<'t> },
+    Other,
+}
+
+pub fn callee<'t>(call: Node<'t>, src: &'t str) -> Callee<'t> {
+    let Some(function) = call.child_by_field_name("function") else {
+        return Callee::Other;
+    };
+    let function = match function.kind() {
+        // `Json::<T>(..)`, `parse::<u32>()`
+        "generic_function" => match function.child_by_field_name("function") {
+            Some(f) => f,
+            None => return Callee::Other,
+        },
+        _ => function,
+    };
+    match function.kind() {
+        "identifier" | "scoped_identifier" => Callee::Path(text(function, src).replace(' ', "")),
+        "field_expression" => match (
+            function.child_by_field_name("field"),
+            function.child_by_field_name("value"),
+        ) {
+            (Some(field), Some(receiver)) => Callee::Method {
+                name: text(field, src),
+                receiver,
+            },
+            _ => Callee::Other,
+        },
+        _ => Callee::Other,
+    }
+}
+
+/// True when `path` ends with the `::`-separated segments of `suffix`.
+pub fn path_ends_with(path: &str, suffix: &str) -> bool {
+    path == suffix || path.ends_with(&format!("::{suffix}"))
+}
+
+/// The last segment of a path: `handlers::users::create` gives `create`.
+pub fn last_segment(path: &str) -> &str {
+    path.rsplit("::").next().unwrap_or(path)
+}
+
+/// The call whose arguments hold `node` directly, with the argument's position.
+pub fn enclosing_call<'t>(node: Node<'t>) -> Option<(Node<'t>, usize)> {
+    let args = node.parent()?;
+    if args.kind() != "arguments" {
+        return None;
+    }
+    let call = args.parent()?;
+    let position = named_children(args)
+        .into_iter()
+        .filter(|n| !is_comment(*n))
+        .position(|n| n.id() == node.id())?;
+    Some((call, position))
+}
+
+/// For `value.method(..)`, the call node when `node` is the receiver `value`.
+pub fn method_call_on<'t>(node: Node<'t>) -> Option<Node<'t>> {
+    let field = node.parent()?;
+    if field.kind() != "field_expression" || field.child_by_field_name("value")?.id() != node.id() {
+        return None;
+    }
+    let call = field.parent()?;
+    (call.kind() == "call_expression").then_some(call)
+}
+
+/// The nearest enclosing node of one of `kinds`.
+pub fn ancestor<'t>(node: Node<'t>, kinds: &[&str]) -> Option<Node<'t>> {
+    let mut current = node.parent();
+    while let Some(n) = current {
+        if kinds.contains(&n.kind()) {
+            return Some(n);
+        }
+        current = n.parent();
+    }
+    None
+}
+
+/// The attribute items written above an item, nearest last.
+pub fn attributes<'t>(item: Node<'t>) -> Vec<Node<'t>> {
+    let mut out = Vec::new();
+    let mut sibling = item.prev_sibling();
+    while let Some(s) = sibling {
+        match s.kind() {
+            "attribute_item" => out.push(s),
+            "line_comment" | "block_comment" => {}
+            _ => break,
+        }
+        sibling = s.prev_sibling();
+    }
+    out.reverse();
+    out
+}
+
+/// The comments written right above an item (doc comments and plain ones), top to bottom.
+pub fn leading_comments(item: Node, src: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut sibling = item.prev_sibling();
+    while let Some(s) = sibling {
+        match s.kind() {
+            "attribute_item" => {}
+            "line_comment" | "block_comment" => out.push(comment_text(s, src)),
+            _ => break,
+        }
+        sibling = s.prev_sibling();
+    }
+    out.reverse();
+    out
+}
+
+/// A comment without its markers.
+pub fn comment_text(node: Node, src: &str) -> String {
+    text(node, src)
+        .trim_start_matches(['/', '*', '!'])
+        .trim_end_matches(['/', '*'])
+        .trim()
+        .to_string()
+}
+
+/// Every string literal inside a node (including inside macro token trees).
+pub fn string_literals(node: Node, src: &str, out: &mut Vec<String>) {
+    if let Some(value) = string_value(node, src) {
+        out.push(value);
+        return;
+    }
+    let mut cursor = node.walk();
+    for child in node.children(&mut cursor) {
+        string_literals(child, src, out);
+    }
+}

@@ -1,0 +1,20 @@
+//! `file:line:col: SL101 [warning] message`, one line per finding.
+
+use crate::diagnostic::Diagnostic;
+use std::io::{self, Write};
+
+pub fn render(diagnostics: &[Diagnostic], out: &mut dyn Write) -> io::Result<()> {
+    for d in diagnostics {
+        writeln!(
+            out,
+            "{}:{}:{}: {} [{}] {}",
+            d.file,
+            d.start.line,
+            d.start.column,
+            d.rule,
+            d.severity.as_str(),
+            d.message
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,45 @@
+//! The default output: the source with the span underlined, the evidence and the help,
+//! rendered with codespan-reporting.
+
+use crate::diagnostic::Diagnostic;
+use crate::rules::Severity;
+use codespan_reporting::diagnostic::{Diagnostic as Rendered, Label, Severity as Level};
+use codespan_reporting::files::SimpleFile;
+use codespan_reporting::term::{self, Config, termcolor::Buffer};
+use std::io::{self, Write};
+
+pub fn render(diagnostics: &[Diagnostic], color: bool, out: &mut dyn Write) -> io::Result<()> {
+    let config = Config::default();
+    for d in diagnostics {
+        let file = SimpleFile::new(d.file.as_str(), &*d.source);
+        let level = match d.severity {
+            Severity::Error => Level::Error,
+            Severity::Warning => Level::Warning,
+            Severity::Info => Level::Note,
+            Severity::Hint => Level::Help,
+        };
+        let mut notes: Vec<String> = d
+            .evidence
+            .iter()
+            .map(|e| format!("evidence: {e}"))
+            .collect();
+        if let Some(help) = &d.help {
+            notes.push(format!("help: {help}"));
+        }
+        notes.push(format!("see `statuslint explain {}` ({})", d.rule, d.name));
+        let rendered = Rendered::new(level)
+            .with_code(d.rule)
+            .with_message(&d.message)
+            .with_labels(vec![Label::primary((), d.span.clone())])
+            .with_notes(notes);
+        let mut buffer = if color {
+            Buffer::ansi()
+        } else {
+            Buffer::no_color()
+        };
+        term::emit_to_write_style(&mut buffer, &config, &file, &rendered)
+            .map_err(io::Error::other)?;
+        out.write_all(buffer.as_slice())?;
+    }
+    Ok(())
+}

@@ -1,0 +1,36 @@
+//! Reading the evidence texts of a usage, shared by the heuristic rules.
+
+use crate::knowledge::find_word;
+use crate::usage::{TextSource, Usage};
+
+/// The first text from one of `sources` that holds a word of `list`, as
+/// (where it came from, the text, the word).
+pub fn text_with_word<'u>(
+    usage: &'u Usage,
+    sources: &[TextSource],
+    list: &[String],
+) -> Option<(TextSource, &'u str, String)> {
+    usage
+        .evidence
+        .texts
+        .iter()
+        .filter(|(source, _)| sources.contains(source))
+        .find_map(|(source, text)| find_word(text, list).map(|w| (*source, text.as_str(), w)))
+}
+
+/// "the handler's name `redirect_old_blog` says `old`".
+pub fn says(source: TextSource, text: &str, word: &str) -> String {
+    let text = shorten(text.trim(), 80);
+    format!("{} `{text}` says \"{word}\"", source.describe())
+}
+
+/// Cuts long text at a character boundary, for messages.
+pub fn shorten(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}...", &text[..cut]),
+        None => text.to_string(),
+    }
+}
+
+/// Texts that describe the handler or directive itself.
+pub const NAMING: &[TextSource] = &[TextSource::Handler, TextSource::Route, TextSource::Comment];

@@ -1,0 +1,192 @@
+//! SL101: a temporary redirect (302, 307) where the evidence says the move is permanent.
+//! Docs: rules/SL101.toml.
+
+use super::evidence::{NAMING, says, text_with_word};
+use super::{CheckContext, Finding, Rule, named};
+use crate::knowledge::WORDS;
+use crate::usage::{Scheme, TextSource, Usage};
+
+pub struct TemporaryRedirectForPermanentMove;
+
+impl Rule for TemporaryRedirectForPermanentMove {
+    fn check(&self, u: &Usage, _ctx: &CheckContext, out: &mut Vec<Finding>) {
+        let Some(code @ (302 | 307)) = u.code.exact() else {
+            return;
+        };
+        if !u.is_redirect() {
+            return;
+        }
+        let Some(evidence) = permanent_move(u) else {
+            return;
+        };
+        let better = if code == 307 {
+            "308 (Permanent Redirect), which keeps the method and body just as 307 does"
+        } else {
+            "308 (Permanent Redirect), or 301 (Moved Permanently) when only GET and HEAD reach this URL"
+        };
+        out.push(
+            Finding::at(
+                u.span.clone(),
+                format!(
+                    "temporary redirect {} for a move that is permanent",
+                    named(code)
+                ),
+            )
+            .evidence(evidence)
+            .evidence(format!(
+                "{code} tells browsers, caches and search engines to keep using the old URL"
+            ))
+            .help(format!("use {better}")),
+        );
+    }
+}
+
+/// The strongest reason to believe the move is permanent, or None when the evidence is weak.
+fn permanent_move(u: &Usage) -> Option<String> {
+    let words = &*WORDS;
+    if let Some((permanent, place)) = &u.evidence.declared_permanent {
+        return permanent.then(|| format!("{place} declares this redirect permanent"));
+    }
+    // Someone wrote that this is temporary: believe them over any guess.
+    if text_with_word(u, NAMING, &words.temporary).is_some() {
+        return None;
+    }
+    let target = u.target.as_ref();
+    let scheme = target.and_then(|t| t.scheme());
+    let target_text = target.map_or("", |t| t.text.as_str());
+
+    // An http:// to https:// upgrade.
+    if scheme == Some("https") {
+        if let Some((Scheme::Http, why)) = &u.evidence.request_scheme {
+            return Some(format!(
+                "{why} and redirects to {target_text}: an upgrade to https is a permanent move"
+            ));
+        }
+        let t = target.expect("a scheme comes from a target");
+        if t.keeps_host && t.keeps_path {
+            return Some(format!(
+                "the target `{target_text}` sends the same host and path to https://: an upgrade to https is a permanent move"
+            ));
+        }
+    }
+    if scheme != Some("http") {
+        if let Some((source, text, word)) = text_with_word(
+            u,
+            &[TextSource::Handler, TextSource::Comment],
+            &words.upgrade,
+        ) {
+            return Some(format!(
+                "{}: an upgrade to https is a permanent move",
+                says(source, text, &word)
+            ));
+        }
+    }
+
+    // A host canonicalisation or a domain move.
+    if let Some(host) = target.and_then(|t| t.host()) {
+        let bare = |h: &str| h.trim_start_matches("www.").to_ascii_lowercase();
+        if let Some(from) = u
+            .evidence
+            .request_hosts
+            .iter()
+            .find(|r| !r.eq_ignore_ascii_case(host) && bare(r) == bare(host))
+        {
+            return Some(format!(
+                "requests for `{from}` are sent to `{host}`: a host canonicalisation is a permanent move"
+            ));
+        }
+        let keeps_path = target.is_some_and(|t| t.keeps_path);
+        if keeps_path
+            && !u.evidence.request_hosts.is_empty()
+            && !u
+                .evidence
+                .request_hosts
+                .iter()
+                .any(|r| r.eq_ignore_ascii_case(host))
+        {
+            return Some(format!(
+                "every request for `{}` is sent to `{host}` with the same path: a domain move is permanent",
+                u.evidence.request_hosts.join(" ")
+            ));
+        }
+        if let Some((source, text, word)) = text_with_word(
+            u,
+            &[TextSource::Handler, TextSource::Comment],
+            &words.canonical_host,
+        ) {
+            return Some(format!(
+                "{} and the target names the host `{host}`: a host canonicalisation is a permanent move",
+                says(source, text, &word)
+            ));
+        }
+    }
+
+    // A path normalisation.
+    if let Some(how) = &u.evidence.normalisation {
+        return Some(format!(
+            "the target {how}: a URL normalisation is a permanent move"
+        ));
+    }
+
+    // Names and comments that say so.
+    text_with_word(u, NAMING, &words.permanent)
+        .map(|(source, text, word)| says(source, text, &word))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::{redirect, run};
+    use crate::usage::Target;
+
+    #[test]
+    fn fires_on_https_upgrade_keeping_host_and_path() {
+        let mut u = redirect(307, "https://{}{}");
+        u.target = Some(Target {
+            text: "https://{}{}".into(),
+            keeps_host: true,
+            keeps_path: true,
+        });
+        let found = run(&TemporaryRedirectForPermanentMove, &u);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].evidence[0].contains("upgrade to https"));
+    }
+
+    #[test]
+    fn fires_on_words_in_the_handler_name() {
+        let mut u = redirect(302, "/blog/new-post");
+        u.evidence
+            .texts
+            .push((TextSource::Handler, "legacy_blog_post".into()));
+        assert_eq!(run(&TemporaryRedirectForPermanentMove, &u).len(), 1);
+    }
+
+    #[test]
+    fn stays_silent_without_evidence_or_when_told_temporary() {
+        let u = redirect(307, "/somewhere");
+        assert!(run(&TemporaryRedirectForPermanentMove, &u).is_empty());
+        let mut u = redirect(307, "https://example.com/x");
+        u.evidence.texts.push((
+            TextSource::Handler,
+            "https_redirect_during_maintenance".into(),
+        ));
+        assert!(run(&TemporaryRedirectForPermanentMove, &u).is_empty());
+    }
+
+    #[test]
+    fn ignores_permanent_codes() {
+        let mut u = redirect(308, "https://{}{}");
+        u.evidence
+            .texts
+            .push((TextSource::Handler, "to_https".into()));
+        assert!(run(&TemporaryRedirectForPermanentMove, &u).is_empty());
+    }
+
+    #[test]
+    fn fires_on_www_canonicalisation() {
+        let mut u = redirect(302, "https://example.com/");
+        u.evidence.request_hosts.push("www.example.com".into());
+        let found = run(&TemporaryRedirectForPermanentMove, &u);
+        assert!(found[0].evidence[0].contains("canonicalisation"));
+    }
+}

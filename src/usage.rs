@@ -1,0 +1,345 @@
+//! The fact model: what extractors know about one place where a status is chosen.
+//!
+//! Extractors know syntax and frameworks and fill these facts in; rules know HTTP and read
+//! them. A rule never looks at syntax and an extractor never decides what is wrong.
+
+use std::ops::Range;
+
+/// A byte range in the source file.
+pub type Span = Range<usize>;
+
+/// The status code a usage chooses.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Code {
+    /// One code, as written (may be out of range: `from_u16(1000)`).
+    Exact(u32),
+    /// A class written as `3XX` (OpenAPI response keys).
+    Class(u8),
+    /// Text that should name a code but does not (`"2xx"`, `"abc"`).
+    Malformed(String),
+}
+
+impl Code {
+    pub fn exact(&self) -> Option<u32> {
+        match self {
+            Code::Exact(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    /// True for an exact code in `lo..=hi`.
+    pub fn is_in(&self, lo: u32, hi: u32) -> bool {
+        self.exact().is_some_and(|n| (lo..=hi).contains(&n))
+    }
+}
+
+/// The HTTP methods a route answers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Method {
+    Get,
+    Head,
+    Post,
+    Put,
+    Patch,
+    Delete,
+    Options,
+    Trace,
+    Connect,
+}
+
+impl Method {
+    pub fn parse(name: &str) -> Option<Method> {
+        Some(match name.to_ascii_uppercase().as_str() {
+            "GET" => Method::Get,
+            "HEAD" => Method::Head,
+            "POST" => Method::Post,
+            "PUT" => Method::Put,
+            "PATCH" => Method::Patch,
+            "DELETE" => Method::Delete,
+            "OPTIONS" => Method::Options,
+            "TRACE" => Method::Trace,
+            "CONNECT" => Method::Connect,
+            _ => return None,
+        })
+    }
+
+    pub const ALL: [Method; 9] = [
+        Method::Get,
+        Method::Head,
+        Method::Post,
+        Method::Put,
+        Method::Patch,
+        Method::Delete,
+        Method::Options,
+        Method::Trace,
+        Method::Connect,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Head => "HEAD",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+            Method::Options => "OPTIONS",
+            Method::Trace => "TRACE",
+            Method::Connect => "CONNECT",
+        }
+    }
+
+    /// Methods a redirect may turn into GET: the ones that change state on the server.
+    pub fn is_unsafe(self) -> bool {
+        matches!(
+            self,
+            Method::Post | Method::Put | Method::Patch | Method::Delete
+        )
+    }
+}
+
+/// The header fields set on the same response.
+#[derive(Clone, Debug, Default)]
+pub struct Headers {
+    /// True when the extractor saw the whole response being built, so a missing header
+    /// really is missing. False when part of it is built elsewhere (a helper, a variable
+    /// changed later, middleware the extractor cannot see).
+    pub complete: bool,
+    /// Lowercase names with their value text when it is a literal.
+    pub entries: Vec<(String, Option<String>)>,
+}
+
+impl Headers {
+    pub fn complete() -> Headers {
+        Headers {
+            complete: true,
+            entries: Vec::new(),
+        }
+    }
+
+    pub fn unknown() -> Headers {
+        Headers::default()
+    }
+
+    pub fn add(&mut self, name: &str, value: Option<String>) {
+        self.entries.push((name.to_ascii_lowercase(), value));
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.entries
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case(name))
+    }
+
+    pub fn value(&self, name: &str) -> Option<&str> {
+        self.entries
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .and_then(|(_, v)| v.as_deref())
+    }
+
+    /// True when we know for sure that `name` is not sent.
+    pub fn surely_lacks(&self, name: &str) -> bool {
+        self.complete && !self.has(name)
+    }
+}
+
+/// Whether the response carries content.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Body {
+    Absent,
+    Present,
+    #[default]
+    Unknown,
+}
+
+/// Where a piece of text that may carry evidence came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TextSource {
+    /// The enclosing handler's or function's name.
+    Handler,
+    /// The route path the handler answers, or the path a config rule matches.
+    Route,
+    /// A comment on or inside the handler, or above the directive.
+    Comment,
+    /// A string message sent with the response.
+    Message,
+}
+
+impl TextSource {
+    pub fn describe(self) -> &'static str {
+        match self {
+            TextSource::Handler => "the handler's name",
+            TextSource::Route => "the route",
+            TextSource::Comment => "a comment",
+            TextSource::Message => "the message",
+        }
+    }
+}
+
+/// A redirect target as written, with what the extractor learnt of how it was built.
+#[derive(Clone, Debug, Default)]
+pub struct Target {
+    /// The target text; placeholders of the source format are kept as written
+    /// (`https://{}{}`, `https://$host$request_uri`).
+    pub text: String,
+    /// The target reuses the request's host (a `host` argument, `$host`, `{host}`).
+    pub keeps_host: bool,
+    /// The target reuses the request's path (`uri.path()`, `$request_uri`, `{uri}`).
+    pub keeps_path: bool,
+}
+
+impl Target {
+    pub fn literal(text: impl Into<String>) -> Target {
+        Target {
+            text: text.into(),
+            ..Target::default()
+        }
+    }
+
+    /// `http` or `https` when the target is an absolute URL with a literal scheme.
+    pub fn scheme(&self) -> Option<&str> {
+        let (scheme, _) = self.text.split_once("://")?;
+        let scheme = scheme.to_ascii_lowercase();
+        ["http", "https"]
+            .into_iter()
+            .find(|s| *s == scheme)
+            .map(|s| if s == "http" { "http" } else { "https" })
+    }
+
+    /// The literal host of an absolute target, if it has one.
+    pub fn host(&self) -> Option<&str> {
+        let (_, rest) = self.text.split_once("://")?;
+        // A placeholder (`{}`, `$request_uri`, `%{REQUEST_URI}`) starts the path too.
+        let end = rest
+            .find(['/', '?', '#', '{', '$', '%'])
+            .unwrap_or(rest.len());
+        let host = &rest[..end];
+        let literal = !host.is_empty()
+            && host
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'));
+        literal.then_some(host)
+    }
+
+    /// The path part: the whole text for a relative target.
+    pub fn path(&self) -> &str {
+        match self.text.split_once("://") {
+            Some((_, rest)) => rest.find('/').map_or("", |i| &rest[i..]),
+            None => &self.text,
+        }
+    }
+}
+
+/// The scheme a request is known to arrive on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scheme {
+    Http,
+    Https,
+}
+
+/// Nearby evidence the heuristic rules weigh. Extractors fill in what their format shows.
+#[derive(Clone, Debug, Default)]
+pub struct Evidence {
+    /// Names, routes, comments and messages, with where each came from.
+    pub texts: Vec<(TextSource, String)>,
+    /// The request being answered is known to arrive on this scheme (a port-80 server
+    /// block, `%{HTTPS} off`, a scheme test).
+    pub request_scheme: Option<(Scheme, String)>,
+    /// Literal host names the request is known to carry (server_name, a host test).
+    pub request_hosts: Vec<String>,
+    /// How the target normalises the request path or host, in words
+    /// ("adds a trailing slash", "strips the `www.` prefix").
+    pub normalisation: Option<String>,
+    /// The configuration itself calls this redirect permanent (true) or temporary (false),
+    /// with where it says so.
+    pub declared_permanent: Option<(bool, String)>,
+    /// The redirect is chosen per request, from what (a cookie, a header, the locale).
+    pub per_request: Option<String>,
+    /// The condition the usage sits under, as written.
+    pub condition: Option<String>,
+}
+
+/// One place where a status is chosen.
+#[derive(Clone, Debug)]
+pub struct Usage {
+    /// Where the status is named (or, for an implicit code, the directive that implies it).
+    pub span: Span,
+    pub code: Code,
+    /// How the code was written: `StatusCode::TEMPORARY_REDIRECT`, `Redirect::temporary`,
+    /// `return 302`.
+    pub spelled: String,
+    /// The code is the default of the API or format rather than written out.
+    pub implicit: bool,
+    /// The Location target, when the response is a redirect and the target is known.
+    pub target: Option<Target>,
+    /// The methods that reach this response, when known.
+    pub methods: Option<Vec<Method>>,
+    /// The enclosing function, used to join handlers with routes defined elsewhere.
+    pub handler: Option<String>,
+    pub headers: Headers,
+    pub body: Body,
+    pub evidence: Evidence,
+    /// The named constant the framework offers, when the code is written as a bare number.
+    pub named_alternative: Option<String>,
+}
+
+impl Usage {
+    pub fn new(span: Span, code: Code, spelled: impl Into<String>) -> Usage {
+        Usage {
+            span,
+            code,
+            spelled: spelled.into(),
+            implicit: false,
+            target: None,
+            methods: None,
+            handler: None,
+            headers: Headers::unknown(),
+            body: Body::Unknown,
+            evidence: Evidence::default(),
+            named_alternative: None,
+        }
+    }
+
+    /// True when the response redirects: a Location is set or a redirect API built it.
+    pub fn is_redirect(&self) -> bool {
+        self.target.is_some() || self.headers.has("location")
+    }
+}
+
+/// Facts about a handler's route, found where the router is built (possibly in another file).
+#[derive(Clone, Debug)]
+pub struct RouteBinding {
+    pub handler: String,
+    pub methods: Vec<Method>,
+    pub path: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn target_parts() {
+        let t = Target::literal("https://www.example.com{}");
+        assert_eq!(t.scheme(), Some("https"));
+        assert_eq!(t.host(), Some("www.example.com"));
+        let t = Target::literal("https://$host$request_uri");
+        assert_eq!(t.host(), None);
+        let t = Target::literal("/login?next=/");
+        assert_eq!(
+            (t.scheme(), t.host(), t.path()),
+            (None, None, "/login?next=/")
+        );
+        assert_eq!(Target::literal("HTTP://a.b/c").path(), "/c");
+    }
+}
+
+/// Everything one file yields.
+#[derive(Debug, Default)]
+pub struct FileFacts {
+    pub usages: Vec<Usage>,
+    pub routes: Vec<RouteBinding>,
+    /// Problems the user should know of (a file that could not be parsed in full).
+    pub notes: Vec<String>,
+}

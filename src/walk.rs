@@ -1,0 +1,190 @@
+//! Walk: find the files to check with the `ignore` crate's parallel walker, read, classify,
+//! prefilter and extract them in the walker threads, and hand the facts to one collector.
+
+use crate::classify::{SourceKind, classify};
+use crate::extract::extract;
+use crate::prefilter::may_choose_status;
+use crate::usage::FileFacts;
+use ignore::{WalkBuilder, WalkState};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Files larger than this are skipped with a note: no hand-written handler or config is
+/// this big, and generated files are not worth the time.
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Directories never worth walking, even outside a git repository.
+const ALWAYS_SKIPPED: &[&str] = &[".git", ".hg", ".svn", ".jj", "node_modules"];
+
+/// One file read and extracted.
+pub struct SourceFile {
+    /// The path as the user will see it (relative to the current directory when below it).
+    pub display: String,
+    pub kind: SourceKind,
+    /// The text, kept only when the file has usages (for rendering).
+    pub text: Option<Arc<str>>,
+    pub facts: FileFacts,
+}
+
+/// Something the user should hear about that is not a finding.
+#[derive(Debug)]
+pub struct Note {
+    pub path: String,
+    pub message: String,
+}
+
+pub struct WalkOutput {
+    pub files: Vec<SourceFile>,
+    pub notes: Vec<Note>,
+    /// How many files were classified as a source kind (before the prefilter).
+    pub files_seen: usize,
+}
+
+pub struct WalkOptions {
+    pub paths: Vec<PathBuf>,
+    pub threads: usize,
+}
+
+enum Message {
+    Seen,
+    File(SourceFile),
+    Note(Note),
+}
+
+pub fn walk(options: &WalkOptions) -> WalkOutput {
+    let (first, rest) = options.paths.split_first().expect("at least one path");
+    let mut builder = WalkBuilder::new(first);
+    for path in rest {
+        builder.add(path);
+    }
+    builder
+        .hidden(false)
+        .add_custom_ignore_filename(".statuslintignore")
+        .threads(options.threads)
+        .filter_entry(|entry| {
+            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+            let name = entry.file_name().to_str().unwrap_or("");
+            // Cargo's target folder and other caches mark themselves with CACHEDIR.TAG.
+            !(is_dir
+                && entry.depth() > 0
+                && (ALWAYS_SKIPPED.contains(&name) || entry.path().join("CACHEDIR.TAG").exists()))
+        });
+    let cwd = std::env::current_dir().ok();
+    let (tx, rx) = crossbeam_channel::unbounded::<Message>();
+    let walker = builder.build_parallel();
+    let collector = std::thread::spawn(move || {
+        let mut out = WalkOutput {
+            files: Vec::new(),
+            notes: Vec::new(),
+            files_seen: 0,
+        };
+        for message in rx {
+            match message {
+                Message::Seen => out.files_seen += 1,
+                Message::File(f) => out.files.push(f),
+                Message::Note(n) => out.notes.push(n),
+            }
+        }
+        out
+    });
+    walker.run(|| {
+        let tx = tx.clone();
+        let cwd = cwd.clone();
+        Box::new(move |entry| {
+            match entry {
+                Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {
+                    let path = entry.path();
+                    if let Some(kind) = classify(path) {
+                        let _ = tx.send(Message::Seen);
+                        for message in read_one(path, kind, cwd.as_deref()) {
+                            let _ = tx.send(message);
+                        }
+                    }
+                }
+                Ok(_) => {}
+                Err(err) => {
+                    let _ = tx.send(Message::Note(Note {
+                        path: String::new(),
+                        message: format!("could not walk: {err}"),
+                    }));
+                }
+            }
+            WalkState::Continue
+        })
+    });
+    drop(tx);
+    let mut out = collector
+        .join()
+        .expect("the collector thread does not panic");
+    out.files.sort_by(|a, b| a.display.cmp(&b.display));
+    out.notes.sort_by(|a, b| a.path.cmp(&b.path));
+    out
+}
+
+/// The path as shown to the user.
+pub fn display_path(path: &Path, cwd: Option<&Path>) -> String {
+    let shown = cwd.and_then(|c| path.strip_prefix(c).ok()).unwrap_or(path);
+    let shown = shown.strip_prefix("./").unwrap_or(shown);
+    shown.to_string_lossy().into_owned()
+}
+
+fn read_one(path: &Path, kind: SourceKind, cwd: Option<&Path>) -> Vec<Message> {
+    let display = display_path(path, cwd);
+    let note = |message: String| {
+        vec![Message::Note(Note {
+            path: display.clone(),
+            message,
+        })]
+    };
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.len() > MAX_FILE_BYTES => {
+            return note(format!(
+                "skipped: {} bytes is more than the {} MiB limit",
+                meta.len(),
+                MAX_FILE_BYTES / 1024 / 1024
+            ));
+        }
+        Ok(_) => {}
+        Err(err) => return note(format!("could not read: {err}")),
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(err) => return note(format!("could not read: {err}")),
+    };
+    if !may_choose_status(kind, &bytes) {
+        return Vec::new();
+    }
+    if bytes.iter().take(8192).any(|b| *b == 0) {
+        return note("skipped: looks like a binary file".into());
+    }
+    let mut messages = Vec::new();
+    let text: Arc<str> = match String::from_utf8(bytes) {
+        Ok(s) => s.into(),
+        Err(err) => {
+            let line = 1 + err.as_bytes()[..err.utf8_error().valid_up_to()]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count();
+            messages.push(Message::Note(Note {
+                path: display.clone(),
+                message: format!("line {line}: not valid UTF-8; read with replacement characters"),
+            }));
+            String::from_utf8_lossy(err.as_bytes()).into_owned().into()
+        }
+    };
+    let mut facts = extract(kind, &text);
+    for n in facts.notes.drain(..) {
+        messages.push(Message::Note(Note {
+            path: display.clone(),
+            message: n,
+        }));
+    }
+    let keep = !facts.usages.is_empty();
+    messages.push(Message::File(SourceFile {
+        display,
+        kind,
+        text: keep.then_some(text),
+        facts,
+    }));
+    messages
+}
