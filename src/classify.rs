@@ -1,13 +1,31 @@
-//! Classify: which source kind a file is, from its name (and, where the name cannot
-//! tell, its content).
+//! Classify: which source kind a file is, from its name, and from its content where the
+//! name cannot tell (a `.yaml` may be an OpenAPI spec, a Kubernetes manifest, a Traefik
+//! file or none of these; a `.conf` may be nginx or Apache).
 
+use regex::bytes::Regex;
 use std::path::Path;
+use std::sync::LazyLock;
 
 /// The kinds of source statuslint reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum SourceKind {
     Rust,
     Nginx,
+    Apache,
+    Caddy,
+    Haproxy,
+    /// Netlify and Cloudflare Pages `_redirects`.
+    Redirects,
+    NetlifyToml,
+    VercelJson,
+    /// `next.config.{js,mjs,cjs,ts}`.
+    NextConfig,
+    /// Kubernetes manifests: Ingress annotations, ConfigMaps, Traefik CRDs.
+    Kubernetes,
+    /// Traefik's own configuration files (file provider, static config).
+    Traefik,
+    /// OpenAPI 3.x and Swagger 2.0 specs.
+    OpenApi,
 }
 
 impl SourceKind {
@@ -15,27 +33,235 @@ impl SourceKind {
         match self {
             SourceKind::Rust => "rust",
             SourceKind::Nginx => "nginx",
+            SourceKind::Apache => "apache",
+            SourceKind::Caddy => "caddy",
+            SourceKind::Haproxy => "haproxy",
+            SourceKind::Redirects => "redirects",
+            SourceKind::NetlifyToml => "netlify-toml",
+            SourceKind::VercelJson => "vercel-json",
+            SourceKind::NextConfig => "next-config",
+            SourceKind::Kubernetes => "kubernetes",
+            SourceKind::Traefik => "traefik",
+            SourceKind::OpenApi => "openapi",
         }
     }
 }
 
-/// The kind of the file at `path`, or None for files statuslint does not read.
-pub fn classify(path: &Path) -> Option<SourceKind> {
-    let ext = path.extension()?.to_str()?;
+/// What the name alone says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NameClass {
+    Kind(SourceKind),
+    /// A server config (`.conf`): nginx or Apache, or neither.
+    ServerConf,
+    /// YAML or JSON: OpenAPI, Kubernetes, Traefik, or neither.
+    Structured,
+    /// A `.toml` other than netlify.toml: maybe Traefik.
+    Toml,
+    /// A `.cfg`: maybe HAProxy.
+    Cfg,
+}
+
+/// The class of a file from its path, or None for files statuslint never reads.
+pub fn by_name(path: &Path) -> Option<NameClass> {
+    let name = path.file_name()?.to_str()?;
+    let lower = name.to_ascii_lowercase();
+    let ext = Path::new(&lower)
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("");
+    let in_dir = |dirs: &[&str]| {
+        path.parent()
+            .and_then(|p| p.file_name())
+            .and_then(|d| d.to_str())
+            .is_some_and(|d| dirs.contains(&d))
+    };
+    let kind = |k| Some(NameClass::Kind(k));
+    match lower.as_str() {
+        "_redirects" => return kind(SourceKind::Redirects),
+        "netlify.toml" => return kind(SourceKind::NetlifyToml),
+        "vercel.json" => return kind(SourceKind::VercelJson),
+        "nginx.conf" => return kind(SourceKind::Nginx),
+        ".htaccess" | "httpd.conf" | "apache2.conf" | "apache.conf" => {
+            return kind(SourceKind::Apache);
+        }
+        "haproxy.cfg" => return kind(SourceKind::Haproxy),
+        "caddyfile" => return kind(SourceKind::Caddy),
+        "cargo.toml" | "pyproject.toml" | "package.json" | "package-lock.json"
+        | "tsconfig.json" | "composer.json" | "composer.lock" => return None,
+        _ => {}
+    }
+    if lower.starts_with("next.config.") && ["js", "mjs", "cjs", "ts", "mts"].contains(&ext) {
+        return kind(SourceKind::NextConfig);
+    }
+    if lower.starts_with("caddyfile") || ext == "caddyfile" || ext == "caddy" {
+        return kind(SourceKind::Caddy);
+    }
     match ext {
-        "rs" => Some(SourceKind::Rust),
+        "rs" => kind(SourceKind::Rust),
+        "nginx" | "nginxconf" => kind(SourceKind::Nginx),
+        "htaccess" => kind(SourceKind::Apache),
+        "conf" | "vhost" | "template" => Some(NameClass::ServerConf),
+        "yaml" | "yml" | "json" => Some(NameClass::Structured),
+        "toml" => Some(NameClass::Toml),
+        "cfg" => Some(NameClass::Cfg),
+        "" if in_dir(&[
+            "sites-available",
+            "sites-enabled",
+            "conf.d",
+            "nginx",
+            "apache2",
+            "httpd",
+        ]) =>
+        {
+            Some(NameClass::ServerConf)
+        }
         _ => None,
     }
+}
+
+static APACHE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?mi)^\s*(<VirtualHost|<Directory|<IfModule|RewriteEngine|RewriteRule|RewriteCond|RedirectMatch|RedirectPermanent|RedirectTemp|Redirect\s|ErrorDocument|ServerName\s|DocumentRoot\s)")
+        .expect("valid regex")
+});
+static NGINX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)^\s*(server\s*\{|location\s|return\s+\S|rewrite\s|error_page\s|listen\s|server_name\s|upstream\s|include\s+\S+;)")
+        .expect("valid regex")
+});
+static HAPROXY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)^\s*(frontend|backend|listen|defaults)(\s|$)").expect("valid regex")
+});
+static OPENAPI: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?m)^(openapi|swagger)\s*:|^\s*\{?\s*"(openapi|swagger)"\s*:"#)
+        .expect("valid regex")
+});
+static KUBERNETES: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?m)^apiVersion\s*:").expect("valid regex"));
+static KUBERNETES_KIND: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?m)^kind\s*:").expect("valid regex"));
+static TRAEFIK_YAML: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)^(http|entryPoints)\s*:|^\s+(middlewares|redirectScheme|redirectRegex|redirections)\s*:")
+        .expect("valid regex")
+});
+static TRAEFIK_TOML: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)^\s*\[(http\.middlewares|entryPoints)").expect("valid regex")
+});
+
+/// How much of a file the content sniffers look at: the keys they look for come first.
+const SNIFF_BYTES: usize = 64 * 1024;
+
+/// The kind of a file, from its name class and, where needed, its first bytes.
+pub fn by_content(class: NameClass, bytes: &[u8]) -> Option<SourceKind> {
+    let head = &bytes[..bytes.len().min(SNIFF_BYTES)];
+    match class {
+        NameClass::Kind(kind) => Some(kind),
+        NameClass::ServerConf => {
+            let apache = APACHE.find_iter(head).count();
+            let nginx = NGINX.find_iter(head).count();
+            match (apache, nginx) {
+                (0, 0) => None,
+                (a, n) if a > n => Some(SourceKind::Apache),
+                _ => Some(SourceKind::Nginx),
+            }
+        }
+        NameClass::Structured => {
+            if OPENAPI.is_match(head) {
+                Some(SourceKind::OpenApi)
+            } else if KUBERNETES.is_match(head) && KUBERNETES_KIND.is_match(head) {
+                Some(SourceKind::Kubernetes)
+            } else if TRAEFIK_YAML.is_match(head) {
+                Some(SourceKind::Traefik)
+            } else {
+                None
+            }
+        }
+        NameClass::Toml => TRAEFIK_TOML.is_match(head).then_some(SourceKind::Traefik),
+        NameClass::Cfg => HAPROXY.is_match(head).then_some(SourceKind::Haproxy),
+    }
+}
+
+/// The kind of a file at `path` holding `bytes`.
+pub fn classify(path: &Path, bytes: &[u8]) -> Option<SourceKind> {
+    by_content(by_name(path)?, bytes)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn kind(path: &str, text: &str) -> Option<SourceKind> {
+        classify(Path::new(path), text.as_bytes())
+    }
+
     #[test]
-    fn rust_files_by_extension() {
-        assert_eq!(classify(Path::new("src/main.rs")), Some(SourceKind::Rust));
-        assert_eq!(classify(Path::new("README.md")), None);
-        assert_eq!(classify(Path::new("Makefile")), None);
+    fn by_file_name() {
+        assert_eq!(kind("src/main.rs", ""), Some(SourceKind::Rust));
+        assert_eq!(kind("public/_redirects", ""), Some(SourceKind::Redirects));
+        assert_eq!(kind("netlify.toml", ""), Some(SourceKind::NetlifyToml));
+        assert_eq!(kind("vercel.json", ""), Some(SourceKind::VercelJson));
+        assert_eq!(
+            kind("web/next.config.mjs", ""),
+            Some(SourceKind::NextConfig)
+        );
+        assert_eq!(kind("deploy/Caddyfile", ""), Some(SourceKind::Caddy));
+        assert_eq!(kind("site/.htaccess", ""), Some(SourceKind::Apache));
+        assert_eq!(kind("README.md", ""), None);
+        assert_eq!(kind("Cargo.toml", "[package]"), None);
+    }
+
+    #[test]
+    fn server_confs_by_content() {
+        assert_eq!(
+            kind(
+                "site.conf",
+                "server {\n  listen 80;\n  return 301 https://x;\n}"
+            ),
+            Some(SourceKind::Nginx)
+        );
+        assert_eq!(
+            kind(
+                "site.conf",
+                "<VirtualHost *:80>\n  Redirect / https://x/\n</VirtualHost>"
+            ),
+            Some(SourceKind::Apache)
+        );
+        assert_eq!(
+            kind("sites-enabled/default", "server {\n listen 80;\n}"),
+            Some(SourceKind::Nginx)
+        );
+        assert_eq!(kind("my.conf", "key = value"), None);
+        assert_eq!(kind("lb/haproxy.cfg", ""), Some(SourceKind::Haproxy));
+        assert_eq!(
+            kind("lb/edge.cfg", "frontend web\n  bind :80\n"),
+            Some(SourceKind::Haproxy)
+        );
+        assert_eq!(kind("setup.cfg", "[metadata]\nname = x\n"), None);
+    }
+
+    #[test]
+    fn structured_files_by_content() {
+        assert_eq!(
+            kind("api.yaml", "openapi: 3.1.0\ninfo: {}\n"),
+            Some(SourceKind::OpenApi)
+        );
+        assert_eq!(
+            kind("api.json", "{\n  \"swagger\": \"2.0\"\n}"),
+            Some(SourceKind::OpenApi)
+        );
+        assert_eq!(
+            kind(
+                "k8s/ing.yaml",
+                "apiVersion: networking.k8s.io/v1\nkind: Ingress\n"
+            ),
+            Some(SourceKind::Kubernetes)
+        );
+        assert_eq!(
+            kind("dyn.yml", "http:\n  middlewares:\n    x: {}\n"),
+            Some(SourceKind::Traefik)
+        );
+        assert_eq!(
+            kind("dyn.toml", "[http.middlewares.x.redirectScheme]\n"),
+            Some(SourceKind::Traefik)
+        );
+        assert_eq!(kind("ci.yml", "on: push\njobs: {}\n"), None);
     }
 }

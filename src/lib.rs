@@ -1,7 +1,7 @@
 //! statuslint: catch wrong HTTP status codes in route handlers and server config.
 //!
 //! The flow of data, one stage per module:
-//! walk → classify → prefilter → extract (facts) → rules (findings) → report.
+//! walk → classify → prefilter and extract (facts) → rules (findings) → report.
 
 pub mod classify;
 pub mod diagnostic;
@@ -9,7 +9,6 @@ pub mod explain;
 pub mod extract;
 pub mod knowledge;
 pub mod lint;
-pub mod prefilter;
 pub mod report;
 pub mod rules;
 pub mod settings;

@@ -74,13 +74,13 @@ fn check_file(file: &SourceFile, settings: &Settings, out: &mut Vec<Diagnostic>)
             rule.rule.check(usage, &ctx, &mut findings);
             for finding in findings.drain(..) {
                 let mut evidence = finding.evidence;
-                if usage.implicit {
-                    if let Some(code) = usage.code.exact() {
-                        evidence.push(format!(
-                            "`{}` sends {code} when no code is written",
-                            usage.spelled
-                        ));
-                    }
+                if usage.implicit
+                    && let Some(code) = usage.code.exact()
+                {
+                    evidence.push(format!(
+                        "`{}` sends {code} when no code is written",
+                        usage.spelled
+                    ));
                 }
                 out.push(Diagnostic {
                     rule: rules_id(rule),

@@ -182,22 +182,21 @@ fn check(args: CheckArgs) -> ExitCode {
 }
 
 fn facts(path: &std::path::Path) -> ExitCode {
-    let Some(kind) = statuslint::classify::classify(path) else {
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            eprintln!("statuslint: error: cannot read `{}`: {e}", path.display());
+            return ExitCode::from(2);
+        }
+    };
+    let Some(kind) = statuslint::classify::classify(path, &bytes) else {
         eprintln!(
             "statuslint: error: `{}` is not a kind of file statuslint reads",
             path.display()
         );
         return ExitCode::from(2);
     };
-    match std::fs::read(path) {
-        Ok(bytes) => {
-            let text = String::from_utf8_lossy(&bytes);
-            let facts = statuslint::extract::extract(kind, &text);
-            print(&format!("{facts:#?}\n"), ExitCode::SUCCESS)
-        }
-        Err(e) => {
-            eprintln!("statuslint: error: cannot read `{}`: {e}", path.display());
-            ExitCode::from(2)
-        }
-    }
+    let text = String::from_utf8_lossy(&bytes);
+    let facts = statuslint::extract::extract(kind, path, &text);
+    print(&format!("{facts:#?}\n"), ExitCode::SUCCESS)
 }

@@ -1,9 +1,8 @@
 //! Walk: find the files to check with the `ignore` crate's parallel walker, read, classify,
 //! prefilter and extract them in the walker threads, and hand the facts to one collector.
 
-use crate::classify::{SourceKind, classify};
-use crate::extract::extract;
-use crate::prefilter::may_choose_status;
+use crate::classify::{NameClass, by_content, by_name};
+use crate::extract::{extract, may_choose_status};
 use crate::usage::FileFacts;
 use ignore::{WalkBuilder, WalkState};
 use std::path::{Path, PathBuf};
@@ -20,7 +19,7 @@ const ALWAYS_SKIPPED: &[&str] = &[".git", ".hg", ".svn", ".jj", "node_modules"];
 pub struct SourceFile {
     /// The path as the user will see it (relative to the current directory when below it).
     pub display: String,
-    pub kind: SourceKind,
+    pub kind: crate::classify::SourceKind,
     /// The text, kept only when the file has usages (for rendering).
     pub text: Option<Arc<str>>,
     pub facts: FileFacts,
@@ -94,9 +93,8 @@ pub fn walk(options: &WalkOptions) -> WalkOutput {
             match entry {
                 Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {
                     let path = entry.path();
-                    if let Some(kind) = classify(path) {
-                        let _ = tx.send(Message::Seen);
-                        for message in read_one(path, kind, cwd.as_deref()) {
+                    if let Some(class) = by_name(path) {
+                        for message in read_one(path, class, cwd.as_deref()) {
                             let _ = tx.send(message);
                         }
                     }
@@ -128,7 +126,7 @@ pub fn display_path(path: &Path, cwd: Option<&Path>) -> String {
     shown.to_string_lossy().into_owned()
 }
 
-fn read_one(path: &Path, kind: SourceKind, cwd: Option<&Path>) -> Vec<Message> {
+fn read_one(path: &Path, class: NameClass, cwd: Option<&Path>) -> Vec<Message> {
     let display = display_path(path, cwd);
     let note = |message: String| {
         vec![Message::Note(Note {
@@ -151,13 +149,19 @@ fn read_one(path: &Path, kind: SourceKind, cwd: Option<&Path>) -> Vec<Message> {
         Ok(b) => b,
         Err(err) => return note(format!("could not read: {err}")),
     };
-    if !may_choose_status(kind, &bytes) {
-        return Vec::new();
-    }
     if bytes.iter().take(8192).any(|b| *b == 0) {
-        return note("skipped: looks like a binary file".into());
+        return match class {
+            NameClass::Kind(_) => note("skipped: looks like a binary file".into()),
+            _ => Vec::new(),
+        };
     }
-    let mut messages = Vec::new();
+    let Some(kind) = by_content(class, &bytes) else {
+        return Vec::new();
+    };
+    let mut messages = vec![Message::Seen];
+    if !may_choose_status(kind, &bytes) {
+        return messages;
+    }
     let text: Arc<str> = match String::from_utf8(bytes) {
         Ok(s) => s.into(),
         Err(err) => {
@@ -172,7 +176,7 @@ fn read_one(path: &Path, kind: SourceKind, cwd: Option<&Path>) -> Vec<Message> {
             String::from_utf8_lossy(err.as_bytes()).into_owned().into()
         }
     };
-    let mut facts = extract(kind, &text);
+    let mut facts = extract(kind, path, &text);
     for n in facts.notes.drain(..) {
         messages.push(Message::Note(Note {
             path: display.clone(),

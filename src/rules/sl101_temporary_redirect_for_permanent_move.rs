@@ -69,17 +69,17 @@ fn permanent_move(u: &Usage) -> Option<String> {
             ));
         }
     }
-    if scheme != Some("http") {
-        if let Some((source, text, word)) = text_with_word(
+    if scheme != Some("http")
+        && let Some((source, text, word)) = text_with_word(
             u,
             &[TextSource::Handler, TextSource::Comment],
             &words.upgrade,
-        ) {
-            return Some(format!(
-                "{}: an upgrade to https is a permanent move",
-                says(source, text, &word)
-            ));
-        }
+        )
+    {
+        return Some(format!(
+            "{}: an upgrade to https is a permanent move",
+            says(source, text, &word)
+        ));
     }
 
     // A host canonicalisation or a domain move.

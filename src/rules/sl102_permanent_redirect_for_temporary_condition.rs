@@ -57,13 +57,13 @@ fn temporary_condition(u: &Usage) -> Option<String> {
     if let Some(what) = &u.evidence.per_request {
         return Some(format!("the redirect is chosen per request, from {what}"));
     }
-    if let Some(condition) = &u.evidence.condition {
-        if let Some(word) = find_word(condition, &words.per_request) {
-            return Some(format!(
-                "the redirect is chosen per request (`{}` tests \"{word}\")",
-                shorten(condition, 60)
-            ));
-        }
+    if let Some(condition) = &u.evidence.condition
+        && let Some(word) = find_word(condition, &words.per_request)
+    {
+        return Some(format!(
+            "the redirect is chosen per request (`{}` tests \"{word}\")",
+            shorten(condition, 60)
+        ));
     }
     let target = u.target.as_ref()?;
     let word = find_word(target.path(), &words.transient_target)?;

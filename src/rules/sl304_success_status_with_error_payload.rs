@@ -40,12 +40,12 @@ fn reads_as_error(text: &str, word: &str) -> bool {
     let trimmed = text
         .trim_start_matches(|c: char| !c.is_alphanumeric())
         .to_ascii_lowercase();
-    if trimmed.starts_with(word) {
-        // `{"errors": []}` and `{"error": null}` report no error.
-        let rest = trimmed[word.len()..].trim_start_matches(['"', '\'', ':', ' ']);
-        return !(rest.starts_with("[]") || rest.starts_with("null") || rest.starts_with("none"));
-    }
-    false
+    let Some(rest) = trimmed.strip_prefix(word) else {
+        return false;
+    };
+    // `{"errors": []}` and `{"error": null}` report no error.
+    let rest = rest.trim_start_matches(['"', '\'', ':', ' ']);
+    !(rest.starts_with("[]") || rest.starts_with("null") || rest.starts_with("none"))
 }
 
 #[cfg(test)]

@@ -222,13 +222,12 @@ fn template(
     if let Some(f) = function {
         let mut cursor = tree.walk();
         for token in tree.children(&mut cursor) {
-            if token.kind() == "identifier" {
-                if let Some(value) = binding(f, text(token, cx.src), node.start_byte(), cx) {
-                    if depth < MAX_DEPTH {
-                        provenance.push_str(text(value, cx.src));
-                        provenance.push('\n');
-                    }
-                }
+            if token.kind() == "identifier"
+                && let Some(value) = binding(f, text(token, cx.src), node.start_byte(), cx)
+                && depth < MAX_DEPTH
+            {
+                provenance.push_str(text(value, cx.src));
+                provenance.push('\n');
             }
         }
     }
@@ -264,12 +263,11 @@ fn binding<'t>(function: Node<'t>, name: &str, before: usize, cx: &FileCx<'t>) -
         }
         if node.kind() == "let_declaration" {
             let pattern = node.child_by_field_name("pattern").map(|p| text(p, cx.src));
-            if pattern.is_some_and(|p| p.trim_start_matches("mut ").trim() == name) {
-                if let Some(value) = node.child_by_field_name("value") {
-                    if found.is_none_or(|f: Node| f.start_byte() < value.start_byte()) {
-                        found = Some(value);
-                    }
-                }
+            if pattern.is_some_and(|p| p.trim_start_matches("mut ").trim() == name)
+                && let Some(value) = node.child_by_field_name("value")
+                && found.is_none_or(|f: Node| f.start_byte() < value.start_byte())
+            {
+                found = Some(value);
             }
         }
         let mut cursor = node.walk();

@@ -43,7 +43,11 @@ fn frameworks(src: &str) -> Vec<&'static str> {
         .collect()
 }
 
-pub fn extract(src: &str) -> FileFacts {
+/// Tokens without which a Rust file cannot name a status: constants, builders, redirect
+/// helpers and numeric status calls all contain one of these.
+pub const PREFILTER: &str = r"StatusCode|HttpResponse|Redirect|redirect|Status|status";
+
+pub fn extract(_path: &std::path::Path, src: &str) -> FileFacts {
     let mut facts = FileFacts::default();
     let tree = PARSER.with(|cell| {
         let mut cell = cell.borrow_mut();
@@ -216,21 +220,21 @@ fn only_reads_code(node: Node, cx: &FileCx) -> bool {
         }
         current = n.parent();
     }
-    if let Some(parent) = node.parent() {
-        if parent.kind() == "binary_expression" {
-            let op = parent
-                .child_by_field_name("operator")
-                .map(|o| text(o, cx.src))
-                .unwrap_or("");
-            if matches!(op, "==" | "!=" | "<" | ">" | "<=" | ">=") {
-                return true;
-            }
+    if let Some(parent) = node.parent()
+        && parent.kind() == "binary_expression"
+    {
+        let op = parent
+            .child_by_field_name("operator")
+            .map(|o| text(o, cx.src))
+            .unwrap_or("");
+        if matches!(op, "==" | "!=" | "<" | ">" | "<=" | ">=") {
+            return true;
         }
     }
-    if let Some(call) = method_call_on(node) {
-        if let Callee::Method { name, .. } = callee(call, cx.src) {
-            return READS.contains(&name);
-        }
+    if let Some(call) = method_call_on(node)
+        && let Callee::Method { name, .. } = callee(call, cx.src)
+    {
+        return READS.contains(&name);
     }
     false
 }
@@ -292,10 +296,9 @@ fn usage_at(node: Node, cx: &FileCx, comments: &[(usize, usize, String)]) -> Opt
     if let sites::SiteKind::Redirect {
         source: Some(from), ..
     } = site.kind
+        && let Some(path) = syntax::string_value(from, cx.src)
     {
-        if let Some(path) = syntax::string_value(from, cx.src) {
-            usage.evidence.texts.push((TextSource::Route, path));
-        }
+        usage.evidence.texts.push((TextSource::Route, path));
     }
     evidence::gather(site.node, function, cx, &mut usage.evidence);
     if let Some(location) = response.location {

@@ -198,16 +198,16 @@ fn climb<'t>(start: Node<'t>, site: &Site<'t>, cx: &FileCx<'t>, r: &mut Response
     let mut current = start;
     loop {
         if let Some(call) = method_call_on(current) {
-            if let SiteKind::Redirect { .. } = site.kind {
-                if redirect_modifier(call, cx, r) {
-                    current = call;
-                    continue;
-                }
+            if let SiteKind::Redirect { .. } = site.kind
+                && redirect_modifier(call, cx, r)
+            {
+                current = call;
+                continue;
             }
-            if let Callee::Method { name, .. } = callee(call, cx.src) {
-                if is_error_mapping(name) {
-                    return current;
-                }
+            if let Callee::Method { name, .. } = callee(call, cx.src)
+                && is_error_mapping(name)
+            {
+                return current;
             }
             method(call, cx, r);
             current = call;
@@ -570,7 +570,7 @@ fn reaches_client(node: Node, cx: &FileCx) -> bool {
             // ends it.
             "expression_statement" => {
                 if parent
-                    .child(parent.child_count().saturating_sub(1) as u32)
+                    .child(parent.child_count().saturating_sub(1))
                     .is_some_and(|c| c.kind() == ";")
                 {
                     return false;

@@ -134,22 +134,22 @@ fn method_router<'t>(
                     cx,
                     out,
                 );
-            } else if last == "on" {
-                if let [filter, handler] = args.as_slice() {
-                    let filter_text = text(*filter, cx.src);
-                    let methods: Vec<&str> = Method::ALL
-                        .iter()
-                        .map(|m| m.as_str())
-                        .filter(|m| filter_text.contains(m))
-                        .collect();
-                    bind(
-                        *handler,
-                        methods_from(&methods),
-                        path.map(String::from),
-                        cx,
-                        out,
-                    );
-                }
+            } else if last == "on"
+                && let [filter, handler] = args.as_slice()
+            {
+                let filter_text = text(*filter, cx.src);
+                let methods: Vec<&str> = Method::ALL
+                    .iter()
+                    .map(|m| m.as_str())
+                    .filter(|m| filter_text.contains(m))
+                    .collect();
+                bind(
+                    *handler,
+                    methods_from(&methods),
+                    path.map(String::from),
+                    cx,
+                    out,
+                );
             }
         }
         Callee::Method { name, receiver } => {
@@ -236,21 +236,20 @@ fn actix_methods(receiver: Node, cx: &FileCx) -> Option<Vec<Method>> {
 fn actix_path(to_call: Node, cx: &FileCx) -> Option<String> {
     let mut current = to_call;
     for _ in 0..6 {
-        if let Some((call, 1)) = enclosing_call(current) {
-            if let Callee::Method { name: "route", .. } = callee(call, cx.src) {
-                return arguments(call)
-                    .first()
-                    .and_then(|p| string_value(*p, cx.src));
-            }
+        if let Some((call, 1)) = enclosing_call(current)
+            && let Callee::Method { name: "route", .. } = callee(call, cx.src)
+        {
+            return arguments(call)
+                .first()
+                .and_then(|p| string_value(*p, cx.src));
         }
-        if let Some((call, 0)) = enclosing_call(current) {
-            if let Callee::Method {
+        if let Some((call, 0)) = enclosing_call(current)
+            && let Callee::Method {
                 name: "route",
                 receiver,
             } = callee(call, cx.src)
-            {
-                return resource_path(receiver, cx);
-            }
+        {
+            return resource_path(receiver, cx);
         }
         current = current.parent()?;
     }
@@ -268,19 +267,16 @@ fn resource_path(node: Node, cx: &FileCx) -> Option<String> {
 }
 
 fn warp_methods<'a>(node: Node, cx: &FileCx<'a>, out: &mut Vec<&'static str>) {
-    if node.kind() == "call_expression" {
-        if let Callee::Path(p) = callee(node, cx.src) {
-            if p.starts_with("warp::") || p.starts_with("method::") {
-                if let Some(m) = RUST_APIS
-                    .routing
-                    .route_builders
-                    .get(last_segment(&p))
-                    .and_then(|m| Method::parse(m))
-                {
-                    out.push(m.as_str());
-                }
-            }
-        }
+    if node.kind() == "call_expression"
+        && let Callee::Path(p) = callee(node, cx.src)
+        && (p.starts_with("warp::") || p.starts_with("method::"))
+        && let Some(m) = RUST_APIS
+            .routing
+            .route_builders
+            .get(last_segment(&p))
+            .and_then(|m| Method::parse(m))
+    {
+        out.push(m.as_str());
     }
     let mut cursor = node.walk();
     for child in node.named_children(&mut cursor) {

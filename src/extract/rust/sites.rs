@@ -75,22 +75,20 @@ fn call<'t>(node: Node<'t>, cx: &FileCx<'t>) -> Option<Site<'t>> {
     let segments: Vec<&str> = path.split("::").collect();
 
     // `HttpResponse::NotFound()`
-    if let [.., type_name, name] = segments.as_slice() {
-        if let Some(table) = RUST_APIS
+    if let [.., type_name, name] = segments.as_slice()
+        && let Some(table) = RUST_APIS
             .builders
             .iter()
             .find(|t| t.type_name == *type_name && applies(&t.frameworks, &cx.frameworks))
-        {
-            if let Some(code) = table.names.get(*name) {
-                return Some(Site {
-                    node,
-                    code: Code::Exact(*code),
-                    spelled: format!("{type_name}::{name}()"),
-                    kind: SiteKind::Builder,
-                    alternative: None,
-                });
-            }
-        }
+        && let Some(code) = table.names.get(*name)
+    {
+        return Some(Site {
+            node,
+            code: Code::Exact(*code),
+            spelled: format!("{type_name}::{name}()"),
+            kind: SiteKind::Builder,
+            alternative: None,
+        });
     }
 
     // `StatusCode::from_u16(404)`
