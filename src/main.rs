@@ -122,13 +122,15 @@ fn check(args: CheckArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    let mut settings = Settings::default();
-    settings.fail_on = match args.fail_on {
-        FailOn::Error => Severity::Error,
-        FailOn::Warning => Severity::Warning,
-        FailOn::Info => Severity::Info,
-        FailOn::Hint => Severity::Hint,
-        FailOn::Never => Severity::Error,
+    let settings = Settings {
+        fail_on: match args.fail_on {
+            FailOn::Error => Severity::Error,
+            FailOn::Warning => Severity::Warning,
+            FailOn::Info => Severity::Info,
+            FailOn::Hint => Severity::Hint,
+            FailOn::Never => Severity::Error,
+        },
+        ..Settings::default()
     };
     let threads = if args.threads == 0 {
         std::thread::available_parallelism().map_or(1, |n| n.get())
