@@ -69,7 +69,11 @@ fn permanent_move(u: &Usage) -> Option<String> {
             ));
         }
     }
+    // Words can only speak for an upgrade when the target may be an https URL: a path on
+    // the same site is no change of scheme.
+    let relative = target.is_some_and(|t| t.text.starts_with('/'));
     if scheme != Some("http")
+        && !relative
         && let Some((source, text, word)) = text_with_word(
             u,
             &[TextSource::Handler, TextSource::Comment],
@@ -170,6 +174,19 @@ mod tests {
             TextSource::Handler,
             "https_redirect_during_maintenance".into(),
         ));
+        assert!(run(&TemporaryRedirectForPermanentMove, &u).is_empty());
+    }
+
+    #[test]
+    fn urls_in_comments_and_relative_targets_are_no_upgrade() {
+        let mut u = redirect(307, "/nodeinfo/2.1");
+        u.evidence.texts.push((
+            TextSource::Comment,
+            "spec: https://github.com/jhass/nodeinfo".into(),
+        ));
+        assert!(run(&TemporaryRedirectForPermanentMove, &u).is_empty());
+        let mut u = redirect(307, "/secure/area");
+        u.evidence.texts.push((TextSource::Handler, "secure_area".into()));
         assert!(run(&TemporaryRedirectForPermanentMove, &u).is_empty());
     }
 

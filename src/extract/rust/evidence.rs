@@ -253,25 +253,6 @@ fn template(
     }
 }
 
-/// The value bound to `name` by the last `let` before `before` in `function`.
 fn binding<'t>(function: Node<'t>, name: &str, before: usize, cx: &FileCx<'t>) -> Option<Node<'t>> {
-    let mut found = None;
-    let mut stack = vec![function];
-    while let Some(node) = stack.pop() {
-        if node.start_byte() >= before {
-            continue;
-        }
-        if node.kind() == "let_declaration" {
-            let pattern = node.child_by_field_name("pattern").map(|p| text(p, cx.src));
-            if pattern.is_some_and(|p| p.trim_start_matches("mut ").trim() == name)
-                && let Some(value) = node.child_by_field_name("value")
-                && found.is_none_or(|f: Node| f.start_byte() < value.start_byte())
-            {
-                found = Some(value);
-            }
-        }
-        let mut cursor = node.walk();
-        stack.extend(node.named_children(&mut cursor));
-    }
-    found
+    super::syntax::let_binding(function, name, before, cx.src)
 }
