@@ -186,7 +186,9 @@ mod tests {
         ));
         assert!(run(&TemporaryRedirectForPermanentMove, &u).is_empty());
         let mut u = redirect(307, "/secure/area");
-        u.evidence.texts.push((TextSource::Handler, "secure_area".into()));
+        u.evidence
+            .texts
+            .push((TextSource::Handler, "secure_area".into()));
         assert!(run(&TemporaryRedirectForPermanentMove, &u).is_empty());
     }
 

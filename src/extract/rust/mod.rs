@@ -95,24 +95,36 @@ pub fn extract(_path: &std::path::Path, src: &str) -> FileFacts {
     }
 
     let comments = comments(root, src);
-    visit(root, src, |node| {
-        if let Some(usage) = usage_at(node, &cx, &comments) {
+    let mut too_deep = None;
+    visit(root, src, |node, depth| {
+        if depth > MAX_SITE_DEPTH {
+            too_deep.get_or_insert(node.start_position().row + 1);
+        } else if let Some(usage) = usage_at(node, &cx, &comments) {
             facts.usages.push(usage);
         }
     });
+    if let Some(line) = too_deep {
+        facts.notes.push(format!(
+            "line {line}: code nested more than {MAX_SITE_DEPTH} levels deep was skipped"
+        ));
+    }
     facts
 }
 
+/// Sites nested deeper than this are skipped: tree-sitter finds a node's parent by walking
+/// down from the root, so reading the context of a very deep site costs depth squared.
+const MAX_SITE_DEPTH: u32 = 256;
+
 /// Walks the tree without recursion (deeply nested input must not overflow the stack),
-/// skipping test code, imports and attributes.
-fn visit<'t>(root: Node<'t>, src: &str, mut f: impl FnMut(Node<'t>)) {
+/// skipping test code, imports and attributes. `f` gets each node and its depth.
+fn visit<'t>(root: Node<'t>, src: &str, mut f: impl FnMut(Node<'t>, u32)) {
     let mut cursor = root.walk();
     loop {
         let node = cursor.node();
         let skip =
             is_test_code(node, src) || matches!(node.kind(), "use_declaration" | "attribute_item");
         if !skip {
-            f(node);
+            f(node, cursor.depth());
             if cursor.goto_first_child() {
                 continue;
             }

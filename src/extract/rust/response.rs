@@ -505,10 +505,16 @@ fn tuple_parts<'t>(tuple: Node<'t>, site_part: Node<'t>, cx: &FileCx<'t>, r: &mu
         }
         // Rocket's `(Status, (ContentType, body))`.
         if i == last && part.kind() == "tuple_expression" {
-            let inner: Vec<Node> = named_children(*part).into_iter().filter(|n| !is_comment(*n)).collect();
+            let inner: Vec<Node> = named_children(*part)
+                .into_iter()
+                .filter(|n| !is_comment(*n))
+                .collect();
             if let [content_type, body] = inner.as_slice() {
                 if text(*content_type, cx.src).starts_with("ContentType") {
-                    r.headers.add("content-type", Some(text(*content_type, cx.src).to_string()));
+                    r.headers.add(
+                        "content-type",
+                        Some(text(*content_type, cx.src).to_string()),
+                    );
                     r.body = body_of(*body, cx, &mut r.messages);
                     continue;
                 }
@@ -545,7 +551,9 @@ fn may_be_headers(part: Node, cx: &FileCx) -> bool {
     let mut seen = text(part, cx.src).to_ascii_lowercase();
     if part.kind() == "identifier" {
         if let Some(f) = super::syntax::ancestor(part, &["function_item"]) {
-            if let Some(value) = super::syntax::let_binding(f, text(part, cx.src), part.start_byte(), cx.src) {
+            if let Some(value) =
+                super::syntax::let_binding(f, text(part, cx.src), part.start_byte(), cx.src)
+            {
                 seen.push_str(&text(value, cx.src).to_ascii_lowercase());
             }
         }
@@ -649,9 +657,13 @@ fn reaches_client(node: Node, cx: &FileCx) -> bool {
                     return false;
                 };
                 let table = &RUST_APIS.routing;
-                let harmless = [&table.neutral_methods, &table.body_methods, &table.empty_body_methods]
-                    .iter()
-                    .any(|list| list.iter().any(|n| n == name));
+                let harmless = [
+                    &table.neutral_methods,
+                    &table.body_methods,
+                    &table.empty_body_methods,
+                ]
+                .iter()
+                .any(|list| list.iter().any(|n| n == name));
                 if !harmless {
                     return false;
                 }

@@ -16,15 +16,17 @@ pub enum Bound<'t> {
     Closure(Node<'t>, Vec<Method>, Option<String>),
 }
 
-pub fn collect<'t>(node: Node<'t>, cx: &FileCx<'t>, out: &mut Vec<Bound<'t>>) {
-    match node.kind() {
-        "function_item" => attribute_routes(node, cx, out),
-        "call_expression" => call_routes(node, cx, out),
-        _ => {}
-    }
-    let mut cursor = node.walk();
-    for child in node.named_children(&mut cursor) {
-        collect(child, cx, out);
+pub fn collect<'t>(root: Node<'t>, cx: &FileCx<'t>, out: &mut Vec<Bound<'t>>) {
+    // An explicit stack: deeply nested input must not overflow the call stack.
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        match node.kind() {
+            "function_item" => attribute_routes(node, cx, out),
+            "call_expression" => call_routes(node, cx, out),
+            _ => {}
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
     }
 }
 
