@@ -509,15 +509,15 @@ fn tuple_parts<'t>(tuple: Node<'t>, site_part: Node<'t>, cx: &FileCx<'t>, r: &mu
                 .into_iter()
                 .filter(|n| !is_comment(*n))
                 .collect();
-            if let [content_type, body] = inner.as_slice() {
-                if text(*content_type, cx.src).starts_with("ContentType") {
-                    r.headers.add(
-                        "content-type",
-                        Some(text(*content_type, cx.src).to_string()),
-                    );
-                    r.body = body_of(*body, cx, &mut r.messages);
-                    continue;
-                }
+            if let [content_type, body] = inner.as_slice()
+                && text(*content_type, cx.src).starts_with("ContentType")
+            {
+                r.headers.add(
+                    "content-type",
+                    Some(text(*content_type, cx.src).to_string()),
+                );
+                r.body = body_of(*body, cx, &mut r.messages);
+                continue;
             }
         }
         if i == last && part.kind() != "array_expression" {
@@ -549,14 +549,12 @@ fn tuple_parts<'t>(tuple: Node<'t>, site_part: Node<'t>, cx: &FileCx<'t>, r: &mu
 /// than the body. Judge by the words of the expression and of the value it was bound to.
 fn may_be_headers(part: Node, cx: &FileCx) -> bool {
     let mut seen = text(part, cx.src).to_ascii_lowercase();
-    if part.kind() == "identifier" {
-        if let Some(f) = super::syntax::ancestor(part, &["function_item"]) {
-            if let Some(value) =
-                super::syntax::let_binding(f, text(part, cx.src), part.start_byte(), cx.src)
-            {
-                seen.push_str(&text(value, cx.src).to_ascii_lowercase());
-            }
-        }
+    if part.kind() == "identifier"
+        && let Some(f) = super::syntax::ancestor(part, &["function_item"])
+        && let Some(value) =
+            super::syntax::let_binding(f, text(part, cx.src), part.start_byte(), cx.src)
+    {
+        seen.push_str(&text(value, cx.src).to_ascii_lowercase());
     }
     seen.contains("header") || seen.contains("jar")
 }
