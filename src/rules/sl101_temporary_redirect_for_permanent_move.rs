@@ -28,7 +28,7 @@ impl Rule for TemporaryRedirectForPermanentMove {
             Finding::at(
                 u.span.clone(),
                 format!(
-                    "temporary redirect {} for a move that is permanent",
+                    "{} is a temporary redirect, but this move is permanent",
                     named(code)
                 ),
             )
@@ -128,7 +128,7 @@ fn permanent_move(u: &Usage) -> Option<String> {
     // A path normalisation.
     if let Some(how) = &u.evidence.normalisation {
         return Some(format!(
-            "the target {how}: a URL normalisation is a permanent move"
+            "the target {how}: canonicalising a URL is a permanent move"
         ));
     }
 
