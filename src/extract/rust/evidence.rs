@@ -244,14 +244,36 @@ fn template(
             }
         }
     }
-    let words = crate::knowledge::words(&uses);
-    let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
+    // Whole identifiers, so that `ARGS.public_path` (configuration) is not taken for the
+    // request's path.
+    let identifiers: Vec<&str> = uses
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let has = |list: &[&str]| identifiers.iter().any(|w| list.contains(w));
     Target {
-        keeps_host: has(&["host", "authority"]),
-        keeps_path: has(&["path", "uri", "query", "path_and_query"]),
+        keeps_host: has(REQUEST_HOST),
+        keeps_path: has(REQUEST_PATH),
         text: template,
     }
 }
+
+/// Names that hold the request's host in handlers.
+const REQUEST_HOST: &[&str] = &["host", "hostname", "authority", "server_name"];
+/// Names that hold the request's path in handlers.
+const REQUEST_PATH: &[&str] = &[
+    "path",
+    "uri",
+    "path_and_query",
+    "request_uri",
+    "original_uri",
+    "full_path",
+    "req_path",
+    "tail",
+    "rest",
+    "query",
+    "slug",
+];
 
 fn binding<'t>(function: Node<'t>, name: &str, before: usize, cx: &FileCx<'t>) -> Option<Node<'t>> {
     super::syntax::let_binding(function, name, before, cx.src)
