@@ -107,7 +107,7 @@ fn apply_test(test: &Test, usage: &mut Usage) -> HostTest {
         usage.evidence.request_scheme = Some((
             Scheme::Http,
             format!(
-                "the test `{}` holds only for plain-http requests",
+                "the block under `if {}` answers only plain-http requests",
                 test.written
             ),
         ));

@@ -8,7 +8,7 @@ mod evidence;
 mod syntax;
 
 use crate::extract::server_config::target;
-use crate::usage::{Body, Code, FileFacts, Headers, Usage};
+use crate::usage::{Body, Code, FileFacts, Headers, TextSource, Usage};
 use apis::NGINX;
 use syntax::{Arg, Config, Directive};
 
@@ -87,6 +87,9 @@ fn from_return(src: &str, d: &Directive) -> Option<Usage> {
     }
     let mut usage = Usage::new(d.span.clone(), code.clone(), spelled);
     usage.headers = Headers::complete();
+    if let Some(text) = second.filter(|t| !t.text.is_empty()) {
+        usage.evidence.texts.push((TextSource::Message, text.text.clone()));
+    }
     usage.body = match second {
         Some(text) if !text.text.is_empty() => Body::Present,
         // Without text nginx sends its own error page for 4xx and 5xx, except for 444.
@@ -199,7 +202,7 @@ fn add_header(d: &Directive, usage: &Usage, headers: &mut Headers) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::usage::{Method, Scheme, TextSource};
+    use crate::usage::{Method, Scheme};
     use std::path::Path;
 
     fn usages(src: &str) -> Vec<Usage> {
@@ -304,7 +307,7 @@ mod tests {
             .unwrap();
         assert_eq!(
             why,
-            "the test `($scheme != \"https\")` holds only for plain-http requests"
+            "the block under `if ($scheme != \"https\")` answers only plain-http requests"
         );
         assert_eq!(found[1].evidence.request_hosts, ["www.example.com"]);
         assert_eq!(found[2].methods, Some(vec![Method::Post]));
