@@ -10,6 +10,8 @@ CACHE="${STATUSLINT_SERVERS:-$PWD/.cache/servers}"
 ROOT="$CACHE/root"
 DEBS="$CACHE/debs"
 PACKAGES=(nginx-core apache2 apache2-bin apache2-data caddy haproxy)
+# The test makes a throwaway certificate for `listen ... ssl` with the openssl command.
+command -v openssl >/dev/null || PACKAGES+=(openssl)
 BINARIES=(usr/sbin/nginx usr/sbin/apache2 usr/bin/caddy usr/sbin/haproxy)
 
 already_there() {

@@ -88,7 +88,10 @@ fn from_return(src: &str, d: &Directive) -> Option<Usage> {
     let mut usage = Usage::new(d.span.clone(), code.clone(), spelled);
     usage.headers = Headers::complete();
     if let Some(text) = second.filter(|t| !t.text.is_empty()) {
-        usage.evidence.texts.push((TextSource::Message, text.text.clone()));
+        usage
+            .evidence
+            .texts
+            .push((TextSource::Message, text.text.clone()));
     }
     usage.body = match second {
         Some(text) if !text.text.is_empty() => Body::Present,
