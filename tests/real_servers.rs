@@ -254,7 +254,6 @@ const APACHE_MODULES: &[&str] = &[
     "deflate",
     "filter",
     "env",
-    "log_config",
 ];
 
 /// True for `.htaccess`-style files: they go inside a `<Directory>`.
