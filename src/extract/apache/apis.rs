@@ -31,6 +31,7 @@ pub struct Variables {
     pub path: Vec<String>,
     pub method: String,
     pub request_host: String,
+    pub path_tests: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -11,15 +11,25 @@ enum HostTest {
     None,
     Matches,
     IsNot(String),
+    /// Another property of the request is tested (a cookie, the user agent, arguments):
+    /// the redirect is not a move of every request for the virtual host's names.
+    Other,
 }
 
 pub fn fill(config: &Config, src: &str, d: &Directive, conds: &[&Directive], usage: &mut Usage) {
     comments(&d.comments, usage);
     let mut hosts = HostTest::None;
+    // Conditions joined with [OR] say nothing certain about any one request.
+    let either = conds.iter().any(|c| is_or(c));
     for cond in conds {
         comments(&cond.comments, usage);
+        if either {
+            note_condition(src, cond, usage);
+            hosts = HostTest::Other;
+            continue;
+        }
         let tested = apply_condition(src, cond, usage);
-        if !matches!(tested, HostTest::None) {
+        if !matches!(tested, HostTest::None | HostTest::Other) || matches!(hosts, HostTest::None) {
             hosts = tested;
         }
     }
@@ -63,17 +73,34 @@ fn comments(list: &[String], usage: &mut Usage) {
     }
 }
 
+/// True for a condition with the `[OR]` flag.
+fn is_or(cond: &Directive) -> bool {
+    cond.args.get(2).is_some_and(|flags| {
+        flags
+            .text
+            .trim_matches(['[', ']'])
+            .split(',')
+            .any(|f| f.eq_ignore_ascii_case("or") || f.eq_ignore_ascii_case("ornext"))
+    })
+}
+
+/// Adds the condition as written to the usage's condition text, and returns it.
+fn note_condition<'s>(src: &'s str, cond: &Directive, usage: &mut Usage) -> &'s str {
+    let written = src.get(cond.span.clone()).unwrap_or("").trim();
+    match &mut usage.evidence.condition {
+        Some(text) => text.push_str(&format!(" and {written}")),
+        None => usage.evidence.condition = Some(written.to_string()),
+    }
+    written
+}
+
 /// Applies one `RewriteCond TestString CondPattern [flags]`.
 fn apply_condition(src: &str, cond: &Directive, usage: &mut Usage) -> HostTest {
     let apis = &*APACHE;
     let (Some(variable), Some(pattern)) = (cond.args.first(), cond.args.get(1)) else {
         return HostTest::None;
     };
-    let written = src.get(cond.span.clone()).unwrap_or("").trim();
-    match &mut usage.evidence.condition {
-        Some(text) => text.push_str(&format!(" and {written}")),
-        None => usage.evidence.condition = Some(written.to_string()),
-    }
+    let written = note_condition(src, cond, usage);
     let (variable, pattern) = (variable.text.as_str(), pattern.text.as_str());
     let http_only = apis.http_only_conditions.iter().any(|c| {
         c.variable.eq_ignore_ascii_case(variable)
@@ -91,7 +118,16 @@ fn apply_condition(src: &str, cond: &Directive, usage: &mut Usage) -> HostTest {
         usage.methods = methods_in(bare);
     }
     if !variable.eq_ignore_ascii_case(&apis.variables.request_host) {
-        return HostTest::None;
+        let is = |v: &String| v.eq_ignore_ascii_case(variable);
+        let neutral = http_only_variable(variable)
+            || variable.eq_ignore_ascii_case(&apis.variables.method)
+            || apis.variables.path_tests.iter().any(is)
+            || bare.starts_with('-');
+        return if neutral {
+            HostTest::None
+        } else {
+            HostTest::Other
+        };
     }
     if let Some(target) = &usage.target
         && usage.evidence.normalisation.is_none()
@@ -109,6 +145,13 @@ fn apply_condition(src: &str, cond: &Directive, usage: &mut Usage) -> HostTest {
     }
 }
 
+fn http_only_variable(variable: &str) -> bool {
+    APACHE
+        .http_only_conditions
+        .iter()
+        .any(|c| c.variable.eq_ignore_ascii_case(variable))
+}
+
 /// The virtual host's addresses and names.
 fn virtual_host(config: &Config, index: usize, hosts: &HostTest, usage: &mut Usage) {
     let section = &config.sections[index];
@@ -121,7 +164,7 @@ fn virtual_host(config: &Config, index: usize, hosts: &HostTest, usage: &mut Usa
         ));
     }
     let excluded = match hosts {
-        HostTest::Matches => return,
+        HostTest::Matches | HostTest::Other => return,
         HostTest::IsNot(host) => Some(host.as_str()),
         HostTest::None => None,
     };

@@ -399,6 +399,23 @@ mod tests {
     }
 
     #[test]
+    fn either_conditions_and_client_tests_prove_nothing() {
+        let src = "<VirtualHost *:443>\nServerName example.com\nServerAlias www.example.com\nRewriteCond %{HTTPS} off [OR]\nRewriteCond %{HTTP_HOST} ^www\\. [NC]\nRewriteRule ^ https://example.com%{REQUEST_URI} [R,L]\nRewriteCond %{HTTP_USER_AGENT} iPhone\nRewriteRule ^(.*)$ https://m.example.com/$1 [R,L]\n</VirtualHost>\n";
+        let found = extract(Path::new("site.conf"), src).usages;
+        assert!(found[0].evidence.request_scheme.is_none());
+        assert!(found[0].evidence.request_hosts.is_empty());
+        assert!(
+            found[0]
+                .evidence
+                .condition
+                .as_deref()
+                .unwrap()
+                .contains("[OR]")
+        );
+        assert!(found[1].evidence.request_hosts.is_empty());
+    }
+
+    #[test]
     fn error_documents_are_codes() {
         let found = codes("ErrorDocument 404 /404.html\nErrorDocument 599 \"oops\"\n");
         assert_eq!(found, [(Some(404), false, None), (Some(599), false, None)]);

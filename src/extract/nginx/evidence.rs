@@ -90,6 +90,9 @@ enum HostTest {
     Matches,
     /// The host is not this literal name.
     IsNot(String),
+    /// Another property of the request is tested (arguments, a cookie, the user agent):
+    /// the redirect is not a move of every request for the server's names.
+    Other,
 }
 
 /// Applies one `if` test.
@@ -121,7 +124,17 @@ fn apply_test(test: &Test, usage: &mut Usage) -> HostTest {
         .iter()
         .any(|v| v == test.variable)
     {
-        return HostTest::None;
+        let scheme = apis
+            .http_only_tests
+            .iter()
+            .any(|t| t.variable == test.variable);
+        let method = test.variable == apis.variables.method;
+        let file = test.variable.trim_start_matches('!').starts_with('-');
+        return if scheme || method || file {
+            HostTest::None
+        } else {
+            HostTest::Other
+        };
     }
     let negated = test.op.starts_with('!');
     if let Some(target) = &usage.target
@@ -150,7 +163,7 @@ fn server_facts(config: &Config, server: usize, hosts: &HostTest, usage: &mut Us
         ));
     }
     let excluded = match hosts {
-        HostTest::Matches => return,
+        HostTest::Matches | HostTest::Other => return,
         HostTest::IsNot(host) => Some(host.as_str()),
         HostTest::None => None,
     };

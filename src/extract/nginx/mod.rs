@@ -182,11 +182,38 @@ fn response_headers(config: &Config, index: usize, usage: &Usage) -> Headers {
             break;
         }
     }
-    headers.complete = reached_server;
+    // An `error_page` for this code replaces the response with another one.
+    headers.complete = reached_server && !replaced_by_error_page(config, index, usage);
     if let Some(t) = &usage.target {
         headers.add("location", Some(t.text.clone()));
     }
     headers
+}
+
+/// True when the `error_page`s in force (those of the innermost level that has any) list
+/// the usage's code.
+fn replaced_by_error_page(config: &Config, index: usize, usage: &Usage) -> bool {
+    let Some(code) = usage.code.exact() else {
+        return false;
+    };
+    let levels = config
+        .ancestors(index)
+        .skip(1)
+        .map(|(level, _)| Some(level));
+    for level in levels.chain([None]) {
+        let pages: Vec<&Directive> = config
+            .children(level)
+            .map(|(_, d)| d)
+            .filter(|d| d.name == "error_page")
+            .collect();
+        if !pages.is_empty() {
+            return pages
+                .iter()
+                .flat_map(|d| &d.args)
+                .any(|a| a.text.parse() == Ok(code));
+        }
+    }
+    false
 }
 
 fn add_header(d: &Directive, usage: &Usage, headers: &mut Headers) {
@@ -259,6 +286,22 @@ mod tests {
         assert!(found[1].headers.surely_lacks("www-authenticate"));
         let found = usages("server { include extra.conf; location / { return 401; } }");
         assert!(!found[0].headers.complete);
+    }
+
+    #[test]
+    fn an_error_page_replaces_the_response() {
+        let src = "server {\n error_page 405 = @nocache;\n location / { if ($query_string) { return 405; } }\n location /b { return 401; }\n}";
+        let found = usages(src);
+        assert!(!found[1].headers.complete);
+        assert!(found[2].headers.complete);
+    }
+
+    #[test]
+    fn other_tests_are_not_host_moves() {
+        let src = "server {\n server_name example.com;\n if ($http_user_agent ~* iphone) { return 302 https://m.example.com$request_uri; }\n if (!-f $request_filename) { return 302 https://cdn.example.com$request_uri; }\n}";
+        let found = usages(src);
+        assert!(found[0].evidence.request_hosts.is_empty());
+        assert_eq!(found[1].evidence.request_hosts, ["example.com"]);
     }
 
     #[test]
@@ -339,6 +382,19 @@ mod tests {
             texts,
             ["moved for good", "really", "/shop", "Legacy shop URLs"]
         );
+    }
+
+    #[test]
+    fn snippets_are_read_as_nginx_on_their_own() {
+        use crate::classify::{SourceKind, classify};
+        for path in ["conf.d/force-https.conf", "snippets/redirects.conf"] {
+            let text = b"# included by every server\nreturn 301 https://$host$request_uri;\n";
+            assert_eq!(
+                classify(Path::new(path), text),
+                Some(SourceKind::Nginx),
+                "{path}"
+            );
+        }
     }
 
     #[test]
