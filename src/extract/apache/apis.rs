@@ -14,6 +14,7 @@ pub struct ApacheApis {
     pub rewrite_status_flags: BTreeMap<String, u32>,
     pub headers: HeaderRules,
     pub variables: Variables,
+    pub http_only_expressions: Vec<String>,
     pub http_only_conditions: Vec<HttpOnlyCondition>,
 }
 

@@ -46,10 +46,8 @@ pub fn fill(config: &Config, src: &str, d: &Directive, conds: &[&Directive], usa
                 inside_location = true;
             }
             "if" | "elseif" => {
-                if usage.evidence.condition.is_none() {
-                    let words: Vec<&str> = section.args.iter().map(|a| a.text.as_str()).collect();
-                    usage.evidence.condition = Some(words.join(" "));
-                }
+                let words: Vec<&str> = section.args.iter().map(|a| a.text.as_str()).collect();
+                if_section(&words.join(" "), usage);
                 comments(&section.comments, usage);
             }
             "virtualhost" => {
@@ -61,6 +59,28 @@ pub fn fill(config: &Config, src: &str, d: &Directive, conds: &[&Directive], usa
             }
             _ => {}
         }
+    }
+}
+
+/// `<If "EXPR">`: the condition, and the scheme when the expression names plain http.
+fn if_section(expression: &str, usage: &mut Usage) {
+    if usage.evidence.condition.is_none() {
+        usage.evidence.condition = Some(expression.to_string());
+    }
+    let normalised: String = expression
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '\'' | '"'))
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let http_only = APACHE
+        .http_only_expressions
+        .iter()
+        .any(|e| normalised == *e);
+    if http_only && usage.evidence.request_scheme.is_none() {
+        usage.evidence.request_scheme = Some((
+            Scheme::Http,
+            format!("the section `<If \"{expression}\">` answers only plain-http requests"),
+        ));
     }
 }
 

@@ -134,25 +134,27 @@ fn from_redirect(src: &str, d: &Directive) -> Option<Usage> {
     }
 }
 
-/// A mod_alias redirect from `args` = [URL-path, URL].
+/// A mod_alias redirect from `args` = [URL-path, URL], or [URL] inside a `<Location>`.
 fn redirect_to(d: &Directive, code: u32, spelled: String, args: &[Arg]) -> Option<Usage> {
-    let [from, to, ..] = args else { return None };
+    let (from, to) = match args {
+        [from, to, ..] => (Some(from), to),
+        [to] => (None, to),
+        [] => return None,
+    };
+    let from_text = from.map_or("", |f| f.text.as_str());
     let regex = d.name == "redirectmatch";
-    let mut usage = redirect(
-        d,
-        code,
-        spelled,
-        to,
-        regex && captures_whole_path(&from.text),
-    );
+    let whole_path = regex && captures_whole_path(from_text);
+    let mut usage = redirect(d, code, spelled, to, whole_path);
     // `Redirect /` sends every path on, with the rest of the path appended.
     if let Some(t) = usage.target.as_mut() {
-        t.keeps_path |= !regex && from.text == "/";
+        t.keeps_path |= !regex && from_text == "/";
     }
-    usage
-        .evidence
-        .texts
-        .push((TextSource::Route, from.text.clone()));
+    if let Some(from) = from {
+        usage
+            .evidence
+            .texts
+            .push((TextSource::Route, from.text.clone()));
+    }
     Some(usage)
 }
 
@@ -413,6 +415,23 @@ mod tests {
                 .contains("[OR]")
         );
         assert!(found[1].evidence.request_hosts.is_empty());
+    }
+
+    #[test]
+    fn location_redirects_and_if_sections() {
+        let src = "<If \"%{HTTPS} != 'on'\">\n    Redirect 302 / https://example.org/\n</If>\n<Location /old>\n    Redirect 308 https://example.org/new\n</Location>\n";
+        let found = usages(src);
+        assert!(found[0].evidence.request_scheme.is_some());
+        assert_eq!(
+            found[1].target.as_ref().unwrap().text,
+            "https://example.org/new"
+        );
+        assert!(
+            found[1]
+                .evidence
+                .texts
+                .contains(&(TextSource::Route, "/old".into()))
+        );
     }
 
     #[test]
