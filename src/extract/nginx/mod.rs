@@ -5,18 +5,21 @@
 
 mod apis;
 mod evidence;
+mod includes;
 mod syntax;
 
 use crate::extract::server_config::target;
 use crate::usage::{Body, Code, FileFacts, Headers, TextSource, Usage};
 use apis::NGINX;
+use std::collections::HashMap;
 use syntax::{Arg, Config, Directive};
 
 /// Directives that choose a status.
 pub const PREFILTER: &str = r"(?m)(^|[\s;{}])(return|rewrite|error_page)\s";
 
-pub fn extract(_path: &std::path::Path, src: &str) -> FileFacts {
+pub fn extract(path: &std::path::Path, src: &str) -> FileFacts {
     let config = syntax::parse(src);
+    let included = includes::resolve(path, &config);
     let mut facts = FileFacts {
         notes: config.notes.clone(),
         ..FileFacts::default()
@@ -30,7 +33,7 @@ pub fn extract(_path: &std::path::Path, src: &str) -> FileFacts {
         };
         for mut usage in found {
             if usage.headers.complete {
-                usage.headers = response_headers(&config, index, &usage);
+                usage.headers = response_headers(&config, &included, index, &usage);
             }
             evidence::fill(&config, src, index, &mut usage);
             facts.usages.push(usage);
@@ -158,13 +161,20 @@ fn from_error_page(src: &str, d: &Directive) -> Vec<Usage> {
 /// that has any (nginx inherits them only into levels without their own), those without
 /// `always` only for the codes that take them. Complete only when the whole server block
 /// is in this file and nothing that could add headers unseen is in the way.
-fn response_headers(config: &Config, index: usize, usage: &Usage) -> Headers {
+fn response_headers(
+    config: &Config,
+    included: &HashMap<usize, Config>,
+    index: usize,
+    usage: &Usage,
+) -> Headers {
     let apis = &*NGINX;
     let mut headers = Headers::unknown();
     let mut found_level = false;
     let mut reached_server = false;
     for (level, block) in config.ancestors(index).skip(1) {
-        let children: Vec<&Directive> = config.children(Some(level)).map(|(_, d)| d).collect();
+        let Some(children) = level_directives(config, included, level) else {
+            return Headers::unknown();
+        };
         if children
             .iter()
             .any(|d| apis.hidden_header_sources.contains(&d.name))
@@ -188,6 +198,24 @@ fn response_headers(config: &Config, index: usize, usage: &Usage) -> Headers {
         headers.add("location", Some(t.text.clone()));
     }
     headers
+}
+
+/// The directives of one block, with the top level of the files it includes spliced in;
+/// None when an include could not be followed.
+fn level_directives<'c>(
+    config: &'c Config,
+    included: &'c HashMap<usize, Config>,
+    level: usize,
+) -> Option<Vec<&'c Directive>> {
+    let mut out = Vec::new();
+    for (i, d) in config.children(Some(level)) {
+        match (d.name.as_str(), included.get(&i)) {
+            ("include", Some(file)) => out.extend(file.children(None).map(|(_, d)| d)),
+            ("include", None) => return None,
+            _ => out.push(d),
+        }
+    }
+    Some(out)
 }
 
 /// True when the `error_page`s in force (those of the innermost level that has any) list
