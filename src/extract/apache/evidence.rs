@@ -72,10 +72,7 @@ fn if_section(expression: &str, usage: &mut Usage) {
         .filter(|c| !c.is_whitespace() && !matches!(c, '\'' | '"'))
         .collect::<String>()
         .to_ascii_lowercase();
-    let http_only = APACHE
-        .http_only_expressions
-        .iter()
-        .any(|e| normalised == *e);
+    let http_only = APACHE.http_only_expressions.contains(&normalised);
     if http_only && usage.evidence.request_scheme.is_none() {
         usage.evidence.request_scheme = Some((
             Scheme::Http,
