@@ -14,7 +14,7 @@ pub fn target(text: &str, host_vars: &[String], path_vars: &[String]) -> Target 
 
 /// True when `var` appears in `text` and is not the start of a longer name (`$uri` is not
 /// in `$uri_x`).
-pub fn has_placeholder(text: &str, var: &str) -> bool {
+fn has_placeholder(text: &str, var: &str) -> bool {
     text.match_indices(var).any(|(at, _)| {
         let next = text[at + var.len()..].chars().next();
         !next.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')

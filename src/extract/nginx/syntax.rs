@@ -10,7 +10,6 @@ use crate::usage::Span;
 pub struct Arg {
     pub text: String,
     pub span: Span,
-    pub quoted: bool,
 }
 
 /// One directive: `name args... ;` or `name args... { ... }`.
@@ -120,7 +119,6 @@ fn tokenize(src: &str) -> Vec<Token> {
                 tokens.push(Token::Word(Arg {
                     text: src[i..end].to_string(),
                     span: i..end,
-                    quoted: false,
                 }));
                 i = end;
             }
@@ -156,7 +154,6 @@ fn quoted(src: &str, start: usize) -> (Arg, usize) {
     let arg = Arg {
         text,
         span: start..after,
-        quoted: true,
     };
     (arg, after)
 }
@@ -322,7 +319,6 @@ mod tests {
         assert_eq!(config.directives[0].comments, ["old shop", "moved in 2020"]);
         let ret = &config.directives[1];
         assert_eq!(ret.args[1].text, "it's \"ok\"; {}");
-        assert!(ret.args[1].quoted);
         assert_eq!(ret.comments, ["trailing"]);
         assert_eq!(config.directives[2].args[1].text, "${scheme}://x/$1");
     }
