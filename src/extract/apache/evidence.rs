@@ -126,7 +126,7 @@ fn apply_condition(src: &str, cond: &Directive, usage: &mut Usage) -> HostTest {
     if http_only && usage.evidence.request_scheme.is_none() {
         usage.evidence.request_scheme = Some((
             Scheme::Http,
-            format!("the rule runs only under `{written}`, that is for plain-http requests"),
+            format!("this rule answers only plain-http requests (`{written}`)"),
         ));
     }
     let negated = pattern.starts_with('!');
