@@ -20,6 +20,7 @@ pub mod nginx;
 pub mod openapi;
 pub mod redirects_file;
 pub mod rust;
+pub mod server_config;
 pub mod traefik;
 pub mod vercel_json;
 

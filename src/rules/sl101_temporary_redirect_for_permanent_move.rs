@@ -55,9 +55,11 @@ fn permanent_move(u: &Usage) -> Option<String> {
     let scheme = target.and_then(|t| t.scheme());
     let target_text = target.map_or("", |t| t.text.as_str());
 
-    // An http:// to https:// upgrade.
+    // An http:// to https:// upgrade (of the same site: another host is a move, below).
     if scheme == Some("https") {
-        if let Some((Scheme::Http, why)) = &u.evidence.request_scheme {
+        if let Some((Scheme::Http, why)) = &u.evidence.request_scheme
+            && same_site(u)
+        {
             return Some(format!(
                 "{why} and redirects to {target_text}: an upgrade to https is a permanent move"
             ));
@@ -89,11 +91,12 @@ fn permanent_move(u: &Usage) -> Option<String> {
     // A host canonicalisation or a domain move.
     if let Some(host) = target.and_then(|t| t.host()) {
         let bare = |h: &str| h.trim_start_matches("www.").to_ascii_lowercase();
-        if let Some(from) = u
-            .evidence
-            .request_hosts
+        let hosts = &u.evidence.request_hosts;
+        // A server that answers for the target host too is not canonicalising hosts.
+        let serves_target = hosts.iter().any(|r| r.eq_ignore_ascii_case(host));
+        if let Some(from) = hosts
             .iter()
-            .find(|r| !r.eq_ignore_ascii_case(host) && bare(r) == bare(host))
+            .find(|r| !serves_target && bare(r) == bare(host))
         {
             return Some(format!(
                 "requests for `{from}` are sent to `{host}`: a host canonicalisation is a permanent move"
@@ -135,6 +138,19 @@ fn permanent_move(u: &Usage) -> Option<String> {
     // Names and comments that say so.
     text_with_word(u, NAMING, &words.permanent)
         .map(|(source, text, word)| says(source, text, &word))
+}
+
+/// True when the target stays on the host the request came for: it reuses the host, names
+/// one of the request's hosts, or keeps the path where no host is known.
+fn same_site(u: &Usage) -> bool {
+    let Some(t) = &u.target else { return false };
+    let hosts = &u.evidence.request_hosts;
+    match t.host() {
+        _ if t.keeps_host => true,
+        None => true,
+        Some(_) if hosts.is_empty() => t.keeps_path,
+        Some(host) => hosts.iter().any(|r| r.eq_ignore_ascii_case(host)),
+    }
 }
 
 #[cfg(test)]
@@ -198,6 +214,23 @@ mod tests {
         u.evidence
             .texts
             .push((TextSource::Handler, "to_https".into()));
+        assert!(run(&TemporaryRedirectForPermanentMove, &u).is_empty());
+    }
+
+    #[test]
+    fn an_upgrade_to_another_host_is_no_upgrade() {
+        let mut u = redirect(302, "https://new.example.com/docs/");
+        u.evidence.request_scheme = Some((Scheme::Http, "port 80".into()));
+        u.evidence.request_hosts.push("old.example.com".into());
+        assert!(run(&TemporaryRedirectForPermanentMove, &u).is_empty());
+        u.evidence.request_hosts = vec!["new.example.com".into()];
+        assert_eq!(run(&TemporaryRedirectForPermanentMove, &u).len(), 1);
+    }
+
+    #[test]
+    fn a_path_redirect_on_a_server_of_both_hosts_is_no_canonicalisation() {
+        let mut u = redirect(302, "http://example.com/feed");
+        u.evidence.request_hosts = vec!["example.com".into(), "www.example.com".into()];
         assert!(run(&TemporaryRedirectForPermanentMove, &u).is_empty());
     }
 
