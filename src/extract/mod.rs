@@ -21,6 +21,7 @@ pub mod openapi;
 pub mod redirects_file;
 pub mod rust;
 pub mod traefik;
+pub mod tree;
 pub mod vercel_json;
 
 /// The prefilter and extractor of each kind.

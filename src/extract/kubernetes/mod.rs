@@ -1,0 +1,177 @@
+//! Kubernetes manifests: ingress-nginx Ingress annotations and controller ConfigMap, and
+//! Traefik `Middleware` resources. Several documents per file; Helm templates are read
+//! where they parse once their `{{ }}` actions are masked.
+
+mod ingress_nginx;
+mod table;
+
+use crate::extract::traefik::middleware;
+use crate::extract::tree::{Document, Node, yaml_documents};
+use crate::usage::FileFacts;
+use ingress_nginx::resource_texts;
+use std::path::Path;
+
+/// Names that choose a code: the ingress-nginx redirect annotations and ConfigMap key,
+/// and Traefik Middleware resources.
+pub const PREFILTER: &str =
+    r#"permanent-redirect|temporal-redirect|http-redirect-code|kind"?\s*:\s*["']?Middleware\b"#;
+
+/// API groups of Traefik's Middleware resource (v2 and v3).
+const TRAEFIK_GROUPS: [&str; 2] = ["traefik.io/", "traefik.containo.us/"];
+
+pub fn extract(_path: &Path, src: &str) -> FileFacts {
+    let mut facts = FileFacts::default();
+    for document in yaml_documents(src) {
+        match document {
+            Document::Parsed(root) => {
+                read_resource(&root, src, &mut facts);
+                // `kubectl get -o yaml` wraps resources in a List.
+                if kind_of(&root) == Some("List") {
+                    for item in root.get("items").map_or(&[][..], Node::items) {
+                        read_resource(item, src, &mut facts);
+                    }
+                }
+            }
+            Document::Failed {
+                line,
+                reason,
+                templated,
+            } => facts.notes.push(if templated {
+                format!(
+                    "line {line}: a template document that is not YAML even with its `{{{{ }}}}` actions masked ({reason}); skipped, the other documents were checked"
+                )
+            } else {
+                format!(
+                    "line {line}: this YAML document could not be read ({reason}); skipped, the other documents were checked"
+                )
+            }),
+        }
+    }
+    facts
+}
+
+fn kind_of(doc: &Node) -> Option<&str> {
+    doc.get("kind").and_then(Node::as_str)
+}
+
+fn read_resource(doc: &Node, src: &str, facts: &mut FileFacts) {
+    match kind_of(doc) {
+        Some("Ingress") => ingress_nginx::ingress(doc, src, facts),
+        Some("ConfigMap") => ingress_nginx::config_map(doc, src, facts),
+        Some("Middleware") if is_traefik(doc) => {
+            if let Some(spec) = doc.get("spec") {
+                middleware::read(spec, &resource_texts(doc), src, &mut facts.usages);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn is_traefik(doc: &Node) -> bool {
+    doc.get("apiVersion")
+        .and_then(Node::as_str)
+        .is_some_and(|api| TRAEFIK_GROUPS.iter().any(|g| api.starts_with(g)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::usage::Code;
+
+    fn facts(src: &str) -> FileFacts {
+        extract(Path::new("k8s.yaml"), src)
+    }
+
+    const INGRESS: &str = "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: docs\n  annotations:\n";
+
+    #[test]
+    fn permanent_redirect_defaults_to_301_at_the_annotation() {
+        let src = format!(
+            "{INGRESS}    nginx.ingress.kubernetes.io/permanent-redirect: https://docs.example.com/\n"
+        );
+        let f = facts(&src);
+        let u = &f.usages[0];
+        assert_eq!(u.code, Code::Exact(301));
+        assert!(u.implicit);
+        assert_eq!(
+            &src[u.span.clone()],
+            "nginx.ingress.kubernetes.io/permanent-redirect"
+        );
+        assert_eq!(u.evidence.declared_permanent.as_ref().unwrap().0, true);
+    }
+
+    #[test]
+    fn code_annotation_in_range_is_used_as_given() {
+        let src = format!(
+            "{INGRESS}    nginx.ingress.kubernetes.io/permanent-redirect: https://x.example.com/\n    nginx.ingress.kubernetes.io/permanent-redirect-code: \"307\"\n"
+        );
+        let f = facts(&src);
+        assert_eq!(f.usages[0].code, Code::Exact(307));
+        assert_eq!(&src[f.usages[0].span.clone()], "\"307\"");
+    }
+
+    #[test]
+    fn out_of_range_codes_fall_back_with_a_note() {
+        let src = format!(
+            "{INGRESS}    nginx.ingress.kubernetes.io/temporal-redirect: https://x.example.com/\n    nginx.ingress.kubernetes.io/temporal-redirect-code: \"308\"\n"
+        );
+        let f = facts(&src);
+        let codes: Vec<_> = f.usages.iter().map(|u| u.code.clone()).collect();
+        assert_eq!(codes, [Code::Exact(308), Code::Exact(302)]);
+        assert!(f.usages[0].target.is_none());
+        assert!(f.notes[0].contains("sends 302 instead"), "{:?}", f.notes);
+    }
+
+    #[test]
+    fn temporal_wins_over_permanent() {
+        let src = format!(
+            "{INGRESS}    nginx.ingress.kubernetes.io/permanent-redirect: https://a.example.com/\n    nginx.ingress.kubernetes.io/temporal-redirect: https://b.example.com/\n"
+        );
+        let f = facts(&src);
+        assert_eq!(f.usages.len(), 1);
+        assert_eq!(f.usages[0].code, Code::Exact(302));
+        assert!(f.notes[0].contains("ignored"));
+    }
+
+    #[test]
+    fn non_numeric_code_rejects_the_ingress() {
+        let src = format!(
+            "{INGRESS}    nginx.ingress.kubernetes.io/permanent-redirect: https://a.example.com/\n    nginx.ingress.kubernetes.io/permanent-redirect-code: permanent\n"
+        );
+        let f = facts(&src);
+        assert_eq!(f.usages.len(), 1);
+        assert_eq!(f.usages[0].code, Code::Malformed("permanent".into()));
+        assert!(f.notes[0].contains("rejects"));
+    }
+
+    #[test]
+    fn config_map_code_is_the_https_upgrade_code() {
+        let src = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ingress-nginx-controller\ndata:\n  http-redirect-code: \"302\"\n";
+        let f = facts(src);
+        assert_eq!(f.usages[0].code, Code::Exact(302));
+        assert!(f.usages[0].evidence.request_scheme.is_some());
+        let f = facts(&src.replace("302", "303"));
+        assert!(f.usages[0].target.is_none());
+        assert!(f.notes[0].contains("keeps 308"));
+    }
+
+    #[test]
+    fn traefik_middleware_resources_and_lists() {
+        let src = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: traefik.io/v1alpha1\n  kind: Middleware\n  metadata:\n    name: to-https\n  spec:\n    redirectScheme:\n      scheme: https\n";
+        let f = facts(src);
+        assert_eq!(f.usages[0].code, Code::Exact(302));
+        let other = src.replace("traefik.io", "example.com");
+        assert!(facts(&other).usages.is_empty());
+    }
+
+    #[test]
+    fn broken_and_template_documents_are_notes() {
+        let src = format!(
+            "{INGRESS}    nginx.ingress.kubernetes.io/permanent-redirect: https://a.example.com/\n---\nkind: [\n---\n{{{{ include \"x\" . }}}}: {{{{ y }}}}\n  bad: indent\n"
+        );
+        let f = facts(&src);
+        assert_eq!(f.usages.len(), 1);
+        assert_eq!(f.notes.len(), 2, "{:?}", f.notes);
+        assert!(f.notes[1].contains("template"));
+    }
+}

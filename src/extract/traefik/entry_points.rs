@@ -1,0 +1,67 @@
+//! Traefik's static configuration: an entry point that redirects all its requests to
+//! another (`entryPoints.web.http.redirections.entryPoint`), permanent unless told not.
+
+use super::middleware::{by_method, comment_texts, permanence, redirect_usage};
+use super::table::TRAEFIK;
+use crate::extract::tree::Node;
+use crate::usage::{Scheme, Target, TextSource, Usage};
+
+/// Reads every entry point of the static configuration's `entryPoints` table.
+pub fn read(entry_points: &Node, src: &str, out: &mut Vec<Usage>) {
+    for entry_point in entry_points.entries() {
+        let Some(name) = entry_point.key.as_str() else {
+            continue;
+        };
+        let redirection = &TRAEFIK.entry_point_redirection;
+        let keys: Vec<&str> = redirection.path.iter().map(String::as_str).collect();
+        let (parent_keys, last) = keys.split_at(keys.len() - 1);
+        let Some(entry) = entry_point
+            .value
+            .path_nocase(parent_keys)
+            .and_then(|parent| parent.entry_nocase(last[0]))
+        else {
+            continue;
+        };
+        out.extend(redirect(name, &entry_point.value, entry, src));
+    }
+}
+
+fn redirect(
+    name: &str,
+    entry_point: &Node,
+    entry: &crate::extract::tree::Entry,
+    src: &str,
+) -> Option<Usage> {
+    let defaults = &TRAEFIK.entry_point_redirection;
+    let options = &entry.value;
+    let to = options.get_nocase("to").and_then(Node::as_str)?;
+    let scheme = match options.get_nocase("scheme") {
+        Some(node) => node.as_str()?.to_ascii_lowercase(),
+        None => defaults.scheme_default.clone(),
+    };
+    let choice = permanence(entry, "the entry-point redirection", defaults.permanent_default)?;
+    let codes = TRAEFIK.codes.for_permanent(choice.permanent);
+    let target = Target {
+        text: format!("{scheme}://{{host}}{{path}}"),
+        keeps_host: true,
+        keeps_path: true,
+    };
+    let mut texts = vec![(TextSource::Handler, name.to_string())];
+    texts.extend(comment_texts(src, &entry.key));
+    let mut u = redirect_usage(choice, target, texts);
+    if scheme == "https" {
+        let address = entry_point
+            .get_nocase("address")
+            .and_then(Node::as_str)
+            .map(|a| format!(" (address `{a}`)"))
+            .unwrap_or_default();
+        u.evidence.request_scheme = Some((
+            Scheme::Http,
+            format!(
+                "entry point `{name}`{address} hands every request to this redirection to entry point `{to}` ({})",
+                by_method(codes)
+            ),
+        ));
+    }
+    Some(u)
+}
