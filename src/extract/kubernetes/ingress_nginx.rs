@@ -86,12 +86,16 @@ pub fn config_map(doc: &Node, src: &str, facts: &mut FileFacts) {
             keeps_path: true,
         },
     );
-    let used_by: Vec<String> = table.used_by.iter().map(|a| format!("`{a}`")).collect();
+    let annotations: Vec<String> = table
+        .upgrade_annotations
+        .iter()
+        .map(|a| format!("`{a}`"))
+        .collect();
     u.evidence.request_scheme = Some((
         Scheme::Http,
         format!(
-            "ingress-nginx uses this code for its http-to-https redirect ({})",
-            used_by.join(", ")
+            "ingress-nginx answers plain-http requests with this code under {}",
+            annotations.join(" and ")
         ),
     ));
     u.evidence.texts = resource_texts(doc);

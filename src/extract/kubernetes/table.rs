@@ -28,7 +28,7 @@ pub struct ConfigMapCode {
     pub key: String,
     pub default: u32,
     pub allowed: Vec<i64>,
-    pub used_by: Vec<String>,
+    pub upgrade_annotations: Vec<String>,
 }
 
 pub static INGRESS_NGINX: LazyLock<IngressNginxTable> = LazyLock::new(|| {

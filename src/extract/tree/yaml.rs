@@ -106,9 +106,15 @@ fn parse_document(src: &str, masked: &str, range: Range<usize>) -> Option<Docume
     }
 }
 
+/// The first line of a parser message, without the position it names inside the document
+/// (the note names the line in the file instead).
 fn first_line(text: &str) -> String {
-    text.lines().next().unwrap_or("").trim().to_string()
+    let line = text.lines().next().unwrap_or("").trim();
+    POSITION.replace_all(line, "").into_owned()
 }
+
+static POSITION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r",? at line \d+,? column \d+").expect("valid regex"));
 
 /// A node as serde-saphyr hands it over, before its spans are made absolute.
 enum Raw {
