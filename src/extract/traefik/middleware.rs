@@ -171,9 +171,9 @@ fn regex_request(regex: &str) -> (Option<Scheme>, Option<String>) {
     let end = rest.find(['/', '(', ':', '$', '?', '[', '|', '*', '+']).unwrap_or(rest.len());
     let host = rest[..end].replace("\\.", ".");
     let literal = host.contains('.')
-        && host
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+        && host.split('.').all(|label| {
+            !label.is_empty() && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        });
     (scheme, literal.then_some(host))
 }
 
@@ -206,9 +206,9 @@ fn error_codes(errors: &Node, texts: &[(TextSource, String)], src: &str, out: &m
     }
 }
 
-/// The codes of one `status` entry that can be checked on their own: every single code,
-/// and the bounds of a range that are not codes at all (`600`, `5xx`). A bound inside
-/// 100-599 only marks where the range ends (`599` in `500-599` is not a code anyone sends).
+/// The codes of one `status` entry that cannot be statuses at all (`600`, `5xx`): Traefik
+/// only compares these with the status the service sent, so a code in 100-599 is not chosen
+/// here and is left alone (`418` may be caught, `599` ends a range).
 fn status_entry(item: &Node, src: &str) -> Vec<Usage> {
     let Some(text) = item.as_str() else {
         return Vec::new();
@@ -217,9 +217,7 @@ fn status_entry(item: &Node, src: &str) -> Vec<Usage> {
     let mut out = Vec::new();
     let mut cursor = 0;
     for part in text.split(',') {
-        let bounds: Vec<&str> = part.split('-').map(str::trim).collect();
-        let single = bounds.len() == 1;
-        for bound in bounds {
+        for bound in part.split('-').map(str::trim) {
             // Point at the bound itself when it is written as is.
             let span = match written[cursor..].find(bound).filter(|_| !bound.is_empty()) {
                 Some(at) => {
@@ -230,8 +228,7 @@ fn status_entry(item: &Node, src: &str) -> Vec<Usage> {
                 None => item.span.clone(),
             };
             let code = code_of(bound);
-            let in_range = code.is_in(100, 599);
-            if single || !in_range {
+            if !code.is_in(100, 599) {
                 out.push(Usage::new(span, code, format!("errors status {part}")));
             }
         }
@@ -296,18 +293,26 @@ mod tests {
     }
 
     #[test]
-    fn status_ranges_yield_only_codes_worth_checking() {
-        let src = "errors:\n  status: [\"500-599\", \"404,418\", \"400-600\"]\n  statusRewrites:\n    \"500-599\": 503\n";
+    fn caught_codes_yield_only_what_cannot_be_a_status() {
+        let src = "errors:\n  status: [\"500-599\", \"404,418\", \"400-600\", \"5xx\"]\n  statusRewrites:\n    \"500-599\": 503\n";
         let u = usages(src);
         let codes: Vec<_> = u.iter().map(|u| (u.code.clone(), &src[u.span.clone()])).collect();
         assert_eq!(
             codes,
             [
-                (Code::Exact(404), "404"),
-                (Code::Exact(418), "418"),
                 (Code::Exact(600), "600"),
+                (Code::Malformed("5xx".into()), "5xx"),
                 (Code::Exact(503), "503"),
             ]
+        );
+    }
+
+    #[test]
+    fn regex_hosts_must_be_whole_names() {
+        assert_eq!(regex_request(r"^(http|https)?://www\.(.+)$").1, None);
+        assert_eq!(
+            regex_request(r"^http://old\.example\.com/(.*)"),
+            (Some(Scheme::Http), Some("old.example.com".into()))
         );
     }
 }
