@@ -61,7 +61,10 @@ pub fn config_map(doc: &Node, src: &str, facts: &mut FileFacts) {
         return;
     };
     let line = line_of(src, entry.value.span.start);
-    let allowed = text.parse::<i64>().ok().filter(|n| table.allowed.contains(n));
+    let allowed = text
+        .parse::<i64>()
+        .ok()
+        .filter(|n| table.allowed.contains(n));
     let Some(code) = allowed else {
         facts.notes.push(format!(
             "line {line}: ingress-nginx ignores `{}: {text}` (it takes only {}) and keeps {}",
@@ -69,7 +72,9 @@ pub fn config_map(doc: &Node, src: &str, facts: &mut FileFacts) {
             list(&table.allowed),
             table.default
         ));
-        facts.usages.push(written_code(&entry.value, text, &table.key));
+        facts
+            .usages
+            .push(written_code(&entry.value, text, &table.key));
         return;
     };
     let choice = Choice {

@@ -5,16 +5,15 @@
 mod ingress_nginx;
 mod table;
 
-use crate::extract::traefik::middleware;
+use crate::extract::traefik::{flags, middleware};
 use crate::extract::tree::{Document, Node, yaml_documents};
 use crate::usage::FileFacts;
 use ingress_nginx::resource_texts;
 use std::path::Path;
 
 /// Names that choose a code: the ingress-nginx redirect annotations and ConfigMap key,
-/// and Traefik Middleware resources.
-pub const PREFILTER: &str =
-    r#"permanent-redirect|temporal-redirect|http-redirect-code|kind"?\s*:\s*["']?Middleware\b"#;
+/// Traefik Middleware resources, and Traefik's entry-point redirection flags.
+pub const PREFILTER: &str = r#"permanent-redirect|temporal-redirect|http-redirect-code|kind"?\s*:\s*["']?Middleware\b|(?i:--entrypoints\.\S+\.redirections)"#;
 
 /// API groups of Traefik's Middleware resource (v2 and v3).
 const TRAEFIK_GROUPS: [&str; 2] = ["traefik.io/", "traefik.containo.us/"];
@@ -65,6 +64,27 @@ fn read_resource(doc: &Node, src: &str, facts: &mut FileFacts) {
         }
         _ => {}
     }
+    let args = container_args(doc);
+    if !args.is_empty() {
+        flags::read(&args, src, &mut facts.usages);
+    }
+}
+
+/// The strings of every `args` and `command` list in a resource: where a workload running
+/// Traefik passes its static configuration.
+fn container_args(doc: &Node) -> Vec<&Node> {
+    let mut out = Vec::new();
+    let mut stack = vec![doc];
+    while let Some(node) = stack.pop() {
+        for entry in node.entries() {
+            match entry.key.as_str() {
+                Some("args" | "command") => out.extend(entry.value.items()),
+                _ => stack.push(&entry.value),
+            }
+        }
+        stack.extend(node.items());
+    }
+    out
 }
 
 fn is_traefik(doc: &Node) -> bool {
@@ -97,7 +117,7 @@ mod tests {
             &src[u.span.clone()],
             "nginx.ingress.kubernetes.io/permanent-redirect"
         );
-        assert_eq!(u.evidence.declared_permanent.as_ref().unwrap().0, true);
+        assert!(u.evidence.declared_permanent.as_ref().unwrap().0);
     }
 
     #[test]
@@ -165,6 +185,13 @@ mod tests {
     }
 
     #[test]
+    fn traefik_flags_in_container_args() {
+        let src = "apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: traefik\n          args:\n            - --entrypoints.web.address=:8000\n            - --entrypoints.web.http.redirections.entrypoint.to=websecure\n            - --entrypoints.web.http.redirections.entrypoint.permanent=false\n";
+        let f = facts(src);
+        assert_eq!(f.usages[0].code, Code::Exact(302));
+    }
+
+    #[test]
     fn broken_and_template_documents_are_notes() {
         let src = format!(
             "{INGRESS}    nginx.ingress.kubernetes.io/permanent-redirect: https://a.example.com/\n---\nkind: [\n---\n{{{{ include \"x\" . }}}}: {{{{ y }}}}\n  bad: indent\n"
@@ -173,5 +200,29 @@ mod tests {
         assert_eq!(f.usages.len(), 1);
         assert_eq!(f.notes.len(), 2, "{:?}", f.notes);
         assert!(f.notes[1].contains("template"));
+    }
+}
+
+#[cfg(test)]
+mod robustness {
+    use super::*;
+
+    /// Every prefix of real manifests (cut anywhere, so documents, strings and flow
+    /// collections end half-way) is read without a panic.
+    #[test]
+    fn every_truncation_is_read_without_panic() {
+        let files = [
+            include_str!("../../../fixtures/kubernetes/ingress_nginx.yaml"),
+            include_str!("../../../fixtures/kubernetes/traefik_middlewares.yaml"),
+            include_str!("../../../fixtures/kubernetes/helm/templates/ingress.yaml"),
+        ];
+        for src in files {
+            for cut in (0..src.len())
+                .step_by(11)
+                .filter(|c| src.is_char_boundary(*c))
+            {
+                let _ = extract(Path::new("cut.yaml"), &src[..cut]);
+            }
+        }
     }
 }

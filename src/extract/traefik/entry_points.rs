@@ -39,7 +39,11 @@ fn redirect(
         Some(node) => node.as_str()?.to_ascii_lowercase(),
         None => defaults.scheme_default.clone(),
     };
-    let choice = permanence(entry, "the entry-point redirection", defaults.permanent_default)?;
+    let choice = permanence(
+        entry,
+        "the entry-point redirection",
+        defaults.permanent_default,
+    )?;
     let codes = TRAEFIK.codes.for_permanent(choice.permanent);
     let target = Target {
         text: format!("{scheme}://{{host}}{{path}}"),

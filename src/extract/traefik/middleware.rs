@@ -61,7 +61,11 @@ pub(super) fn permanence(entry: &Entry, what: &str, default: bool) -> Option<Per
 
 /// A redirect the middleware answers with: Traefik sets Location and writes the reason
 /// phrase as the body.
-pub(super) fn redirect_usage(choice: Permanence, target: Target, texts: Vec<(TextSource, String)>) -> Usage {
+pub(super) fn redirect_usage(
+    choice: Permanence,
+    target: Target,
+    texts: Vec<(TextSource, String)>,
+) -> Usage {
     let codes = TRAEFIK.codes.for_permanent(choice.permanent);
     let mut u = Usage::new(choice.span, Code::Exact(codes.get), choice.spelled);
     u.implicit = true;
@@ -121,7 +125,10 @@ fn redirect_scheme(entry: &Entry, texts: Vec<(TextSource, String)>) -> Option<Us
 fn redirect_regex(entry: &Entry, texts: Vec<(TextSource, String)>) -> Option<Usage> {
     let options = &entry.value;
     let replacement = options.get_nocase("replacement")?.as_str()?;
-    let regex = options.get_nocase("regex").and_then(Node::as_str).unwrap_or("");
+    let regex = options
+        .get_nocase("regex")
+        .and_then(Node::as_str)
+        .unwrap_or("");
     let choice = permanence(entry, "redirectRegex", false)?;
     let codes = TRAEFIK.codes.for_permanent(choice.permanent);
     let (host_part, path_part) = split_url(replacement);
@@ -168,7 +175,9 @@ fn regex_request(regex: &str) -> (Option<Scheme>, Option<String>) {
     } else {
         return (None, None);
     };
-    let end = rest.find(['/', '(', ':', '$', '?', '[', '|', '*', '+']).unwrap_or(rest.len());
+    let end = rest
+        .find(['/', '(', ':', '$', '?', '[', '|', '*', '+'])
+        .unwrap_or(rest.len());
     let host = rest[..end].replace("\\.", ".");
     let literal = host.contains('.')
         && host.split('.').all(|label| {
@@ -266,7 +275,10 @@ mod tests {
         assert_eq!(u[0].code, Code::Exact(302));
         assert!(u[0].implicit);
         assert_eq!(&src[u[0].span.clone()], "redirectScheme");
-        assert_eq!(u[0].evidence.request_scheme.as_ref().unwrap().0, Scheme::Http);
+        assert_eq!(
+            u[0].evidence.request_scheme.as_ref().unwrap().0,
+            Scheme::Http
+        );
     }
 
     #[test]
@@ -296,7 +308,10 @@ mod tests {
     fn caught_codes_yield_only_what_cannot_be_a_status() {
         let src = "errors:\n  status: [\"500-599\", \"404,418\", \"400-600\", \"5xx\"]\n  statusRewrites:\n    \"500-599\": 503\n";
         let u = usages(src);
-        let codes: Vec<_> = u.iter().map(|u| (u.code.clone(), &src[u.span.clone()])).collect();
+        let codes: Vec<_> = u
+            .iter()
+            .map(|u| (u.code.clone(), &src[u.span.clone()]))
+            .collect();
         assert_eq!(
             codes,
             [

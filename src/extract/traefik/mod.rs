@@ -4,6 +4,7 @@
 //! Codes and defaults come from `data/apis/traefik.toml`.
 
 mod entry_points;
+pub mod flags;
 pub mod middleware;
 mod table;
 
@@ -48,8 +49,19 @@ fn read_config(root: &Node, src: &str, facts: &mut FileFacts) {
             middleware::read(&entry.value, &texts, src, &mut facts.usages);
         }
     }
-    if let Some(entry_points) = root.get_nocase("entryPoints") {
-        entry_points::read(entry_points, src, &mut facts.usages);
+    let redirection = &table::TRAEFIK.entry_point_redirection;
+    for table in &redirection.tables {
+        let keys: Vec<&str> = table.iter().map(String::as_str).collect();
+        if let Some(entry_points) = root.path_nocase(&keys) {
+            entry_points::read(entry_points, src, &mut facts.usages);
+        }
+    }
+    for list in &redirection.flag_lists {
+        let keys: Vec<&str> = list.iter().map(String::as_str).collect();
+        if let Some(flags) = root.path_nocase(&keys) {
+            let items: Vec<&Node> = flags.items().iter().collect();
+            flags::read(&items, src, &mut facts.usages);
+        }
     }
 }
 
@@ -70,7 +82,14 @@ mod tests {
         assert_eq!(codes, [Code::Exact(301), Code::Exact(302)]);
         let ep = &f.usages[1];
         assert_eq!(&src[ep.span.clone()], "false");
-        assert!(ep.evidence.request_scheme.as_ref().unwrap().1.contains("`:80`"));
+        assert!(
+            ep.evidence
+                .request_scheme
+                .as_ref()
+                .unwrap()
+                .1
+                .contains("`:80`")
+        );
     }
 
     #[test]
@@ -81,10 +100,44 @@ mod tests {
     }
 
     #[test]
+    fn reads_helm_chart_values() {
+        let src = "traefik:\n  ports:\n    web:\n      port: 8000\n      http:\n        redirections:\n          entryPoint:\n            to: websecure\n            scheme: https\n            permanent: false\n";
+        let f = facts("values.yaml", src);
+        assert_eq!(f.usages[0].code, Code::Exact(302));
+    }
+
+    #[test]
     fn a_broken_document_is_a_note() {
         let src = "http:\n  middlewares:\n    a: [\n---\nhttp:\n  middlewares:\n    b:\n      redirectScheme:\n        scheme: https\n";
         let f = facts("dynamic.yml", src);
         assert_eq!(f.usages.len(), 1);
         assert!(f.notes[0].starts_with("line "), "{:?}", f.notes);
+    }
+}
+
+#[cfg(test)]
+mod robustness {
+    use super::*;
+
+    #[test]
+    fn every_truncation_is_read_without_panic() {
+        let files = [
+            (
+                "a.toml",
+                include_str!("../../../fixtures/traefik/dynamic.toml"),
+            ),
+            (
+                "a.yml",
+                include_str!("../../../fixtures/traefik/dynamic.yml"),
+            ),
+        ];
+        for (name, src) in files {
+            for cut in (0..src.len())
+                .step_by(7)
+                .filter(|c| src.is_char_boundary(*c))
+            {
+                let _ = extract(Path::new(name), &src[..cut]);
+            }
+        }
     }
 }

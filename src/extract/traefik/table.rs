@@ -40,6 +40,10 @@ pub struct ByMethod {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EntryPointRedirection {
+    /// Where entry points are listed: `entryPoints`, or `ports` in Helm chart values.
+    pub tables: Vec<Vec<String>>,
+    /// Lists of command-line flags in Helm chart values (`additionalArguments`).
+    pub flag_lists: Vec<Vec<String>>,
     pub path: Vec<String>,
     pub permanent_default: bool,
     pub scheme_default: String,

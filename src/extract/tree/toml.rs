@@ -59,7 +59,8 @@ mod tests {
 
     #[test]
     fn keeps_spans_of_keys_and_values() {
-        let src = "[http.middlewares.https.redirectScheme]\nscheme = \"https\"\npermanent = false\n";
+        let src =
+            "[http.middlewares.https.redirectScheme]\nscheme = \"https\"\npermanent = false\n";
         let (root, notes) = parse_toml(src);
         assert!(notes.is_empty());
         let rs = root

@@ -52,8 +52,7 @@ fn document_ranges(src: &str) -> Vec<Range<usize>> {
 }
 
 /// A Helm or Go template action on one line.
-static ACTION: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\{\{.*?\}\}").expect("valid regex"));
+static ACTION: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\{\{.*?\}\}").expect("valid regex"));
 
 /// The source with template actions replaced by `x`s of the same byte length, and lines that
 /// hold only actions blanked, so offsets stay true and the YAML around them parses.
@@ -64,8 +63,7 @@ fn mask_templates(src: &str) -> String {
     let mut out = String::with_capacity(src.len());
     for line in src.split_inclusive('\n') {
         let masked = ACTION.replace_all(line, |c: &regex::Captures| "x".repeat(c[0].len()));
-        let only_actions = ACTION.is_match(line)
-            && ACTION.replace_all(line, "").trim().is_empty();
+        let only_actions = ACTION.is_match(line) && ACTION.replace_all(line, "").trim().is_empty();
         if only_actions {
             out.push_str(&blank(line));
         } else {
@@ -249,7 +247,10 @@ mod tests {
         let src = "kind: A\n---\nkind: [B\n---\n# only a comment\n---\nkind: C\n";
         let docs = yaml_documents(src);
         assert_eq!(docs.len(), 3);
-        assert!(matches!(docs[1], Document::Failed { line: 3, .. }), "{docs:?}");
+        assert!(
+            matches!(docs[1], Document::Failed { line: 3, .. }),
+            "{docs:?}"
+        );
         let c = parsed(&docs[2]).get("kind").unwrap();
         assert_eq!(&src[c.span.clone()], "C");
     }
