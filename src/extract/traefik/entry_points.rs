@@ -3,7 +3,7 @@
 
 use super::middleware::{by_method, comment_texts, permanence, redirect_usage};
 use super::table::TRAEFIK;
-use crate::extract::tree::Node;
+use crate::extract::tree::{Entry, Node};
 use crate::usage::{Scheme, Target, TextSource, Usage};
 
 /// Reads every entry point of the static configuration's `entryPoints` table.
@@ -12,13 +12,11 @@ pub fn read(entry_points: &Node, src: &str, out: &mut Vec<Usage>) {
         let Some(name) = entry_point.key.as_str() else {
             continue;
         };
-        let redirection = &TRAEFIK.entry_point_redirection;
-        let keys: Vec<&str> = redirection.path.iter().map(String::as_str).collect();
-        let (parent_keys, last) = keys.split_at(keys.len() - 1);
-        let Some(entry) = entry_point
-            .value
-            .path_nocase(parent_keys)
-            .and_then(|parent| parent.entry_nocase(last[0]))
+        let Some(entry) = TRAEFIK
+            .entry_point_redirection
+            .paths
+            .iter()
+            .find_map(|path| redirection_entry(&entry_point.value, path))
         else {
             continue;
         };
@@ -26,12 +24,14 @@ pub fn read(entry_points: &Node, src: &str, out: &mut Vec<Usage>) {
     }
 }
 
-fn redirect(
-    name: &str,
-    entry_point: &Node,
-    entry: &crate::extract::tree::Entry,
-    src: &str,
-) -> Option<Usage> {
+/// The `entryPoint` entry at the end of `path` (its key is where a default code is chosen).
+fn redirection_entry<'n>(entry_point: &'n Node, path: &[String]) -> Option<&'n Entry> {
+    let (last, parents) = path.split_last()?;
+    let parents: Vec<&str> = parents.iter().map(String::as_str).collect();
+    entry_point.path_nocase(&parents)?.entry_nocase(last)
+}
+
+fn redirect(name: &str, entry_point: &Node, entry: &Entry, src: &str) -> Option<Usage> {
     let defaults = &TRAEFIK.entry_point_redirection;
     let options = &entry.value;
     let to = options.get_nocase("to").and_then(Node::as_str)?;

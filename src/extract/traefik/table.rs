@@ -44,7 +44,8 @@ pub struct EntryPointRedirection {
     pub tables: Vec<Vec<String>>,
     /// Lists of command-line flags in Helm chart values (`additionalArguments`).
     pub flag_lists: Vec<Vec<String>>,
-    pub path: Vec<String>,
+    /// Where an entry point holds its redirection.
+    pub paths: Vec<Vec<String>>,
     pub permanent_default: bool,
     pub scheme_default: String,
 }
