@@ -1,7 +1,8 @@
-//! Kubernetes manifests: ingress-nginx Ingress annotations and controller ConfigMap, and
-//! Traefik `Middleware` resources. Several documents per file; Helm templates are read
+//! Kubernetes manifests: ingress-nginx Ingress annotations and controller ConfigMap, Traefik
+//! `Middleware` resources and container args, and Gateway API HTTPRoute redirect filters. Several documents per file; Helm templates are read
 //! where they parse once their `{{ }}` actions are masked.
 
+mod gateway_api;
 mod ingress_nginx;
 mod table;
 
@@ -12,8 +13,9 @@ use ingress_nginx::resource_texts;
 use std::path::Path;
 
 /// Names that choose a code: the ingress-nginx redirect annotations and ConfigMap key,
-/// Traefik Middleware resources, and Traefik's entry-point redirection flags.
-pub const PREFILTER: &str = r#"permanent-redirect|temporal-redirect|http-redirect-code|kind"?\s*:\s*["']?Middleware\b|(?i:--entrypoints\.\S+\.redirections)"#;
+/// Traefik Middleware resources and entry-point redirection flags, and Gateway API
+/// redirect filters.
+pub const PREFILTER: &str = r#"permanent-redirect|temporal-redirect|http-redirect-code|kind"?\s*:\s*["']?Middleware\b|(?i:--entrypoints\.\S+\.redirections)|requestRedirect"#;
 
 /// API groups of Traefik's Middleware resource (v2 and v3).
 const TRAEFIK_GROUPS: [&str; 2] = ["traefik.io/", "traefik.containo.us/"];
@@ -57,6 +59,7 @@ fn read_resource(doc: &Node, src: &str, facts: &mut FileFacts) {
     match kind_of(doc) {
         Some("Ingress") => ingress_nginx::ingress(doc, src, facts),
         Some("ConfigMap") => ingress_nginx::config_map(doc, src, facts),
+        Some(_) if gateway_api::is_route(doc) => gateway_api::route(doc, src, facts),
         Some("Middleware") if is_traefik(doc) => {
             if let Some(spec) = doc.get("spec") {
                 middleware::read(spec, &resource_texts(doc), src, &mut facts.usages);

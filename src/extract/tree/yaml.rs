@@ -55,14 +55,19 @@ fn document_ranges(src: &str) -> Vec<Range<usize>> {
 static ACTION: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\{\{.*?\}\}").expect("valid regex"));
 
 /// The source with template actions replaced by `x`s of the same byte length, and lines that
-/// hold only actions blanked, so offsets stay true and the YAML around them parses.
+/// hold only actions blanked, so offsets stay true and the YAML around them parses. An action
+/// that renders a block (`toYaml`, `nindent`) is blanked too: the lines below it then belong
+/// to the key before it (`labels: {{- include "x" . | nindent 4 }}`).
 fn mask_templates(src: &str) -> String {
     if !src.contains("{{") {
         return src.to_string();
     }
     let mut out = String::with_capacity(src.len());
     for line in src.split_inclusive('\n') {
-        let masked = ACTION.replace_all(line, |c: &regex::Captures| "x".repeat(c[0].len()));
+        let masked = ACTION.replace_all(line, |c: &regex::Captures| {
+            let block = c[0].contains("nindent") || c[0].contains("toYaml");
+            (if block { " " } else { "x" }).repeat(c[0].len())
+        });
         let only_actions = ACTION.is_match(line) && ACTION.replace_all(line, "").trim().is_empty();
         if only_actions {
             out.push_str(&blank(line));
@@ -264,6 +269,18 @@ mod tests {
         assert!(matches!(&name.value, Value::Templated(t) if t == "{{ .Release.Name }}"));
         let code = root.path(&["metadata", "annotations", "code"]).unwrap();
         assert!(matches!(code.value, Value::Templated(_)));
+    }
+
+    #[test]
+    fn block_actions_leave_the_lines_below_to_their_key() {
+        let src = "metadata:\n  labels: {{- include \"x.labels\" . | nindent 4 }}\n    app: web\nspec:\n  a: 1\n";
+        let docs = yaml_documents(src);
+        let root = parsed(&docs[0]);
+        assert_eq!(
+            root.path(&["metadata", "labels", "app"])
+                .and_then(Node::as_str),
+            Some("web")
+        );
     }
 
     #[test]
