@@ -1,30 +1,10 @@
 //! Kubernetes Gateway API: the `RequestRedirect` filters of an HTTPRoute. Names and codes
 //! come from `data/apis/gateway-api.toml`.
 
-use super::ingress_nginx::resource_texts;
-use crate::extract::traefik::middleware::{code_of, comment_texts};
-use crate::extract::tree::{Entry, Node, line_of};
+use super::resource_texts;
+use super::table::GATEWAY_API;
+use crate::extract::tree::{Entry, Node, code_of, comment_texts, line_of};
 use crate::usage::{Code, FileFacts, Headers, Method, Target, TextSource, Usage};
-use serde::Deserialize;
-use std::collections::BTreeMap;
-use std::sync::LazyLock;
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct GatewayApiTable {
-    api_group: String,
-    kinds: Vec<String>,
-    filter_type: String,
-    filter_key: String,
-    default_code: u32,
-    allowed_codes: Vec<u32>,
-    path_modifiers: BTreeMap<String, String>,
-}
-
-static GATEWAY_API: LazyLock<GatewayApiTable> = LazyLock::new(|| {
-    toml::from_str(include_str!("../../../data/apis/gateway-api.toml"))
-        .expect("data/apis/gateway-api.toml is checked by the test suite")
-});
 
 /// True for the route kinds whose rules may redirect.
 pub fn is_route(doc: &Node) -> bool {

@@ -1,9 +1,9 @@
 //! ingress-nginx: the redirect annotations of an Ingress and the controller ConfigMap's
 //! `http-redirect-code`. Names, defaults and ranges come from `data/apis/ingress-nginx.toml`.
 
+use super::resource_texts;
 use super::table::{INGRESS_NGINX, RedirectAnnotation};
-use crate::extract::traefik::middleware::{code_of, comment_texts};
-use crate::extract::tree::{Entry, Node, Value, line_of};
+use crate::extract::tree::{Entry, Node, Value, code_of, comment_texts, line_of};
 use crate::usage::{Body, Code, FileFacts, Headers, Scheme, Span, Target, TextSource, Usage};
 
 /// An Ingress's redirect annotations: the first redirect annotation set (temporal before
@@ -187,11 +187,7 @@ fn redirect_usage(choice: Choice, target: Target) -> Usage {
 /// A code written in the config that the controller does not send as written, for the
 /// rules on codes themselves (600, `abc`).
 fn written_code(value: &Node, text: &str, key: &str) -> Usage {
-    let code = match code_of(text) {
-        Code::Exact(n) => Code::Exact(n),
-        _ => Code::Malformed(text.to_string()),
-    };
-    Usage::new(value.span.clone(), code, key.to_string())
+    Usage::new(value.span.clone(), code_of(text), key.to_string())
 }
 
 fn target(value: &Node) -> Target {
@@ -220,15 +216,6 @@ fn list(codes: &[i64]) -> String {
     } else {
         format!("{} or {last}", words.join(", "))
     }
-}
-
-/// The resource's name, as the name of what answers.
-pub fn resource_texts(doc: &Node) -> Vec<(TextSource, String)> {
-    doc.path(&["metadata", "name"])
-        .and_then(Node::as_str)
-        .map(|name| (TextSource::Handler, name.to_string()))
-        .into_iter()
-        .collect()
 }
 
 /// The hosts and paths the Ingress routes: the requests its redirect answers.

@@ -8,8 +8,7 @@ mod table;
 
 use crate::extract::traefik::{flags, middleware};
 use crate::extract::tree::{Document, Node, yaml_documents};
-use crate::usage::FileFacts;
-use ingress_nginx::resource_texts;
+use crate::usage::{FileFacts, TextSource};
 use std::path::Path;
 
 /// Names that choose a code: the ingress-nginx redirect annotations and ConfigMap key,
@@ -88,6 +87,15 @@ fn container_args(doc: &Node) -> Vec<&Node> {
         stack.extend(node.items());
     }
     out
+}
+
+/// The resource's name, as the name of what answers.
+fn resource_texts(doc: &Node) -> Vec<(TextSource, String)> {
+    doc.path(&["metadata", "name"])
+        .and_then(Node::as_str)
+        .map(|name| (TextSource::Handler, name.to_string()))
+        .into_iter()
+        .collect()
 }
 
 fn is_traefik(doc: &Node) -> bool {

@@ -1,6 +1,8 @@
-//! How ingress-nginx chooses codes (`data/apis/ingress-nginx.toml`).
+//! How ingress-nginx (`data/apis/ingress-nginx.toml`) and the Gateway API
+//! (`data/apis/gateway-api.toml`) choose codes.
 
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 #[derive(Debug, Deserialize)]
@@ -36,6 +38,24 @@ pub static INGRESS_NGINX: LazyLock<IngressNginxTable> = LazyLock::new(|| {
         .expect("data/apis/ingress-nginx.toml is checked by the test suite")
 });
 
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GatewayApiTable {
+    pub api_group: String,
+    pub kinds: Vec<String>,
+    pub filter_type: String,
+    pub filter_key: String,
+    pub default_code: u32,
+    pub allowed_codes: Vec<u32>,
+    /// `path.type` and the key that holds the new path.
+    pub path_modifiers: BTreeMap<String, String>,
+}
+
+pub static GATEWAY_API: LazyLock<GatewayApiTable> = LazyLock::new(|| {
+    toml::from_str(include_str!("../../../data/apis/gateway-api.toml"))
+        .expect("data/apis/gateway-api.toml is checked by the test suite")
+});
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -46,5 +66,6 @@ mod tests {
         assert_eq!(t.redirects[0].annotation, "temporal-redirect");
         assert_eq!(t.redirects[1].accepted, [300, 308]);
         assert_eq!(t.config_map.default, 308);
+        assert_eq!(GATEWAY_API.default_code, 302);
     }
 }

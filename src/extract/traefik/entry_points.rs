@@ -1,9 +1,9 @@
 //! Traefik's static configuration: an entry point that redirects all its requests to
 //! another (`entryPoints.web.http.redirections.entryPoint`), permanent unless told not.
 
-use super::middleware::{by_method, comment_texts, permanence, redirect_usage};
+use super::middleware::{by_method, permanence, redirect_usage};
 use super::table::TRAEFIK;
-use crate::extract::tree::{Entry, Node};
+use crate::extract::tree::{Entry, Node, comment_texts};
 use crate::usage::{Scheme, Target, TextSource, Usage};
 
 /// Reads every entry point of the static configuration's `entryPoints` table.

@@ -3,7 +3,7 @@
 //! provider's `http.middlewares.NAME`) and Kubernetes `Middleware` resources (`spec`).
 
 use super::table::{ByMethod, TRAEFIK};
-use crate::extract::tree::{Entry, Node, Value, comments_above};
+use crate::extract::tree::{Entry, Node, Value, code_of, comment_texts};
 use crate::usage::{Body, Code, Headers, Scheme, Span, Target, TextSource, Usage};
 
 /// Reads the middleware `config` into usages. `texts` describe it (its name, comments).
@@ -23,13 +23,6 @@ pub fn read(config: &Node, texts: &[(TextSource, String)], src: &str, out: &mut 
     if let Some(errors) = config.get_nocase(&TRAEFIK.errors_middleware.name) {
         error_codes(errors, texts, src, out);
     }
-}
-
-pub fn comment_texts(src: &str, key: &Node) -> Vec<(TextSource, String)> {
-    comments_above(src, key.span.start)
-        .into_iter()
-        .map(|c| (TextSource::Comment, c))
-        .collect()
 }
 
 /// Where the code is chosen and whether it is permanent: the `permanent` value, or the
@@ -243,14 +236,6 @@ fn status_entry(item: &Node, src: &str) -> Vec<Usage> {
         }
     }
     out
-}
-
-/// A code written as text: a number, or Malformed.
-pub fn code_of(text: &str) -> Code {
-    match text.trim().parse::<u32>() {
-        Ok(n) => Code::Exact(n),
-        Err(_) => Code::Malformed(text.trim().to_string()),
-    }
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ pub mod flags;
 pub mod middleware;
 mod table;
 
-use crate::extract::tree::{Document, Node, parse_toml, yaml_documents};
+use crate::extract::tree::{Document, Node, comment_texts, parse_toml, yaml_documents};
 use crate::usage::{FileFacts, TextSource};
 use std::path::Path;
 
@@ -45,7 +45,7 @@ fn read_config(root: &Node, src: &str, facts: &mut FileFacts) {
                 continue;
             };
             let mut texts = vec![(TextSource::Handler, name.to_string())];
-            texts.extend(middleware::comment_texts(src, &entry.key));
+            texts.extend(comment_texts(src, &entry.key));
             middleware::read(&entry.value, &texts, src, &mut facts.usages);
         }
     }

@@ -7,7 +7,7 @@ mod yaml;
 pub use self::toml::parse_toml;
 pub use self::yaml::{Document, yaml_documents};
 
-use crate::usage::Span;
+use crate::usage::{Code, Span, TextSource};
 
 /// One node of a document.
 #[derive(Clone, Debug, PartialEq)]
@@ -128,6 +128,22 @@ pub fn comments_above(src: &str, offset: usize) -> Vec<String> {
         .collect();
     out.reverse();
     out
+}
+
+/// The comments above a key, as evidence texts.
+pub fn comment_texts(src: &str, key: &Node) -> Vec<(TextSource, String)> {
+    comments_above(src, key.span.start)
+        .into_iter()
+        .map(|c| (TextSource::Comment, c))
+        .collect()
+}
+
+/// A code written as text: a number, or Malformed.
+pub fn code_of(text: &str) -> Code {
+    match text.trim().parse::<u32>() {
+        Ok(n) => Code::Exact(n),
+        Err(_) => Code::Malformed(text.trim().to_string()),
+    }
 }
 
 #[cfg(test)]
