@@ -22,6 +22,7 @@ pub mod redirects_file;
 pub mod rust;
 pub mod server_config;
 pub mod traefik;
+pub mod tree;
 pub mod vercel_json;
 
 /// The prefilter and extractor of each kind.
