@@ -40,11 +40,8 @@ impl Rule for PermanentRedirectForTemporaryCondition {
 
 fn temporary_condition(u: &Usage) -> Option<String> {
     let words = &*WORDS;
-    match &u.evidence.declared_permanent {
-        Some((false, place)) => return Some(format!("{place} declares this redirect temporary")),
-        // The configuration says in so many words that the move is permanent: believe it.
-        Some((true, _)) => return None,
-        None => {}
+    if let Some((false, place)) = &u.evidence.declared_permanent {
+        return Some(format!("{place} declares this redirect temporary"));
     }
     // Someone wrote that this move is permanent: believe them.
     if text_with_word(u, NAMING, &words.permanent).is_some() {
@@ -131,13 +128,6 @@ mod tests {
             )
             .is_empty()
         );
-    }
-
-    #[test]
-    fn silent_when_the_configuration_declares_the_move_permanent() {
-        let mut u = redirect(308, "/login");
-        u.evidence.declared_permanent = Some((true, "the annotation `permanent-redirect`".into()));
-        assert!(run(&PermanentRedirectForTemporaryCondition, &u).is_empty());
     }
 
     #[test]
