@@ -102,7 +102,10 @@ fn header_span(src: &str, at: usize) -> std::ops::Range<usize> {
 /// Comments in the entry and on the lines just above its header.
 fn comments(src: &str, start: usize, end: usize) -> Vec<String> {
     let mut out = Vec::new();
-    let above = src[..start].lines().rev().skip(usize::from(!src[..start].ends_with('\n')));
+    let above = src[..start]
+        .lines()
+        .rev()
+        .skip(usize::from(!src[..start].ends_with('\n')));
     for line in above {
         match line.trim().strip_prefix('#') {
             Some(c) => out.push(c.trim().to_string()),

@@ -73,7 +73,9 @@ pub fn extract(path: &Path, src: &str) -> FileFacts {
         parser.parse(src, None)
     });
     let Some(tree) = tree else {
-        facts.notes.push("the JavaScript parser gave up on this file".into());
+        facts
+            .notes
+            .push("the JavaScript parser gave up on this file".into());
         return facts;
     };
     if tree.root_node().has_error() {
@@ -114,7 +116,11 @@ fn redirect_usage(object: Node, src: &str) -> Option<Usage> {
                 // A value computed at build time: the code is not known here.
                 _ => return None,
             };
-            (permanent, code, format!("permanent: {}", text(permanent, src)))
+            (
+                permanent,
+                code,
+                format!("permanent: {}", text(permanent, src)),
+            )
         }
         (None, None) => return None,
     };

@@ -154,7 +154,9 @@ fn rule_usage(
         comments,
     });
     if implicit && let Some(p) = platform {
-        u.evidence.texts.push((TextSource::Message, p.evidence.clone()));
+        u.evidence
+            .texts
+            .push((TextSource::Message, p.evidence.clone()));
     }
     per_request(&words[conditions_from..], &mut u);
     Some(u)
@@ -215,13 +217,19 @@ mod tests {
                 .texts
                 .contains(&(TextSource::Comment, "moved".into()))
         );
-        assert_eq!(&"# moved\n/old/*  /new/:splat  302!"[u[0].span.clone()], "302!");
+        assert_eq!(
+            &"# moved\n/old/*  /new/:splat  302!"[u[0].span.clone()],
+            "302!"
+        );
     }
 
     #[test]
     fn query_matches_sit_before_the_destination() {
         let u = usages("/store id=:id /blog/:id 301\n");
-        assert_eq!(u[0].target.as_ref().map(|t| t.text.as_str()), Some("/blog/:id"));
+        assert_eq!(
+            u[0].target.as_ref().map(|t| t.text.as_str()),
+            Some("/blog/:id")
+        );
     }
 
     #[test]

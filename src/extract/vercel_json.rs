@@ -145,7 +145,10 @@ pub fn conditions(has: &[Condition], missing: &[Condition], u: &mut Usage) {
         let key = c.key.as_deref().unwrap_or("").to_ascii_lowercase();
         let value = c.value.as_deref().unwrap_or("");
         if c.kind == "host" {
-            if value.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '.' || ch == '-') {
+            if value
+                .chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || ch == '.' || ch == '-')
+            {
                 u.evidence.request_hosts.push(value.to_ascii_lowercase());
             }
         } else if c.kind == "header"
@@ -184,9 +187,17 @@ fn route_usage(src: &str, entry: &Spanned<Route>) -> Option<Usage> {
         u.headers.add(name, Some(value.clone()));
     }
     if let Some(location) = u.headers.value("location") {
-        u.target = Some(platform::target(location, r.src.as_deref(), &TABLE.path_placeholders));
+        u.target = Some(platform::target(
+            location,
+            r.src.as_deref(),
+            &TABLE.path_placeholders,
+        ));
     }
-    u.body = if r.dest.is_some() { Body::Present } else { Body::Unknown };
+    u.body = if r.dest.is_some() {
+        Body::Present
+    } else {
+        Body::Unknown
+    };
     if let Some(from) = &r.src {
         platform::source_evidence(from, &mut u.evidence);
     }
