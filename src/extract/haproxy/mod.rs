@@ -96,7 +96,12 @@ fn section_cx(section: &Section) -> SectionCx<'_> {
             _ => {}
         }
     }
-    let plain = !binds.is_empty() && binds.iter().all(|b| !b.iter().any(|w| w.text == "ssl"));
+    // Only port 80 says plain http: other plain ports often sit behind a proxy that
+    // terminated TLS already.
+    let plain = !binds.is_empty()
+        && binds.iter().all(|b| {
+            b.get(1).is_some_and(|a| a.text.ends_with(":80")) && !b.iter().any(|w| w.text == "ssl")
+        });
     let plain_binds =
         (plain && matches!(section.kind.as_str(), "frontend" | "listen")).then(|| {
             let addresses: Vec<&str> = binds
