@@ -86,11 +86,16 @@ fn redirect_usage(src: &str, entry: &Spanned<Redirect>) -> Usage {
     u
 }
 
-/// The `[[redirects]]` header line that opens the entry starting at `at` (the span of an
-/// array-of-tables entry may start at its first key).
+/// The `[[redirects]]` header line that opens the entry whose span starts at `at` (on the
+/// header itself, or on its first key).
 fn header_span(src: &str, at: usize) -> std::ops::Range<usize> {
-    let before = &src[..at.min(src.len())];
-    match before.rfind("[[") {
+    let at = at.min(src.len());
+    let header = if src[at..].starts_with("[[") {
+        Some(at)
+    } else {
+        src[..at].rfind("[[")
+    };
+    match header {
         Some(i) => {
             let end = src[i..].find('\n').map_or(src.len(), |n| i + n);
             i..end
@@ -169,6 +174,14 @@ status = 302
         assert_eq!(u[1].code, Code::Exact(301));
         assert_eq!(&SRC[u[1].span.clone()], "[[redirects]]");
         assert!(u[1].evidence.per_request.is_some());
+        // Each entry keeps its own comments.
+        assert!(
+            !u[1]
+                .evidence
+                .texts
+                .iter()
+                .any(|(s, _)| *s == TextSource::Comment)
+        );
     }
 
     #[test]

@@ -145,7 +145,7 @@ fn redirect_usage(object: Node, src: &str) -> Option<Usage> {
 /// The value of the property `name` of an object literal.
 fn property<'t>(object: Node<'t>, name: &str, src: &str) -> Option<Node<'t>> {
     let mut cursor = object.walk();
-    let found = object.named_children(&mut cursor).find_map(|pair| {
+    object.named_children(&mut cursor).find_map(|pair| {
         if pair.kind() != "pair" {
             return None;
         }
@@ -154,8 +154,7 @@ fn property<'t>(object: Node<'t>, name: &str, src: &str) -> Option<Node<'t>> {
         (key_text == name)
             .then(|| pair.child_by_field_name("value"))
             .flatten()
-    });
-    found
+    })
 }
 
 /// A string literal's content (quotes removed); None for anything computed.

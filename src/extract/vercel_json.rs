@@ -5,7 +5,7 @@
 //! JSON is read with serde-saphyr (JSON is YAML) for its byte spans.
 
 use super::platform::{self, PlatformRule};
-use crate::usage::{Body, Code, FileFacts, Headers, Scheme, Span, Usage};
+use crate::usage::{Code, FileFacts, Headers, Scheme, Span, Usage};
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 use std::collections::BTreeMap;
@@ -68,7 +68,8 @@ struct Route {
     status: Option<Spanned<i64>>,
     #[serde(default)]
     headers: BTreeMap<String, String>,
-    dest: Option<String>,
+    #[serde(rename = "continue", default)]
+    continues: bool,
 }
 
 pub fn extract(_path: &Path, src: &str) -> FileFacts {
@@ -86,8 +87,18 @@ pub fn extract(_path: &Path, src: &str) -> FileFacts {
     for entry in &config.redirects {
         facts.usages.push(redirect_usage(src, entry));
     }
+    // Routes marked `continue` add their headers to the responses of the routes after them.
+    let shared: Vec<(&String, &String)> = config
+        .routes
+        .iter()
+        .filter(|r| r.value.continues)
+        .flat_map(|r| &r.value.headers)
+        .collect();
     for route in &config.routes {
-        if let Some(u) = route_usage(src, route) {
+        if let Some(mut u) = route_usage(src, route) {
+            for (name, value) in &shared {
+                u.headers.add(name, Some(value.to_string()));
+            }
             facts.usages.push(u);
         }
     }
@@ -172,7 +183,8 @@ pub fn conditions(has: &[Condition], missing: &[Condition], u: &mut Usage) {
     }
 }
 
-/// A legacy route that sets a status: its headers are the whole response's.
+/// A legacy route that sets a status: its headers are the whole response's (with those of
+/// `continue` routes). Its content, if any, is a file the config does not show.
 fn route_usage(src: &str, entry: &Spanned<Route>) -> Option<Usage> {
     let r = &entry.value;
     let status = r.status.as_ref()?;
@@ -193,11 +205,6 @@ fn route_usage(src: &str, entry: &Spanned<Route>) -> Option<Usage> {
             &TABLE.path_placeholders,
         ));
     }
-    u.body = if r.dest.is_some() {
-        Body::Present
-    } else {
-        Body::Unknown
-    };
     if let Some(from) = &r.src {
         platform::source_evidence(from, &mut u.evidence);
     }

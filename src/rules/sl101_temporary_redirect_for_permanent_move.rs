@@ -98,7 +98,11 @@ fn permanent_move(u: &Usage) -> Option<String> {
         let keeps_path = target.is_some_and(|t| t.keeps_path);
         // A redirect limited to some paths (a route, a path matcher) moves a section, not
         // every request for the host.
-        let whole_host = !u.evidence.texts.iter().any(|(s, _)| *s == TextSource::Route);
+        let whole_host = !u
+            .evidence
+            .texts
+            .iter()
+            .any(|(s, _)| *s == TextSource::Route);
         if keeps_path
             && whole_host
             && !u.evidence.request_hosts.is_empty()

@@ -267,15 +267,13 @@ fn answer(cx: &SectionCx, words: &[Word], action: &str) -> Option<Usage> {
         (None, None) if action == "return" => Body::Absent,
         _ => Body::Unknown,
     };
-    if let Some(text) = content.and_then(|c| keyword_value(args, &c.text)) {
-        if matches!(
-            content.map(|c| c.text.as_str()),
-            Some("string" | "lf-string")
-        ) {
-            u.evidence
-                .texts
-                .push((TextSource::Message, text.text.clone()));
-        }
+    // Only literal strings are messages; files are not read.
+    if let Some(c) = content.filter(|c| matches!(c.text.as_str(), "string" | "lf-string"))
+        && let Some(text) = keyword_value(args, &c.text)
+    {
+        u.evidence
+            .texts
+            .push((TextSource::Message, text.text.clone()));
     }
     if let Some(location) = u.headers.value("location") {
         u.target = Some(Target::literal(location));
