@@ -1,7 +1,7 @@
 //! SL101: a temporary redirect (302, 307) where the evidence says the move is permanent.
 //! Docs: rules/SL101.toml.
 
-use super::evidence::{NAMING, says, text_with_word};
+use super::evidence::{NAMING, route_segment_with_word, says, text_with_word};
 use super::{CheckContext, Finding, Rule, named};
 use crate::knowledge::WORDS;
 use crate::usage::{Scheme, TextSource, Usage};
@@ -136,9 +136,18 @@ fn permanent_move(u: &Usage) -> Option<String> {
         ));
     }
 
-    // Names and comments that say so.
-    text_with_word(u, NAMING, &words.permanent)
-        .map(|(source, text, word)| says(source, text, &word))
+    // Names and comments that say so; in a route, a whole segment must (a word inside a
+    // slug names the page's topic).
+    text_with_word(
+        u,
+        &[TextSource::Handler, TextSource::Comment],
+        &words.permanent,
+    )
+    .map(|(source, text, word)| says(source, text, &word))
+    .or_else(|| {
+        route_segment_with_word(u, &words.permanent)
+            .map(|(route, word)| says(TextSource::Route, route, &word))
+    })
 }
 
 #[cfg(test)]

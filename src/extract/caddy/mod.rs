@@ -289,8 +289,9 @@ fn matcher_evidence(cx: &SiteCx, matcher: &str, u: &mut Usage) {
     let Some(defs) = cx.matchers.get(matcher) else {
         return;
     };
+    // A matcher's name says what the requests it matches are, as a handler's name does.
     u.evidence.texts.push((
-        TextSource::Route,
+        TextSource::Handler,
         matcher.trim_start_matches('@').to_string(),
     ));
     for &d in defs {

@@ -151,12 +151,13 @@ impl Condition {
                     u.evidence.request_scheme = Some(plain());
                 }
             }
+            // An ACL's name says what the requests it matches are, as a handler's name does.
             if let Some(name) = term
                 .name
                 .as_ref()
                 .filter(|_| !term.negated && !self.alternatives)
             {
-                u.evidence.texts.push((TextSource::Route, name.clone()));
+                u.evidence.texts.push((TextSource::Handler, name.clone()));
             }
         }
         u.evidence.condition = Some(self.text.clone());
