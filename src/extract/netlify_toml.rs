@@ -58,7 +58,7 @@ fn redirect_usage(src: &str, entry: &Spanned<Redirect>) -> Usage {
         None => (
             header.clone(),
             Code::Exact(TABLE.default_status["netlify"]),
-            "a netlify.toml redirect with no `status`".to_string(),
+            "[[redirects]] without status".to_string(),
             true,
         ),
     };
@@ -189,5 +189,14 @@ status = 302
         let f = extract(Path::new("netlify.toml"), "[[redirects]]\nfrom = \n");
         assert!(f.usages.is_empty());
         assert!(f.notes[0].starts_with("line 2"));
+    }
+    #[test]
+    fn never_panics_on_cut_or_odd_input() {
+        let src = include_str!("../../fixtures/netlify/site/netlify.toml");
+        let cuts = src.char_indices().map(|(i, _)| i).step_by(3);
+        for cut in cuts {
+            extract(Path::new("netlify.toml"), &src[..cut]);
+        }
+        extract(Path::new("netlify.toml"), &"[[redirects]]\n".repeat(10_000));
     }
 }

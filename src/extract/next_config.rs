@@ -266,4 +266,16 @@ module.exports = nextConfig
         assert_eq!(u.len(), 1);
         assert_eq!(u[0].code, Code::Exact(308));
     }
+    #[test]
+    fn never_panics_on_cut_or_odd_input() {
+        let src = include_str!("../../fixtures/nextjs/app/next.config.js");
+        let cuts = src.char_indices().map(|(i, _)| i).step_by(5);
+        for cut in cuts {
+            extract(Path::new("next.config.js"), &src[..cut]);
+        }
+        extract(
+            Path::new("next.config.js"),
+            &format!("module.exports = {}", "[".repeat(10_000)),
+        );
+    }
 }

@@ -9,7 +9,7 @@
 //! on both.
 
 use super::platform::{self, PlatformRule, code_of};
-use crate::usage::{Code, FileFacts, TextSource, Usage};
+use crate::usage::{Code, FileFacts, Usage};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -23,6 +23,7 @@ pub const PREFILTER: &str = r"(?m)^[ \t]*(/|https?://)\S*[ \t]+\S";
 #[serde(deny_unknown_fields)]
 pub struct PlatformTable {
     pub default_status: BTreeMap<String, u32>,
+    pub platform_names: BTreeMap<String, String>,
     pub platform_files: BTreeMap<String, Vec<String>>,
     pub search_depth: usize,
     pub per_request_conditions: Vec<String>,
@@ -64,17 +65,17 @@ pub fn extract(path: &Path, src: &str) -> FileFacts {
 
 /// A platform that serves the file, with the file that says so.
 struct Platform {
-    name: String,
     default_status: u32,
-    evidence: String,
+    /// "_redirects on Netlify (see ../netlify.toml)", for the evidence.
+    spelled: String,
 }
 
 /// The platform whose config sits beside the file or above it, when exactly one does.
 fn platform_of(path: &Path) -> Option<Platform> {
     let table = &*TABLE;
-    let mut found: Vec<(String, String)> = Vec::new();
+    let mut found: Vec<(&String, String)> = Vec::new();
     let mut dir = path.parent();
-    for _ in 0..table.search_depth {
+    for depth in 0..table.search_depth {
         let Some(d) = dir else { break };
         let d = if d.as_os_str().is_empty() {
             Path::new(".")
@@ -83,7 +84,12 @@ fn platform_of(path: &Path) -> Option<Platform> {
         };
         for (name, files) in &table.platform_files {
             if let Some(file) = files.iter().find(|f| d.join(f).is_file()) {
-                found.push((name.clone(), d.join(file).display().to_string()));
+                let up = if depth == 0 {
+                    "./".to_string()
+                } else {
+                    "../".repeat(depth)
+                };
+                found.push((name, format!("{up}{file}")));
             }
         }
         if !found.is_empty() || d.join(".git").exists() {
@@ -95,9 +101,11 @@ fn platform_of(path: &Path) -> Option<Platform> {
         return None;
     };
     Some(Platform {
-        default_status: *table.default_status.get(name)?,
-        evidence: format!("{file} shows this file is served by {name}"),
-        name: name.clone(),
+        default_status: *table.default_status.get(*name)?,
+        spelled: format!(
+            "_redirects on {} (see {file})",
+            table.platform_names.get(*name).unwrap_or(name)
+        ),
     })
 }
 
@@ -136,9 +144,9 @@ fn rule_usage(
             let p = platform?;
             let (at, _) = words[0];
             (
-                start + at..start + at + rule.trim_end().len() - at,
+                start + at..start + rule.trim_end().len(),
                 Code::Exact(p.default_status),
-                format!("a {} `_redirects` rule with no status", p.name),
+                p.spelled.clone(),
                 true,
             )
         }
@@ -153,11 +161,6 @@ fn rule_usage(
         path_placeholders: &TABLE.path_placeholders,
         comments,
     });
-    if implicit && let Some(p) = platform {
-        u.evidence
-            .texts
-            .push((TextSource::Message, p.evidence.clone()));
-    }
     per_request(&words[conditions_from..], &mut u);
     Some(u)
 }
@@ -200,6 +203,7 @@ fn words_with_offsets(line: &str) -> Vec<(usize, &str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::usage::TextSource;
 
     fn usages(src: &str) -> Vec<Usage> {
         extract(Path::new("/nonexistent/dir/_redirects"), src).usages
@@ -241,5 +245,14 @@ mod tests {
     #[test]
     fn table_loads() {
         assert_eq!(TABLE.default_status.get("netlify"), Some(&301));
+    }
+    #[test]
+    fn never_panics_on_cut_or_odd_input() {
+        let src = include_str!("../../fixtures/redirects/netlify-site/_redirects");
+        let cuts = src.char_indices().map(|(i, _)| i).step_by(1);
+        for cut in cuts {
+            extract(Path::new("/nonexistent/_redirects"), &src[..cut]);
+        }
+        extract(Path::new("/nonexistent/_redirects"), &"/a ".repeat(100_000));
     }
 }

@@ -123,7 +123,7 @@ fn redirect_usage(src: &str, entry: &Spanned<Redirect>) -> Usage {
         (None, None) => (
             value_span(src, &entry.referenced),
             Code::Exact(permanence_code(TABLE.default_permanent)),
-            "a vercel.json redirect with no `permanent`".to_string(),
+            "a redirect without permanent".to_string(),
             true,
         ),
     };
@@ -274,5 +274,17 @@ mod tests {
         let f = extract(Path::new("vercel.json"), "{\"redirects\": [");
         assert!(f.usages.is_empty());
         assert_eq!(f.notes.len(), 1);
+    }
+    #[test]
+    fn never_panics_on_cut_or_odd_input() {
+        let src = include_str!("../../fixtures/vercel/site/vercel.json");
+        let cuts = src.char_indices().map(|(i, _)| i).step_by(3);
+        for cut in cuts {
+            extract(Path::new("vercel.json"), &src[..cut]);
+        }
+        extract(
+            Path::new("vercel.json"),
+            &format!("{{\"redirects\": {}", "[".repeat(10_000)),
+        );
     }
 }

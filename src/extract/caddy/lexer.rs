@@ -54,7 +54,8 @@ pub fn parse(src: &str) -> Parsed {
                     if !current.is_empty() {
                         parsed.push(std::mem::take(&mut current), open.last().copied());
                     }
-                    if open.pop().is_none() {
+                    // One note is enough: counting lines for each would be quadratic.
+                    if open.pop().is_none() && parsed.notes.is_empty() {
                         let line = line_of(src, token.span.start);
                         parsed
                             .notes
@@ -68,7 +69,8 @@ pub fn parse(src: &str) -> Parsed {
             parsed.push(current, open.last().copied());
         }
     }
-    for i in open {
+    // The outermost unclosed block is the one to report.
+    if let Some(&i) = open.first() {
         let at = parsed.lines[i].tokens.first().map_or(0, |t| t.span.start);
         let line = line_of(src, at);
         parsed.notes.push(format!("line {line}: unclosed `{{`"));
@@ -276,7 +278,7 @@ mod tests {
     #[test]
     fn broken_input_gives_notes_not_panics() {
         let p = parse("a {\n b {\n \"open");
-        assert_eq!(p.notes.len(), 2);
+        assert_eq!(p.notes, ["line 1: unclosed `{`"]);
         let p = parse("}\n<<EOF\nx");
         assert_eq!(p.notes.len(), 1);
         parse("\\");

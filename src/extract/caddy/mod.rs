@@ -553,4 +553,13 @@ mod tests {
     fn table_loads() {
         assert_eq!(TABLE.redir_keywords.get("permanent"), Some(&301));
     }
+    #[test]
+    fn never_panics_on_cut_or_odd_input() {
+        let src = include_str!("../../../fixtures/caddy/redirects.caddy");
+        let cuts = src.char_indices().map(|(i, _)| i).step_by(1);
+        for cut in cuts {
+            extract(Path::new("Caddyfile"), &src[..cut]);
+        }
+        extract(Path::new("Caddyfile"), &"a {\n".repeat(50_000));
+    }
 }

@@ -359,4 +359,16 @@ mod tests {
     fn table_loads() {
         assert_eq!(TABLE.actions["deny"].default, 403);
     }
+    #[test]
+    fn never_panics_on_cut_or_odd_input() {
+        let src = include_str!("../../../fixtures/haproxy/redirects.cfg");
+        let cuts = src.char_indices().map(|(i, _)| i).step_by(1);
+        for cut in cuts {
+            extract(Path::new("haproxy.cfg"), &src[..cut]);
+        }
+        extract(
+            Path::new("haproxy.cfg"),
+            &"http-request redirect scheme https if ! { ".repeat(20_000),
+        );
+    }
 }
