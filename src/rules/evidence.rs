@@ -29,7 +29,7 @@ pub fn route_segment_with_word<'u>(usage: &'u Usage, list: &[String]) -> Option<
         .find_map(|(_, route)| {
             route.split('/').find_map(|segment| {
                 let word = words(segment).join(" ");
-                list.contains(&word).then(|| (route.as_str(), word))
+                list.contains(&word).then_some((route.as_str(), word))
             })
         })
 }

@@ -179,6 +179,20 @@ mod tests {
     }
 
     #[test]
+    fn route_words_count_only_as_whole_segments() {
+        let mut u = redirect(307, "/docs/pricing");
+        u.evidence
+            .texts
+            .push((TextSource::Route, "/legacy/pricing".into()));
+        assert_eq!(run(&TemporaryRedirectForPermanentMove, &u).len(), 1);
+        let mut u = redirect(307, "https://legacy.example.com/context");
+        u.evidence
+            .texts
+            .push((TextSource::Route, "/link/legacy-context".into()));
+        assert!(run(&TemporaryRedirectForPermanentMove, &u).is_empty());
+    }
+
+    #[test]
     fn stays_silent_without_evidence_or_when_told_temporary() {
         let u = redirect(307, "/somewhere");
         assert!(run(&TemporaryRedirectForPermanentMove, &u).is_empty());
