@@ -187,14 +187,15 @@ fn redirect(cx: &SectionCx, words: &[Word], at: usize) -> Option<Usage> {
             true,
         ),
     };
+    // Written as the log-format expression HAProxy users would write for the same URL.
     let target = match kind {
         "scheme" => Target {
-            text: format!("{}://", value.text),
+            text: format!("{}://%[hdr(host)]%[pathq]", value.text),
             keeps_host: true,
             keeps_path: true,
         },
         "prefix" => Target {
-            text: value.text.clone(),
+            text: format!("{}%[pathq]", value.text.trim_end_matches('/')),
             keeps_host: false,
             keeps_path: true,
         },
