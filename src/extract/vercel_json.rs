@@ -1,7 +1,8 @@
 //! `vercel.json`: `redirects[]` (`permanent` true = 308 and the default, false = 307, or a
 //! `statusCode` instead) with `has`/`missing` conditions, and legacy `routes[]` entries
-//! that set a `status` and their own `headers`. `cleanUrls` and `trailingSlash` redirect
-//! with 308 on Vercel's own terms and choose nothing, so they yield no facts.
+//! that set a `status` and their own `headers`. `cleanUrls` and `trailingSlash` are
+//! redirects Vercel makes on its own terms; the file names no code for them, so they
+//! yield no facts.
 //!
 //! JSON is read with serde-saphyr (JSON is YAML) for its byte spans.
 
