@@ -18,6 +18,7 @@ pub mod netlify_toml;
 pub mod next_config;
 pub mod nginx;
 pub mod openapi;
+mod platform;
 pub mod redirects_file;
 pub mod rust;
 pub mod server_config;

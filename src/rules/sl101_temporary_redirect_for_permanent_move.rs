@@ -1,7 +1,7 @@
 //! SL101: a temporary redirect (302, 307) where the evidence says the move is permanent.
 //! Docs: rules/SL101.toml.
 
-use super::evidence::{NAMING, says, text_with_word};
+use super::evidence::{NAMING, route_segment_with_word, says, text_with_word};
 use super::{CheckContext, Finding, Rule, named};
 use crate::knowledge::WORDS;
 use crate::usage::{Scheme, TextSource, Usage};
@@ -103,7 +103,15 @@ fn permanent_move(u: &Usage) -> Option<String> {
             ));
         }
         let keeps_path = target.is_some_and(|t| t.keeps_path);
+        // A redirect limited to some paths (a route, a path matcher) moves a section, not
+        // every request for the host.
+        let whole_host = !u
+            .evidence
+            .texts
+            .iter()
+            .any(|(s, _)| *s == TextSource::Route);
         if keeps_path
+            && whole_host
             && !u.evidence.request_hosts.is_empty()
             && !u
                 .evidence
@@ -135,9 +143,18 @@ fn permanent_move(u: &Usage) -> Option<String> {
         ));
     }
 
-    // Names and comments that say so.
-    text_with_word(u, NAMING, &words.permanent)
-        .map(|(source, text, word)| says(source, text, &word))
+    // Names and comments that say so; in a route, a whole segment must (a word inside a
+    // slug names the page's topic).
+    text_with_word(
+        u,
+        &[TextSource::Handler, TextSource::Comment],
+        &words.permanent,
+    )
+    .map(|(source, text, word)| says(source, text, &word))
+    .or_else(|| {
+        route_segment_with_word(u, &words.permanent)
+            .map(|(route, word)| says(TextSource::Route, route, &word))
+    })
 }
 
 /// True when the target stays on the host the request came for: it reuses the host, names
@@ -179,6 +196,20 @@ mod tests {
             .texts
             .push((TextSource::Handler, "legacy_blog_post".into()));
         assert_eq!(run(&TemporaryRedirectForPermanentMove, &u).len(), 1);
+    }
+
+    #[test]
+    fn route_words_count_only_as_whole_segments() {
+        let mut u = redirect(307, "/docs/pricing");
+        u.evidence
+            .texts
+            .push((TextSource::Route, "/legacy/pricing".into()));
+        assert_eq!(run(&TemporaryRedirectForPermanentMove, &u).len(), 1);
+        let mut u = redirect(307, "https://legacy.example.com/context");
+        u.evidence
+            .texts
+            .push((TextSource::Route, "/link/legacy-context".into()));
+        assert!(run(&TemporaryRedirectForPermanentMove, &u).is_empty());
     }
 
     #[test]
