@@ -124,7 +124,9 @@ static APACHE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 static NGINX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?m)^\s*(server\s*\{|location\s|return\s+\S|rewrite\s|error_page\s|listen\s|server_name\s|upstream\s|include\s+\S+;)")
+    // Directives as nginx writes them, ending in `;` or opening a block, so that look-alike
+    // formats (FreeRADIUS `listen {`, `server default {`) do not count.
+    Regex::new(r"(?m)^\s*(server\s*\{|location\s+[^{;]*\{|return\s+[^;{]+;|rewrite\s+[^;{]+;|error_page\s+[^;{]+;|listen\s+[^;{]+;|server_name\s+[^;{]+;|upstream\s+\S+\s*\{|include\s+\S+;)")
         .expect("valid regex")
 });
 static HAPROXY: LazyLock<Regex> = LazyLock::new(|| {
@@ -229,6 +231,11 @@ mod tests {
             Some(SourceKind::Nginx)
         );
         assert_eq!(kind("my.conf", "key = value"), None);
+        assert_eq!(
+            kind("sites-available/default", "server default {\n  listen {\n    type = auth\n  }\n}\n"),
+            None,
+            "FreeRADIUS is not nginx"
+        );
         assert_eq!(kind("lb/haproxy.cfg", ""), Some(SourceKind::Haproxy));
         assert_eq!(
             kind("lb/edge.cfg", "frontend web\n  bind :80\n"),

@@ -66,10 +66,10 @@ pub fn extract(_path: &std::path::Path, src: &str) -> FileFacts {
         return facts;
     };
     let root = tree.root_node();
-    if root.has_error() {
-        facts
-            .notes
-            .push("parts of this file are not valid Rust; they were skipped".into());
+    if let Some(line) = first_error_line(root) {
+        facts.notes.push(format!(
+            "line {line}: the Rust parser could not read this part of the file; status codes in it were not checked"
+        ));
     }
 
     let mut cx = FileCx {
@@ -156,6 +156,29 @@ fn is_test_code(node: Node, src: &str) -> bool {
             || name == "test_case"
             || attr.replace(' ', "") == "cfg(test)"
     })
+}
+
+/// The line of the first syntax error, if any.
+fn first_error_line(root: Node) -> Option<usize> {
+    if !root.has_error() {
+        return None;
+    }
+    let mut cursor = root.walk();
+    loop {
+        let node = cursor.node();
+        if node.is_error() || node.is_missing() {
+            return Some(node.start_position().row + 1);
+        }
+        // Only subtrees that hold an error are worth entering.
+        if node.has_error() && cursor.goto_first_child() {
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                return Some(root.start_position().row + 1);
+            }
+        }
+    }
 }
 
 /// `type HttpResult = Result<Response<Body>, Error>;` makes `HttpResult` a response type.
