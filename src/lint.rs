@@ -82,6 +82,7 @@ fn check_file(file: &SourceFile, settings: &Settings, out: &mut Vec<Diagnostic>)
                         usage.spelled
                     ));
                 }
+                evidence.extend(usage.evidence.origin.iter().cloned());
                 out.push(Diagnostic {
                     rule: rules_id(rule),
                     name: rules_name(rule),
