@@ -83,7 +83,7 @@ impl<'a> Collector<'a> {
                 pos: first.pos,
                 origin: format!(
                     "the operations of `{route}` are {}",
-                    self.defined_at(doc, item)
+                    self.definition(doc, &hops)
                 ),
             })
         });
@@ -165,7 +165,7 @@ impl<'a> Collector<'a> {
                     origin: format!(
                         "the callback `{}` is {}",
                         callback.key.text(),
-                        self.defined_at(cb_doc, cb)
+                        self.definition(cb_doc, &hops)
                     ),
                 })
             });
@@ -188,12 +188,12 @@ impl<'a> Collector<'a> {
         let Some((doc, response, hops)) = self.follow(doc, node) else {
             return;
         };
-        if let Some(first) = hops.first() {
-            origin.push(format!(
-                "the response is `{}`, {}",
-                first.reference,
-                self.defined_at(doc, response)
-            ));
+        if response.partial {
+            // Cut short by a syntax error: its headers and content may be missing.
+            return;
+        }
+        if !hops.is_empty() {
+            origin.push(format!("the response is {}", self.definition(doc, &hops)));
         }
         usage.headers = Headers::complete();
         if let Some(headers) = response.get("headers")
@@ -293,16 +293,17 @@ impl<'a> Collector<'a> {
         }
     }
 
-    /// "defined at line 40" or "defined in `responses.yaml` at line 3".
-    fn defined_at(&self, doc: usize, node: &Node) -> String {
+    /// What a chain of `$ref`s names and where it leads: "`#/components/responses/Found`,
+    /// defined at line 40" or "`./responses.yaml#/Found`, defined in `responses.yaml` at
+    /// line 3".
+    fn definition(&self, doc: usize, hops: &[Hop]) -> String {
+        let reference = hops.first().map_or("", |h| h.reference.as_str());
+        let line = hops.last().map_or(0, |h| h.target_line);
         if doc == 0 {
-            format!("defined at line {}", node.pos.line)
+            format!("`{reference}`, defined at line {line}")
         } else {
-            format!(
-                "defined in `{}` at line {}",
-                self.docs.get(doc).name,
-                node.pos.line
-            )
+            let file = &self.docs.get(doc).name;
+            format!("`{reference}`, defined in `{file}` at line {line}")
         }
     }
 }

@@ -32,6 +32,8 @@ pub struct Hop {
     pub doc: usize,
     pub pos: Pos,
     pub reference: String,
+    /// The line its target is named on, in the target's document (0 until followed).
+    pub target_line: usize,
 }
 
 /// Why a reference could not be followed, with where it is written.
@@ -93,6 +95,7 @@ impl Docs {
                 doc,
                 pos: ref_node.pos,
                 reference: ref_node.scalar_text().unwrap_or_default(),
+                target_line: 0,
             };
             let broken = |why: &str| Broken {
                 hop: hop.clone(),
@@ -108,7 +111,7 @@ impl Docs {
                 return Err(broken("the references form a cycle"));
             }
             let (target_doc, pointer) = self.target(doc, &hop.reference).map_err(|w| broken(&w))?;
-            node = self.docs[target_doc]
+            let (found, line) = self.docs[target_doc]
                 .root
                 .pointer(&pointer)
                 .ok_or_else(|| {
@@ -117,13 +120,17 @@ impl Docs {
                         self.docs[target_doc].name
                     ))
                 })?;
+            node = found;
             if matches!(node.value, Value::Skipped) {
                 return Err(broken(
                     "it points into a schema or example, not at a response or header",
                 ));
             }
             doc = target_doc;
-            hops.push(hop);
+            hops.push(Hop {
+                target_line: line,
+                ..hop
+            });
         }
         Ok((doc, node, hops))
     }

@@ -68,6 +68,8 @@ pub enum Value {
 pub struct Node {
     pub pos: Pos,
     pub value: Value,
+    /// The node may be cut short: it is the last one read before a syntax error.
+    pub partial: bool,
 }
 
 #[derive(Debug)]
@@ -107,21 +109,27 @@ impl Node {
         }
     }
 
-    /// The node a JSON pointer fragment (`/components/responses/NotFound`) names.
-    pub fn pointer(&self, pointer: &str) -> Option<&Node> {
+    /// The node a JSON pointer fragment (`/components/responses/NotFound`) names, with the
+    /// line where it is named: the line of its key, which for a block mapping comes before
+    /// the mapping itself.
+    pub fn pointer(&self, pointer: &str) -> Option<(&Node, usize)> {
         let mut node = self;
+        let mut line = self.pos.line;
         for raw in pointer.split('/').skip(1) {
             let token = raw.replace("~1", "/").replace("~0", "~");
-            node = match &node.value {
+            (node, line) = match &node.value {
                 Value::Map(entries) => entries
                     .iter()
                     .find(|e| e.key.text() == token)
-                    .map(|e| &e.value)?,
-                Value::Seq(items) => items.get(token.parse::<usize>().ok()?)?,
+                    .map(|e| (&e.value, e.key_pos.line))?,
+                Value::Seq(items) => {
+                    let item = items.get(token.parse::<usize>().ok()?)?;
+                    (item, item.pos.line)
+                }
                 _ => return None,
             };
         }
-        Some(node)
+        Some((node, line))
     }
 }
 
@@ -160,6 +168,26 @@ pub fn parse(text: &str) -> Result<Node, ParseError> {
     })
 }
 
+/// Reads what comes before the line of a syntax error. Only the last node at each level
+/// can be cut short: those are marked `partial`, the rest is as complete as the file.
+pub fn parse_before(text: &str, error_line: usize) -> Option<Node> {
+    let cut = text
+        .match_indices('\n')
+        .nth(error_line.checked_sub(2)?)
+        .map(|(i, _)| i + 1)?;
+    let mut node = parse(&text[..cut]).ok()?;
+    let mut spine = Some(&mut node);
+    while let Some(n) = spine {
+        n.partial = true;
+        spine = match &mut n.value {
+            Value::Map(entries) => entries.last_mut().map(|e| &mut e.value),
+            Value::Seq(items) => items.last_mut(),
+            Value::Scalar(_) | Value::Skipped => None,
+        };
+    }
+    Some(node)
+}
+
 fn parse_here(text: &str) -> Result<Node, ParseError> {
     let mut budget = Budget::default();
     budget.max_depth = MAX_DEPTH;
@@ -186,6 +214,7 @@ fn node<const NAMED: bool>(spanned: Spanned<Raw<NAMED>>) -> Node {
     Node {
         pos: Pos::of(&spanned.referenced),
         value: spanned.value.0,
+        partial: false,
     }
 }
 
@@ -284,6 +313,7 @@ impl<'de, const NAMED: bool> Visitor<'de> for RawVisitor<NAMED> {
                 Node {
                     pos: key_pos,
                     value: Value::Skipped,
+                    partial: false,
                 }
             } else if !NAMED && LAYOUT.named_maps.iter().any(|s| s == name) {
                 node(map.next_value::<Spanned<Raw<true>>>()?)
@@ -313,7 +343,10 @@ mod tests {
         let text =
             "paths:\n  /a:\n    get:\n      responses:\n        \"302\": {}\n        200: {}\n";
         let root = parsed(text);
-        let responses = root.pointer("/paths/~1a/get/responses").expect("found");
+        let responses = root
+            .pointer("/paths/~1a/get/responses")
+            .map(|(n, _)| n)
+            .expect("found");
         let keys: Vec<_> = responses
             .entries()
             .iter()
@@ -343,10 +376,16 @@ mod tests {
             "components:\n  schemas:\n    A: {type: object}\n  headers:\n    description: {}\n",
         );
         assert!(matches!(
-            root.pointer("/components/schemas").map(|n| &n.value),
+            root.pointer("/components/schemas")
+                .map(|(n, _)| n)
+                .map(|n| &n.value),
             Some(Value::Skipped)
         ));
-        assert!(root.pointer("/components/headers/description").is_some());
+        assert!(
+            root.pointer("/components/headers/description")
+                .map(|(n, _)| n)
+                .is_some()
+        );
     }
 
     #[test]
@@ -375,11 +414,28 @@ mod tests {
     }
 
     #[test]
+    fn reads_what_comes_before_a_syntax_error() {
+        let text = "a:\n  b: 1\n  c:\n    d: 2\ne: x: y\n";
+        let err = parse(text).err().expect("an error");
+        assert_eq!(err.line, Some(5));
+        let root = parse_before(text, 5).expect("the first four lines parse");
+        let (b, _) = root.pointer("/a/b").expect("b");
+        let (c, _) = root.pointer("/a/c").expect("c");
+        assert!(!b.partial && c.partial);
+        assert!(parse_before(text, 1).is_none());
+    }
+
+    #[test]
     fn resolves_pointers_with_escapes_and_indices() {
         let root = parsed("a:\n  b/c:\n    - x\n    - y\n  t~n: 1\n");
-        assert_eq!(root.pointer("/a/b~1c/1").and_then(Node::str), Some("y"));
-        assert!(root.pointer("/a/t~0n").is_some());
-        assert!(root.pointer("/a/missing").is_none());
-        assert!(root.pointer("").is_some());
+        assert_eq!(
+            root.pointer("/a/b~1c/1")
+                .map(|(n, _)| n)
+                .and_then(Node::str),
+            Some("y")
+        );
+        assert!(root.pointer("/a/t~0n").map(|(n, _)| n).is_some());
+        assert!(root.pointer("/a/missing").map(|(n, _)| n).is_none());
+        assert!(root.pointer("").map(|(n, _)| n).is_some());
     }
 }
