@@ -75,18 +75,10 @@ impl<'a> Collector<'a> {
         anchor: Option<Anchor>,
         depth: usize,
     ) {
-        let Some((doc, item, hops)) = self.follow(doc, node) else {
+        let what = format!("the path item `{route}`");
+        let Some((doc, item, anchor)) = self.enter(doc, node, anchor, &what) else {
             return;
         };
-        let anchor = anchor.or_else(|| {
-            hops.first().map(|first| Anchor {
-                pos: first.pos,
-                origin: format!(
-                    "the operations of `{route}` are {}",
-                    self.definition(doc, &hops)
-                ),
-            })
-        });
         for entry in item.entries() {
             let name = entry.key.text();
             let Some(method) = LAYOUT
@@ -104,14 +96,30 @@ impl<'a> Collector<'a> {
     fn operation(
         &mut self,
         doc: usize,
-        op: &'a Node,
+        node: &'a Node,
         method: Method,
         route: &str,
         anchor: Option<&Anchor>,
         depth: usize,
     ) {
+        let operation = format!("{} {route}", method.as_str());
+        let what = format!("the operation `{operation}`");
+        let Some((doc, op, anchor)) = self.enter(doc, node, anchor.cloned(), &what) else {
+            return;
+        };
         let media_types = self.produces(op);
-        for entry in op.get("responses").map_or(&[][..], Node::entries) {
+        let responses = match op.get("responses") {
+            Some(responses) => {
+                let what = format!("the responses of `{operation}`");
+                self.enter(doc, responses, anchor.clone(), &what)
+            }
+            None => None,
+        };
+        let (doc, responses, anchor) = match responses {
+            Some((doc, responses, anchor)) => (doc, responses.entries(), anchor),
+            None => (doc, &[][..], anchor),
+        };
+        for entry in responses {
             let Some(code) = self.code_of(&entry.key) else {
                 continue;
             };
@@ -119,8 +127,7 @@ impl<'a> Collector<'a> {
                 Scalar::Str(s) => format!("\"{s}\""),
                 other => other.text(),
             };
-            let operation = format!("{} {route}", method.as_str());
-            let (span, mut origin) = match anchor {
+            let (span, mut origin) = match &anchor {
                 Some(a) => (
                     a.pos.span(),
                     vec![
@@ -149,31 +156,43 @@ impl<'a> Collector<'a> {
             self.facts.usages.push(usage);
         }
         if depth < MAX_CALLBACK_DEPTH {
-            self.callbacks(doc, op, anchor, depth);
+            self.callbacks(doc, op, anchor.as_ref(), depth);
         }
     }
 
     /// Callbacks: requests the API sends, whose responses the spec documents too.
     fn callbacks(&mut self, doc: usize, op: &'a Node, anchor: Option<&Anchor>, depth: usize) {
         for callback in op.get("callbacks").map_or(&[][..], Node::entries) {
-            let Some((cb_doc, cb, hops)) = self.follow(doc, &callback.value) else {
+            let what = format!("the callback `{}`", callback.key.text());
+            let Some((cb_doc, cb, anchor)) =
+                self.enter(doc, &callback.value, anchor.cloned(), &what)
+            else {
                 continue;
             };
-            let anchor = anchor.cloned().or_else(|| {
-                hops.first().map(|first| Anchor {
-                    pos: first.pos,
-                    origin: format!(
-                        "the callback `{}` is {}",
-                        callback.key.text(),
-                        self.definition(cb_doc, &hops)
-                    ),
-                })
-            });
             for expression in cb.entries() {
                 let route = expression.key.text();
                 self.path_item(cb_doc, &expression.value, &route, anchor.clone(), depth + 1);
             }
         }
+    }
+
+    /// Follows the `$ref`s of a path item, operation or callback. Once one is followed,
+    /// the usages inside are reported where this spec makes the reference.
+    fn enter(
+        &mut self,
+        doc: usize,
+        node: &'a Node,
+        anchor: Option<Anchor>,
+        what: &str,
+    ) -> Option<(usize, &'a Node, Option<Anchor>)> {
+        let (doc, found, hops) = self.follow(doc, node)?;
+        let anchor = anchor.or_else(|| {
+            hops.first().map(|first| Anchor {
+                pos: first.pos,
+                origin: format!("{what} is {}", self.definition(doc, &hops)),
+            })
+        });
+        Some((doc, found, anchor))
     }
 
     /// Fills in headers and body from the response (following its `$ref`).
@@ -299,11 +318,12 @@ impl<'a> Collector<'a> {
     fn definition(&self, doc: usize, hops: &[Hop]) -> String {
         let reference = hops.first().map_or("", |h| h.reference.as_str());
         let line = hops.last().map_or(0, |h| h.target_line);
-        if doc == 0 {
-            format!("`{reference}`, defined at line {line}")
-        } else {
-            let file = &self.docs.get(doc).name;
-            format!("`{reference}`, defined in `{file}` at line {line}")
+        let file = &self.docs.get(doc).name;
+        match (doc, line) {
+            (0, _) => format!("`{reference}`, defined at line {line}"),
+            (_, 0) if reference.trim_start_matches("./") == file => format!("`{file}`"),
+            (_, 0) => format!("`{reference}`, the file `{file}`"),
+            _ => format!("`{reference}`, defined in `{file}` at line {line}"),
         }
     }
 }

@@ -5,13 +5,14 @@
 //! whole file). Remote references (URLs) are not followed. A reference that cannot be
 //! followed is a note naming the file, the line and the reference, never a panic.
 
+use super::layout::LAYOUT;
 use super::tree::{self, Node, Pos, Value};
 use crate::walk::MAX_FILE_BYTES;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
 /// Files read besides the spec itself, and their total size.
-const MAX_DOCS: usize = 1000;
+const MAX_DOCS: usize = 4096;
 const MAX_TOTAL_BYTES: u64 = 64 * 1024 * 1024;
 /// A chain of files referring to files referring to files, and a chain of `$ref`s.
 const MAX_FILE_DEPTH: usize = 16;
@@ -48,6 +49,8 @@ pub struct Docs {
     docs: Vec<Doc>,
     /// Canonical path to the document, or to the reason it could not be loaded.
     by_path: HashMap<PathBuf, Result<usize, String>>,
+    /// The spec's folder, which names in messages are relative to.
+    base: PathBuf,
     total_bytes: u64,
 }
 
@@ -63,9 +66,14 @@ impl Docs {
                 root,
             }],
             by_path: HashMap::new(),
+            base: PathBuf::new(),
             total_bytes: 0,
         };
         if let Ok(canonical) = path.canonicalize() {
+            docs.base = canonical
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default();
             docs.by_path.insert(canonical, Ok(0));
         }
         let mut next = 0;
@@ -128,7 +136,8 @@ impl Docs {
             }
             doc = target_doc;
             hops.push(Hop {
-                target_line: line,
+                // A whole file is named by its name alone.
+                target_line: if pointer.is_empty() { 0 } else { line },
                 ..hop
             });
         }
@@ -153,24 +162,32 @@ impl Docs {
         Ok((target, fragment))
     }
 
-    /// The distinct relative files that `$ref`s in a document name.
+    /// The distinct relative files that `$ref`s in a document name. Extensions (`x-...`
+    /// fields, such as code samples kept in files) are never followed, so not read.
     fn files_referenced_by(&self, doc: usize) -> Vec<String> {
-        let mut files = Vec::new();
-        let mut stack = vec![&self.docs[doc].root];
-        while let Some(node) = stack.pop() {
+        let mut files: Vec<String> = Vec::new();
+        let mut seen = HashSet::new();
+        // Each node with whether its keys are names (a header may be called `x-trace`).
+        let mut stack = vec![(&self.docs[doc].root, false)];
+        while let Some((node, named)) = stack.pop() {
             match &node.value {
                 Value::Map(entries) => {
                     for e in entries {
-                        if let (true, Some(r)) = (e.key.text() == "$ref", e.value.str())
+                        let key = e.key.text();
+                        if !named && key.starts_with("x-") {
+                            continue;
+                        }
+                        if let (true, Some(r)) = (key == "$ref", e.value.str())
                             && let Ok((Some(file), _)) = split_reference(r)
-                            && !files.contains(&file)
+                            && seen.insert(file.clone())
                         {
                             files.push(file);
                         }
-                        stack.push(&e.value);
+                        let names = !named && LAYOUT.named_maps.contains(&key);
+                        stack.push((&e.value, names));
                     }
                 }
-                Value::Seq(items) => stack.extend(items),
+                Value::Seq(items) => stack.extend(items.iter().map(|i| (i, false))),
                 Value::Scalar(_) | Value::Skipped => {}
             }
         }
@@ -186,13 +203,13 @@ impl Docs {
         if self.by_path.contains_key(&canonical) {
             return;
         }
-        let outcome = self.read(from, &path);
+        let outcome = self.read(from, &canonical);
         let outcome = outcome.map(|(text, bytes)| {
             self.total_bytes += bytes;
             match tree::parse(&text) {
                 Ok(root) => {
                     self.docs.push(Doc {
-                        name: display_name(&self.docs[0].dir, &path),
+                        name: relative(&self.base, &canonical),
                         dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
                         depth: self.docs[from].depth + 1,
                         root,
@@ -209,7 +226,7 @@ impl Docs {
     }
 
     fn read(&self, from: usize, path: &Path) -> Result<(String, u64), String> {
-        let shown = display_name(&self.docs[0].dir, path);
+        let shown = relative(&self.base, path);
         if self.docs[from].depth + 1 > MAX_FILE_DEPTH {
             return Err(format!(
                 "`{shown}` is more than {MAX_FILE_DEPTH} files deep"
@@ -275,15 +292,16 @@ fn file_name(path: &Path) -> String {
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
 }
 
-/// `path` relative to the spec's folder, without `.` steps.
-fn display_name(base: &Path, path: &Path) -> String {
-    let relative = path.strip_prefix(base).unwrap_or(path);
-    let parts: Vec<_> = relative
-        .components()
-        .filter(|c| !matches!(c, Component::CurDir))
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    parts.join("/")
+/// `path` relative to `base`, both canonical: `shared/a.yaml`, `../common/a.yaml`.
+fn relative(base: &Path, path: &Path) -> String {
+    let base: Vec<Component> = base.components().collect();
+    let path: Vec<Component> = path.components().collect();
+    let common = base.iter().zip(&path).take_while(|(a, b)| a == b).count();
+    let up = std::iter::repeat_n("..".to_string(), base.len() - common);
+    let down = path[common..]
+        .iter()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned());
+    up.chain(down).collect::<Vec<_>>().join("/")
 }
 
 #[cfg(test)]
@@ -306,6 +324,19 @@ mod tests {
         );
         assert!(split_reference("https://x.test/a.yaml#/A").is_err());
         assert!(split_reference("#anchor").is_err());
+    }
+
+    #[test]
+    fn names_files_relative_to_the_spec() {
+        let base = Path::new("/r/api/spec");
+        assert_eq!(
+            relative(base, Path::new("/r/api/spec/shared/a.yaml")),
+            "shared/a.yaml"
+        );
+        assert_eq!(
+            relative(base, Path::new("/r/api/common/a.yaml")),
+            "../common/a.yaml"
+        );
     }
 
     #[test]
