@@ -366,18 +366,14 @@ mod tests {
             "a: {$ref: './r.yaml#/Found'}\nb: {$ref: 'missing.yaml#/X'}\nc: {$ref: '#/c'}\nd: {$ref: '#/nowhere'}\n",
         );
         let text = std::fs::read_to_string(&root).expect("read");
-        let docs = Docs::load(&root, tree::parse(&text).ok().expect("parsed"));
+        let docs = Docs::load(&root, tree::parse(&text).expect("parsed"));
         let top = &docs.get(0).root;
-        let (doc, node, hops) = docs
-            .deref(0, top.get("a").expect("a"))
-            .ok()
-            .expect("followed");
+        let (doc, node, hops) = docs.deref(0, top.get("a").expect("a")).expect("followed");
         assert_eq!((docs.get(doc).name.as_str(), hops.len()), ("r.yaml", 2));
         assert!(node.get("headers").is_some());
         let why = |key: &str| {
             docs.deref(0, top.get(key).expect("key"))
-                .err()
-                .expect("broken")
+                .expect_err("broken")
                 .why
         };
         assert_eq!(why("b"), "there is no file `missing.yaml`");
@@ -402,17 +398,11 @@ mod tests {
             "a: {$ref: 'sub'}\nb: {$ref: 'f0.yaml#/x'}\n",
         );
         let text = std::fs::read_to_string(&root).expect("read");
-        let docs = Docs::load(&root, tree::parse(&text).ok().expect("parsed"));
+        let docs = Docs::load(&root, tree::parse(&text).expect("parsed"));
         let top = &docs.get(0).root;
-        let broken = docs
-            .deref(0, top.get("a").expect("a"))
-            .err()
-            .expect("broken");
+        let broken = docs.deref(0, top.get("a").expect("a")).expect_err("broken");
         assert_eq!(broken.why, "`sub` is not a file");
-        let broken = docs
-            .deref(0, top.get("b").expect("b"))
-            .err()
-            .expect("broken");
+        let broken = docs.deref(0, top.get("b").expect("b")).expect_err("broken");
         assert!(broken.why.contains("files deep"), "{}", broken.why);
     }
 }

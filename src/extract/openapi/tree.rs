@@ -134,6 +134,7 @@ impl Node {
 }
 
 /// Why a document could not be read.
+#[derive(Debug)]
 pub struct ParseError {
     pub line: Option<usize>,
     pub message: String,
@@ -390,7 +391,7 @@ mod tests {
 
     #[test]
     fn reports_the_line_of_a_syntax_error() {
-        let err = parse("a:\n  b: [1, 2\nc: d\n").err().expect("an error");
+        let err = parse("a:\n  b: [1, 2\nc: d\n").expect_err("an error");
         assert!(err.line.is_some(), "{}", err.message);
     }
 
@@ -416,7 +417,7 @@ mod tests {
     #[test]
     fn reads_what_comes_before_a_syntax_error() {
         let text = "a:\n  b: 1\n  c:\n    d: 2\ne: x: y\n";
-        let err = parse(text).err().expect("an error");
+        let err = parse(text).expect_err("an error");
         assert_eq!(err.line, Some(5));
         let root = parse_before(text, 5).expect("the first four lines parse");
         let (b, _) = root.pointer("/a/b").expect("b");
