@@ -6,7 +6,7 @@
 
 use super::layout::LAYOUT;
 use super::refs::{Broken, Docs, Hop};
-use super::tree::{Node, Pos, Scalar};
+use super::tree::{Node, Pos, Scalar, Value};
 use crate::usage::{Body, Code, FileFacts, Headers, Method, Usage};
 
 /// Callbacks may hold callbacks; real specs nest one level.
@@ -207,8 +207,8 @@ impl<'a> Collector<'a> {
         let Some((doc, response, hops)) = self.follow(doc, node) else {
             return;
         };
-        if response.partial {
-            // Cut short by a syntax error: its headers and content may be missing.
+        if response.partial || !matches!(response.value, Value::Map(_)) {
+            // Cut short by a syntax error, or not a response object: nothing is known.
             return;
         }
         if !hops.is_empty() {
@@ -258,9 +258,7 @@ impl<'a> Collector<'a> {
         let root = &self.docs.get(0).root;
         let list = op.get("produces").or_else(|| root.get("produces"));
         match list.map(|l| &l.value) {
-            Some(super::tree::Value::Seq(items)) => {
-                items.iter().filter_map(Node::scalar_text).collect()
-            }
+            Some(Value::Seq(items)) => items.iter().filter_map(Node::scalar_text).collect(),
             _ => Vec::new(),
         }
     }
