@@ -144,6 +144,25 @@ mod tests {
     }
 
     #[test]
+    fn never_panics_on_cut_or_mangled_specs() {
+        for rel in [
+            "v3_0/redirects.yaml",
+            "v3_1/streams.json",
+            "split/openapi.yaml",
+        ] {
+            let (path, text) = fixture(rel);
+            for cut in (0..text.len())
+                .step_by(61)
+                .filter(|c| text.is_char_boundary(*c))
+            {
+                extract(&path, &text[..cut]);
+                let mangled = format!("{}\t{{[\"&*x\n{}", &text[..cut], &text[cut..]);
+                extract(&path, &mangled);
+            }
+        }
+    }
+
+    #[test]
     fn prefilter_needs_responses_or_a_reference() {
         let re = regex::Regex::new(PREFILTER).expect("valid");
         assert!(re.is_match("      responses:"));
