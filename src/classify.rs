@@ -136,6 +136,13 @@ static OPENAPI: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?m)^(openapi|swagger)\s*:|^\s*\{?\s*"(openapi|swagger)"\s*:"#)
         .expect("valid regex")
 });
+/// The version key of an OpenAPI document written after other keys, beyond the sniffed
+/// head: generated specs often sort their keys (`components`, ..., `openapi`). At the
+/// start of a YAML line, or as a JSON key whose value is a version.
+static OPENAPI_ANYWHERE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?m)^(openapi|swagger)\s*:|"(openapi|swagger)"\s*:\s*"[23]\."#)
+        .expect("valid regex")
+});
 static KUBERNETES: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?m)^apiVersion\s*:").expect("valid regex"));
 static KUBERNETES_KIND: LazyLock<Regex> =
@@ -172,6 +179,8 @@ pub fn by_content(class: NameClass, bytes: &[u8]) -> Option<SourceKind> {
                 Some(SourceKind::Kubernetes)
             } else if TRAEFIK_YAML.is_match(head) {
                 Some(SourceKind::Traefik)
+            } else if OPENAPI_ANYWHERE.is_match(bytes) {
+                Some(SourceKind::OpenApi)
             } else {
                 None
             }
@@ -270,5 +279,17 @@ mod tests {
             Some(SourceKind::Traefik)
         );
         assert_eq!(kind("ci.yml", "on: push\njobs: {}\n"), None);
+        let late = format!("components:\n{}openapi: 3.0.3\n", "  x: 1\n".repeat(20_000));
+        assert_eq!(kind("spec.yaml", &late), Some(SourceKind::OpenApi));
+        let late = format!(
+            "{{\"paths\": {{}}, \"x\": \"{}\", \"swagger\": \"2.0\"}}",
+            "y".repeat(70_000)
+        );
+        assert_eq!(kind("spec.json", &late), Some(SourceKind::OpenApi));
+        let embedded = format!(
+            "{{\"x\": \"{}\", \"doc\": \"{{\\\"openapi\\\": \\\"3.0.0\\\"}}\"}}",
+            "y".repeat(70_000)
+        );
+        assert_eq!(kind("data.json", &embedded), None);
     }
 }

@@ -29,18 +29,34 @@ pub struct Diagnostic {
     pub source: Arc<str>,
 }
 
-/// Line and column of a byte offset.
-pub fn locate(text: &str, offset: usize) -> Location {
-    let offset = offset.min(text.len());
-    let offset = (0..=offset)
-        .rev()
-        .find(|o| text.is_char_boundary(*o))
-        .unwrap_or(0);
-    let before = &text[..offset];
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    Location {
-        line: before.matches('\n').count() + 1,
-        column: before[line_start..].chars().count() + 1,
+/// Where each line of a file starts, so that placing many findings in a large file does
+/// not scan it once per finding.
+pub struct Lines<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> Lines<'a> {
+    pub fn new(text: &'a str) -> Lines<'a> {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Lines { text, starts }
+    }
+
+    /// Line and column of a byte offset.
+    pub fn locate(&self, offset: usize) -> Location {
+        let offset = offset.min(self.text.len());
+        let offset = (0..=offset)
+            .rev()
+            .find(|o| self.text.is_char_boundary(*o))
+            .unwrap_or(0);
+        let line = self.starts.partition_point(|start| *start <= offset);
+        let line_start = self.starts[line - 1];
+        Location {
+            line,
+            column: self.text[line_start..offset].chars().count() + 1,
+        }
     }
 }
 
@@ -50,10 +66,12 @@ mod tests {
 
     #[test]
     fn locates_offsets() {
-        let text = "ab\ncdé\nx";
-        assert_eq!(locate(text, 0), Location { line: 1, column: 1 });
-        assert_eq!(locate(text, 4), Location { line: 2, column: 2 });
-        assert_eq!(locate(text, 8), Location { line: 3, column: 1 });
-        assert_eq!(locate(text, 999), Location { line: 3, column: 2 });
+        let lines = Lines::new("ab\ncdé\nx");
+        assert_eq!(lines.locate(0), Location { line: 1, column: 1 });
+        assert_eq!(lines.locate(3), Location { line: 2, column: 1 });
+        assert_eq!(lines.locate(4), Location { line: 2, column: 2 });
+        assert_eq!(lines.locate(6), Location { line: 2, column: 3 });
+        assert_eq!(lines.locate(8), Location { line: 3, column: 1 });
+        assert_eq!(lines.locate(999), Location { line: 3, column: 2 });
     }
 }

@@ -1,7 +1,7 @@
 //! The pipeline: walk and extract, join routes across files, run the rules, place the
 //! findings. Rendering is left to `report`.
 
-use crate::diagnostic::{Diagnostic, locate};
+use crate::diagnostic::{Diagnostic, Lines};
 use crate::rules::{self, CheckContext, Finding};
 use crate::settings::Settings;
 use crate::usage::{Method, TextSource};
@@ -67,6 +67,7 @@ fn check_file(file: &SourceFile, settings: &Settings, out: &mut Vec<Diagnostic>)
         kind: file.kind,
         options: &settings.options,
     };
+    let lines = Lines::new(text);
     let mut findings: Vec<Finding> = Vec::new();
     for usage in &file.facts.usages {
         for rule in rules::all().iter().filter(|r| settings.is_enabled(r)) {
@@ -82,14 +83,15 @@ fn check_file(file: &SourceFile, settings: &Settings, out: &mut Vec<Diagnostic>)
                         usage.spelled
                     ));
                 }
+                evidence.extend(usage.evidence.origin.iter().cloned());
                 out.push(Diagnostic {
                     rule: rules_id(rule),
                     name: rules_name(rule),
                     severity: settings.severity_of(rule),
                     message: finding.message,
                     file: file.display.clone(),
-                    start: locate(text, finding.span.start),
-                    end: locate(text, finding.span.end),
+                    start: lines.locate(finding.span.start),
+                    end: lines.locate(finding.span.end),
                     span: finding.span,
                     status: usage.code.exact(),
                     evidence,

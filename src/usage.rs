@@ -258,6 +258,9 @@ pub struct Evidence {
     pub per_request: Option<String>,
     /// The condition the usage sits under, as written.
     pub condition: Option<String>,
+    /// Where the usage is defined when its span does not show it (an OpenAPI response
+    /// from a `$ref`'d component): stated with every finding on it.
+    pub origin: Vec<String>,
 }
 
 /// One place where a status is chosen.

@@ -10,8 +10,16 @@ use std::io::{self, Write};
 
 pub fn render(diagnostics: &[Diagnostic], color: bool, out: &mut dyn Write) -> io::Result<()> {
     let config = Config::default();
+    // Indexing a file's lines takes a pass over it: once per file, not per finding.
+    let mut indexed: Option<SimpleFile<&str, &str>> = None;
     for d in diagnostics {
-        let file = SimpleFile::new(d.file.as_str(), &*d.source);
+        if indexed
+            .as_ref()
+            .is_none_or(|f| *f.name() != d.file.as_str())
+        {
+            indexed = Some(SimpleFile::new(d.file.as_str(), &*d.source));
+        }
+        let file = indexed.as_ref().expect("indexed above");
         let level = match d.severity {
             Severity::Error => Level::Error,
             Severity::Warning => Level::Warning,
@@ -37,7 +45,7 @@ pub fn render(diagnostics: &[Diagnostic], color: bool, out: &mut dyn Write) -> i
         } else {
             Buffer::no_color()
         };
-        term::emit_to_write_style(&mut buffer, &config, &file, &rendered)
+        term::emit_to_write_style(&mut buffer, &config, file, &rendered)
             .map_err(io::Error::other)?;
         out.write_all(buffer.as_slice())?;
     }

@@ -1,0 +1,369 @@
+//! Facts: each documented response of each operation becomes one [`Usage`].
+//!
+//! The usage sits on the response key in the spec being linted. When the response, or the
+//! whole operation, is defined elsewhere (a `$ref`'d component or file), it still sits on
+//! the place in this file that uses it, and its evidence names the definition.
+
+use super::layout::LAYOUT;
+use super::refs::{Broken, Docs, Hop};
+use super::tree::{Node, Pos, Scalar, Value};
+use crate::usage::{Body, Code, FileFacts, Headers, Method, Usage};
+
+/// Callbacks may hold callbacks; real specs nest one level.
+const MAX_CALLBACK_DEPTH: usize = 4;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Dialect {
+    Swagger2,
+    OpenApi3,
+}
+
+impl Dialect {
+    fn of(root: &Node) -> Option<Dialect> {
+        if root.get("openapi").is_some() {
+            Some(Dialect::OpenApi3)
+        } else if root.get("swagger").is_some() {
+            Some(Dialect::Swagger2)
+        } else {
+            None
+        }
+    }
+}
+
+/// Where the usages of an operation defined in another place are reported, and what to
+/// say about it.
+#[derive(Clone)]
+struct Anchor {
+    pos: Pos,
+    origin: String,
+}
+
+struct Collector<'a> {
+    docs: &'a Docs,
+    dialect: Dialect,
+    facts: FileFacts,
+}
+
+/// The usages of every response in the spec (document 0 of `docs`).
+pub fn collect(docs: Docs) -> FileFacts {
+    let root = &docs.get(0).root;
+    let Some(dialect) = Dialect::of(root) else {
+        return FileFacts::default();
+    };
+    let mut collector = Collector {
+        docs: &docs,
+        dialect,
+        facts: FileFacts::default(),
+    };
+    for section in ["paths", "webhooks"] {
+        for entry in root.get(section).map_or(&[][..], Node::entries) {
+            let route = entry.key.text();
+            if !route.starts_with("x-") {
+                collector.path_item(0, &entry.value, &route, None, 0);
+            }
+        }
+    }
+    collector.facts
+}
+
+impl<'a> Collector<'a> {
+    fn path_item(
+        &mut self,
+        doc: usize,
+        node: &'a Node,
+        route: &str,
+        anchor: Option<Anchor>,
+        depth: usize,
+    ) {
+        let what = format!("the path item `{route}`");
+        let Some((doc, item, anchor)) = self.enter(doc, node, anchor, &what) else {
+            return;
+        };
+        for entry in item.entries() {
+            let name = entry.key.text();
+            let Some(method) = LAYOUT
+                .operations
+                .contains(&name)
+                .then(|| Method::parse(&name))
+                .flatten()
+            else {
+                continue;
+            };
+            self.operation(doc, &entry.value, method, route, anchor.as_ref(), depth);
+        }
+    }
+
+    fn operation(
+        &mut self,
+        doc: usize,
+        node: &'a Node,
+        method: Method,
+        route: &str,
+        anchor: Option<&Anchor>,
+        depth: usize,
+    ) {
+        let operation = format!("{} {route}", method.as_str());
+        let what = format!("the operation `{operation}`");
+        let Some((doc, op, anchor)) = self.enter(doc, node, anchor.cloned(), &what) else {
+            return;
+        };
+        let media_types = self.produces(op);
+        let responses = match op.get("responses") {
+            Some(responses) => {
+                let what = format!("the responses of `{operation}`");
+                self.enter(doc, responses, anchor.clone(), &what)
+            }
+            None => None,
+        };
+        let (doc, responses, anchor) = match responses {
+            Some((doc, responses, anchor)) => (doc, responses.entries(), anchor),
+            None => (doc, &[][..], anchor),
+        };
+        for entry in responses {
+            let Some(code) = self.code_of(&entry.key) else {
+                continue;
+            };
+            let key = match &entry.key {
+                Scalar::Str(s) => format!("\"{s}\""),
+                other => other.text(),
+            };
+            let (span, mut origin) = match &anchor {
+                Some(a) => (
+                    a.pos.span(),
+                    vec![
+                        format!("the spec documents a {key} response for `{operation}`"),
+                        a.origin.clone(),
+                    ],
+                ),
+                None => (
+                    entry.key_pos.span(),
+                    vec![format!(
+                        "the spec documents this response for `{operation}`"
+                    )],
+                ),
+            };
+            if self.dialect == Dialect::Swagger2
+                && matches!(&code, Code::Malformed(t) if is_range(t))
+            {
+                origin.push(
+                    "Swagger 2.0 has no status ranges; `2XX` keys exist from OpenAPI 3.0 on".into(),
+                );
+            }
+            let mut usage = Usage::new(span, code, format!("response {key} of {operation}"));
+            usage.methods = Some(vec![method]);
+            self.describe(doc, &entry.value, &media_types, &mut usage, &mut origin);
+            usage.evidence.origin = origin;
+            self.facts.usages.push(usage);
+        }
+        if depth < MAX_CALLBACK_DEPTH {
+            self.callbacks(doc, op, anchor.as_ref(), depth);
+        }
+    }
+
+    /// Callbacks: requests the API sends, whose responses the spec documents too.
+    fn callbacks(&mut self, doc: usize, op: &'a Node, anchor: Option<&Anchor>, depth: usize) {
+        for callback in op.get("callbacks").map_or(&[][..], Node::entries) {
+            let what = format!("the callback `{}`", callback.key.text());
+            let Some((cb_doc, cb, anchor)) =
+                self.enter(doc, &callback.value, anchor.cloned(), &what)
+            else {
+                continue;
+            };
+            for expression in cb.entries() {
+                let route = expression.key.text();
+                self.path_item(cb_doc, &expression.value, &route, anchor.clone(), depth + 1);
+            }
+        }
+    }
+
+    /// Follows the `$ref`s of a path item, operation or callback. Once one is followed,
+    /// the usages inside are reported where this spec makes the reference.
+    fn enter(
+        &mut self,
+        doc: usize,
+        node: &'a Node,
+        anchor: Option<Anchor>,
+        what: &str,
+    ) -> Option<(usize, &'a Node, Option<Anchor>)> {
+        let (doc, found, hops) = self.follow(doc, node)?;
+        let anchor = anchor.or_else(|| {
+            hops.first().map(|first| Anchor {
+                pos: first.pos,
+                origin: format!("{what} is {}", self.definition(doc, &hops)),
+            })
+        });
+        Some((doc, found, anchor))
+    }
+
+    /// Fills in headers and body from the response (following its `$ref`).
+    fn describe(
+        &mut self,
+        doc: usize,
+        node: &'a Node,
+        media_types: &[String],
+        usage: &mut Usage,
+        origin: &mut Vec<String>,
+    ) {
+        let Some((doc, response, hops)) = self.follow(doc, node) else {
+            return;
+        };
+        if response.partial || !matches!(response.value, Value::Map(_)) {
+            // Cut short by a syntax error, or not a response object: nothing is known.
+            return;
+        }
+        if !hops.is_empty() {
+            origin.push(format!("the response is {}", self.definition(doc, &hops)));
+        }
+        usage.headers = Headers::complete();
+        if let Some(headers) = response.get("headers")
+            && let Some((header_doc, headers, _)) = self.follow(doc, headers)
+        {
+            for header in headers.entries() {
+                // A header whose definition is broken is still declared.
+                let _ = self.follow(header_doc, &header.value);
+                usage.headers.add(&header.key.text(), None);
+            }
+        }
+        let (body, types) = match self.dialect {
+            Dialect::OpenApi3 => match response.get("content") {
+                Some(content) => {
+                    let types: Vec<String> =
+                        content.entries().iter().map(|e| e.key.text()).collect();
+                    let body = if types.is_empty() {
+                        Body::Absent
+                    } else {
+                        Body::Present
+                    };
+                    (body, types)
+                }
+                None => (Body::Absent, Vec::new()),
+            },
+            Dialect::Swagger2 => match response.get("schema") {
+                Some(_) => (Body::Present, media_types.to_vec()),
+                None => (Body::Absent, Vec::new()),
+            },
+        };
+        usage.body = body;
+        if !types.is_empty() {
+            // What the content is sent as; a 206 in multipart/byteranges needs no Content-Range.
+            usage.headers.add("content-type", Some(types.join(", ")));
+        }
+    }
+
+    /// Swagger 2.0 media types of an operation's responses (`produces`, else the spec's).
+    fn produces(&self, op: &Node) -> Vec<String> {
+        if self.dialect != Dialect::Swagger2 {
+            return Vec::new();
+        }
+        let root = &self.docs.get(0).root;
+        let list = op.get("produces").or_else(|| root.get("produces"));
+        match list.map(|l| &l.value) {
+            Some(Value::Seq(items)) => items.iter().filter_map(Node::scalar_text).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The code a response key names; None for `default` and extensions (`x-...`).
+    fn code_of(&self, key: &Scalar) -> Option<Code> {
+        let text = match key {
+            Scalar::Int(n) => {
+                return Some(
+                    u32::try_from(*n).map_or_else(|_| Code::Malformed(n.to_string()), Code::Exact),
+                );
+            }
+            Scalar::Str(s) => s.as_str(),
+            Scalar::Other(s) => return Some(Code::Malformed(s.clone())),
+        };
+        if text == "default" || text.starts_with("x-") {
+            return None;
+        }
+        Some(parse_code(text, self.dialect == Dialect::OpenApi3))
+    }
+
+    /// Follows `$ref`s; a broken one becomes a note and yields nothing.
+    fn follow(&mut self, doc: usize, node: &'a Node) -> Option<(usize, &'a Node, Vec<Hop>)> {
+        match self.docs.deref(doc, node) {
+            Ok(found) => Some(found),
+            Err(broken) => {
+                self.note(&broken);
+                None
+            }
+        }
+    }
+
+    fn note(&mut self, broken: &Broken) {
+        let at = if broken.hop.doc == 0 {
+            format!("line {}", broken.hop.pos.line)
+        } else {
+            format!(
+                "{}, line {}",
+                self.docs.get(broken.hop.doc).name,
+                broken.hop.pos.line
+            )
+        };
+        let note = format!(
+            "{at}: `$ref: {}` cannot be followed: {}",
+            broken.hop.reference, broken.why
+        );
+        if !self.facts.notes.contains(&note) {
+            self.facts.notes.push(note);
+        }
+    }
+
+    /// What a chain of `$ref`s names and where it leads: "`#/components/responses/Found`,
+    /// defined at line 40" or "`./responses.yaml#/Found`, defined in `responses.yaml` at
+    /// line 3".
+    fn definition(&self, doc: usize, hops: &[Hop]) -> String {
+        let reference = hops.first().map_or("", |h| h.reference.as_str());
+        let line = hops.last().map_or(0, |h| h.target_line);
+        let file = &self.docs.get(doc).name;
+        match (doc, line) {
+            (0, _) => format!("`{reference}`, defined at line {line}"),
+            (_, 0) if reference.trim_start_matches("./") == file => format!("`{file}`"),
+            (_, 0) => format!("`{reference}`, the file `{file}`"),
+            _ => format!("`{reference}`, defined in `{file}` at line {line}"),
+        }
+    }
+}
+
+/// A response key as a code: `"200"` exact, `2XX` a class (OpenAPI 3 only), anything else
+/// malformed.
+fn parse_code(text: &str, ranges: bool) -> Code {
+    let bytes = text.as_bytes();
+    if !bytes.is_empty() && bytes.iter().all(u8::is_ascii_digit) {
+        return match text.parse::<u32>() {
+            // "099" is not "99": keep a key with leading zeros as written.
+            Ok(n) if n.to_string() == text => Code::Exact(n),
+            _ => Code::Malformed(text.to_string()),
+        };
+    }
+    if ranges && is_range(text) {
+        return Code::Class(bytes[0] - b'0');
+    }
+    Code::Malformed(text.to_string())
+}
+
+/// `2XX`: a digit and two upper-case X.
+fn is_range(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.len() == 3 && bytes[0].is_ascii_digit() && &bytes[1..] == b"XX"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_response_keys() {
+        assert_eq!(parse_code("200", true), Code::Exact(200));
+        assert_eq!(parse_code("1000", true), Code::Exact(1000));
+        assert_eq!(parse_code("099", true), Code::Malformed("099".into()));
+        assert_eq!(parse_code("2XX", true), Code::Class(2));
+        assert_eq!(parse_code("6XX", true), Code::Class(6));
+        assert_eq!(parse_code("2XX", false), Code::Malformed("2XX".into()));
+        assert_eq!(parse_code("2xx", true), Code::Malformed("2xx".into()));
+        assert_eq!(parse_code("20X", true), Code::Malformed("20X".into()));
+        assert_eq!(parse_code("", true), Code::Malformed(String::new()));
+        assert_eq!(parse_code("4XXX", true), Code::Malformed("4XXX".into()));
+    }
+}

@@ -1,0 +1,172 @@
+//! OpenAPI 3.0/3.1 and Swagger 2.0 specs, in YAML or JSON.
+//!
+//! Every documented response is a place where a status is chosen: its key is the code
+//! (`"200"`, `2XX`), its operation gives the method, and since a spec declares the whole
+//! response, its declared headers and content are all it sends.
+//!
+//! - `tree`: the document as nodes that keep their line and byte range;
+//! - `refs`: the files the spec refers to, and following `$ref`s through them;
+//! - `facts`: operations and responses turned into [`Usage`](crate::usage::Usage) facts.
+
+mod facts;
+mod layout;
+mod refs;
+mod tree;
+
+use crate::usage::FileFacts;
+use std::path::Path;
+
+/// A spec without a response or a reference documents no status.
+pub const PREFILTER: &str = r"responses|\$ref";
+
+pub fn extract(path: &Path, src: &str) -> FileFacts {
+    let (root, note) = match tree::parse(src) {
+        Ok(root) => (root, None),
+        Err(err) => {
+            let partial = err.line.and_then(|line| tree::parse_before(src, line));
+            let read = if partial.is_some() {
+                "read up to that line"
+            } else {
+                "not read"
+            };
+            let at = err.line.map_or(String::new(), |l| format!("line {l}: "));
+            let note = format!("{at}{read}: not valid YAML or JSON ({})", err.message);
+            match partial {
+                Some(root) => (root, Some(note)),
+                None => {
+                    return FileFacts {
+                        notes: vec![note],
+                        ..FileFacts::default()
+                    };
+                }
+            }
+        }
+    };
+    let mut facts = facts::collect(refs::Docs::load(path, root));
+    facts.notes.splice(0..0, note);
+    facts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::usage::{Body, Code, Method};
+
+    fn fixture(rel: &str) -> (std::path::PathBuf, String) {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/openapi")
+            .join(rel);
+        let text = std::fs::read_to_string(&path).expect("fixture");
+        (path, text)
+    }
+
+    #[test]
+    fn broken_references_are_notes_naming_line_and_reference() {
+        let (path, text) = fixture("split/openapi.yaml");
+        let facts = extract(&path, &text);
+        assert_eq!(
+            facts.notes,
+            vec![
+                "line 25: `$ref: responses.yaml#/NoSuchResponse` cannot be followed: `responses.yaml` has no `#/NoSuchResponse`",
+                "line 33: `$ref: ./missing.yaml#/NoContent` cannot be followed: there is no file `./missing.yaml`",
+                "line 35: `$ref: ./missing.yaml#/ClientClosed` cannot be followed: there is no file `./missing.yaml`",
+            ]
+        );
+        // A response behind a broken reference keeps its code, but nothing is known of it.
+        let broken = facts
+            .usages
+            .iter()
+            .find(|u| u.code == Code::Exact(499))
+            .expect("499");
+        assert!(!broken.headers.complete);
+        assert_eq!(broken.body, Body::Unknown);
+    }
+
+    #[test]
+    fn responses_in_other_files_are_reported_where_this_file_uses_them() {
+        let (path, text) = fixture("split/openapi.yaml");
+        let facts = extract(&path, &text);
+        let moved = facts
+            .usages
+            .iter()
+            .find(|u| u.code == Code::Exact(301) && u.methods == Some(vec![Method::Get]))
+            .expect("the 301 of paths/users.yaml");
+        assert_eq!(&text[moved.span.clone()], "paths/users.yaml");
+        assert!(
+            moved
+                .evidence
+                .origin
+                .iter()
+                .any(|o| o.contains("`responses.yaml` at line 19")),
+            "{:?}",
+            moved.evidence.origin
+        );
+        let found = facts
+            .usages
+            .iter()
+            .find(|u| u.code == Code::Exact(302))
+            .expect("302");
+        assert!(found.headers.has("location") && found.headers.complete);
+    }
+
+    #[test]
+    fn a_syntax_error_keeps_what_comes_before_it() {
+        let text = "openapi: 3.0.0\npaths:\n  /a:\n    get:\n      responses:\n        \"418\": {description: teapot}\n        \"302\":\n          description: cut: here\n";
+        let facts = extract(Path::new("api.yaml"), text);
+        assert_eq!(facts.notes.len(), 1);
+        assert!(
+            facts.notes[0].starts_with("line 8: read up to that line"),
+            "{}",
+            facts.notes[0]
+        );
+        let codes: Vec<_> = facts
+            .usages
+            .iter()
+            .map(|u| (u.code.clone(), u.headers.complete))
+            .collect();
+        // The 302 was cut short: its headers are not known, so no SL104 can fire on it.
+        assert_eq!(
+            codes,
+            vec![(Code::Exact(418), true), (Code::Exact(302), false)]
+        );
+    }
+
+    #[test]
+    fn invalid_json_and_non_specs_yield_no_usages() {
+        let facts = extract(
+            Path::new("api.json"),
+            "{\"openapi\": \"3.0.0\", \"paths\": {",
+        );
+        assert!(facts.usages.is_empty());
+        assert!(facts.notes[0].contains("not read"), "{:?}", facts.notes);
+        let facts = extract(Path::new("x.yaml"), "responses:\n  \"302\": {}\n");
+        assert!(facts.usages.is_empty() && facts.notes.is_empty());
+    }
+
+    #[test]
+    fn never_panics_on_cut_or_mangled_specs() {
+        for rel in [
+            "v3_0/redirects.yaml",
+            "v3_1/streams.json",
+            "split/openapi.yaml",
+        ] {
+            let (path, text) = fixture(rel);
+            for cut in (0..text.len())
+                .step_by(61)
+                .filter(|c| text.is_char_boundary(*c))
+            {
+                extract(&path, &text[..cut]);
+                let mangled = format!("{}\t{{[\"&*x\n{}", &text[..cut], &text[cut..]);
+                extract(&path, &mangled);
+            }
+        }
+    }
+
+    #[test]
+    fn prefilter_needs_responses_or_a_reference() {
+        let re = regex::Regex::new(PREFILTER).expect("valid");
+        assert!(re.is_match("      responses:"));
+        assert!(re.is_match("    $ref: paths/a.yaml"));
+        assert!(!re.is_match("openapi: 3.0.0\ninfo: {}\n"));
+    }
+}

@@ -1,0 +1,442 @@
+//! A YAML or JSON document as a tree of nodes that keep their place in the source.
+//!
+//! serde-saphyr parses both formats (JSON is YAML) and gives every node and every map key
+//! its line and byte range. Schemas, examples and prose are skipped while parsing (see
+//! `skipped` in data/apis/openapi.toml): statuslint never reads them, and on large specs
+//! they are most of the bytes.
+
+use super::layout::LAYOUT;
+use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::budget::Budget;
+use serde_saphyr::options::DuplicateKeyPolicy;
+use serde_saphyr::{Location, Options, Spanned};
+use std::fmt;
+
+/// Where a node is: its byte range and its 1-based line.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Pos {
+    pub start: usize,
+    pub end: usize,
+    pub line: usize,
+}
+
+impl Pos {
+    fn of(location: &Location) -> Pos {
+        let span = location.span();
+        let start = span.byte_offset().unwrap_or(0) as usize;
+        Pos {
+            start,
+            end: start + span.byte_len().unwrap_or(0) as usize,
+            line: location.line() as usize,
+        }
+    }
+
+    pub fn span(self) -> std::ops::Range<usize> {
+        self.start..self.end
+    }
+}
+
+/// A scalar as the document wrote it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Scalar {
+    Str(String),
+    /// An unquoted integer (YAML `200:`).
+    Int(i128),
+    /// A float, boolean or null, in words.
+    Other(String),
+}
+
+impl Scalar {
+    pub fn text(&self) -> String {
+        match self {
+            Scalar::Str(s) | Scalar::Other(s) => s.clone(),
+            Scalar::Int(n) => n.to_string(),
+        }
+    }
+}
+
+#[derive(Debug)]
+pub enum Value {
+    Map(Vec<Entry>),
+    Seq(Vec<Node>),
+    Scalar(Scalar),
+    /// A field that is never read (a schema, an example): only its presence is kept.
+    Skipped,
+}
+
+#[derive(Debug)]
+pub struct Node {
+    pub pos: Pos,
+    pub value: Value,
+    /// The node may be cut short: it is the last one read before a syntax error.
+    pub partial: bool,
+}
+
+#[derive(Debug)]
+pub struct Entry {
+    pub key: Scalar,
+    pub key_pos: Pos,
+    pub value: Node,
+}
+
+impl Node {
+    pub fn entries(&self) -> &[Entry] {
+        match &self.value {
+            Value::Map(entries) => entries,
+            _ => &[],
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entries()
+            .iter()
+            .find(|e| matches!(&e.key, Scalar::Str(k) if k == key))
+            .map(|e| &e.value)
+    }
+
+    pub fn str(&self) -> Option<&str> {
+        match &self.value {
+            Value::Scalar(Scalar::Str(s)) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The text of a scalar of any type (`openapi: 3.0` is a float).
+    pub fn scalar_text(&self) -> Option<String> {
+        match &self.value {
+            Value::Scalar(s) => Some(s.text()),
+            _ => None,
+        }
+    }
+
+    /// The node a JSON pointer fragment (`/components/responses/NotFound`) names, with the
+    /// line where it is named: the line of its key, which for a block mapping comes before
+    /// the mapping itself.
+    pub fn pointer(&self, pointer: &str) -> Option<(&Node, usize)> {
+        let mut node = self;
+        let mut line = self.pos.line;
+        for raw in pointer.split('/').skip(1) {
+            let token = raw.replace("~1", "/").replace("~0", "~");
+            (node, line) = match &node.value {
+                Value::Map(entries) => entries
+                    .iter()
+                    .find(|e| e.key.text() == token)
+                    .map(|e| (&e.value, e.key_pos.line))?,
+                Value::Seq(items) => {
+                    let item = items.get(token.parse::<usize>().ok()?)?;
+                    (item, item.pos.line)
+                }
+                _ => return None,
+            };
+        }
+        Some((node, line))
+    }
+}
+
+/// Why a document could not be read.
+#[derive(Debug)]
+pub struct ParseError {
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+/// Deeper nesting than this is refused; real specs stay far below.
+const MAX_DEPTH: usize = 128;
+/// Parser events and nodes: generous for the largest file the walker reads (8 MiB).
+const MAX_EVENTS: usize = 32_000_000;
+/// The parser recurses once per level of nesting, with large frames in debug builds
+/// (about 60 KiB a level; 8 KiB in release): it gets a stack that MAX_DEPTH cannot overflow.
+const PARSER_STACK_BYTES: usize = 16 * 1024 * 1024;
+
+/// Parses a YAML or JSON document.
+pub fn parse(text: &str) -> Result<Node, ParseError> {
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("openapi-parser".into())
+            .stack_size(PARSER_STACK_BYTES)
+            .spawn_scoped(scope, || parse_here(text))
+            .map_err(|e| ParseError {
+                line: None,
+                message: format!("no thread to parse it in: {e}"),
+            })?
+            .join()
+            .unwrap_or_else(|_| {
+                Err(ParseError {
+                    line: None,
+                    message: "the parser failed".into(),
+                })
+            })
+    })
+}
+
+/// Reads what comes before the line of a syntax error. Only the last node at each level
+/// can be cut short: those are marked `partial`, the rest is as complete as the file.
+pub fn parse_before(text: &str, error_line: usize) -> Option<Node> {
+    let cut = text
+        .match_indices('\n')
+        .nth(error_line.checked_sub(2)?)
+        .map(|(i, _)| i + 1)?;
+    let mut node = parse(&text[..cut]).ok()?;
+    let mut spine = Some(&mut node);
+    while let Some(n) = spine {
+        n.partial = true;
+        spine = match &mut n.value {
+            Value::Map(entries) => entries.last_mut().map(|e| &mut e.value),
+            Value::Seq(items) => items.last_mut(),
+            Value::Scalar(_) | Value::Skipped => None,
+        };
+    }
+    Some(node)
+}
+
+fn parse_here(text: &str) -> Result<Node, ParseError> {
+    let mut budget = Budget::default();
+    budget.max_depth = MAX_DEPTH;
+    budget.max_events = MAX_EVENTS;
+    budget.max_nodes = MAX_EVENTS;
+    let mut options = Options::default();
+    options.budget = Some(budget);
+    options.emit_comments = false;
+    options.with_snippet = false;
+    // OpenAPI documents are YAML 1.2: `y` and `on` are strings.
+    options.strict_booleans = true;
+    // A repeated key is a mistake in the spec, not a reason to read nothing of it.
+    options.duplicate_keys = DuplicateKeyPolicy::FirstWins;
+    match serde_saphyr::from_str_with_options::<Spanned<Raw<false>>>(text, options) {
+        Ok(root) => Ok(node(root)),
+        Err(err) => Err(ParseError {
+            line: err.location().map(|l| l.line() as usize).filter(|l| *l > 0),
+            message: err.to_string().lines().next().unwrap_or("").to_string(),
+        }),
+    }
+}
+
+fn node<const NAMED: bool>(spanned: Spanned<Raw<NAMED>>) -> Node {
+    Node {
+        pos: Pos::of(&spanned.referenced),
+        value: spanned.value.0,
+        partial: false,
+    }
+}
+
+/// A value being parsed; `NAMED` is true for the entries of a map whose keys are names
+/// (a header named `description` must not be skipped as prose).
+struct Raw<const NAMED: bool>(Value);
+
+impl<'de, const NAMED: bool> Deserialize<'de> for Raw<NAMED> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(RawVisitor::<NAMED>)
+    }
+}
+
+struct RawVisitor<const NAMED: bool>;
+
+impl<const NAMED: bool> RawVisitor<NAMED> {
+    fn scalar<E>(scalar: Scalar) -> Result<Raw<NAMED>, E> {
+        Ok(Raw(Value::Scalar(scalar)))
+    }
+}
+
+impl<'de, const NAMED: bool> Visitor<'de> for RawVisitor<NAMED> {
+    type Value = Raw<NAMED>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any YAML or JSON value")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Self::scalar(Scalar::Str(v.to_string()))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Self::scalar(Scalar::Str(v))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Self::scalar(Scalar::Int(v.into()))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Self::scalar(Scalar::Int(v.into()))
+    }
+
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Self::Value, E> {
+        Self::scalar(Scalar::Int(v))
+    }
+
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Self::Value, E> {
+        Self::scalar(Scalar::Other(v.to_string()))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        Self::scalar(Scalar::Other(v.to_string()))
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Self::scalar(Scalar::Other(v.to_string()))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Self::scalar(Scalar::Other("null".into()))
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        self.visit_unit()
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        Raw::deserialize(d)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element::<Spanned<Raw<false>>>()? {
+            items.push(node(item));
+        }
+        Ok(Raw(Value::Seq(items)))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut entries = Vec::new();
+        while let Some(key) = map.next_key::<Spanned<Raw<true>>>()? {
+            let key_pos = Pos::of(&key.referenced);
+            let Value::Scalar(key) = key.value.0 else {
+                // A map or list as a key: no part of a spec uses one.
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            };
+            let name = match &key {
+                Scalar::Str(s) => s.as_str(),
+                _ => "",
+            };
+            let value = if !NAMED && LAYOUT.skipped.iter().any(|s| s == name) {
+                map.next_value::<IgnoredAny>()?;
+                Node {
+                    pos: key_pos,
+                    value: Value::Skipped,
+                    partial: false,
+                }
+            } else if !NAMED && LAYOUT.named_maps.iter().any(|s| s == name) {
+                node(map.next_value::<Spanned<Raw<true>>>()?)
+            } else {
+                node(map.next_value::<Spanned<Raw<false>>>()?)
+            };
+            entries.push(Entry {
+                key,
+                key_pos,
+                value,
+            });
+        }
+        Ok(Raw(Value::Map(entries)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parsed(text: &str) -> Node {
+        parse(text).unwrap_or_else(|e| panic!("{}", e.message))
+    }
+
+    #[test]
+    fn keeps_key_spans_in_yaml() {
+        let text =
+            "paths:\n  /a:\n    get:\n      responses:\n        \"302\": {}\n        200: {}\n";
+        let root = parsed(text);
+        let responses = root
+            .pointer("/paths/~1a/get/responses")
+            .map(|(n, _)| n)
+            .expect("found");
+        let keys: Vec<_> = responses
+            .entries()
+            .iter()
+            .map(|e| (e.key.clone(), &text[e.key_pos.span()], e.key_pos.line))
+            .collect();
+        assert_eq!(
+            keys,
+            vec![
+                (Scalar::Str("302".into()), "\"302\"", 5),
+                (Scalar::Int(200), "200", 6)
+            ]
+        );
+    }
+
+    #[test]
+    fn keeps_key_spans_in_json() {
+        let text = "{\n  \"responses\": {\n    \"404\": {\"description\": \"x\"}\n  }\n}";
+        let root = parsed(text);
+        let entry = &root.get("responses").expect("found").entries()[0];
+        assert_eq!(&text[entry.key_pos.span()], "\"404\"");
+        assert_eq!(entry.key_pos.line, 3);
+    }
+
+    #[test]
+    fn skips_schemas_but_not_named_entries() {
+        let root = parsed(
+            "components:\n  schemas:\n    A: {type: object}\n  headers:\n    description: {}\n",
+        );
+        assert!(matches!(
+            root.pointer("/components/schemas")
+                .map(|(n, _)| n)
+                .map(|n| &n.value),
+            Some(Value::Skipped)
+        ));
+        assert!(
+            root.pointer("/components/headers/description")
+                .map(|(n, _)| n)
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn reports_the_line_of_a_syntax_error() {
+        let err = parse("a:\n  b: [1, 2\nc: d\n").expect_err("an error");
+        assert!(err.line.is_some(), "{}", err.message);
+    }
+
+    #[test]
+    fn reads_deep_nesting_and_refuses_deeper_without_overflowing_the_stack() {
+        let deep = "[".repeat(10_000) + &"]".repeat(10_000);
+        assert!(parse(&deep).is_err());
+        let nested = |depth: usize| {
+            (0..depth).fold("x: 1".to_string(), |inner, i| {
+                format!("k{i}:\n{}", indent(&inner))
+            })
+        };
+        assert!(parse(&nested(MAX_DEPTH - 1)).is_ok());
+        assert!(parse(&nested(MAX_DEPTH + 1)).is_err());
+        let blocks = (0..10_000).fold(String::new(), |inner, _| format!("- {inner}"));
+        assert!(parse(&blocks).is_err());
+    }
+
+    fn indent(text: &str) -> String {
+        text.lines().map(|l| format!("  {l}\n")).collect::<String>()
+    }
+
+    #[test]
+    fn reads_what_comes_before_a_syntax_error() {
+        let text = "a:\n  b: 1\n  c:\n    d: 2\ne: x: y\n";
+        let err = parse(text).expect_err("an error");
+        assert_eq!(err.line, Some(5));
+        let root = parse_before(text, 5).expect("the first four lines parse");
+        let (b, _) = root.pointer("/a/b").expect("b");
+        let (c, _) = root.pointer("/a/c").expect("c");
+        assert!(!b.partial && c.partial);
+        assert!(parse_before(text, 1).is_none());
+    }
+
+    #[test]
+    fn resolves_pointers_with_escapes_and_indices() {
+        let root = parsed("a:\n  b/c:\n    - x\n    - y\n  t~n: 1\n");
+        assert_eq!(
+            root.pointer("/a/b~1c/1")
+                .map(|(n, _)| n)
+                .and_then(Node::str),
+            Some("y")
+        );
+        assert!(root.pointer("/a/t~0n").map(|(n, _)| n).is_some());
+        assert!(root.pointer("/a/missing").map(|(n, _)| n).is_none());
+        assert!(root.pointer("").map(|(n, _)| n).is_some());
+    }
+}
