@@ -235,7 +235,7 @@ pub fn missing_required_header(
             ),
         )
         .evidence(format!(
-            "the whole response is built here and sets no {header} header"
+            "the whole response is visible here and has no {header} header"
         )),
     );
     true

@@ -19,9 +19,9 @@ impl Rule for RedirectWithoutLocation {
                 u.span.clone(),
                 format!("{} is sent without a Location header", named(code)),
             )
-            .evidence("the whole response is built here and no Location header is set on it")
+            .evidence("the whole response is visible here and has no Location header")
             .evidence("without Location a client has nowhere to go, so the redirect does nothing")
-            .help("set Location to the redirect target, or use the framework's redirect helper"),
+            .help("add a Location header naming the target (in code, the framework's redirect helper sets it)"),
         );
     }
 }

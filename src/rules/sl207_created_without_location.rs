@@ -12,7 +12,7 @@ impl Rule for CreatedWithoutLocation {
         }
         out.push(
             Finding::at(u.span.clone(), format!("{} is sent without a Location header", named(201)))
-                .evidence("the whole response is built here and no Location header is set on it")
+                .evidence("the whole response is visible here and has no Location header")
                 .evidence("without Location the client must assume the request URL itself is the new resource")
                 .help("set Location to the URL of the created resource"),
         );

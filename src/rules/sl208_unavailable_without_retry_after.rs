@@ -19,7 +19,7 @@ impl Rule for UnavailableWithoutRetryAfter {
                 u.span.clone(),
                 format!("{} is sent without Retry-After", named(code)),
             )
-            .evidence("the whole response is built here and no Retry-After header is set on it")
+            .evidence("the whole response is visible here and has no Retry-After header")
             .evidence(
                 "clients that retry at once make an overload worse; Retry-After tells them when",
             )
