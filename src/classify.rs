@@ -241,7 +241,10 @@ mod tests {
         );
         assert_eq!(kind("my.conf", "key = value"), None);
         assert_eq!(
-            kind("sites-available/default", "server default {\n  listen {\n    type = auth\n  }\n}\n"),
+            kind(
+                "sites-available/default",
+                "server default {\n  listen {\n    type = auth\n  }\n}\n"
+            ),
             None,
             "FreeRADIUS is not nginx"
         );

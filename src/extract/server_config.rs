@@ -1,7 +1,14 @@
 //! Helpers shared by the server-config extractors (nginx, Apache): reading redirect targets,
 //! host tests and method lists written in config.
 
-use crate::usage::{Method, Target};
+use crate::usage::{Method, Span, Target};
+
+/// One argument of a server directive, unquoted, with where it was written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Arg {
+    pub text: String,
+    pub span: Span,
+}
 
 /// A target with what its placeholders reuse of the request.
 pub fn target(text: &str, host_vars: &[String], path_vars: &[String]) -> Target {

@@ -5,11 +5,7 @@
 
 use crate::usage::Span;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Arg {
-    pub text: String,
-    pub span: Span,
-}
+pub use crate::extract::server_config::Arg;
 
 /// One directive line.
 #[derive(Debug)]

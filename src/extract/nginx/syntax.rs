@@ -5,12 +5,7 @@
 
 use crate::usage::Span;
 
-/// One argument of a directive, unquoted, with where it was written.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Arg {
-    pub text: String,
-    pub span: Span,
-}
+pub use crate::extract::server_config::Arg;
 
 /// One directive: `name args... ;` or `name args... { ... }`.
 #[derive(Debug)]
