@@ -69,7 +69,12 @@ pub struct ConfigError {
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        write!(f, "{}", self.path.display())?;
+        let cwd = std::env::current_dir().ok();
+        write!(
+            f,
+            "{}",
+            crate::walk::display_path(&self.path, cwd.as_deref())
+        )?;
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
         }

@@ -384,8 +384,8 @@ fn hint_unsafe(diagnostics: &[Diagnostic], unsafe_fixes: bool) {
         .count();
     if hidden > 0 && !unsafe_fixes {
         note(&format!(
-            "{hidden} more fix{} change what the server sends: add --unsafe-fixes to apply {}",
-            if hidden == 1 { "" } else { "es" },
+            "{hidden} more fix{} what the server sends: add --unsafe-fixes to apply {}",
+            if hidden == 1 { " changes" } else { "es change" },
             if hidden == 1 { "it" } else { "them" }
         ));
     }
