@@ -37,7 +37,13 @@ fn try_repo(pre_commit: &Path, home: &Path, dir: &Path) -> (i32, String) {
     let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("pre-commit-build");
     let out = Command::new(pre_commit)
         .current_dir(dir)
-        .args(["try-repo", this_repo, "statuslint", "--all-files", "--color=never"])
+        .args([
+            "try-repo",
+            this_repo,
+            "statuslint",
+            "--all-files",
+            "--color=never",
+        ])
         .env("PRE_COMMIT_HOME", home)
         .env("CARGO_TARGET_DIR", &target)
         // The hook's behaviour is under test, not its speed: build quickly.
@@ -68,7 +74,10 @@ fn the_hook_fails_on_a_bad_file_and_passes_on_clean_ones() {
     };
     let home = tempfile::tempdir().unwrap();
 
-    let bad = repository(&[("src/handlers.rs", LEGACY_REDIRECT_RS), ("README.md", "# app\n")]);
+    let bad = repository(&[
+        ("src/handlers.rs", LEGACY_REDIRECT_RS),
+        ("README.md", "# app\n"),
+    ]);
     let (code, output) = try_repo(&pre_commit, home.path(), bad.path());
     assert_eq!(code, 1, "{output}");
     assert!(output.contains("statuslint"), "{output}");
