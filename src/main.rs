@@ -34,7 +34,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Check files and directories (the default command).
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// Explain a rule (SL101 or its name) or a status code (307).
     Explain {
         /// A rule id, a rule name, or a status code.
@@ -164,7 +164,7 @@ impl FailOn {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Some(Command::Check(args)) => check(args),
+        Some(Command::Check(args)) => check(*args),
         None => check(cli.check),
         Some(Command::Explain { what }) => match statuslint::explain::explain(&what) {
             Some(text) => print(&text, ExitCode::SUCCESS),

@@ -351,11 +351,14 @@ enum Source {
     Nearest(Overrides),
 }
 
+/// The settings of one config file (or of none), or why it cannot be used.
+type Resolved = Result<Arc<Settings>, ConfigError>;
+
 /// Finds the settings of each file, reading every config file once.
 pub struct Resolver {
     source: Source,
-    by_dir: Mutex<HashMap<PathBuf, Result<Arc<Settings>, ConfigError>>>,
-    by_config: Mutex<HashMap<Option<PathBuf>, Result<Arc<Settings>, ConfigError>>>,
+    by_dir: Mutex<HashMap<PathBuf, Resolved>>,
+    by_config: Mutex<HashMap<Option<PathBuf>, Resolved>>,
 }
 
 impl Resolver {
@@ -397,7 +400,7 @@ impl Resolver {
     }
 
     /// The settings for a file (or a directory: then its own config counts).
-    pub fn for_path(&self, path: &Path) -> Result<Arc<Settings>, ConfigError> {
+    pub fn for_path(&self, path: &Path) -> Resolved {
         let overrides = match &self.source {
             Source::Fixed(s) => return Ok(s.clone()),
             Source::Nearest(o) => o,
