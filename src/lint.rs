@@ -3,7 +3,7 @@
 
 use crate::config::ConfigError;
 use crate::diagnostic::{Diagnostic, locate};
-use crate::rules::{self, CheckContext, Finding, UNUSED_SUPPRESSION};
+use crate::rules::{self, CheckContext, Finding, RuleEntry, UNUSED_SUPPRESSION};
 use crate::settings::{Resolver, Settings};
 use crate::suppress::Suppressions;
 use crate::usage::{Method, TextSource};
@@ -100,36 +100,74 @@ fn join_routes(files: &mut [SourceFile]) {
     }
 }
 
+/// Turns findings into diagnostics placed in one file.
+struct Placer<'a> {
+    file: &'a SourceFile,
+    text: &'a Arc<str>,
+    settings: &'a Settings,
+}
+
+impl Placer<'_> {
+    fn place(&self, rule: &'static RuleEntry, finding: Finding, status: Option<u32>) -> Diagnostic {
+        Diagnostic {
+            rule: rule.meta.id.as_str(),
+            name: rule.meta.name.as_str(),
+            severity: self.settings.severity_of(rule),
+            message: finding.message,
+            file: self.file.display.clone(),
+            start: locate(self.text, finding.span.start),
+            end: locate(self.text, finding.span.end),
+            span: finding.span,
+            status,
+            evidence: finding.evidence,
+            help: finding.help,
+            source: self.text.clone(),
+            fix: finding.fix,
+        }
+    }
+}
+
 fn check_file(file: &SourceFile, settings: &Settings, out: &mut Vec<Diagnostic>) {
     let Some(text) = &file.text else { return };
     let enabled = settings.enabled_for(&file.path);
-    let ctx = CheckContext {
-        kind: file.kind,
-        options: &settings.options,
-    };
-    let mut suppressions = Suppressions::parse(text);
-    let place = |rule: &'static rules::RuleEntry, finding: Finding| Diagnostic {
-        rule: rule.meta.id.as_str(),
-        name: rule.meta.name.as_str(),
-        severity: settings.severity_of(rule),
-        message: finding.message,
-        file: file.display.clone(),
-        start: locate(text, finding.span.start),
-        end: locate(text, finding.span.end),
-        span: finding.span,
-        status: None,
-        evidence: finding.evidence,
-        help: finding.help,
-        source: text.clone(),
-        fix: finding.fix,
-    };
-    let mut findings: Vec<Finding> = Vec::new();
-    let active: Vec<&'static rules::RuleEntry> = rules::all()
+    let active: Vec<&'static RuleEntry> = rules::all()
         .iter()
         .filter(|r| enabled.contains(&r.meta.id.as_str()))
         .collect();
-    for usage in &file.facts.usages {
-        for rule in &active {
+    let placer = Placer {
+        file,
+        text,
+        settings,
+    };
+    let mut suppressions = Suppressions::parse(text);
+    run_rules(&placer, &active, &mut suppressions, out);
+    if let Some(unused) = active.iter().find(|r| r.meta.id == UNUSED_SUPPRESSION) {
+        for (span, message, fix) in suppressions.unused(text, &enabled) {
+            let line = locate(text, span.start).line;
+            if !suppressions.suppresses(UNUSED_SUPPRESSION, line) {
+                let finding = Finding::at(span, message)
+                    .help("remove it, or name the rule that fires here")
+                    .fix(Some(fix));
+                out.push(placer.place(unused, finding, None));
+            }
+        }
+    }
+}
+
+/// Every active rule over every usage, less what the suppression comments hide.
+fn run_rules(
+    placer: &Placer,
+    active: &[&'static RuleEntry],
+    suppressions: &mut Suppressions,
+    out: &mut Vec<Diagnostic>,
+) {
+    let ctx = CheckContext {
+        kind: placer.file.kind,
+        options: &placer.settings.options,
+    };
+    let mut findings: Vec<Finding> = Vec::new();
+    for usage in &placer.file.facts.usages {
+        for rule in active {
             findings.clear();
             rule.rule.check(usage, &ctx, &mut findings);
             for mut finding in findings.drain(..) {
@@ -141,26 +179,11 @@ fn check_file(file: &SourceFile, settings: &Settings, out: &mut Vec<Diagnostic>)
                         usage.spelled
                     ));
                 }
-                let line = locate(text, finding.span.start).line;
+                let line = locate(placer.text, finding.span.start).line;
                 if !suppressions.suppresses(&rule.meta.id, line) {
-                    out.push(Diagnostic {
-                        status: usage.code.exact(),
-                        ..place(rule, finding)
-                    });
+                    out.push(placer.place(rule, finding, usage.code.exact()));
                 }
             }
-        }
-    }
-    let Some(unused_rule) = active.iter().find(|r| r.meta.id == UNUSED_SUPPRESSION) else {
-        return;
-    };
-    for (span, message, fix) in suppressions.unused(text, &enabled) {
-        let line = locate(text, span.start).line;
-        if !suppressions.suppresses(UNUSED_SUPPRESSION, line) {
-            let finding = Finding::at(span, message)
-                .help("remove it, or name the rule that fires here")
-                .fix(Some(fix));
-            out.push(place(unused_rule, finding));
         }
     }
 }
