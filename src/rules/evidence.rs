@@ -15,7 +15,21 @@ pub fn text_with_word<'u>(
         .texts
         .iter()
         .filter(|(source, _)| sources.contains(source))
-        .find_map(|(source, text)| find_word(text, list).map(|w| (*source, text.as_str(), w)))
+        .find_map(|(source, text)| {
+            // A URL quoted in a comment (`see https://...`) says nothing about this code.
+            let words_of = match source {
+                TextSource::Comment | TextSource::Message => without_urls(text),
+                _ => text.to_string(),
+            };
+            find_word(&words_of, list).map(|w| (*source, text.as_str(), w))
+        })
+}
+
+fn without_urls(text: &str) -> String {
+    text.split_whitespace()
+        .filter(|w| !w.contains("://"))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// "the handler's name `redirect_old_blog` says `old`".

@@ -299,6 +299,15 @@ pub(crate) mod testing {
         u
     }
 
+    /// A fully known response carrying `message`.
+    pub fn with_message(code: u32, message: &str) -> Usage {
+        let mut u = response(code);
+        u.evidence
+            .texts
+            .push((crate::usage::TextSource::Message, message.into()));
+        u
+    }
+
     pub fn run(rule: &dyn Rule, usage: &Usage) -> Vec<Finding> {
         let options = RuleOptions::default();
         let ctx = CheckContext {

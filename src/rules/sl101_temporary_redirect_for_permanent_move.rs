@@ -28,7 +28,7 @@ impl Rule for TemporaryRedirectForPermanentMove {
             Finding::at(
                 u.span.clone(),
                 format!(
-                    "temporary redirect {} for a move that is permanent",
+                    "{} is a temporary redirect, but this move is permanent",
                     named(code)
                 ),
             )
@@ -87,7 +87,11 @@ fn permanent_move(u: &Usage, options: &RuleOptions) -> Option<String> {
             ));
         }
     }
+    // Words can only speak for an upgrade when the target may be an https URL: a path on
+    // the same site is no change of scheme.
+    let relative = target.is_some_and(|t| t.text.starts_with('/'));
     if scheme != Some("http")
+        && !relative
         && let Some((source, text, word)) = text_with_word(
             u,
             &[TextSource::Handler, TextSource::Comment],
@@ -142,7 +146,7 @@ fn permanent_move(u: &Usage, options: &RuleOptions) -> Option<String> {
     // A path normalisation.
     if let Some(how) = &u.evidence.normalisation {
         return Some(format!(
-            "the target {how}: a URL normalisation is a permanent move"
+            "the target {how}: canonicalising a URL is a permanent move"
         ));
     }
 
@@ -189,6 +193,21 @@ mod tests {
             TextSource::Handler,
             "https_redirect_during_maintenance".into(),
         ));
+        assert!(run(&TemporaryRedirectForPermanentMove, &u).is_empty());
+    }
+
+    #[test]
+    fn urls_in_comments_and_relative_targets_are_no_upgrade() {
+        let mut u = redirect(307, "/nodeinfo/2.1");
+        u.evidence.texts.push((
+            TextSource::Comment,
+            "spec: https://github.com/jhass/nodeinfo".into(),
+        ));
+        assert!(run(&TemporaryRedirectForPermanentMove, &u).is_empty());
+        let mut u = redirect(307, "/secure/area");
+        u.evidence
+            .texts
+            .push((TextSource::Handler, "secure_area".into()));
         assert!(run(&TemporaryRedirectForPermanentMove, &u).is_empty());
     }
 

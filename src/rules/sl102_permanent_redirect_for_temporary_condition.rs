@@ -27,7 +27,7 @@ impl Rule for PermanentRedirectForTemporaryCondition {
         out.push(
             Finding::at(
                 u.span.clone(),
-                format!("permanent redirect {} for a condition that will not last", named(code)),
+                format!("{} is a permanent redirect, but this condition is temporary", named(code)),
             )
             .evidence(evidence)
             .evidence(format!(

@@ -51,13 +51,7 @@ fn reads_as_error(text: &str, word: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::testing::{response, run};
-
-    fn with_message(code: u32, message: &str) -> Usage {
-        let mut u = response(code);
-        u.evidence.texts.push((TextSource::Message, message.into()));
-        u
-    }
+    use crate::rules::testing::{run, with_message};
 
     #[test]
     fn fires_on_error_objects_and_messages() {

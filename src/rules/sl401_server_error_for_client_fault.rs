@@ -38,13 +38,7 @@ impl Rule for ServerErrorForClientFault {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::testing::{response, run};
-
-    fn with_message(code: u32, message: &str) -> Usage {
-        let mut u = response(code);
-        u.evidence.texts.push((TextSource::Message, message.into()));
-        u
-    }
+    use crate::rules::testing::{run, with_message};
 
     #[test]
     fn fires_on_client_fault_messages() {

@@ -244,34 +244,37 @@ fn template(
             }
         }
     }
-    let words = crate::knowledge::words(&uses);
-    let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
+    // Whole identifiers, so that `ARGS.public_path` (configuration) is not taken for the
+    // request's path.
+    let identifiers: Vec<&str> = uses
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let has = |list: &[&str]| identifiers.iter().any(|w| list.contains(w));
     Target {
-        keeps_host: has(&["host", "authority"]),
-        keeps_path: has(&["path", "uri", "query", "path_and_query"]),
+        keeps_host: has(REQUEST_HOST),
+        keeps_path: has(REQUEST_PATH),
         text: template,
     }
 }
 
-/// The value bound to `name` by the last `let` before `before` in `function`.
+/// Names that hold the request's host in handlers.
+const REQUEST_HOST: &[&str] = &["host", "hostname", "authority", "server_name"];
+/// Names that hold the request's path in handlers.
+const REQUEST_PATH: &[&str] = &[
+    "path",
+    "uri",
+    "path_and_query",
+    "request_uri",
+    "original_uri",
+    "full_path",
+    "req_path",
+    "tail",
+    "rest",
+    "query",
+    "slug",
+];
+
 fn binding<'t>(function: Node<'t>, name: &str, before: usize, cx: &FileCx<'t>) -> Option<Node<'t>> {
-    let mut found = None;
-    let mut stack = vec![function];
-    while let Some(node) = stack.pop() {
-        if node.start_byte() >= before {
-            continue;
-        }
-        if node.kind() == "let_declaration" {
-            let pattern = node.child_by_field_name("pattern").map(|p| text(p, cx.src));
-            if pattern.is_some_and(|p| p.trim_start_matches("mut ").trim() == name)
-                && let Some(value) = node.child_by_field_name("value")
-                && found.is_none_or(|f: Node| f.start_byte() < value.start_byte())
-            {
-                found = Some(value);
-            }
-        }
-        let mut cursor = node.walk();
-        stack.extend(node.named_children(&mut cursor));
-    }
-    found
+    super::syntax::let_binding(function, name, before, cx.src)
 }

@@ -95,24 +95,36 @@ pub fn extract(_path: &std::path::Path, src: &str) -> FileFacts {
     }
 
     let comments = comments(root, src);
-    visit(root, src, |node| {
-        if let Some(usage) = usage_at(node, &cx, &comments) {
+    let mut too_deep = None;
+    visit(root, src, |node, depth| {
+        if depth > MAX_SITE_DEPTH {
+            too_deep.get_or_insert(node.start_position().row + 1);
+        } else if let Some(usage) = usage_at(node, &cx, &comments) {
             facts.usages.push(usage);
         }
     });
+    if let Some(line) = too_deep {
+        facts.notes.push(format!(
+            "line {line}: code nested more than {MAX_SITE_DEPTH} levels deep was skipped"
+        ));
+    }
     facts
 }
 
+/// Sites nested deeper than this are skipped: tree-sitter finds a node's parent by walking
+/// down from the root, so reading the context of a very deep site costs depth squared.
+const MAX_SITE_DEPTH: u32 = 256;
+
 /// Walks the tree without recursion (deeply nested input must not overflow the stack),
-/// skipping test code, imports and attributes.
-fn visit<'t>(root: Node<'t>, src: &str, mut f: impl FnMut(Node<'t>)) {
+/// skipping test code, imports and attributes. `f` gets each node and its depth.
+fn visit<'t>(root: Node<'t>, src: &str, mut f: impl FnMut(Node<'t>, u32)) {
     let mut cursor = root.walk();
     loop {
         let node = cursor.node();
         let skip =
             is_test_code(node, src) || matches!(node.kind(), "use_declaration" | "attribute_item");
         if !skip {
-            f(node);
+            f(node, cursor.depth());
             if cursor.goto_first_child() {
                 continue;
             }
@@ -315,4 +327,148 @@ fn usage_at(node: Node, cx: &FileCx, comments: &[(usize, usize, String)]) -> Opt
         usage.evidence.normalisation = normalisation;
     }
     Some(usage)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::usage::{Body, Code};
+    use std::path::Path;
+
+    fn facts(src: &str) -> FileFacts {
+        extract(Path::new("x.rs"), src)
+    }
+
+    fn methods_of(facts: &FileFacts, handler: &str) -> Vec<Method> {
+        let mut out: Vec<Method> = facts
+            .routes
+            .iter()
+            .filter(|r| r.handler == handler)
+            .flat_map(|r| r.methods.clone())
+            .collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn axum_method_routers() {
+        let f = facts(
+            r#"use axum::routing::{get, on, post, MethodFilter};
+            fn app() -> Router {
+                Router::new()
+                    .route("/a", get(show).post(handlers::create))
+                    .route("/b", on(MethodFilter::PUT.or(MethodFilter::PATCH), update))
+                    .route("/c", axum::routing::delete(remove.layer(x)))
+            }"#,
+        );
+        assert_eq!(methods_of(&f, "show"), [Method::Get]);
+        assert_eq!(methods_of(&f, "create"), [Method::Post]);
+        assert_eq!(methods_of(&f, "update"), [Method::Put, Method::Patch]);
+        assert_eq!(methods_of(&f, "remove"), [Method::Delete]);
+        let show = f.routes.iter().find(|r| r.handler == "show").unwrap();
+        assert_eq!(show.path.as_deref(), Some("/a"));
+    }
+
+    #[test]
+    fn actix_routes_and_attributes() {
+        let f = facts(
+            r#"use actix_web::{web, post, route};
+            #[post("/login")]
+            async fn login() -> HttpResponse { HttpResponse::Ok().finish() }
+            #[route("/both", method = "GET", method = "PUT")]
+            async fn both() -> HttpResponse { HttpResponse::Ok().finish() }
+            fn config(cfg: &mut web::ServiceConfig) {
+                cfg.service(web::resource("/items").route(web::post().to(add_item)));
+                cfg.route("/x", web::delete().to(drop_x));
+            }"#,
+        );
+        assert_eq!(methods_of(&f, "login"), [Method::Post]);
+        assert_eq!(methods_of(&f, "both"), [Method::Get, Method::Put]);
+        assert_eq!(methods_of(&f, "add_item"), [Method::Post]);
+        assert_eq!(methods_of(&f, "drop_x"), [Method::Delete]);
+        let add = f.routes.iter().find(|r| r.handler == "add_item").unwrap();
+        assert_eq!(add.path.as_deref(), Some("/items"));
+    }
+
+    #[test]
+    fn builder_headers_and_body_are_read() {
+        let f = facts(
+            r#"use actix_web::{http::header, HttpResponse};
+            async fn h() -> HttpResponse {
+                HttpResponse::Found().insert_header((header::LOCATION, "/next")).finish()
+            }"#,
+        );
+        let u = &f.usages[0];
+        assert_eq!(u.code, Code::Exact(302));
+        assert!(u.headers.complete);
+        assert_eq!(u.headers.value("location"), Some("/next"));
+        assert_eq!(u.body, Body::Absent);
+        assert_eq!(u.target.as_ref().map(|t| t.text.as_str()), Some("/next"));
+    }
+
+    #[test]
+    fn comparisons_patterns_and_tests_are_not_choices() {
+        let f = facts(
+            r#"use http::StatusCode;
+            fn check(r: &Response) -> bool {
+                match r.status() { StatusCode::NOT_FOUND => false, _ => r.status() == StatusCode::OK }
+            }
+            #[cfg(test)]
+            mod tests { fn t() -> StatusCode { StatusCode::IM_A_TEAPOT } }
+            #[tokio::test]
+            async fn t2() { let _ = StatusCode::USE_PROXY; }"#,
+        );
+        assert!(f.usages.is_empty(), "{:?}", f.usages);
+    }
+
+    #[test]
+    fn a_response_handed_to_a_helper_is_not_fully_known() {
+        let f = facts(
+            r#"use axum::http::StatusCode;
+            async fn h() -> Response {
+                api_error(StatusCode::UNAUTHORIZED, "bad password")
+            }"#,
+        );
+        let u = &f.usages[0];
+        assert!(!u.headers.complete);
+        assert_eq!(u.body, Body::Unknown);
+        assert!(u.evidence.texts.iter().any(|(_, t)| t == "bad password"));
+    }
+
+    #[test]
+    fn redirect_targets_follow_local_variables() {
+        let f = facts(
+            r#"use axum::response::Redirect;
+            async fn to_https(host: String, uri: Uri) -> Redirect {
+                let target = format!("https://{host}{}", uri.path());
+                Redirect::temporary(&target)
+            }"#,
+        );
+        let t = f.usages[0].target.as_ref().unwrap();
+        assert_eq!(t.text, "https://{host}{}");
+        assert!(t.keeps_host && t.keeps_path);
+    }
+
+    #[test]
+    fn framework_decides_what_redirect_to_means() {
+        let axum = facts(
+            "use axum::response::Redirect; async fn h() -> Redirect { Redirect::to(\"/x\") }",
+        );
+        assert_eq!(axum.usages[0].code, Code::Exact(303));
+        let actix = facts(
+            "use actix_web::web::Redirect; async fn h() -> Redirect { Redirect::to(\"/x\") }",
+        );
+        assert_eq!(actix.usages[0].code, Code::Exact(307));
+        let permanent = facts(
+            "use actix_web::web; async fn h() -> impl Responder { web::Redirect::to(\"/x\").permanent() }",
+        );
+        assert_eq!(permanent.usages[0].code, Code::Exact(308));
+        let both = facts(
+            "use actix_web::web; use axum::x; async fn h() -> Redirect { Redirect::to(\"/x\") }",
+        );
+        assert!(
+            both.usages.is_empty(),
+            "two frameworks disagree: say nothing"
+        );
+    }
 }

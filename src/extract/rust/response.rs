@@ -503,10 +503,30 @@ fn tuple_parts<'t>(tuple: Node<'t>, site_part: Node<'t>, cx: &FileCx<'t>, r: &mu
         if part.id() == site_part.id() {
             continue;
         }
+        // Rocket's `(Status, (ContentType, body))`.
+        if i == last && part.kind() == "tuple_expression" {
+            let inner: Vec<Node> = named_children(*part)
+                .into_iter()
+                .filter(|n| !is_comment(*n))
+                .collect();
+            if let [content_type, body] = inner.as_slice()
+                && text(*content_type, cx.src).starts_with("ContentType")
+            {
+                r.headers.add(
+                    "content-type",
+                    Some(text(*content_type, cx.src).to_string()),
+                );
+                r.body = body_of(*body, cx, &mut r.messages);
+                continue;
+            }
+        }
         if i == last && part.kind() != "array_expression" {
             let mut messages = Vec::new();
             let body = body_of(*part, cx, &mut messages);
             r.messages.extend(messages);
+            if may_be_headers(*part, cx) {
+                r.headers.complete = false;
+            }
             if body != Body::Absent || r.body != Body::Present {
                 r.body = body;
             }
@@ -523,6 +543,20 @@ fn tuple_parts<'t>(tuple: Node<'t>, site_part: Node<'t>, cx: &FileCx<'t>, r: &mu
             _ => r.headers.complete = false,
         }
     }
+}
+
+/// `(StatusCode::X, headers)`: the last part of an axum tuple may be a `HeaderMap` rather
+/// than the body. Judge by the words of the expression and of the value it was bound to.
+fn may_be_headers(part: Node, cx: &FileCx) -> bool {
+    let mut seen = text(part, cx.src).to_ascii_lowercase();
+    if part.kind() == "identifier"
+        && let Some(f) = super::syntax::ancestor(part, &["function_item"])
+        && let Some(value) =
+            super::syntax::let_binding(f, text(part, cx.src), part.start_byte(), cx.src)
+    {
+        seen.push_str(&text(value, cx.src).to_ascii_lowercase());
+    }
+    seen.contains("header") || seen.contains("jar")
 }
 
 fn header_array<'t>(array: Node<'t>, cx: &FileCx<'t>, r: &mut Response<'t>) {
@@ -612,10 +646,25 @@ fn reaches_client(node: Node, cx: &FileCx) -> bool {
                 }
             }
             "field_expression" => {
-                // `Err(StatusCode::X).into()` and friends: follow the chain.
+                // `match .. { .. }.body(text)`: follow methods that add no header; one that
+                // may add a header hides the rest of the response from us.
                 let Some(call) = method_call_on(current) else {
                     return false;
                 };
+                let Callee::Method { name, .. } = callee(call, cx.src) else {
+                    return false;
+                };
+                let table = &RUST_APIS.routing;
+                let harmless = [
+                    &table.neutral_methods,
+                    &table.body_methods,
+                    &table.empty_body_methods,
+                ]
+                .iter()
+                .any(|list| list.iter().any(|n| n == name));
+                if !harmless {
+                    return false;
+                }
                 current = call;
             }
             _ => return false,

@@ -16,15 +16,17 @@ pub enum Bound<'t> {
     Closure(Node<'t>, Vec<Method>, Option<String>),
 }
 
-pub fn collect<'t>(node: Node<'t>, cx: &FileCx<'t>, out: &mut Vec<Bound<'t>>) {
-    match node.kind() {
-        "function_item" => attribute_routes(node, cx, out),
-        "call_expression" => call_routes(node, cx, out),
-        _ => {}
-    }
-    let mut cursor = node.walk();
-    for child in node.named_children(&mut cursor) {
-        collect(child, cx, out);
+pub fn collect<'t>(root: Node<'t>, cx: &FileCx<'t>, out: &mut Vec<Bound<'t>>) {
+    // An explicit stack: deeply nested input must not overflow the call stack.
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        match node.kind() {
+            "function_item" => attribute_routes(node, cx, out),
+            "call_expression" => call_routes(node, cx, out),
+            _ => {}
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
     }
 }
 
@@ -120,67 +122,38 @@ fn method_router<'t>(
     if node.kind() != "call_expression" {
         return;
     }
-    let args = arguments(node);
-    match callee(node, cx.src) {
-        Callee::Path(p) => {
-            let last = last_segment(&p);
-            if let (Some(method), [handler]) =
-                (RUST_APIS.routing.method_routers.get(last), args.as_slice())
-            {
+    // `post(h)` and `.post(h)` read alike; a chained call also routes its receiver.
+    let (name, receiver) = match callee(node, cx.src) {
+        Callee::Path(p) => (last_segment(&p).to_string(), None),
+        Callee::Method { name, receiver } => (name.to_string(), Some(receiver)),
+        Callee::Other => return,
+    };
+    let path = path.map(String::from);
+    match (name.as_str(), arguments(node).as_slice()) {
+        ("on", [filter, handler]) => {
+            let filter_text = text(*filter, cx.src);
+            let methods: Vec<&str> = Method::ALL
+                .iter()
+                .map(|m| m.as_str())
+                .filter(|m| filter_text.contains(m))
+                .collect();
+            bind(*handler, methods_from(&methods), path.clone(), cx, out);
+        }
+        (name, [handler]) => {
+            if let Some(method) = RUST_APIS.routing.method_routers.get(name) {
                 bind(
                     *handler,
                     methods_from(&[method.as_str()]),
-                    path.map(String::from),
-                    cx,
-                    out,
-                );
-            } else if last == "on"
-                && let [filter, handler] = args.as_slice()
-            {
-                let filter_text = text(*filter, cx.src);
-                let methods: Vec<&str> = Method::ALL
-                    .iter()
-                    .map(|m| m.as_str())
-                    .filter(|m| filter_text.contains(m))
-                    .collect();
-                bind(
-                    *handler,
-                    methods_from(&methods),
-                    path.map(String::from),
+                    path.clone(),
                     cx,
                     out,
                 );
             }
         }
-        Callee::Method { name, receiver } => {
-            if let (Some(method), [handler]) =
-                (RUST_APIS.routing.method_routers.get(name), args.as_slice())
-            {
-                bind(
-                    *handler,
-                    methods_from(&[method.as_str()]),
-                    path.map(String::from),
-                    cx,
-                    out,
-                );
-            } else if let ("on", [filter, handler]) = (name, args.as_slice()) {
-                let filter_text = text(*filter, cx.src);
-                let methods: Vec<&str> = Method::ALL
-                    .iter()
-                    .map(|m| m.as_str())
-                    .filter(|m| filter_text.contains(m))
-                    .collect();
-                bind(
-                    *handler,
-                    methods_from(&methods),
-                    path.map(String::from),
-                    cx,
-                    out,
-                );
-            }
-            method_router(receiver, path, cx, out);
-        }
-        Callee::Other => {}
+        _ => {}
+    }
+    if let Some(receiver) = receiver {
+        method_router(receiver, path.as_deref(), cx, out);
     }
 }
 
