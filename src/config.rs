@@ -275,12 +275,9 @@ pub fn parse_fail_on(text: &str) -> Option<Option<Severity>> {
     Severity::parse(text).map(Some)
 }
 
-/// The nearest config file for a directory: the first of [`FILE_NAMES`] in it or in one of
-/// its parents.
-pub fn find_for_dir(dir: &Path) -> Option<PathBuf> {
-    dir.ancestors()
-        .flat_map(|d| FILE_NAMES.iter().map(move |n| d.join(n)))
-        .find(|p| p.is_file())
+/// The config file of a directory itself: the first of [`FILE_NAMES`] in it.
+pub fn config_in(dir: &Path) -> Option<PathBuf> {
+    FILE_NAMES.iter().map(|n| dir.join(n)).find(|p| p.is_file())
 }
 
 fn line_of(text: &str, offset: usize) -> usize {

@@ -30,10 +30,13 @@ pub fn lint_with(
     resolver: Arc<Resolver>,
 ) -> Result<LintOutput, ConfigError> {
     let for_walk = resolver.clone();
-    let exclude: Exclude = Arc::new(move |path: &Path| {
-        for_walk
-            .for_path(path)
-            .is_ok_and(|settings| settings.exclude.matches(path))
+    let exclude: Exclude = Arc::new(move |path: &Path, is_dir| {
+        let settings = if is_dir {
+            for_walk.for_dir(path)
+        } else {
+            for_walk.for_file(path)
+        };
+        settings.is_ok_and(|settings| settings.exclude.matches(path))
     });
     let walked = walk(walk_options, Some(exclude));
     resolver.first_error().map_or(Ok(()), Err)?;
@@ -46,7 +49,7 @@ pub fn lint_stdin(
     bytes: Vec<u8>,
     resolver: &Resolver,
 ) -> Result<LintOutput, ConfigError> {
-    let settings = resolver.for_path(path)?;
+    let settings = resolver.for_file(path)?;
     if settings.exclude.matches(path) {
         return check_all(crate::walk::read_stdin_text(path, Vec::new()), resolver);
     }
@@ -57,7 +60,7 @@ fn check_all(mut walked: WalkOutput, resolver: &Resolver) -> Result<LintOutput, 
     join_routes(&mut walked.files);
     let mut diagnostics = Vec::new();
     for file in &walked.files {
-        let settings = resolver.for_path(&file.path)?;
+        let settings = resolver.for_file(&file.path)?;
         check_file(file, &settings, &mut diagnostics);
     }
     diagnostics.sort_by(|a, b| (&a.file, a.start, a.rule).cmp(&(&b.file, b.start, b.rule)));

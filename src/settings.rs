@@ -5,7 +5,7 @@
 //! `ignore` removes, `extend-select` adds, and between a `select` and an `ignore` of the
 //! same layer the more specific selector wins (`SL101` beats `SL1`, which beats `ALL`).
 
-use crate::config::{Config, ConfigError, find_for_dir, parse_fail_on};
+use crate::config::{Config, ConfigError, config_in, parse_fail_on};
 use crate::rules::{self, RuleEntry, RuleOptions, Severity};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use std::collections::HashMap;
@@ -399,32 +399,45 @@ impl Resolver {
         errors.first().map(|e| (*e).clone())
     }
 
-    /// The settings for a file (or a directory: then its own config counts).
+    /// The settings for a file or a directory (whose own config counts).
     pub fn for_path(&self, path: &Path) -> Resolved {
+        if path.is_dir() {
+            self.for_dir(path)
+        } else {
+            self.for_file(path)
+        }
+    }
+
+    /// The settings for a file: those of its directory.
+    pub fn for_file(&self, path: &Path) -> Resolved {
+        let path = absolute(path);
+        self.for_dir(path.parent().unwrap_or(Path::new("/")))
+    }
+
+    /// The settings for the files of a directory.
+    pub fn for_dir(&self, dir: &Path) -> Resolved {
         let overrides = match &self.source {
             Source::Fixed(s) => return Ok(s.clone()),
             Source::Nearest(o) => o,
         };
-        let path = absolute(path);
-        let dir = if path.is_dir() {
-            path
-        } else {
-            path.parent().map(Path::to_path_buf).unwrap_or_default()
-        };
+        let dir = absolute(dir);
         if let Some(found) = self.by_dir.lock().expect("not poisoned").get(&dir) {
             return found.clone();
         }
-        let config_path = find_for_dir(&dir);
-        let settings = self
-            .by_config
-            .lock()
-            .expect("not poisoned")
-            .entry(config_path.clone())
-            .or_insert_with(|| {
-                let config = config_path.as_deref().map(Config::load).transpose()?;
-                Settings::build(config.as_ref(), overrides).map(Arc::new)
-            })
-            .clone();
+        // A directory without a config file of its own has its parent's settings.
+        let settings = match (config_in(&dir), dir.parent()) {
+            (None, Some(parent)) => self.for_dir(parent),
+            (config_path, _) => self
+                .by_config
+                .lock()
+                .expect("not poisoned")
+                .entry(config_path.clone())
+                .or_insert_with(|| {
+                    let config = config_path.as_deref().map(Config::load).transpose()?;
+                    Settings::build(config.as_ref(), overrides).map(Arc::new)
+                })
+                .clone(),
+        };
         self.by_dir
             .lock()
             .expect("not poisoned")

@@ -56,11 +56,11 @@ enum Message {
     Note(Note),
 }
 
-/// Tells whether a path is excluded by configuration.
-pub type Exclude = Arc<dyn Fn(&Path) -> bool + Send + Sync>;
+/// Tells whether a path (a directory when the flag is set) is excluded by configuration.
+pub type Exclude = Arc<dyn Fn(&Path, bool) -> bool + Send + Sync>;
 
 pub fn walk(options: &WalkOptions, exclude: Option<Exclude>) -> WalkOutput {
-    let exclude = exclude.unwrap_or_else(|| Arc::new(|_: &Path| false));
+    let exclude = exclude.unwrap_or_else(|| Arc::new(|_: &Path, _| false));
     let (first, rest) = options.paths.split_first().expect("at least one path");
     let mut builder = WalkBuilder::new(first);
     for path in rest {
@@ -79,7 +79,7 @@ pub fn walk(options: &WalkOptions, exclude: Option<Exclude>) -> WalkOutput {
             && entry.depth() > 0
             && (ALWAYS_SKIPPED.contains(&name)
                 || entry.path().join("CACHEDIR.TAG").exists()
-                || skip_dir(entry.path())))
+                || skip_dir(entry.path(), true)))
     });
     let cwd = std::env::current_dir().ok();
     let (tx, rx) = crossbeam_channel::unbounded::<Message>();
@@ -107,7 +107,7 @@ pub fn walk(options: &WalkOptions, exclude: Option<Exclude>) -> WalkOutput {
             match entry {
                 Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {
                     let path = entry.path();
-                    if let Some(class) = by_name(path).filter(|_| !exclude(path)) {
+                    if let Some(class) = by_name(path).filter(|_| !exclude(path, false)) {
                         for message in read_one(path, class, cwd.as_deref()) {
                             let _ = tx.send(message);
                         }
