@@ -102,3 +102,15 @@ fn unused_suppressions_of_rules_not_enabled_are_not_judged() {
     );
     assert!(found.is_empty(), "SL900 can be turned off: {found:?}");
 }
+
+#[test]
+fn a_suppression_in_a_file_that_chooses_no_status_is_unused() {
+    let text = "// statuslint-disable-next-line SL101\nfn add(a: u32, b: u32) -> u32 {\n    a + b\n}\n";
+    let dir = project(&[("math.rs", text)]);
+    let (found, code, _) = concise(dir.path(), &[]);
+    assert_eq!(found, ["math.rs:1: SL900"]);
+    assert_eq!(code, 1);
+    let (_, code, _) = concise(dir.path(), &["--fix"]);
+    assert_eq!(code, 0);
+    assert_eq!(read(dir.path(), "math.rs"), &text[38..]);
+}
