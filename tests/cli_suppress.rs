@@ -105,7 +105,8 @@ fn unused_suppressions_of_rules_not_enabled_are_not_judged() {
 
 #[test]
 fn a_suppression_in_a_file_that_chooses_no_status_is_unused() {
-    let text = "// statuslint-disable-next-line SL101\nfn add(a: u32, b: u32) -> u32 {\n    a + b\n}\n";
+    let text =
+        "// statuslint-disable-next-line SL101\nfn add(a: u32, b: u32) -> u32 {\n    a + b\n}\n";
     let dir = project(&[("math.rs", text)]);
     let (found, code, _) = concise(dir.path(), &[]);
     assert_eq!(found, ["math.rs:1: SL900"]);
