@@ -18,9 +18,12 @@ pub mod netlify_toml;
 pub mod next_config;
 pub mod nginx;
 pub mod openapi;
+mod platform;
 pub mod redirects_file;
 pub mod rust;
+pub mod server_config;
 pub mod traefik;
+pub mod tree;
 pub mod vercel_json;
 
 /// The prefilter and extractor of each kind.

@@ -1,6 +1,6 @@
 //! Reading the evidence texts of a usage, shared by the heuristic rules.
 
-use crate::knowledge::find_word;
+use crate::knowledge::{find_word, words};
 use crate::usage::{TextSource, Usage};
 
 /// The first text from one of `sources` that holds a word of `list`, as
@@ -30,6 +30,22 @@ fn without_urls(text: &str) -> String {
         .filter(|w| !w.contains("://"))
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// The first route segment that is one word of `list` (`/legacy/pricing` says "legacy";
+/// `/link/legacy-context` names a topic and does not), as (the route, the word).
+pub fn route_segment_with_word<'u>(usage: &'u Usage, list: &[String]) -> Option<(&'u str, String)> {
+    usage
+        .evidence
+        .texts
+        .iter()
+        .filter(|(source, _)| *source == TextSource::Route)
+        .find_map(|(_, route)| {
+            route.split('/').find_map(|segment| {
+                let word = words(segment).join(" ");
+                list.contains(&word).then_some((route.as_str(), word))
+            })
+        })
 }
 
 /// "the handler's name `redirect_old_blog` says `old`".

@@ -1,7 +1,7 @@
 //! SL101: a temporary redirect (302, 307) where the evidence says the move is permanent.
 //! Docs: rules/SL101.toml.
 
-use super::evidence::{NAMING, says, text_with_word};
+use super::evidence::{NAMING, route_segment_with_word, says, text_with_word};
 use super::{CheckContext, Finding, Fix, Rule, RuleOptions, named};
 use crate::knowledge::WORDS;
 use crate::usage::{Scheme, TextSource, Usage};
@@ -73,9 +73,11 @@ fn permanent_move(u: &Usage, options: &RuleOptions) -> Option<String> {
     let scheme = target.and_then(|t| t.scheme());
     let target_text = target.map_or("", |t| t.text.as_str());
 
-    // An http:// to https:// upgrade.
+    // An http:// to https:// upgrade (of the same site: another host is a move, below).
     if scheme == Some("https") {
-        if let Some((Scheme::Http, why)) = &u.evidence.request_scheme {
+        if let Some((Scheme::Http, why)) = &u.evidence.request_scheme
+            && same_site(u)
+        {
             return Some(format!(
                 "{why} and redirects to {target_text}: an upgrade to https is a permanent move"
             ));
@@ -107,18 +109,27 @@ fn permanent_move(u: &Usage, options: &RuleOptions) -> Option<String> {
     // A host canonicalisation or a domain move.
     if let Some(host) = target.and_then(|t| t.host()) {
         let bare = |h: &str| h.trim_start_matches("www.").to_ascii_lowercase();
-        if let Some(from) = u
-            .evidence
-            .request_hosts
+        let hosts = &u.evidence.request_hosts;
+        // A server that answers for the target host too is not canonicalising hosts.
+        let serves_target = hosts.iter().any(|r| r.eq_ignore_ascii_case(host));
+        if let Some(from) = hosts
             .iter()
-            .find(|r| !r.eq_ignore_ascii_case(host) && bare(r) == bare(host))
+            .find(|r| !serves_target && bare(r) == bare(host))
         {
             return Some(format!(
                 "requests for `{from}` are sent to `{host}`: a host canonicalisation is a permanent move"
             ));
         }
         let keeps_path = target.is_some_and(|t| t.keeps_path);
+        // A redirect limited to some paths (a route, a path matcher) moves a section, not
+        // every request for the host.
+        let whole_host = !u
+            .evidence
+            .texts
+            .iter()
+            .any(|(s, _)| *s == TextSource::Route);
         if keeps_path
+            && whole_host
             && !u.evidence.request_hosts.is_empty()
             && !u
                 .evidence
@@ -150,10 +161,30 @@ fn permanent_move(u: &Usage, options: &RuleOptions) -> Option<String> {
         ));
     }
 
-    // Names and comments that say so.
-    text_with_word(u, NAMING, &words.permanent)
-        .or_else(|| text_with_word(u, NAMING, &options.extra_permanent_words))
+    // Names and comments that say so (with the project's own words); in a route, a whole
+    // segment must (a word inside a slug names the page's topic).
+    let naming = [TextSource::Handler, TextSource::Comment];
+    text_with_word(u, &naming, &words.permanent)
+        .or_else(|| text_with_word(u, &naming, &options.extra_permanent_words))
         .map(|(source, text, word)| says(source, text, &word))
+        .or_else(|| {
+            route_segment_with_word(u, &words.permanent)
+                .or_else(|| route_segment_with_word(u, &options.extra_permanent_words))
+                .map(|(route, word)| says(TextSource::Route, route, &word))
+        })
+}
+
+/// True when the target stays on the host the request came for: it reuses the host, names
+/// one of the request's hosts, or keeps the path where no host is known.
+fn same_site(u: &Usage) -> bool {
+    let Some(t) = &u.target else { return false };
+    let hosts = &u.evidence.request_hosts;
+    match t.host() {
+        _ if t.keeps_host => true,
+        None => true,
+        Some(_) if hosts.is_empty() => t.keeps_path,
+        Some(host) => hosts.iter().any(|r| r.eq_ignore_ascii_case(host)),
+    }
 }
 
 #[cfg(test)]
@@ -182,6 +213,20 @@ mod tests {
             .texts
             .push((TextSource::Handler, "legacy_blog_post".into()));
         assert_eq!(run(&TemporaryRedirectForPermanentMove, &u).len(), 1);
+    }
+
+    #[test]
+    fn route_words_count_only_as_whole_segments() {
+        let mut u = redirect(307, "/docs/pricing");
+        u.evidence
+            .texts
+            .push((TextSource::Route, "/legacy/pricing".into()));
+        assert_eq!(run(&TemporaryRedirectForPermanentMove, &u).len(), 1);
+        let mut u = redirect(307, "https://legacy.example.com/context");
+        u.evidence
+            .texts
+            .push((TextSource::Route, "/link/legacy-context".into()));
+        assert!(run(&TemporaryRedirectForPermanentMove, &u).is_empty());
     }
 
     #[test]
@@ -236,6 +281,23 @@ mod tests {
             .unwrap();
         assert_eq!((fix.span, fix.replacement.as_str()), (10..19, "permanent"));
         assert!(!fix.safe);
+    }
+
+    #[test]
+    fn an_upgrade_to_another_host_is_no_upgrade() {
+        let mut u = redirect(302, "https://new.example.com/docs/");
+        u.evidence.request_scheme = Some((Scheme::Http, "port 80".into()));
+        u.evidence.request_hosts.push("old.example.com".into());
+        assert!(run(&TemporaryRedirectForPermanentMove, &u).is_empty());
+        u.evidence.request_hosts = vec!["new.example.com".into()];
+        assert_eq!(run(&TemporaryRedirectForPermanentMove, &u).len(), 1);
+    }
+
+    #[test]
+    fn a_path_redirect_on_a_server_of_both_hosts_is_no_canonicalisation() {
+        let mut u = redirect(302, "http://example.com/feed");
+        u.evidence.request_hosts = vec!["example.com".into(), "www.example.com".into()];
+        assert!(run(&TemporaryRedirectForPermanentMove, &u).is_empty());
     }
 
     #[test]

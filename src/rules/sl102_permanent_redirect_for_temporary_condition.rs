@@ -3,7 +3,7 @@
 
 use super::evidence::{NAMING, says, shorten, text_with_word};
 use super::{CheckContext, Finding, Rule, RuleOptions, named};
-use crate::knowledge::{WORDS, find_word};
+use crate::knowledge::{WORDS, find_word, words};
 use crate::usage::{TextSource, Usage};
 
 pub struct PermanentRedirectForTemporaryCondition;
@@ -67,7 +67,7 @@ fn temporary_condition(u: &Usage, options: &RuleOptions) -> Option<String> {
         ));
     }
     let target = u.target.as_ref()?;
-    let word = find_word(target.path(), &words.transient_target)?;
+    let word = transient_page(target.path(), &words.transient_target)?;
     // Moving the sign-in page itself (`/login` to `/account/login`) is a real permanent move.
     let from_same_kind = text_with_word(u, &[TextSource::Route], &words.transient_target).is_some();
     (!from_same_kind).then(|| {
@@ -82,6 +82,21 @@ fn temporary_condition(u: &Usage, options: &RuleOptions) -> Option<String> {
             }
         )
     })
+}
+
+/// The transient word a target page is named by: the last segment of a short path
+/// (`/login`, `/account/sign-in`, `/maintenance.html`). A word deeper in a path names a
+/// topic (`/docs/authentication/oauth`, `/reference/errors/:path*`), not a sign-in or
+/// error page.
+fn transient_page(path: &str, list: &[String]) -> Option<String> {
+    let path = path.split(['?', '#']).next().unwrap_or("");
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    if segments.len() > 2 {
+        return None;
+    }
+    let page = segments.last()?.split('.').next().unwrap_or("");
+    let named = words(page).join(" ");
+    list.iter().find(|w| **w == named).cloned()
 }
 
 #[cfg(test)]
@@ -103,6 +118,24 @@ mod tests {
         u.evidence
             .texts
             .push((TextSource::Handler, "maintenance_redirect".into()));
+        assert_eq!(run(&PermanentRedirectForTemporaryCondition, &u).len(), 1);
+    }
+
+    #[test]
+    fn silent_on_docs_pages_about_sign_in_or_errors() {
+        for target in [
+            "/getting-started/authentication/oauth",
+            "https://authjs.dev/reference/core/errors/:path*",
+            "https://github.com/nextauthjs/next-auth/issues/new",
+            "/login-help-center",
+        ] {
+            let u = redirect(308, target);
+            assert!(
+                run(&PermanentRedirectForTemporaryCondition, &u).is_empty(),
+                "{target}"
+            );
+        }
+        let u = redirect(308, "/maintenance.html");
         assert_eq!(run(&PermanentRedirectForTemporaryCondition, &u).len(), 1);
     }
 

@@ -25,7 +25,7 @@ impl Rule for MethodChangingRedirectAfterUnsafeMethod {
                 u.span.clone(),
                 format!("{} answers {list}: clients may repeat the request as GET", named(code)),
             )
-            .evidence(format!("this handler is routed for {list} only"))
+            .evidence(format!("only {list} requests reach this response"))
             .evidence(format!(
                 "browsers turn a POST into GET on {code}; Go's net/http does so for every method but GET and HEAD"
             ))
