@@ -115,3 +115,51 @@ fn a_suppression_in_a_file_that_chooses_no_status_is_unused() {
     assert_eq!(code, 0);
     assert_eq!(read(dir.path(), "math.rs"), &text[38..]);
 }
+
+const NGINX_CONF: &str = "server {\n    listen 80;\n    server_name shop.example.com;\n\n    location / {\n        # statuslint-disable-next-line SL101 -- the CDN caches 301s for a year; revisit in May\n        return 302 https://$host$request_uri;\n    }\n}\n";
+
+const INGRESS_YAML: &str = "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: docs-v1-moved\n  annotations:\n    # The v1 docs moved to the new site for good.\n    nginx.ingress.kubernetes.io/permanent-redirect: https://docs.example.com/v2/\n    nginx.ingress.kubernetes.io/permanent-redirect-code: \"307\" # statuslint-disable-line temporary-redirect-for-permanent-move\nspec:\n  ingressClassName: nginx\n";
+
+const VERCEL_JSON: &str = "{\n  \"redirects\": [\n    { \"source\": \"/legacy/blog/:slug\", \"destination\": \"/blog/:slug\", \"permanent\": false }\n  ]\n}\n";
+
+#[test]
+fn hash_comments_in_server_config_and_yaml_suppress_too() {
+    let dir = project(&[
+        ("nginx/shop.conf", NGINX_CONF),
+        ("k8s/ingress.yaml", INGRESS_YAML),
+    ]);
+    let (found, code, stderr) = concise(dir.path(), &[]);
+    assert!(found.is_empty(), "{found:?} {stderr}");
+    assert_eq!(code, 0);
+    // Without the comments, both fire: the suppressions are what hides them.
+    write(
+        dir.path(),
+        "nginx/shop.conf",
+        &NGINX_CONF.replace("statuslint-disable", "note"),
+    );
+    write(
+        dir.path(),
+        "k8s/ingress.yaml",
+        &INGRESS_YAML.replace("statuslint-disable", "note"),
+    );
+    let (found, _, _) = concise(dir.path(), &[]);
+    assert_eq!(
+        found,
+        ["k8s/ingress.yaml:8: SL101", "nginx/shop.conf:7: SL101"]
+    );
+}
+
+#[test]
+fn files_without_comments_use_per_file_ignores() {
+    let dir = project(&[("web/vercel.json", VERCEL_JSON)]);
+    let (found, _, _) = concise(dir.path(), &[]);
+    assert_eq!(found, ["web/vercel.json:3: SL101"]);
+    write(
+        dir.path(),
+        "statuslint.toml",
+        "[per-file-ignores]\n\"web/vercel.json\" = [\"SL101\"]\n",
+    );
+    let (found, code, _) = concise(dir.path(), &[]);
+    assert!(found.is_empty(), "{found:?}");
+    assert_eq!(code, 0);
+}
