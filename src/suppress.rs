@@ -1,5 +1,5 @@
 //! Suppress: `statuslint-disable...` comments, in whatever comment syntax the file has
-//! (`//`, `#`, `/* */`, `<!-- -->`, `;`), and the SL900 diagnostics for those that
+//! (`//`, `#`, `/* */`, `<!-- -->`), and the SL900 diagnostics for those that
 //! suppress nothing.
 //!
 //! - `statuslint-disable-next-line SL101 -- reason`: the next line;
@@ -51,7 +51,7 @@ pub struct Directive {
 
 static DIRECTIVE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(//+!?|#+|/\*+|<!--|;+)[ \t]*statuslint-(disable-next-line|disable-line|disable-file|disable|enable)([ \t][^\n]*)?$",
+        r"(//+!?|#+|/\*+|<!--)[ \t]*statuslint-(disable-next-line|disable-line|disable-file|disable|enable)([ \t][^\n]*)?$",
     )
     .expect("a valid regex")
 });

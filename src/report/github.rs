@@ -54,7 +54,10 @@ pub fn property(text: &str) -> String {
     data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
-/// A Markdown summary of every finding, for `$GITHUB_STEP_SUMMARY`.
+/// Rows in the step summary; GitHub takes at most 1 MiB of summary per step.
+const SUMMARY_ROWS: usize = 1000;
+
+/// A Markdown summary of the findings, for `$GITHUB_STEP_SUMMARY`.
 pub fn step_summary(diagnostics: &[Diagnostic]) -> String {
     let mut out = String::from("## statuslint\n\n");
     if diagnostics.is_empty() {
@@ -66,7 +69,7 @@ pub fn step_summary(diagnostics: &[Diagnostic]) -> String {
         diagnostics.len(),
         if diagnostics.len() == 1 { "" } else { "s" }
     ));
-    for d in by_level(diagnostics) {
+    for d in by_level(diagnostics).into_iter().take(SUMMARY_ROWS) {
         out.push_str(&format!(
             "| {} | `{}` | {} | {} {} | {} |\n",
             d.severity.as_str(),
@@ -75,6 +78,12 @@ pub fn step_summary(diagnostics: &[Diagnostic]) -> String {
             d.rule,
             d.name,
             cell(&d.message)
+        ));
+    }
+    if diagnostics.len() > SUMMARY_ROWS {
+        out.push_str(&format!(
+            "\n...and {} more: run statuslint locally to see them all.\n",
+            diagnostics.len() - SUMMARY_ROWS
         ));
     }
     out
