@@ -1,6 +1,6 @@
 //! A finding placed in its file, with its rule and severity: what reporters print.
 
-use crate::rules::Severity;
+use crate::rules::{Fix, Severity};
 use crate::usage::Span;
 use serde::Serialize;
 use std::sync::Arc;
@@ -27,6 +27,18 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// The file's text, for renderers that show source.
     pub source: Arc<str>,
+    /// The edit that resolves it, when one is known.
+    pub fix: Option<Fix>,
+}
+
+impl Diagnostic {
+    /// The text of the line where the finding starts.
+    pub fn line_text(&self) -> &str {
+        self.source
+            .lines()
+            .nth(self.start.line - 1)
+            .unwrap_or_default()
+    }
 }
 
 /// Where each line of a file starts, so that placing many findings in a large file does

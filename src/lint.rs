@@ -1,12 +1,16 @@
-//! The pipeline: walk and extract, join routes across files, run the rules, place the
-//! findings. Rendering is left to `report`.
+//! The pipeline: walk and extract, join routes across files, run the rules, apply the
+//! suppression comments, place the findings. Rendering is left to `report`.
 
+use crate::config::ConfigError;
 use crate::diagnostic::{Diagnostic, Lines};
-use crate::rules::{self, CheckContext, Finding};
-use crate::settings::Settings;
+use crate::rules::{self, CheckContext, Finding, RuleEntry, UNUSED_SUPPRESSION};
+use crate::settings::{Resolver, Settings};
+use crate::suppress::Suppressions;
 use crate::usage::{Method, TextSource};
-use crate::walk::{Note, SourceFile, WalkOptions, walk};
+use crate::walk::{Exclude, Note, SourceFile, WalkOptions, WalkOutput, walk};
 use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
 
 pub struct LintOutput {
     pub diagnostics: Vec<Diagnostic>,
@@ -14,19 +18,57 @@ pub struct LintOutput {
     pub files_seen: usize,
 }
 
+/// Lints with the same settings for every file (no config files are read).
 pub fn lint(walk_options: &WalkOptions, settings: &Settings) -> LintOutput {
-    let mut walked = walk(walk_options);
+    lint_with(walk_options, Arc::new(Resolver::fixed(settings.clone())))
+        .expect("fixed settings have no config file to fail")
+}
+
+/// Lints with each file's own settings (its nearest config file).
+pub fn lint_with(
+    walk_options: &WalkOptions,
+    resolver: Arc<Resolver>,
+) -> Result<LintOutput, ConfigError> {
+    let for_walk = resolver.clone();
+    let exclude: Exclude = Arc::new(move |path: &Path, is_dir| {
+        let settings = if is_dir {
+            for_walk.for_dir(path)
+        } else {
+            for_walk.for_file(path)
+        };
+        settings.is_ok_and(|settings| settings.exclude.matches(path))
+    });
+    let walked = walk(walk_options, Some(exclude));
+    resolver.first_error().map_or(Ok(()), Err)?;
+    check_all(walked, &resolver)
+}
+
+/// Lints text read from standard input as the file `path` (`--stdin-filename`).
+pub fn lint_stdin(
+    path: &Path,
+    bytes: Vec<u8>,
+    resolver: &Resolver,
+) -> Result<LintOutput, ConfigError> {
+    let settings = resolver.for_file(path)?;
+    if settings.exclude.matches(path) {
+        return check_all(crate::walk::read_stdin_text(path, Vec::new()), resolver);
+    }
+    check_all(crate::walk::read_stdin_text(path, bytes), resolver)
+}
+
+fn check_all(mut walked: WalkOutput, resolver: &Resolver) -> Result<LintOutput, ConfigError> {
     join_routes(&mut walked.files);
     let mut diagnostics = Vec::new();
     for file in &walked.files {
-        check_file(file, settings, &mut diagnostics);
+        let settings = resolver.for_file(&file.path)?;
+        check_file(file, &settings, &mut diagnostics);
     }
     diagnostics.sort_by(|a, b| (&a.file, a.start, a.rule).cmp(&(&b.file, b.start, b.rule)));
-    LintOutput {
+    Ok(LintOutput {
         diagnostics,
         notes: walked.notes,
         files_seen: walked.files_seen,
-    }
+    })
 }
 
 /// Handlers are often routed in another file than the one that defines them: give each
@@ -61,52 +103,95 @@ fn join_routes(files: &mut [SourceFile]) {
     }
 }
 
+/// Turns findings into diagnostics placed in one file.
+struct Placer<'a> {
+    file: &'a SourceFile,
+    text: &'a Arc<str>,
+    /// Line starts of `text`, built once per file.
+    lines: Lines<'a>,
+    settings: &'a Settings,
+}
+
+impl Placer<'_> {
+    fn place(&self, rule: &'static RuleEntry, finding: Finding, status: Option<u32>) -> Diagnostic {
+        Diagnostic {
+            rule: rule.meta.id.as_str(),
+            name: rule.meta.name.as_str(),
+            severity: self.settings.severity_of(rule),
+            message: finding.message,
+            file: self.file.display.clone(),
+            start: self.lines.locate(finding.span.start),
+            end: self.lines.locate(finding.span.end),
+            span: finding.span,
+            status,
+            evidence: finding.evidence,
+            help: finding.help,
+            source: self.text.clone(),
+            fix: finding.fix,
+        }
+    }
+}
+
 fn check_file(file: &SourceFile, settings: &Settings, out: &mut Vec<Diagnostic>) {
     let Some(text) = &file.text else { return };
-    let ctx = CheckContext {
-        kind: file.kind,
-        options: &settings.options,
+    let enabled = settings.enabled_for(&file.path);
+    let active: Vec<&'static RuleEntry> = rules::all()
+        .iter()
+        .filter(|r| enabled.contains(&r.meta.id.as_str()))
+        .collect();
+    let placer = Placer {
+        file,
+        text,
+        lines: Lines::new(text),
+        settings,
     };
-    let lines = Lines::new(text);
-    let mut findings: Vec<Finding> = Vec::new();
-    for usage in &file.facts.usages {
-        for rule in rules::all().iter().filter(|r| settings.is_enabled(r)) {
-            findings.clear();
-            rule.rule.check(usage, &ctx, &mut findings);
-            for finding in findings.drain(..) {
-                let mut evidence = finding.evidence;
-                if usage.implicit
-                    && let Some(code) = usage.code.exact()
-                {
-                    evidence.push(format!(
-                        "`{}` sends {code} when no code is written",
-                        usage.spelled
-                    ));
-                }
-                evidence.extend(usage.evidence.origin.iter().cloned());
-                out.push(Diagnostic {
-                    rule: rules_id(rule),
-                    name: rules_name(rule),
-                    severity: settings.severity_of(rule),
-                    message: finding.message,
-                    file: file.display.clone(),
-                    start: lines.locate(finding.span.start),
-                    end: lines.locate(finding.span.end),
-                    span: finding.span,
-                    status: usage.code.exact(),
-                    evidence,
-                    help: finding.help,
-                    source: text.clone(),
-                });
+    let mut suppressions = Suppressions::parse(text);
+    run_rules(&placer, &active, &mut suppressions, out);
+    if let Some(unused) = active.iter().find(|r| r.meta.id == UNUSED_SUPPRESSION) {
+        for (span, message, fix) in suppressions.unused(text, &enabled) {
+            let line = placer.lines.locate(span.start).line;
+            if !suppressions.suppresses(UNUSED_SUPPRESSION, line) {
+                let finding = Finding::at(span, message)
+                    .help("remove it, or name the rule that fires here")
+                    .fix(Some(fix));
+                out.push(placer.place(unused, finding, None));
             }
         }
     }
 }
 
-fn rules_id(rule: &'static rules::RuleEntry) -> &'static str {
-    rule.meta.id.as_str()
-}
-
-fn rules_name(rule: &'static rules::RuleEntry) -> &'static str {
-    rule.meta.name.as_str()
+/// Every active rule over every usage, less what the suppression comments hide.
+fn run_rules(
+    placer: &Placer,
+    active: &[&'static RuleEntry],
+    suppressions: &mut Suppressions,
+    out: &mut Vec<Diagnostic>,
+) {
+    let ctx = CheckContext {
+        kind: placer.file.kind,
+        options: &placer.settings.options,
+    };
+    let mut findings: Vec<Finding> = Vec::new();
+    for usage in &placer.file.facts.usages {
+        for rule in active {
+            findings.clear();
+            rule.rule.check(usage, &ctx, &mut findings);
+            for mut finding in findings.drain(..) {
+                if usage.implicit
+                    && let Some(code) = usage.code.exact()
+                {
+                    finding.evidence.push(format!(
+                        "`{}` sends {code} when no code is written",
+                        usage.spelled
+                    ));
+                }
+                // Where the usage was defined elsewhere (an OpenAPI component), say where.
+                finding.evidence.extend(usage.evidence.origin.iter().cloned());
+                let line = placer.lines.locate(finding.span.start).line;
+                if !suppressions.suppresses(&rule.meta.id, line) {
+                    out.push(placer.place(rule, finding, usage.code.exact()));
+                }
+            }
+        }
+    }
 }

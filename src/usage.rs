@@ -285,6 +285,28 @@ pub struct Usage {
     pub evidence: Evidence,
     /// The named constant the framework offers, when the code is written as a bare number.
     pub named_alternative: Option<String>,
+    /// The text that picks the code, when another code can be chosen by rewriting just
+    /// that text; fixes are built from it.
+    pub code_token: Option<CodeToken>,
+}
+
+/// The text that picks a usage's code (`temporary` in `Redirect::temporary(..)`, `302` in
+/// `return 302 ..`, `StatusCode::from_u16(404).unwrap()`), with how each code the API offers
+/// in its place is written. A spelling for the usage's own code is a clearer way to write it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CodeToken {
+    pub span: Span,
+    pub spellings: Vec<(u32, String)>,
+}
+
+impl CodeToken {
+    /// How `code` is written in place of the token, when the API offers it.
+    pub fn spelling(&self, code: u32) -> Option<&str> {
+        self.spellings
+            .iter()
+            .find(|(c, _)| *c == code)
+            .map(|(_, s)| s.as_str())
+    }
 }
 
 impl Usage {
@@ -301,6 +323,7 @@ impl Usage {
             body: Body::Unknown,
             evidence: Evidence::default(),
             named_alternative: None,
+            code_token: None,
         }
     }
 

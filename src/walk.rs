@@ -6,21 +6,27 @@ use crate::extract::{extract, may_choose_status};
 use crate::usage::FileFacts;
 use ignore::{WalkBuilder, WalkState};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 /// Files larger than this are skipped with a note: no hand-written handler or config is
 /// this big, and generated files are not worth the time.
 pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// A suppression comment (see `suppress`).
+static SUPPRESSION: LazyLock<regex::bytes::Regex> =
+    LazyLock::new(|| regex::bytes::Regex::new(r"statuslint-disable").expect("a valid regex"));
 
 /// Directories never worth walking, even outside a git repository.
 const ALWAYS_SKIPPED: &[&str] = &[".git", ".hg", ".svn", ".jj", "node_modules"];
 
 /// One file read and extracted.
 pub struct SourceFile {
+    /// The path as the walker found it.
+    pub path: PathBuf,
     /// The path as the user will see it (relative to the current directory when below it).
     pub display: String,
     pub kind: crate::classify::SourceKind,
-    /// The text, kept only when the file has usages (for rendering).
+    /// The text, kept only when the file has usages or suppression comments.
     pub text: Option<Arc<str>>,
     pub facts: FileFacts,
 }
@@ -50,7 +56,11 @@ enum Message {
     Note(Note),
 }
 
-pub fn walk(options: &WalkOptions) -> WalkOutput {
+/// Tells whether a path (a directory when the flag is set) is excluded by configuration.
+pub type Exclude = Arc<dyn Fn(&Path, bool) -> bool + Send + Sync>;
+
+pub fn walk(options: &WalkOptions, exclude: Option<Exclude>) -> WalkOutput {
+    let exclude = exclude.unwrap_or_else(|| Arc::new(|_: &Path, _| false));
     let (first, rest) = options.paths.split_first().expect("at least one path");
     let mut builder = WalkBuilder::new(first);
     for path in rest {
@@ -59,15 +69,18 @@ pub fn walk(options: &WalkOptions) -> WalkOutput {
     builder
         .hidden(false)
         .add_custom_ignore_filename(".statuslintignore")
-        .threads(options.threads)
-        .filter_entry(|entry| {
-            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-            let name = entry.file_name().to_str().unwrap_or("");
-            // Cargo's target folder and other caches mark themselves with CACHEDIR.TAG.
-            !(is_dir
-                && entry.depth() > 0
-                && (ALWAYS_SKIPPED.contains(&name) || entry.path().join("CACHEDIR.TAG").exists()))
-        });
+        .threads(options.threads);
+    let skip_dir = exclude.clone();
+    builder.filter_entry(move |entry| {
+        let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+        let name = entry.file_name().to_str().unwrap_or("");
+        // Cargo's target folder and other caches mark themselves with CACHEDIR.TAG.
+        !(is_dir
+            && entry.depth() > 0
+            && (ALWAYS_SKIPPED.contains(&name)
+                || entry.path().join("CACHEDIR.TAG").exists()
+                || skip_dir(entry.path(), true)))
+    });
     let cwd = std::env::current_dir().ok();
     let (tx, rx) = crossbeam_channel::unbounded::<Message>();
     let walker = builder.build_parallel();
@@ -89,11 +102,12 @@ pub fn walk(options: &WalkOptions) -> WalkOutput {
     walker.run(|| {
         let tx = tx.clone();
         let cwd = cwd.clone();
+        let exclude = exclude.clone();
         Box::new(move |entry| {
             match entry {
                 Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {
                     let path = entry.path();
-                    if let Some(class) = by_name(path) {
+                    if let Some(class) = by_name(path).filter(|_| !exclude(path, false)) {
                         for message in read_one(path, class, cwd.as_deref()) {
                             let _ = tx.send(message);
                         }
@@ -145,9 +159,39 @@ fn read_one(path: &Path, class: NameClass, cwd: Option<&Path>) -> Vec<Message> {
         Ok(_) => {}
         Err(err) => return note(format!("could not read: {err}")),
     }
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(err) => return note(format!("could not read: {err}")),
+    match std::fs::read(path) {
+        Ok(bytes) => from_bytes(path, display, class, bytes),
+        Err(err) => note(format!("could not read: {err}")),
+    }
+}
+
+/// Reads text given on standard input as if it were the file `path`.
+pub fn read_stdin_text(path: &Path, bytes: Vec<u8>) -> WalkOutput {
+    let display = display_path(path, std::env::current_dir().ok().as_deref());
+    let mut out = WalkOutput {
+        files: Vec::new(),
+        notes: Vec::new(),
+        files_seen: 0,
+    };
+    let Some(class) = by_name(path) else {
+        return out;
+    };
+    for message in from_bytes(path, display, class, bytes) {
+        match message {
+            Message::Seen => out.files_seen += 1,
+            Message::File(f) => out.files.push(f),
+            Message::Note(n) => out.notes.push(n),
+        }
+    }
+    out
+}
+
+fn from_bytes(path: &Path, display: String, class: NameClass, bytes: Vec<u8>) -> Vec<Message> {
+    let note = |message: String| {
+        vec![Message::Note(Note {
+            path: display.clone(),
+            message,
+        })]
     };
     if bytes.iter().take(8192).any(|b| *b == 0) {
         return match class {
@@ -159,7 +203,9 @@ fn read_one(path: &Path, class: NameClass, cwd: Option<&Path>) -> Vec<Message> {
         return Vec::new();
     };
     let mut messages = vec![Message::Seen];
-    if !may_choose_status(kind, &bytes) {
+    let chooses = may_choose_status(kind, &bytes);
+    // A suppression comment must be read even where no status is chosen: it is unused.
+    if !chooses && !SUPPRESSION.is_match(&bytes) {
         return messages;
     }
     let text: Arc<str> = match String::from_utf8(bytes) {
@@ -176,15 +222,20 @@ fn read_one(path: &Path, class: NameClass, cwd: Option<&Path>) -> Vec<Message> {
             String::from_utf8_lossy(err.as_bytes()).into_owned().into()
         }
     };
-    let mut facts = extract(kind, path, &text);
+    let mut facts = if chooses {
+        extract(kind, path, &text)
+    } else {
+        FileFacts::default()
+    };
     for n in facts.notes.drain(..) {
         messages.push(Message::Note(Note {
             path: display.clone(),
             message: n,
         }));
     }
-    let keep = !facts.usages.is_empty();
+    let keep = !facts.usages.is_empty() || SUPPRESSION.is_match(text.as_bytes());
     messages.push(Message::File(SourceFile {
+        path: path.to_path_buf(),
         display,
         kind,
         text: keep.then_some(text),

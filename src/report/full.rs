@@ -34,6 +34,14 @@ pub fn render(diagnostics: &[Diagnostic], color: bool, out: &mut dyn Write) -> i
         if let Some(help) = &d.help {
             notes.push(format!("help: {help}"));
         }
+        if let Some(fix) = &d.fix {
+            let flag = if fix.safe {
+                "--fix"
+            } else {
+                "--fix --unsafe-fixes"
+            };
+            notes.push(format!("fix: {} (with `{flag}`)", fix.title));
+        }
         notes.push(format!("see `statuslint explain {}` ({})", d.rule, d.name));
         let rendered = Rendered::new(level)
             .with_code(d.rule)

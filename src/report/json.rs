@@ -1,4 +1,4 @@
-//! A JSON array of findings. Other tools parse this: keep the shape stable.
+//! A JSON array of findings, or JSON lines. Other tools parse this: keep the shape stable.
 
 use crate::diagnostic::{Diagnostic, Location};
 use serde::Serialize;
@@ -18,22 +18,32 @@ struct JsonDiagnostic<'a> {
     help: Option<&'a str>,
 }
 
+fn item(d: &Diagnostic) -> JsonDiagnostic<'_> {
+    JsonDiagnostic {
+        rule: d.rule,
+        name: d.name,
+        severity: d.severity.as_str(),
+        message: &d.message,
+        file: &d.file,
+        location: d.start,
+        end_location: d.end,
+        status: d.status,
+        evidence: &d.evidence,
+        help: d.help.as_deref(),
+    }
+}
+
 pub fn render(diagnostics: &[Diagnostic], out: &mut dyn Write) -> io::Result<()> {
-    let items: Vec<JsonDiagnostic> = diagnostics
-        .iter()
-        .map(|d| JsonDiagnostic {
-            rule: d.rule,
-            name: d.name,
-            severity: d.severity.as_str(),
-            message: &d.message,
-            file: &d.file,
-            location: d.start,
-            end_location: d.end,
-            status: d.status,
-            evidence: &d.evidence,
-            help: d.help.as_deref(),
-        })
-        .collect();
+    let items: Vec<JsonDiagnostic> = diagnostics.iter().map(item).collect();
     serde_json::to_writer_pretty(&mut *out, &items)?;
     writeln!(out)
+}
+
+/// One JSON object per line, in the same shape as the array items.
+pub fn render_lines(diagnostics: &[Diagnostic], out: &mut dyn Write) -> io::Result<()> {
+    for d in diagnostics {
+        serde_json::to_writer(&mut *out, &item(d))?;
+        writeln!(out)?;
+    }
+    Ok(())
 }

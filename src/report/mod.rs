@@ -3,7 +3,11 @@
 
 mod concise;
 mod full;
+pub mod github;
+mod gitlab;
 mod json;
+mod sarif;
+mod xml;
 
 use crate::diagnostic::Diagnostic;
 use crate::rules::Severity;
@@ -17,6 +21,18 @@ pub enum OutputFormat {
     Concise,
     /// A JSON array; the shape is stable for other tools.
     Json,
+    /// One JSON object per line, shaped as the `json` items.
+    JsonLines,
+    /// GitHub Actions annotations (chosen by itself when GITHUB_ACTIONS=true).
+    Github,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// GitLab Code Quality.
+    Gitlab,
+    /// JUnit XML.
+    Junit,
+    /// Checkstyle XML.
+    Checkstyle,
 }
 
 pub fn render(
@@ -29,6 +45,34 @@ pub fn render(
         OutputFormat::Full => full::render(diagnostics, color, out)?,
         OutputFormat::Concise => concise::render(diagnostics, out)?,
         OutputFormat::Json => return json::render(diagnostics, out),
+        OutputFormat::JsonLines => return json::render_lines(diagnostics, out),
+        OutputFormat::Github => return github::render(diagnostics, out),
+        OutputFormat::Sarif => return sarif::render(diagnostics, out),
+        OutputFormat::Gitlab => return gitlab::render(diagnostics, out),
+        OutputFormat::Junit => return xml::junit(diagnostics, out),
+        OutputFormat::Checkstyle => return xml::checkstyle(diagnostics, out),
+    }
+    summary(diagnostics, out)
+}
+
+/// `--statistics`: how many findings each rule has, most first; `[*]` marks rules whose
+/// findings `--fix` can resolve.
+pub fn statistics(diagnostics: &[Diagnostic], out: &mut dyn Write) -> io::Result<()> {
+    let mut counts: Vec<(&str, &str, usize, bool)> = Vec::new();
+    for d in diagnostics {
+        let fixable = d.fix.as_ref().is_some_and(|f| f.safe);
+        match counts.iter_mut().find(|c| c.0 == d.rule) {
+            Some(c) => {
+                c.2 += 1;
+                c.3 |= fixable;
+            }
+            None => counts.push((d.rule, d.name, 1, fixable)),
+        }
+    }
+    counts.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(b.0)));
+    for (rule, name, n, fixable) in counts {
+        let mark = if fixable { "[*] " } else { "" };
+        writeln!(out, "{n:>5}  {rule}  {mark}{name}")?;
     }
     summary(diagnostics, out)
 }

@@ -96,6 +96,22 @@ pub struct CheckContext<'a> {
 pub struct RuleOptions {
     /// Unregistered codes that SL302 accepts.
     pub allowed_codes: Vec<u32>,
+    /// Words that also say a move is permanent (SL101), besides `data/evidence.toml`.
+    pub extra_permanent_words: Vec<String>,
+    /// Words that also say a condition is temporary (SL102), besides `data/evidence.toml`.
+    pub extra_temporary_words: Vec<String>,
+}
+
+/// An edit that resolves a finding: replace `span` with `replacement`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    pub span: Span,
+    pub replacement: String,
+    /// What the edit does, for `--diff` and the reports ("use `Redirect::permanent`").
+    pub title: String,
+    /// True when the edit keeps what the server sends. Edits that change a response
+    /// (a temporary redirect made permanent) are applied only with `--unsafe-fixes`.
+    pub safe: bool,
 }
 
 /// One problem a rule found.
@@ -107,6 +123,8 @@ pub struct Finding {
     pub evidence: Vec<String>,
     /// What to do instead.
     pub help: Option<String>,
+    /// The edit that resolves it, when one is known.
+    pub fix: Option<Fix>,
 }
 
 impl Finding {
@@ -116,6 +134,7 @@ impl Finding {
             message: message.into(),
             evidence: Vec::new(),
             help: None,
+            fix: None,
         }
     }
 
@@ -126,6 +145,11 @@ impl Finding {
 
     pub fn help(mut self, text: impl Into<String>) -> Finding {
         self.help = Some(text.into());
+        self
+    }
+
+    pub fn fix(mut self, fix: Option<Fix>) -> Finding {
+        self.fix = fix;
         self
     }
 }
@@ -139,6 +163,15 @@ pub trait Rule: Send + Sync {
 pub struct RuleEntry {
     pub meta: RuleMeta,
     pub rule: &'static dyn Rule,
+}
+
+/// Diagnostics that the engine reports itself rather than a rule over usages (SL900, an
+/// unused suppression). They are registered like rules, so that they can be selected,
+/// ignored, given a severity and explained, but their `check` finds nothing.
+pub struct EngineDiagnostic;
+
+impl Rule for EngineDiagnostic {
+    fn check(&self, _usage: &Usage, _ctx: &CheckContext, _out: &mut Vec<Finding>) {}
 }
 
 /// One line per rule: its id (which names the metadata file) and its implementation.
@@ -174,7 +207,11 @@ registry! {
     "SL402" => sl402_forbidden_for_missing_credentials::ForbiddenForMissingCredentials,
     "SL403" => sl403_unauthorized_for_insufficient_permission::UnauthorizedForInsufficientPermission,
     "SL501" => sl501_magic_status_number::MagicStatusNumber,
+    "SL900" => EngineDiagnostic,
 }
+
+/// The id of the engine's diagnostic for a suppression comment that suppresses nothing.
+pub const UNUSED_SUPPRESSION: &str = "SL900";
 
 fn parse_meta(id: &str, text: &str) -> RuleMeta {
     let meta: RuleMeta = toml::from_str(text)

@@ -2,21 +2,21 @@
 //! Docs: rules/SL101.toml.
 
 use super::evidence::{NAMING, route_segment_with_word, says, text_with_word};
-use super::{CheckContext, Finding, Rule, named};
+use super::{CheckContext, Finding, Fix, Rule, RuleOptions, named};
 use crate::knowledge::WORDS;
 use crate::usage::{Scheme, TextSource, Usage};
 
 pub struct TemporaryRedirectForPermanentMove;
 
 impl Rule for TemporaryRedirectForPermanentMove {
-    fn check(&self, u: &Usage, _ctx: &CheckContext, out: &mut Vec<Finding>) {
+    fn check(&self, u: &Usage, ctx: &CheckContext, out: &mut Vec<Finding>) {
         let Some(code @ (302 | 307)) = u.code.exact() else {
             return;
         };
         if !u.is_redirect() {
             return;
         }
-        let Some(evidence) = permanent_move(u) else {
+        let Some(evidence) = permanent_move(u, ctx.options) else {
             return;
         };
         let better = if code == 307 {
@@ -36,19 +36,37 @@ impl Rule for TemporaryRedirectForPermanentMove {
             .evidence(format!(
                 "{code} tells browsers, caches and search engines to keep using the old URL"
             ))
-            .help(format!("use {better}")),
+            .help(format!("use {better}"))
+            .fix(permanent_spelling(u)),
         );
     }
 }
 
+/// Rewrites the code to 308, or 301 where the API has no 308. It changes what clients do
+/// (they cache the redirect), so it is an unsafe fix.
+fn permanent_spelling(u: &Usage) -> Option<Fix> {
+    let token = u.code_token.as_ref()?;
+    let (code, spelling) = [308, 301]
+        .into_iter()
+        .find_map(|c| token.spelling(c).map(|s| (c, s)))?;
+    Some(Fix {
+        span: token.span.clone(),
+        replacement: spelling.to_string(),
+        title: format!("send {} with `{spelling}`", named(code)),
+        safe: false,
+    })
+}
+
 /// The strongest reason to believe the move is permanent, or None when the evidence is weak.
-fn permanent_move(u: &Usage) -> Option<String> {
+fn permanent_move(u: &Usage, options: &RuleOptions) -> Option<String> {
     let words = &*WORDS;
     if let Some((permanent, place)) = &u.evidence.declared_permanent {
         return permanent.then(|| format!("{place} declares this redirect permanent"));
     }
     // Someone wrote that this is temporary: believe them over any guess.
-    if text_with_word(u, NAMING, &words.temporary).is_some() {
+    if text_with_word(u, NAMING, &words.temporary).is_some()
+        || text_with_word(u, NAMING, &options.extra_temporary_words).is_some()
+    {
         return None;
     }
     let target = u.target.as_ref();
@@ -143,18 +161,17 @@ fn permanent_move(u: &Usage) -> Option<String> {
         ));
     }
 
-    // Names and comments that say so; in a route, a whole segment must (a word inside a
-    // slug names the page's topic).
-    text_with_word(
-        u,
-        &[TextSource::Handler, TextSource::Comment],
-        &words.permanent,
-    )
-    .map(|(source, text, word)| says(source, text, &word))
-    .or_else(|| {
-        route_segment_with_word(u, &words.permanent)
-            .map(|(route, word)| says(TextSource::Route, route, &word))
-    })
+    // Names and comments that say so (with the project's own words); in a route, a whole
+    // segment must (a word inside a slug names the page's topic).
+    let naming = [TextSource::Handler, TextSource::Comment];
+    text_with_word(u, &naming, &words.permanent)
+        .or_else(|| text_with_word(u, &naming, &options.extra_permanent_words))
+        .map(|(source, text, word)| says(source, text, &word))
+        .or_else(|| {
+            route_segment_with_word(u, &words.permanent)
+                .or_else(|| route_segment_with_word(u, &options.extra_permanent_words))
+                .map(|(route, word)| says(TextSource::Route, route, &word))
+        })
 }
 
 /// True when the target stays on the host the request came for: it reuses the host, names
@@ -246,6 +263,24 @@ mod tests {
             .texts
             .push((TextSource::Handler, "to_https".into()));
         assert!(run(&TemporaryRedirectForPermanentMove, &u).is_empty());
+    }
+
+    #[test]
+    fn offers_an_unsafe_fix_when_the_code_token_is_known() {
+        let mut u = redirect(307, "/docs");
+        u.evidence
+            .texts
+            .push((TextSource::Handler, "legacy_docs".into()));
+        u.code_token = Some(crate::usage::CodeToken {
+            span: 10..19,
+            spellings: vec![(303, "to".into()), (308, "permanent".into())],
+        });
+        let fix = run(&TemporaryRedirectForPermanentMove, &u)[0]
+            .fix
+            .clone()
+            .unwrap();
+        assert_eq!((fix.span, fix.replacement.as_str()), (10..19, "permanent"));
+        assert!(!fix.safe);
     }
 
     #[test]

@@ -2,21 +2,21 @@
 //! Docs: rules/SL102.toml.
 
 use super::evidence::{NAMING, says, shorten, text_with_word};
-use super::{CheckContext, Finding, Rule, named};
+use super::{CheckContext, Finding, Rule, RuleOptions, named};
 use crate::knowledge::{WORDS, find_word, words};
 use crate::usage::{TextSource, Usage};
 
 pub struct PermanentRedirectForTemporaryCondition;
 
 impl Rule for PermanentRedirectForTemporaryCondition {
-    fn check(&self, u: &Usage, _ctx: &CheckContext, out: &mut Vec<Finding>) {
+    fn check(&self, u: &Usage, ctx: &CheckContext, out: &mut Vec<Finding>) {
         let Some(code @ (301 | 308)) = u.code.exact() else {
             return;
         };
         if !u.is_redirect() {
             return;
         }
-        let Some(evidence) = temporary_condition(u) else {
+        let Some(evidence) = temporary_condition(u, ctx.options) else {
             return;
         };
         let better = if code == 308 {
@@ -38,20 +38,21 @@ impl Rule for PermanentRedirectForTemporaryCondition {
     }
 }
 
-fn temporary_condition(u: &Usage) -> Option<String> {
+fn temporary_condition(u: &Usage, options: &RuleOptions) -> Option<String> {
     let words = &*WORDS;
     if let Some((false, place)) = &u.evidence.declared_permanent {
         return Some(format!("{place} declares this redirect temporary"));
     }
     // Someone wrote that this move is permanent: believe them.
-    if text_with_word(u, NAMING, &words.permanent).is_some() {
+    if text_with_word(u, NAMING, &words.permanent).is_some()
+        || text_with_word(u, NAMING, &options.extra_permanent_words).is_some()
+    {
         return None;
     }
-    if let Some((source, text, word)) = text_with_word(
-        u,
-        &[TextSource::Handler, TextSource::Comment],
-        &words.temporary,
-    ) {
+    let naming = [TextSource::Handler, TextSource::Comment];
+    if let Some((source, text, word)) = text_with_word(u, &naming, &words.temporary)
+        .or_else(|| text_with_word(u, &naming, &options.extra_temporary_words))
+    {
         return Some(says(source, text, &word));
     }
     if let Some(what) = &u.evidence.per_request {

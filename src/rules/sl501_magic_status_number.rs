@@ -1,7 +1,7 @@
 //! SL501: a bare number where the framework offers a named constant. Off by default.
 //! Docs: rules/SL501.toml.
 
-use super::{CheckContext, Finding, Rule};
+use super::{CheckContext, Finding, Fix, Rule};
 use crate::usage::Usage;
 
 pub struct MagicStatusNumber;
@@ -17,9 +17,22 @@ impl Rule for MagicStatusNumber {
                 format!("status {code} is written as a bare number"),
             )
             .evidence(format!("the framework names it `{name}`"))
-            .help(format!("write `{name}`: the name says what the code means")),
+            .help(format!("write `{name}`: the name says what the code means"))
+            .fix(named_spelling(u, code)),
         );
     }
+}
+
+/// Writes the constant in place of the number: the same code, so a safe fix.
+fn named_spelling(u: &Usage, code: u32) -> Option<Fix> {
+    let token = u.code_token.as_ref()?;
+    let spelling = token.spelling(code)?;
+    Some(Fix {
+        span: token.span.clone(),
+        replacement: spelling.to_string(),
+        title: format!("write `{spelling}`"),
+        safe: true,
+    })
 }
 
 #[cfg(test)]

@@ -280,16 +280,24 @@ fn usage_at(node: Node, cx: &FileCx, comments: &[(usize, usize, String)]) -> Opt
         return None;
     }
     let response = response::read(&site, cx)?;
-    let (code, spelled, span) = match response.code_change {
+    let (code, spelled, span, token) = match response.code_change {
         Some((crate::usage::Code::Malformed(_), _, _)) => return None,
-        Some((code, how, node)) => (code, format!("{}{how}", site.spelled), node.byte_range()),
+        // The code is changed later: the site's token no longer picks it.
+        Some((code, how, node)) => (
+            code,
+            format!("{}{how}", site.spelled),
+            node.byte_range(),
+            None,
+        ),
         None => (
             site.code.clone(),
             site.spelled.clone(),
             site.node.byte_range(),
+            site.token.clone(),
         ),
     };
     let mut usage = Usage::new(span, code, spelled);
+    usage.code_token = token;
     usage.headers = response.headers;
     usage.body = response.body;
     usage.named_alternative = site.alternative;

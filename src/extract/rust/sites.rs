@@ -2,8 +2,8 @@
 
 use super::FileCx;
 use super::syntax::{Callee, arguments, callee, last_segment, path_ends_with, text};
-use crate::knowledge::{RUST_APIS, applies};
-use crate::usage::Code;
+use crate::knowledge::{RUST_APIS, RedirectEntry, applies};
+use crate::usage::{Code, CodeToken};
 use tree_sitter::Node;
 
 /// What kind of syntax named the code, which decides how the response is read.
@@ -35,6 +35,8 @@ pub struct Site<'t> {
     pub kind: SiteKind<'t>,
     /// The named constant for a code written as a bare number.
     pub alternative: Option<String>,
+    /// The text to rewrite to choose another code, for fixes.
+    pub token: Option<CodeToken>,
 }
 
 pub fn recognise<'t>(node: Node<'t>, cx: &FileCx<'t>) -> Option<Site<'t>> {
@@ -64,6 +66,7 @@ fn constant<'t>(node: Node<'t>, cx: &FileCx<'t>) -> Option<Site<'t>> {
         spelled: format!("{}::{name}", table.type_name),
         kind: SiteKind::Constant,
         alternative: None,
+        token: None,
     })
 }
 
@@ -88,6 +91,7 @@ fn call<'t>(node: Node<'t>, cx: &FileCx<'t>) -> Option<Site<'t>> {
             spelled: format!("{type_name}::{name}()"),
             kind: SiteKind::Builder,
             alternative: None,
+            token: None,
         });
     }
 
@@ -100,12 +104,16 @@ fn call<'t>(node: Node<'t>, cx: &FileCx<'t>) -> Option<Site<'t>> {
         let number = args.first().filter(|a| a.kind() == "integer_literal")?;
         let code = parse_integer(text(*number, cx.src))?;
         let type_name = entry.call.split("::").next().unwrap_or_default();
+        let alternative = named_constant(type_name, code, cx);
         return Some(Site {
             node,
             code: Code::Exact(code),
             spelled: format!("{}({code})", entry.call),
             kind: SiteKind::Numeric,
-            alternative: named_constant(type_name, code, cx),
+            token: alternative
+                .as_deref()
+                .and_then(|name| constant_token(node, &path, name, code, cx.src)),
+            alternative,
         });
     }
 
@@ -137,6 +145,7 @@ fn call<'t>(node: Node<'t>, cx: &FileCx<'t>) -> Option<Site<'t>> {
                 source: first.source_argument.and_then(|i| args.get(i).copied()),
             },
             alternative: None,
+            token: redirect_token(node, first),
         });
     }
 
@@ -154,6 +163,7 @@ fn call<'t>(node: Node<'t>, cx: &FileCx<'t>) -> Option<Site<'t>> {
             body: entry.body && !args.is_empty() && !entry.location,
         },
         alternative: None,
+        token: None,
     })
 }
 
@@ -175,6 +185,54 @@ fn numeric_method<'t>(node: Node<'t>, cx: &FileCx<'t>) -> Option<Site<'t>> {
         spelled: format!(".{name}({code})"),
         kind: SiteKind::Numeric,
         alternative: named_constant("StatusCode", code, cx),
+        // Without knowing that `StatusCode` is in scope, a constant could break the build.
+        token: None,
+    })
+}
+
+/// `StatusCode::from_u16(404).unwrap()` (or `.expect(..)`, `?`) can become
+/// `StatusCode::NOT_FOUND`, keeping the path as written so it stays in scope.
+fn constant_token(call: Node, path: &str, name: &str, code: u32, src: &str) -> Option<CodeToken> {
+    let parent = call.parent()?;
+    let whole = match parent.kind() {
+        "try_expression" => parent,
+        "field_expression" => {
+            let method = text(parent.child_by_field_name("field")?, src);
+            let outer = parent.parent().filter(|p| p.kind() == "call_expression")?;
+            ["unwrap", "expect"].contains(&method).then_some(outer)?
+        }
+        _ => return None,
+    };
+    let (prefix, _) = path.rsplit_once("::")?;
+    let constant = name.rsplit("::").next()?;
+    Some(CodeToken {
+        span: whole.byte_range(),
+        spellings: vec![(code, format!("{prefix}::{constant}"))],
+    })
+}
+
+/// `Redirect::temporary` can become `Redirect::permanent`: the other calls of the same
+/// type and framework that take the same arguments.
+fn redirect_token(call: Node, entry: &RedirectEntry) -> Option<CodeToken> {
+    let function = call.child_by_field_name("function")?;
+    let name = function.child_by_field_name("name")?;
+    let (prefix, _) = entry.call.rsplit_once("::")?;
+    let spellings = RUST_APIS
+        .redirects
+        .iter()
+        .filter(|e| {
+            e.frameworks == entry.frameworks
+                && e.target_argument == entry.target_argument
+                && e.source_argument == entry.source_argument
+        })
+        .filter_map(|e| {
+            let (p, method) = e.call.rsplit_once("::")?;
+            (p == prefix).then(|| (e.code, method.to_string()))
+        })
+        .collect();
+    Some(CodeToken {
+        span: name.byte_range(),
+        spellings,
     })
 }
 

@@ -1,0 +1,128 @@
+//! SARIF 2.1.0, for code scanning: every rule with its docs in `tool.driver.rules`, and
+//! each finding with its rule index, level and region. Columns count Unicode code points.
+
+use crate::diagnostic::Diagnostic;
+use crate::rules::{self, Severity};
+use serde_json::{Value, json};
+use std::io::{self, Write};
+
+const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+pub fn render(diagnostics: &[Diagnostic], out: &mut dyn Write) -> io::Result<()> {
+    let all = rules::all();
+    let results: Vec<Value> = diagnostics
+        .iter()
+        .map(|d| {
+            let index = all.iter().position(|r| r.meta.id == d.rule).unwrap_or(0);
+            result(d, index)
+        })
+        .collect();
+    let log = json!({
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": "statuslint",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "semanticVersion": env!("CARGO_PKG_VERSION"),
+                    "rules": all.iter().map(rule).collect::<Vec<_>>(),
+                }
+            },
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }]
+    });
+    serde_json::to_writer_pretty(&mut *out, &log)?;
+    writeln!(out)
+}
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info | Severity::Hint => "note",
+    }
+}
+
+fn rule(entry: &rules::RuleEntry) -> Value {
+    let m = &entry.meta;
+    let help = format!(
+        "{}\n\nWhy it matters: {}\n\nUse instead:\n{}",
+        m.docs.what_it_does.trim(),
+        m.docs.why_it_matters.trim(),
+        m.docs.use_instead.trim()
+    );
+    json!({
+        "id": m.id,
+        "name": m.name,
+        "shortDescription": { "text": m.summary },
+        "fullDescription": { "text": m.docs.what_it_does.trim() },
+        "help": { "text": help, "markdown": help },
+        "defaultConfiguration": {
+            "level": level(m.severity),
+            "enabled": m.enabled_by_default,
+        },
+        "properties": {
+            "tags": if m.heuristic { vec!["http", "heuristic"] } else { vec!["http"] },
+            "references": m.docs.references,
+        },
+    })
+}
+
+fn result(d: &Diagnostic, index: usize) -> Value {
+    let mut message = d.message.clone();
+    for e in &d.evidence {
+        message.push_str(&format!("\nEvidence: {e}"));
+    }
+    if let Some(help) = &d.help {
+        message.push_str(&format!("\nHelp: {help}"));
+    }
+    json!({
+        "ruleId": d.rule,
+        "ruleIndex": index,
+        "level": level(d.severity),
+        "message": { "text": message },
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": { "uri": uri(&d.file) },
+                "region": {
+                    "startLine": d.start.line,
+                    "startColumn": d.start.column,
+                    "endLine": d.end.line,
+                    "endColumn": d.end.column,
+                    "snippet": { "text": d.line_text() },
+                }
+            }
+        }],
+    })
+}
+
+/// A relative URI reference for a path (absolute paths become `file://` URIs).
+fn uri(path: &str) -> String {
+    let mut out = String::new();
+    let path = path.replace('\\', "/");
+    if path.starts_with('/') {
+        out.push_str("file://");
+    }
+    for b in path.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'.' | b'_' | b'~' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::uri;
+
+    #[test]
+    fn paths_become_uri_references() {
+        assert_eq!(uri("src/a b.rs"), "src/a%20b.rs");
+        assert_eq!(uri("/etc/nginx/x#1.conf"), "file:///etc/nginx/x%231.conf");
+    }
+}
