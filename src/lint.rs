@@ -186,7 +186,9 @@ fn run_rules(
                     ));
                 }
                 // Where the usage was defined elsewhere (an OpenAPI component), say where.
-                finding.evidence.extend(usage.evidence.origin.iter().cloned());
+                finding
+                    .evidence
+                    .extend(usage.evidence.origin.iter().cloned());
                 let line = placer.lines.locate(finding.span.start).line;
                 if !suppressions.suppresses(&rule.meta.id, line) {
                     out.push(placer.place(rule, finding, usage.code.exact()));
