@@ -229,3 +229,30 @@ fn bad_input_is_skipped_with_a_note_and_no_crash() {
     assert!(stdout.contains("broken.rs:1:30: SL303"), "{stdout}");
     assert!(Path::new(root).join("deep.rs").exists());
 }
+
+#[test]
+fn nginx_http_to_https_302_becomes_308_only_with_unsafe_fixes() {
+    let dir = tempfile::tempdir().unwrap();
+    let conf = dir.path().join("site.conf");
+    let original = "server {\n    listen 80;\n    server_name example.com;\n    return 302 https://$host$request_uri;\n}\n";
+    std::fs::write(&conf, original).unwrap();
+    statuslint()
+        .current_dir(dir.path())
+        .args(["site.conf", "--fix"])
+        .assert()
+        .code(1);
+    assert_eq!(
+        std::fs::read_to_string(&conf).unwrap(),
+        original,
+        "a safe --fix must not change the code"
+    );
+    statuslint()
+        .current_dir(dir.path())
+        .args(["site.conf", "--fix", "--unsafe-fixes"])
+        .assert()
+        .code(0);
+    assert_eq!(
+        std::fs::read_to_string(&conf).unwrap(),
+        original.replace("return 302", "return 308")
+    );
+}

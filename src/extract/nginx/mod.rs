@@ -9,7 +9,7 @@ mod includes;
 mod syntax;
 
 use crate::extract::server_config::target;
-use crate::usage::{Body, Code, FileFacts, Headers, TextSource, Usage};
+use crate::usage::{Body, Code, CodeToken, FileFacts, Headers, TextSource, Usage};
 use apis::NGINX;
 use std::collections::HashMap;
 use syntax::{Arg, Config, Directive};
@@ -72,6 +72,8 @@ fn from_return(src: &str, d: &Directive) -> Option<Usage> {
             first,
         );
         usage.implicit = true;
+        // `return URL` takes a code in front of the URL.
+        usage.code_token = Some(redirect_codes(first.span.start..first.span.start, " "));
         return Some(usage);
     }
     if first.text.is_empty() || !first.text.bytes().all(|b| b.is_ascii_digit()) {
@@ -86,7 +88,9 @@ fn from_return(src: &str, d: &Directive) -> Option<Usage> {
     if let (Some(n), Some(to)) = (code.exact(), second)
         && apis.redirect_codes.contains(&n)
     {
-        return Some(redirect(d.span.clone(), n, spelled, to));
+        let mut usage = redirect(d.span.clone(), n, spelled, to);
+        usage.code_token = Some(redirect_codes(first.span.clone(), ""));
+        return Some(usage);
     }
     let mut usage = Usage::new(d.span.clone(), code.clone(), spelled);
     usage.headers = Headers::complete();
@@ -118,7 +122,39 @@ fn from_rewrite(src: &str, d: &Directive) -> Option<Usage> {
     };
     let mut usage = redirect(d.span.clone(), code, written(src, d), replacement);
     usage.implicit = true;
+    // The flag decides the code; without one, a flag can follow the replacement.
+    usage.code_token = Some(
+        match d.args.get(2).filter(|f| flag == Some(f.text.as_str())) {
+            Some(f) => rewrite_flags(f.span.clone(), ""),
+            None => rewrite_flags(replacement.span.end..replacement.span.end, " "),
+        },
+    );
     Some(usage)
+}
+
+/// The codes `return` can redirect with, written at `span` (`after` separates a code
+/// inserted in front of the URL).
+fn redirect_codes(span: std::ops::Range<usize>, after: &str) -> CodeToken {
+    CodeToken {
+        span,
+        spellings: NGINX
+            .redirect_codes
+            .iter()
+            .map(|c| (*c, format!("{c}{after}")))
+            .collect(),
+    }
+}
+
+/// The `rewrite` flags that redirect, written at `span`.
+fn rewrite_flags(span: std::ops::Range<usize>, before: &str) -> CodeToken {
+    CodeToken {
+        span,
+        spellings: NGINX
+            .rewrite_flags
+            .iter()
+            .map(|(flag, code)| (*code, format!("{before}{flag}")))
+            .collect(),
+    }
 }
 
 /// `error_page CODE... [=NNN] URI`: the listed codes are codes written in config; an
@@ -284,6 +320,31 @@ mod tests {
         );
         assert_eq!(u.evidence.request_hosts, ["example.com"]);
         assert!(u.headers.complete && u.headers.has("location"));
+    }
+
+    #[test]
+    fn redirect_codes_can_be_rewritten_in_place() {
+        let src = "server { return 302 https://$host$request_uri; return https://x/; rewrite ^ /n redirect; }";
+        let facts = extract(Path::new("x.conf"), src);
+        let spans: Vec<(&str, String)> = facts
+            .usages
+            .iter()
+            .map(|u| {
+                let t = u.code_token.as_ref().unwrap();
+                (
+                    &src[t.span.clone()],
+                    t.spelling(308).or(t.spelling(301)).unwrap().to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            spans,
+            [
+                ("302", "308".into()),
+                ("", "308 ".into()),
+                ("redirect", "permanent".into())
+            ]
+        );
     }
 
     #[test]
