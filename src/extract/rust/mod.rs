@@ -45,7 +45,8 @@ fn frameworks(src: &str) -> Vec<&'static str> {
 
 /// Tokens without which a Rust file cannot name a status: constants, builders, redirect
 /// helpers and numeric status calls all contain one of these.
-pub const PREFILTER: &str = r"StatusCode|HttpResponse|Redirect|redirect|Status|status";
+pub const PREFILTER: &str =
+    r"StatusCode|HttpResponse|Redirect|redirect|Status::|status::|\.status\(|with_status";
 
 pub fn extract(_path: &std::path::Path, src: &str) -> FileFacts {
     let mut facts = FileFacts::default();
@@ -72,6 +73,7 @@ pub fn extract(_path: &std::path::Path, src: &str) -> FileFacts {
         ));
     }
 
+    let nodes = Nodes::collect(root, src);
     let mut cx = FileCx {
         src,
         frameworks: frameworks(src),
@@ -80,7 +82,9 @@ pub fn extract(_path: &std::path::Path, src: &str) -> FileFacts {
         response_aliases: response_aliases(root, src),
     };
     let mut bound = Vec::new();
-    routes::collect(root, &cx, &mut bound);
+    for node in &nodes.routing {
+        routes::bindings_at(*node, &cx, &mut bound);
+    }
     for b in bound {
         match b {
             Bound::Named(binding) => {
@@ -93,17 +97,12 @@ pub fn extract(_path: &std::path::Path, src: &str) -> FileFacts {
             }
         }
     }
-
-    let comments = comments(root, src);
-    let mut too_deep = None;
-    visit(root, src, |node, depth| {
-        if depth > MAX_SITE_DEPTH {
-            too_deep.get_or_insert(node.start_position().row + 1);
-        } else if let Some(usage) = usage_at(node, &cx, &comments) {
+    for node in &nodes.sites {
+        if let Some(usage) = usage_at(*node, &cx, &nodes.comments) {
             facts.usages.push(usage);
         }
-    });
-    if let Some(line) = too_deep {
+    }
+    if let Some(line) = nodes.too_deep {
         facts.notes.push(format!(
             "line {line}: code nested more than {MAX_SITE_DEPTH} levels deep was skipped"
         ));
@@ -115,35 +114,73 @@ pub fn extract(_path: &std::path::Path, src: &str) -> FileFacts {
 /// down from the root, so reading the context of a very deep site costs depth squared.
 const MAX_SITE_DEPTH: u32 = 256;
 
-/// Walks the tree without recursion (deeply nested input must not overflow the stack),
-/// skipping test code, imports and attributes. `f` gets each node and its depth.
-fn visit<'t>(root: Node<'t>, src: &str, mut f: impl FnMut(Node<'t>, u32)) {
-    let mut cursor = root.walk();
-    loop {
-        let node = cursor.node();
-        let skip =
-            is_test_code(node, src) || matches!(node.kind(), "use_declaration" | "attribute_item");
-        if !skip {
-            f(node, cursor.depth());
-            if cursor.goto_first_child() {
-                continue;
-            }
-        }
+/// The nodes of a file worth a second look, found in one walk of the tree.
+struct Nodes<'t> {
+    /// Functions (for route attributes) and calls (for routers).
+    routing: Vec<Node<'t>>,
+    /// Nodes that may name a status: paths and calls.
+    sites: Vec<Node<'t>>,
+    /// Every comment: (start byte, line, text).
+    comments: Vec<(usize, usize, String)>,
+    /// The first line of code nested too deep to read.
+    too_deep: Option<usize>,
+}
+
+impl<'t> Nodes<'t> {
+    /// Walks the tree once, without recursion (deeply nested input must not overflow the
+    /// stack), skipping test code, imports and attributes.
+    fn collect(root: Node<'t>, src: &str) -> Nodes<'t> {
+        let mut nodes = Nodes {
+            routing: Vec::new(),
+            sites: Vec::new(),
+            comments: Vec::new(),
+            too_deep: None,
+        };
+        let mut cursor = root.walk();
+        // Counted here: asking the cursor for its depth walks its whole stack.
+        let mut depth = 0u32;
         loop {
-            if cursor.goto_next_sibling() {
-                break;
+            let node = cursor.node();
+            let kind = node.kind();
+            let skip = matches!(kind, "use_declaration" | "attribute_item")
+                || (matches!(kind, "function_item" | "mod_item" | "impl_item")
+                    && is_test_code(node, src));
+            if !skip {
+                match kind {
+                    "line_comment" | "block_comment" => nodes.comments.push((
+                        node.start_byte(),
+                        node.start_position().row,
+                        comment_text(node, src),
+                    )),
+                    "function_item" => nodes.routing.push(node),
+                    "call_expression" => {
+                        nodes.routing.push(node);
+                        nodes.sites.push(node);
+                    }
+                    "scoped_identifier" => nodes.sites.push(node),
+                    _ => {}
+                }
+                if depth > MAX_SITE_DEPTH {
+                    nodes.too_deep.get_or_insert(node.start_position().row + 1);
+                } else if cursor.goto_first_child() {
+                    depth += 1;
+                    continue;
+                }
             }
-            if !cursor.goto_parent() {
-                return;
+            loop {
+                if cursor.goto_next_sibling() {
+                    break;
+                }
+                if !cursor.goto_parent() {
+                    return nodes;
+                }
+                depth -= 1;
             }
         }
     }
 }
 
 fn is_test_code(node: Node, src: &str) -> bool {
-    if !matches!(node.kind(), "function_item" | "mod_item" | "impl_item") {
-        return false;
-    }
     syntax::attributes(node).iter().any(|a| {
         let Some(attr) = a.named_child(0) else {
             return false;
@@ -202,26 +239,6 @@ fn response_aliases(root: Node, src: &str) -> HashSet<String> {
             out.insert(text(name, src).to_ascii_lowercase());
         }
     }
-    out
-}
-
-/// Every comment of the file: (start byte, line, text).
-fn comments(root: Node, src: &str) -> Vec<(usize, usize, String)> {
-    let mut out = Vec::new();
-    let mut stack = vec![root];
-    while let Some(node) = stack.pop() {
-        if syntax::is_comment(node) {
-            out.push((
-                node.start_byte(),
-                node.start_position().row,
-                comment_text(node, src),
-            ));
-            continue;
-        }
-        let mut cursor = node.walk();
-        stack.extend(node.children(&mut cursor));
-    }
-    out.sort();
     out
 }
 

@@ -16,17 +16,12 @@ pub enum Bound<'t> {
     Closure(Node<'t>, Vec<Method>, Option<String>),
 }
 
-pub fn collect<'t>(root: Node<'t>, cx: &FileCx<'t>, out: &mut Vec<Bound<'t>>) {
-    // An explicit stack: deeply nested input must not overflow the call stack.
-    let mut stack = vec![root];
-    while let Some(node) = stack.pop() {
-        match node.kind() {
-            "function_item" => attribute_routes(node, cx, out),
-            "call_expression" => call_routes(node, cx, out),
-            _ => {}
-        }
-        let mut cursor = node.walk();
-        stack.extend(node.named_children(&mut cursor));
+/// The route bindings a function (its attributes) or a call (a router) makes.
+pub fn bindings_at<'t>(node: Node<'t>, cx: &FileCx<'t>, out: &mut Vec<Bound<'t>>) {
+    match node.kind() {
+        "function_item" => attribute_routes(node, cx, out),
+        "call_expression" => call_routes(node, cx, out),
+        _ => {}
     }
 }
 

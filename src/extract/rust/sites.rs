@@ -42,17 +42,12 @@ pub struct Site<'t> {
 pub fn recognise<'t>(node: Node<'t>, cx: &FileCx<'t>) -> Option<Site<'t>> {
     match node.kind() {
         "scoped_identifier" => constant(node, cx),
-        "call_expression" => call(node, cx),
-        "integer_literal" => numeric_method(node, cx),
+        "call_expression" => call(node, cx).or_else(|| numeric_method(node, cx)),
         _ => None,
     }
 }
 
 fn constant<'t>(node: Node<'t>, cx: &FileCx<'t>) -> Option<Site<'t>> {
-    // `HttpResponse::Ok` in `HttpResponse::Ok()` is a builder, read at the call.
-    if node.parent().is_some_and(|p| p.kind() == "call_expression") {
-        return None;
-    }
     let path = text(node.child_by_field_name("path")?, cx.src);
     let name = text(node.child_by_field_name("name")?, cx.src);
     let table = RUST_APIS
@@ -60,6 +55,11 @@ fn constant<'t>(node: Node<'t>, cx: &FileCx<'t>) -> Option<Site<'t>> {
         .iter()
         .find(|t| last_segment(path) == t.type_name && applies(&t.frameworks, &cx.frameworks))?;
     let code = *table.names.get(name)?;
+    // `HttpResponse::Ok` in `HttpResponse::Ok()` is a builder, read at the call. (Asked
+    // last: finding a node's parent is the costly part.)
+    if node.parent().is_some_and(|p| p.kind() == "call_expression") {
+        return None;
+    }
     Some(Site {
         node,
         code: Code::Exact(code),
@@ -167,15 +167,18 @@ fn call<'t>(node: Node<'t>, cx: &FileCx<'t>) -> Option<Site<'t>> {
     })
 }
 
-/// `builder.status(404)`: the number is the site.
-fn numeric_method<'t>(node: Node<'t>, cx: &FileCx<'t>) -> Option<Site<'t>> {
-    let (call, 0) = super::syntax::enclosing_call(node)? else {
-        return None;
-    };
+/// `builder.status(404)`: the number is the site, found from the call.
+fn numeric_method<'t>(call: Node<'t>, cx: &FileCx<'t>) -> Option<Site<'t>> {
     let Callee::Method { name, .. } = callee(call, cx.src) else {
         return None;
     };
-    if !RUST_APIS.numeric_methods.names.iter().any(|n| n == name) || arguments(call).len() != 1 {
+    if !RUST_APIS.numeric_methods.names.iter().any(|n| n == name) {
+        return None;
+    }
+    let [node] = arguments(call)[..] else {
+        return None;
+    };
+    if node.kind() != "integer_literal" {
         return None;
     }
     let code = parse_integer(text(node, cx.src))?;
