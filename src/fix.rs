@@ -107,12 +107,7 @@ mod tests {
     use super::*;
 
     fn fix(span: std::ops::Range<usize>, with: &str) -> Fix {
-        Fix {
-            span,
-            replacement: with.into(),
-            title: String::new(),
-            safe: true,
-        }
+        Fix::replacing(span, with)
     }
 
     #[test]

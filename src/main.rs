@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-/// Catch wrong HTTP status codes in route handlers and server config before they ship.
+/// Catch wrong HTTP status codes in route handlers, server config and API specs before they ship.
 ///
 /// statuslint finds where HTTP status codes are chosen and checks each choice against
 /// RFC 9110: a temporary redirect for a permanent move, a 401 without a challenge, a

@@ -114,6 +114,19 @@ pub struct Fix {
     pub safe: bool,
 }
 
+#[cfg(test)]
+impl Fix {
+    /// A safe edit without a title, for tests of the fix machinery.
+    pub fn replacing(span: Span, with: &str) -> Fix {
+        Fix {
+            span,
+            replacement: with.into(),
+            title: String::new(),
+            safe: true,
+        }
+    }
+}
+
 /// One problem a rule found.
 #[derive(Clone, Debug)]
 pub struct Finding {
