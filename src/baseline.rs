@@ -55,8 +55,9 @@ impl Baseline {
     }
 
     pub fn load(path: &Path) -> Result<Baseline, String> {
-        let text = std::fs::read_to_string(path)
+        let bytes = crate::walk::read_file(path, crate::walk::MAX_FILE_BYTES)
             .map_err(|e| format!("cannot read the baseline `{}`: {e}", path.display()))?;
+        let text = String::from_utf8_lossy(&bytes);
         let baseline: Baseline = serde_json::from_str(&text).map_err(|e| {
             format!(
                 "`{}` is not a statuslint baseline: {e}\n  hint: write one with --write-baseline",

@@ -63,8 +63,8 @@ pub enum NameClass {
 
 /// The class of a file from its path, or None for files statuslint never reads.
 pub fn by_name(path: &Path) -> Option<NameClass> {
-    let name = path.file_name()?.to_str()?;
-    let lower = name.to_ascii_lowercase();
+    // A name that is not UTF-8 is still classified by the parts that are.
+    let lower = path.file_name()?.to_string_lossy().to_ascii_lowercase();
     let ext = Path::new(&lower)
         .extension()
         .and_then(|e| e.to_str())
@@ -72,8 +72,7 @@ pub fn by_name(path: &Path) -> Option<NameClass> {
     let in_dir = |dirs: &[&str]| {
         path.parent()
             .and_then(|p| p.file_name())
-            .and_then(|d| d.to_str())
-            .is_some_and(|d| dirs.contains(&d))
+            .is_some_and(|d| dirs.contains(&&*d.to_string_lossy()))
     };
     let kind = |k| Some(NameClass::Kind(k));
     match lower.as_str() {

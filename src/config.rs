@@ -67,23 +67,25 @@ pub struct ConfigError {
     pub hint: Option<String>,
 }
 
+use crate::report::printable;
+
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         let cwd = std::env::current_dir().ok();
         write!(
             f,
             "{}",
-            crate::walk::display_path(&self.path, cwd.as_deref())
+            printable(&crate::walk::display_path(&self.path, cwd.as_deref()))
         )?;
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
         }
         if let Some(key) = &self.key {
-            write!(f, ": key `{key}`")?;
+            write!(f, ": key `{}`", printable(key))?;
         }
-        write!(f, ": {}", self.message)?;
+        write!(f, ": {}", printable(&self.message))?;
         if let Some(hint) = &self.hint {
-            write!(f, "\n  hint: {hint}")?;
+            write!(f, "\n  hint: {}", printable(hint))?;
         }
         Ok(())
     }
@@ -100,13 +102,17 @@ pub struct Config {
 impl Config {
     /// Reads and checks a config file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+        let error = |message: String| ConfigError {
             path: path.to_path_buf(),
             line: None,
             key: None,
-            message: format!("cannot read the config file: {e}"),
+            message,
             hint: None,
-        })?;
+        };
+        let bytes = crate::walk::read_file(path, crate::walk::MAX_CONFIG_BYTES)
+            .map_err(|e| error(format!("cannot read the config file: {e}")))?;
+        let text = String::from_utf8(crate::walk::normalize(bytes))
+            .map_err(|_| error("the config file is not valid UTF-8".into()))?;
         Config::parse(path, text)
     }
 

@@ -27,6 +27,7 @@ impl ChangedLines {
     pub fn since(reference: &str) -> Result<ChangedLines, String> {
         let top = git(&["rev-parse", "--show-toplevel"])?;
         let top = PathBuf::from(top.trim());
+        let commit = resolve(reference)?;
         let diff = git(&[
             "-c",
             "core.quotePath=false",
@@ -35,7 +36,7 @@ impl ChangedLines {
             "--no-color",
             "--no-ext-diff",
             "--no-renames",
-            reference,
+            &commit,
             "--",
         ])?;
         let mut changed = ChangedLines::parse(&top, &diff);
@@ -92,6 +93,30 @@ fn added_range(header: &str) -> Option<(usize, usize)> {
         None => (plus[1..].parse().ok()?, 1),
     };
     (count > 0).then(|| (start, start + count - 1))
+}
+
+/// The commit a reference names. What the user wrote reaches git only after
+/// `--end-of-options`, so `--output=x` is a reference that does not exist, never an option;
+/// the diff is then asked for by commit id.
+fn resolve(reference: &str) -> Result<String, String> {
+    let shown = crate::report::printable(reference);
+    if reference.is_empty() || reference.starts_with('-') || reference.contains('\0') {
+        return Err(format!("`{shown}` is not a git reference"));
+    }
+    let spec = format!("{reference}^{{commit}}");
+    let out = git(&[
+        "rev-parse",
+        "--verify",
+        "--quiet",
+        "--end-of-options",
+        &spec,
+    ])
+    .map_err(|_| format!("`{shown}` names no commit in this repository"))?;
+    let commit = out.trim();
+    if commit.is_empty() || !commit.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(format!("`{shown}` names no commit in this repository"));
+    }
+    Ok(commit.to_string())
 }
 
 fn canonical(path: &Path) -> PathBuf {

@@ -5,11 +5,11 @@ use statuslint::baseline::Baseline;
 use statuslint::diagnostic::Diagnostic;
 use statuslint::git::ChangedLines;
 use statuslint::lint::{LintOutput, lint_stdin, lint_with};
-use statuslint::report::{OutputFormat, github, render, statistics};
+use statuslint::report::{OutputFormat, github, printable, render, statistics};
 use statuslint::rules::Severity;
 use statuslint::settings::{Overrides, Resolver};
 use statuslint::walk::{Note, WalkOptions};
-use std::io::{self, IsTerminal, Read, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -22,6 +22,9 @@ use std::sync::Arc;
 ///
 /// Exit status: 0 when no finding reaches --fail-on, 1 when one does, 2 on a usage,
 /// configuration or internal error.
+/// More threads than this only cost memory: reading files is the work.
+const MAX_THREADS: i64 = 256;
+
 #[derive(Parser)]
 #[command(name = "statuslint", version, args_conflicts_with_subcommands = true)]
 struct Cli {
@@ -67,9 +70,9 @@ struct CheckArgs {
     #[arg(long, value_enum)]
     fail_on: Option<FailOn>,
 
-    /// Worker threads (0 picks one per core).
-    #[arg(long, short = 'j', default_value_t = 0)]
-    threads: usize,
+    /// Worker threads (0 picks one per core, up to 256).
+    #[arg(long, short = 'j', default_value_t = 0, value_parser = clap::value_parser!(u16).range(0..=MAX_THREADS))]
+    threads: u16,
 
     /// Use this config file for every path instead of the nearest statuslint.toml.
     #[arg(long, value_name = "PATH", conflicts_with = "isolated")]
@@ -195,12 +198,18 @@ fn write_error(e: io::Error, code: ExitCode) -> ExitCode {
 
 /// A usage, configuration or internal error: exit 2.
 fn fail(message: &str) -> ExitCode {
-    eprintln!("statuslint: error: {message}");
+    to_stderr("error", message);
     ExitCode::from(2)
 }
 
 fn note(message: &str) {
-    eprintln!("statuslint: note: {message}");
+    to_stderr("note", message);
+}
+
+/// A closed standard error (`statuslint 2>&1 | head -1`) ends as quietly as a closed
+/// standard output: there is nowhere left to say anything.
+fn to_stderr(level: &str, message: &str) {
+    let _ = writeln!(io::stderr().lock(), "statuslint: {level}: {message}");
 }
 
 fn check(args: CheckArgs) -> ExitCode {
@@ -213,9 +222,43 @@ fn check(args: CheckArgs) -> ExitCode {
 fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
     check_selectors(&args)?;
     let stdin = args.paths.iter().any(|p| p.as_os_str() == "-");
-    if !stdin && let Some(missing) = args.paths.iter().find(|p| !p.exists()) {
-        return Err(format!("`{}` does not exist", missing.display()));
+    let mut unchecked = Vec::new();
+    if !stdin {
+        for path in &args.paths {
+            match statuslint::walk::check_named(path) {
+                Ok(()) => {}
+                Err(statuslint::walk::ReadError::Io(e)) if e.kind() == io::ErrorKind::NotFound => {
+                    return Err(format!("`{}` does not exist", shown(path)));
+                }
+                Err(e) => unchecked.push(format!("`{}` cannot be checked: {e}", shown(path))),
+            }
+        }
     }
+    let paths: Vec<PathBuf> = args
+        .paths
+        .iter()
+        .filter(|p| stdin || statuslint::walk::check_named(p).is_ok())
+        .cloned()
+        .collect();
+    let code = check_paths(&args, paths)?;
+    // Named files that cannot be checked are said last, where they are seen, and fail the run.
+    for message in &unchecked {
+        fail(message);
+    }
+    Ok(if unchecked.is_empty() {
+        code
+    } else {
+        ExitCode::from(2)
+    })
+}
+
+/// A path as the user will see it in a message.
+fn shown(path: &Path) -> String {
+    printable(&path.to_string_lossy()).into_owned()
+}
+
+fn check_paths(args: &CheckArgs, paths: Vec<PathBuf>) -> Result<ExitCode, String> {
+    let stdin = paths.iter().any(|p| p.as_os_str() == "-");
     let overrides = Overrides {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
@@ -227,26 +270,24 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
         .map_err(|e| e.to_string())?;
     let resolver = Arc::new(resolver);
     if args.show_settings {
-        return show_settings(&args, &resolver);
+        return show_settings(args, &resolver);
     }
     let mut stdin_text = None;
     let mut output = if stdin {
-        let (output, text) = lint_from_stdin(&args, &resolver)?;
+        let (output, text) = lint_from_stdin(args, &resolver)?;
         stdin_text = Some(text);
         output
     } else {
         let threads = match args.threads {
-            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
-            n => n,
+            0 => std::thread::available_parallelism()
+                .map_or(1, |n| n.get().min(MAX_THREADS as usize)),
+            n => usize::from(n),
         };
-        let options = WalkOptions {
-            paths: args.paths.clone(),
-            threads,
-        };
+        let options = WalkOptions { paths, threads };
         lint_with(&options, resolver.clone()).map_err(|e| e.to_string())?
     };
     print_notes(&output.notes);
-    narrow(&args, &mut output.diagnostics)?;
+    narrow(args, &mut output.diagnostics)?;
     if let Some(path) = &args.write_baseline {
         return write_baseline(path, &output.diagnostics);
     }
@@ -254,9 +295,9 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
         return Ok(print_diff(&output.diagnostics, args.unsafe_fixes));
     }
     if args.fix {
-        apply_fixes(&args, stdin_text.as_deref(), &mut output.diagnostics)?;
+        apply_fixes(args, stdin_text.as_deref(), &mut output.diagnostics)?;
     }
-    report(&args, &resolver, &output.diagnostics)
+    report(args, &resolver, &output.diagnostics)
 }
 
 /// Selectors on the command line are checked like the config's.
@@ -288,9 +329,8 @@ fn lint_from_stdin(args: &CheckArgs, resolver: &Resolver) -> Result<(LintOutput,
                 .into(),
         );
     };
-    let mut bytes = Vec::new();
-    io::stdin()
-        .read_to_end(&mut bytes)
+    let limit = statuslint::walk::MAX_FILE_BYTES;
+    let bytes = statuslint::walk::read_capped(io::stdin().lock(), limit, 0)
         .map_err(|e| format!("cannot read standard input: {e}"))?;
     let text = String::from_utf8_lossy(&bytes).into_owned();
     let output = lint_stdin(name, bytes, resolver).map_err(|e| e.to_string())?;
@@ -299,10 +339,11 @@ fn lint_from_stdin(args: &CheckArgs, resolver: &Resolver) -> Result<(LintOutput,
 
 fn print_notes(notes: &[Note]) {
     for n in notes {
+        let message = printable(&n.message);
         if n.path.is_empty() {
-            note(&n.message);
+            note(&message);
         } else {
-            note(&format!("{}: {}", n.path, n.message));
+            note(&format!("{}: {message}", printable(&n.path)));
         }
     }
 }
@@ -524,8 +565,8 @@ fn show_settings(args: &CheckArgs, resolver: &Resolver) -> Result<ExitCode, Stri
 }
 
 fn facts(path: &Path) -> ExitCode {
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
+    let bytes = match statuslint::walk::read_file(path, statuslint::walk::MAX_FILE_BYTES) {
+        Ok(bytes) => statuslint::walk::normalize(bytes),
         Err(e) => return fail(&format!("cannot read `{}`: {e}", path.display())),
     };
     let Some(kind) = statuslint::classify::classify(path, &bytes) else {

@@ -5,6 +5,7 @@ use crate::classify::{NameClass, by_content, by_name};
 use crate::extract::{extract, may_choose_status};
 use crate::usage::FileFacts;
 use ignore::{WalkBuilder, WalkState};
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock};
 
@@ -12,6 +13,9 @@ use std::sync::{Arc, LazyLock};
 /// APIs reach 10-20 MiB and are read in well under a second; anything past this is
 /// generated data not worth the time.
 pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
+
+/// A config file is a few hundred lines at most.
+pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 
 /// A suppression comment (see `suppress`).
 static SUPPRESSION: LazyLock<regex::bytes::Regex> =
@@ -57,34 +61,115 @@ enum Message {
     Note(Note),
 }
 
+impl Message {
+    fn into_note(self) -> Option<Note> {
+        match self {
+            Message::Note(n) => Some(n),
+            _ => None,
+        }
+    }
+}
+
 /// Tells whether a path (a directory when the flag is set) is excluded by configuration.
 pub type Exclude = Arc<dyn Fn(&Path, bool) -> bool + Send + Sync>;
 
+/// The ignore files the `ignore` crate opens in a directory it enters. It opens them
+/// without checking what they are, so a directory holding one that is not a regular file
+/// (a FIFO would block the walk forever) is skipped before the crate gets to it.
+const IGNORE_FILES: &[&str] = &[
+    ".gitignore",
+    ".ignore",
+    ".statuslintignore",
+    ".git/info/exclude",
+];
+
+/// The first ignore file of `dir` that must not be opened, and why.
+fn unsafe_ignore_file(dir: &Path) -> Option<String> {
+    IGNORE_FILES.iter().find_map(|name| {
+        let path = dir.join(name);
+        let meta = std::fs::metadata(&path).ok()?;
+        if meta.is_file() && meta.len() <= MAX_FILE_BYTES {
+            return None;
+        }
+        let why = if meta.is_file() {
+            ReadError::TooLarge(MAX_FILE_BYTES).to_string()
+        } else {
+            ReadError::NotRegular(describe(meta.file_type())).to_string()
+        };
+        Some(format!("its {name} is {why}"))
+    })
+}
+
 pub fn walk(options: &WalkOptions, exclude: Option<Exclude>) -> WalkOutput {
     let exclude = exclude.unwrap_or_else(|| Arc::new(|_: &Path, _| false));
-    let (first, rest) = options.paths.split_first().expect("at least one path");
-    let mut builder = WalkBuilder::new(first);
-    for path in rest {
-        builder.add(path);
+    let (tx, rx) = crossbeam_channel::unbounded::<Message>();
+    let mut roots = Vec::new();
+    for path in &options.paths {
+        // The crate reads the ignore files of a root and of every folder above it.
+        let dirs = std::path::absolute(path).unwrap_or_else(|_| path.clone());
+        match dirs.ancestors().find_map(unsafe_ignore_file) {
+            Some(why) => {
+                let _ = tx.send(Message::Note(Note {
+                    path: String::new(),
+                    message: format!(
+                        "`{}` not checked: a folder above or at it: {why}",
+                        path.display()
+                    ),
+                }));
+            }
+            None => roots.push(path),
+        }
     }
+    let mut builder = match roots.split_first() {
+        Some((first, rest)) => {
+            let mut builder = WalkBuilder::new(first);
+            for path in rest {
+                builder.add(path);
+            }
+            builder
+        }
+        None => {
+            drop(tx);
+            return WalkOutput {
+                files: Vec::new(),
+                notes: rx.into_iter().filter_map(Message::into_note).collect(),
+                files_seen: 0,
+            };
+        }
+    };
     builder
         .hidden(false)
         .add_custom_ignore_filename(".statuslintignore")
         .threads(options.threads);
     let skip_dir = exclude.clone();
+    let skipped = tx.clone();
+    let cwd = std::env::current_dir().ok();
+    let shown_from = cwd.clone();
     builder.filter_entry(move |entry| {
         let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+        if !is_dir || entry.depth() == 0 {
+            return true;
+        }
         let name = entry.file_name().to_str().unwrap_or("");
         // Cargo's target folder and other caches mark themselves with CACHEDIR.TAG.
-        !(is_dir
-            && entry.depth() > 0
-            && (ALWAYS_SKIPPED.contains(&name)
-                || entry.path().join("CACHEDIR.TAG").exists()
-                || skip_dir(entry.path(), true)))
+        if ALWAYS_SKIPPED.contains(&name)
+            || entry.path().join("CACHEDIR.TAG").exists()
+            || skip_dir(entry.path(), true)
+        {
+            return false;
+        }
+        if let Some(why) = unsafe_ignore_file(entry.path()) {
+            let _ = skipped.send(Message::Note(Note {
+                path: display_path(entry.path(), shown_from.as_deref()),
+                message: format!("folder not checked: {why}"),
+            }));
+            return false;
+        }
+        true
     });
-    let cwd = std::env::current_dir().ok();
-    let (tx, rx) = crossbeam_channel::unbounded::<Message>();
     let walker = builder.build_parallel();
+    // The filter holds a sender: the collector ends only when every sender is gone.
+    drop(builder);
     let collector = std::thread::spawn(move || {
         let mut out = WalkOutput {
             files: Vec::new(),
@@ -129,8 +214,13 @@ pub fn walk(options: &WalkOptions, exclude: Option<Exclude>) -> WalkOutput {
     let mut out = collector
         .join()
         .expect("the collector thread does not panic");
+    // A file named twice (`. main.rs ./main.rs`) is reported once.
     out.files.sort_by(|a, b| a.display.cmp(&b.display));
-    out.notes.sort_by(|a, b| a.path.cmp(&b.path));
+    out.files.dedup_by(|a, b| a.display == b.display);
+    out.notes
+        .sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
+    out.notes
+        .dedup_by(|a, b| a.path == b.path && a.message == b.message);
     out
 }
 
@@ -143,27 +233,177 @@ pub fn display_path(path: &Path, cwd: Option<&Path>) -> String {
 
 fn read_one(path: &Path, class: NameClass, cwd: Option<&Path>) -> Vec<Message> {
     let display = display_path(path, cwd);
-    let note = |message: String| {
-        vec![Message::Note(Note {
-            path: display.clone(),
-            message,
-        })]
-    };
-    match std::fs::metadata(path) {
-        Ok(meta) if meta.len() > MAX_FILE_BYTES => {
-            return note(format!(
-                "skipped: {} bytes is more than the {} MiB limit",
-                meta.len(),
-                MAX_FILE_BYTES / 1024 / 1024
-            ));
-        }
-        Ok(_) => {}
-        Err(err) => return note(format!("could not read: {err}")),
-    }
-    match std::fs::read(path) {
+    match read_file(path, MAX_FILE_BYTES) {
         Ok(bytes) => from_bytes(path, display, class, bytes),
-        Err(err) => note(format!("could not read: {err}")),
+        Err(err) => vec![Message::Note(Note {
+            path: display,
+            message: format!("skipped: {err}"),
+        })],
     }
+}
+
+/// Whether a path named on the command line can be checked: a folder, or a regular file
+/// that opens. What the walk would skip with a note is an error for a named file.
+pub fn check_named(path: &Path) -> Result<(), ReadError> {
+    let meta = std::fs::metadata(path).map_err(ReadError::Io)?;
+    if meta.is_dir() {
+        return Ok(());
+    }
+    let file = open_regular(path)?;
+    let len = file.metadata().map_err(ReadError::Io)?.len();
+    if len > MAX_FILE_BYTES {
+        return Err(ReadError::TooLarge(MAX_FILE_BYTES));
+    }
+    Ok(())
+}
+
+/// The folder a file's project lives in: the nearest folder above it holding `.git`, or
+/// when there is none the current folder if the file is below it, else the file's own
+/// folder. Files a checked file refers to (`$ref`s, includes) are read only inside it, so
+/// a repository cannot make statuslint read the machine's secrets.
+pub fn project_root(file: &Path) -> PathBuf {
+    let file = file.canonicalize().unwrap_or_else(|_| file.to_path_buf());
+    let dir = file.parent().unwrap_or(Path::new("/"));
+    if let Some(git) = dir.ancestors().find(|d| d.join(".git").exists()) {
+        return git.to_path_buf();
+    }
+    match std::env::current_dir().and_then(|c| c.canonicalize()) {
+        Ok(cwd) if dir.starts_with(&cwd) => cwd,
+        _ => dir.to_path_buf(),
+    }
+}
+
+/// Why a file was not read.
+#[derive(Debug)]
+pub enum ReadError {
+    /// A FIFO, device, socket or directory: opening or reading it could block or never end.
+    NotRegular(&'static str),
+    /// A file of the kernel's (under /proc or /sys): its size says nothing of what it holds.
+    SystemFile,
+    TooLarge(u64),
+    Io(io::Error),
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadError::NotRegular(what) => {
+                write!(f, "{what}, not a regular file; only regular files are read")
+            }
+            ReadError::SystemFile => {
+                write!(f, "a file of the kernel (/proc or /sys) is never read")
+            }
+            ReadError::TooLarge(limit) => {
+                write!(f, "more than the {} MiB limit", limit / 1024 / 1024)
+            }
+            ReadError::Io(e) if e.kind() == io::ErrorKind::NotFound => {
+                write!(f, "does not exist")
+            }
+            ReadError::Io(e) if e.raw_os_error() == Some(ELOOP) => {
+                write!(f, "a symbolic link loop")
+            }
+            ReadError::Io(e) => write!(f, "could not read: {e}"),
+        }
+    }
+}
+
+/// `errno` for too many levels of symbolic links (the same on Linux and the BSDs' 62).
+#[cfg(target_os = "linux")]
+const ELOOP: i32 = 40;
+#[cfg(not(target_os = "linux"))]
+const ELOOP: i32 = 62;
+
+/// Reads a regular file of at most `limit` bytes. This is the one place files are opened
+/// for reading, so every reader gets the same guards: the file is opened without blocking
+/// (a FIFO would wait for a writer forever), checked on the opened handle (a file swapped
+/// for a FIFO after listing is caught), and read up to `limit` bytes actually read, not
+/// bytes `stat` reports.
+pub fn read_file(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let file = open_regular(path)?;
+    let reported = file.metadata().map_err(ReadError::Io)?.len();
+    if reported > limit {
+        return Err(ReadError::TooLarge(limit));
+    }
+    read_capped(file, limit, reported)
+}
+
+/// Reads at most `limit` bytes from `reader`: more is an error, not a truncation.
+pub fn read_capped(reader: impl Read, limit: u64, expected: u64) -> Result<Vec<u8>, ReadError> {
+    let mut bytes = Vec::with_capacity(expected.min(limit) as usize);
+    reader
+        .take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(ReadError::Io)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TooLarge(limit));
+    }
+    Ok(bytes)
+}
+
+fn open_regular(path: &Path) -> Result<std::fs::File, ReadError> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
+    }
+    let file = options.open(path).map_err(ReadError::Io)?;
+    let file_type = file.metadata().map_err(ReadError::Io)?.file_type();
+    if !file_type.is_file() {
+        return Err(ReadError::NotRegular(describe(file_type)));
+    }
+    if is_kernel_file(&file) {
+        return Err(ReadError::SystemFile);
+    }
+    Ok(file)
+}
+
+/// What a file that is not regular is, in words.
+pub fn describe(file_type: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if file_type.is_char_device() || file_type.is_block_device() {
+            return "a device";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
+    }
+    if file_type.is_dir() {
+        "a directory"
+    } else {
+        "not a regular file"
+    }
+}
+
+/// True for files of procfs and sysfs, which are "regular" with a size of 0 and may hold
+/// secrets or grow without end.
+#[cfg(target_os = "linux")]
+fn is_kernel_file(file: &std::fs::File) -> bool {
+    use std::os::fd::AsRawFd;
+    const PROC_SUPER_MAGIC: i64 = 0x9fa0;
+    const SYSFS_MAGIC: i64 = 0x6265_6572;
+    let mut stat = std::mem::MaybeUninit::<libc::statfs>::uninit();
+    // SAFETY: the descriptor is open for the call and `stat` is written by it.
+    let ok = unsafe { libc::fstatfs(file.as_raw_fd(), stat.as_mut_ptr()) } == 0;
+    if !ok {
+        return false;
+    }
+    // SAFETY: fstatfs succeeded, so `stat` is initialised.
+    // f_type is an i64 on some targets and a u32 or i32 on others.
+    #[allow(clippy::unnecessary_cast)]
+    let kind = unsafe { stat.assume_init() }.f_type as i64;
+    kind == PROC_SUPER_MAGIC || kind == SYSFS_MAGIC
+}
+
+#[cfg(not(target_os = "linux"))]
+fn is_kernel_file(_: &std::fs::File) -> bool {
+    false
 }
 
 /// Reads text given on standard input as if it were the file `path`.
@@ -187,6 +427,57 @@ pub fn read_stdin_text(path: &Path, bytes: Vec<u8>) -> WalkOutput {
     out
 }
 
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// The bytes of a UTF-16 file (told by its byte order mark) as UTF-8, and the UTF-8 byte
+/// order mark dropped: every reader then sees text that starts where the content starts,
+/// and offsets count from there as editors do.
+pub fn normalize(mut bytes: Vec<u8>) -> Vec<u8> {
+    let utf16 = |big: bool| {
+        let units = bytes[2..].chunks_exact(2).map(|p| {
+            if big {
+                u16::from_be_bytes([p[0], p[1]])
+            } else {
+                u16::from_le_bytes([p[0], p[1]])
+            }
+        });
+        char::decode_utf16(units)
+            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect::<String>()
+            .into_bytes()
+    };
+    if bytes.starts_with(UTF8_BOM) {
+        bytes.drain(..3);
+        bytes
+    } else if bytes.starts_with(b"\xFF\xFE") {
+        utf16(false)
+    } else if bytes.starts_with(b"\xFE\xFF") {
+        utf16(true)
+    } else {
+        bytes
+    }
+}
+
+/// The text of a file's bytes (see [`normalize`]), and where it is not valid UTF-8, a
+/// note naming the first line that is not.
+pub fn decode(bytes: Vec<u8>) -> (String, Option<String>) {
+    match String::from_utf8(normalize(bytes)) {
+        Ok(s) => (s, None),
+        Err(err) => {
+            let line = 1 + err.as_bytes()[..err.utf8_error().valid_up_to()]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count();
+            (
+                String::from_utf8_lossy(err.as_bytes()).into_owned(),
+                Some(format!(
+                    "line {line}: not valid UTF-8; read with replacement characters"
+                )),
+            )
+        }
+    }
+}
+
 fn from_bytes(path: &Path, display: String, class: NameClass, bytes: Vec<u8>) -> Vec<Message> {
     let note = |message: String| {
         vec![Message::Note(Note {
@@ -194,6 +485,7 @@ fn from_bytes(path: &Path, display: String, class: NameClass, bytes: Vec<u8>) ->
             message,
         })]
     };
+    let bytes = normalize(bytes);
     if bytes.iter().take(8192).any(|b| *b == 0) {
         return match class {
             NameClass::Kind(_) => note("skipped: looks like a binary file".into()),
@@ -209,20 +501,14 @@ fn from_bytes(path: &Path, display: String, class: NameClass, bytes: Vec<u8>) ->
     if !chooses && !SUPPRESSION.is_match(&bytes) {
         return messages;
     }
-    let text: Arc<str> = match String::from_utf8(bytes) {
-        Ok(s) => s.into(),
-        Err(err) => {
-            let line = 1 + err.as_bytes()[..err.utf8_error().valid_up_to()]
-                .iter()
-                .filter(|b| **b == b'\n')
-                .count();
-            messages.push(Message::Note(Note {
-                path: display.clone(),
-                message: format!("line {line}: not valid UTF-8; read with replacement characters"),
-            }));
-            String::from_utf8_lossy(err.as_bytes()).into_owned().into()
-        }
-    };
+    let (text, invalid) = decode(bytes);
+    let text: Arc<str> = text.into();
+    if let Some(message) = invalid {
+        messages.push(Message::Note(Note {
+            path: display.clone(),
+            message,
+        }));
+    }
     let mut facts = if chooses {
         extract(kind, path, &text)
     } else {

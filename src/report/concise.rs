@@ -1,5 +1,6 @@
 //! `file:line:col: SL101 [warning] message`, one line per finding.
 
+use super::printable;
 use crate::diagnostic::Diagnostic;
 use std::io::{self, Write};
 
@@ -8,12 +9,12 @@ pub fn render(diagnostics: &[Diagnostic], out: &mut dyn Write) -> io::Result<()>
         writeln!(
             out,
             "{}:{}:{}: {} [{}] {}",
-            d.file,
+            printable(&d.file),
             d.start.line,
             d.start.column,
             d.rule,
             d.severity.as_str(),
-            d.message
+            printable(&d.message)
         )?;
     }
     Ok(())

@@ -1,25 +1,28 @@
 //! The default output: the source with the span underlined, the evidence and the help,
 //! rendered with codespan-reporting.
 
+use super::{printable, printable_source};
 use crate::diagnostic::Diagnostic;
 use crate::rules::Severity;
 use codespan_reporting::diagnostic::{Diagnostic as Rendered, Label, Severity as Level};
 use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term::{self, Config, termcolor::Buffer};
+use std::borrow::Cow;
 use std::io::{self, Write};
+
+/// A file as shown: its name and text made printable.
+type Shown<'a> = SimpleFile<Cow<'a, str>, Cow<'a, str>>;
 
 pub fn render(diagnostics: &[Diagnostic], color: bool, out: &mut dyn Write) -> io::Result<()> {
     let config = Config::default();
     // Indexing a file's lines takes a pass over it: once per file, not per finding.
-    let mut indexed: Option<SimpleFile<&str, &str>> = None;
+    let mut indexed: Option<(&str, Shown)> = None;
     for d in diagnostics {
-        if indexed
-            .as_ref()
-            .is_none_or(|f| *f.name() != d.file.as_str())
-        {
-            indexed = Some(SimpleFile::new(d.file.as_str(), &*d.source));
+        if indexed.as_ref().is_none_or(|(name, _)| *name != d.file) {
+            let file = SimpleFile::new(printable(&d.file), printable_source(&d.source));
+            indexed = Some((&d.file, file));
         }
-        let file = indexed.as_ref().expect("indexed above");
+        let (_, file) = indexed.as_ref().expect("indexed above");
         let level = match d.severity {
             Severity::Error => Level::Error,
             Severity::Warning => Level::Warning,
@@ -29,10 +32,10 @@ pub fn render(diagnostics: &[Diagnostic], color: bool, out: &mut dyn Write) -> i
         let mut notes: Vec<String> = d
             .evidence
             .iter()
-            .map(|e| format!("evidence: {e}"))
+            .map(|e| format!("evidence: {}", printable(e)))
             .collect();
         if let Some(help) = &d.help {
-            notes.push(format!("help: {help}"));
+            notes.push(format!("help: {}", printable(help)));
         }
         if let Some(fix) = &d.fix {
             let flag = if fix.safe {
@@ -45,7 +48,7 @@ pub fn render(diagnostics: &[Diagnostic], color: bool, out: &mut dyn Write) -> i
         notes.push(format!("see `statuslint explain {}` ({})", d.rule, d.name));
         let rendered = Rendered::new(level)
             .with_code(d.rule)
-            .with_message(&d.message)
+            .with_message(printable(&d.message))
             .with_labels(vec![Label::primary((), d.span.clone())])
             .with_notes(notes);
         let mut buffer = if color {

@@ -42,8 +42,19 @@ fn by_level(diagnostics: &[Diagnostic]) -> Vec<&Diagnostic> {
     sorted
 }
 
-/// Escapes a message: `%`, CR and LF.
+/// Escapes a message: `%`, CR and LF as the runner decodes them, and other control
+/// characters as text.
 pub fn data(text: &str) -> String {
+    let text: String = text
+        .split('\n')
+        .map(|line| {
+            line.split('\r')
+                .map(|part| super::printable(part).into_owned())
+                .collect::<Vec<_>>()
+                .join("\r")
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
     text.replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
@@ -90,7 +101,7 @@ pub fn step_summary(diagnostics: &[Diagnostic]) -> String {
 }
 
 fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace(['\n', '\r'], " ")
+    super::printable(&text.replace(['\n', '\r'], " ")).replace('|', "\\|")
 }
 
 #[cfg(test)]

@@ -2,12 +2,15 @@
 //! findings exist.
 
 mod concise;
+mod escape;
 mod full;
 pub mod github;
 mod gitlab;
 mod json;
 mod sarif;
 mod xml;
+
+pub use escape::{printable, printable_source};
 
 use crate::diagnostic::Diagnostic;
 use crate::rules::Severity;

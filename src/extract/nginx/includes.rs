@@ -15,16 +15,18 @@ pub fn resolve(path: &Path, config: &Config) -> HashMap<usize, Config> {
     let Some(dir) = path.parent() else {
         return HashMap::new();
     };
+    let project = crate::walk::project_root(path);
     config
         .directives
         .iter()
         .enumerate()
         .filter(|(_, d)| d.name == "include" && d.args.len() == 1)
-        .filter_map(|(i, d)| Some((i, read(dir, &d.args[0].text)?)))
+        .filter_map(|(i, d)| Some((i, read(dir, &project, &d.args[0].text)?)))
         .collect()
 }
 
-fn read(dir: &Path, target: &str) -> Option<Config> {
+/// An include that leads out of the project (by a symbolic link) is not read.
+fn read(dir: &Path, project: &Path, target: &str) -> Option<Config> {
     let relative = Path::new(target);
     let simple = !target.contains(['*', '?', '[', '$'])
         && relative
@@ -37,10 +39,10 @@ fn read(dir: &Path, target: &str) -> Option<Config> {
     let file = candidates
         .into_iter()
         .flatten()
-        .map(|d| d.join(relative))
-        .find(|p| std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.len() <= MAX_BYTES))?;
-    let text = std::fs::read(file).ok()?;
-    Some(syntax::parse(&String::from_utf8_lossy(&text)))
+        .filter_map(|d| d.join(relative).canonicalize().ok())
+        .filter(|p| p.starts_with(project))
+        .find_map(|p| crate::walk::read_file(&p, MAX_BYTES).ok())?;
+    Some(syntax::parse(&crate::walk::decode(file).0))
 }
 
 #[cfg(test)]
@@ -50,6 +52,7 @@ mod tests {
     #[test]
     fn follows_relative_includes_only() {
         let root = tempfile::tempdir().unwrap();
+        std::fs::create_dir(root.path().join(".git")).unwrap();
         let sites = root.path().join("sites-enabled");
         std::fs::create_dir_all(root.path().join("snippets")).unwrap();
         std::fs::create_dir_all(&sites).unwrap();
@@ -67,5 +70,20 @@ mod tests {
         keys.sort();
         assert_eq!(keys, [0, 1]);
         assert_eq!(found[&0].directives[0].args[0].text, "X-A");
+    }
+
+    #[test]
+    fn reads_no_include_outside_the_project() {
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("secret.conf"), "add_header X-S s;\n").unwrap();
+        let root = tempfile::tempdir().unwrap();
+        std::fs::create_dir(root.path().join(".git")).unwrap();
+        std::os::unix::fs::symlink(
+            outside.path().join("secret.conf"),
+            root.path().join("link.conf"),
+        )
+        .unwrap();
+        let config = syntax::parse("include link.conf;\n");
+        assert!(resolve(&root.path().join("site.conf"), &config).is_empty());
     }
 }

@@ -51,6 +51,8 @@ pub struct Docs {
     by_path: HashMap<PathBuf, Result<usize, String>>,
     /// The spec's folder, which names in messages are relative to.
     base: PathBuf,
+    /// The project's folder: no file outside it is read.
+    project: PathBuf,
     total_bytes: u64,
 }
 
@@ -67,6 +69,7 @@ impl Docs {
             }],
             by_path: HashMap::new(),
             base: PathBuf::new(),
+            project: crate::walk::project_root(path),
             total_bytes: 0,
         };
         if let Ok(canonical) = path.canonicalize() {
@@ -235,15 +238,19 @@ impl Docs {
         if self.docs.len() > MAX_DOCS {
             return Err(format!("more than {MAX_DOCS} referenced files"));
         }
-        let meta = std::fs::metadata(path).map_err(|_| format!("there is no file `{shown}`"))?;
-        if !meta.is_file() {
-            return Err(format!("`{shown}` is not a file"));
+        if !path.starts_with(&self.project) {
+            return Err(format!(
+                "`{shown}` is outside the project (`{}`), and no file outside it is read",
+                self.project.display()
+            ));
         }
-        if meta.len() > MAX_FILE_BYTES || self.total_bytes + meta.len() > MAX_TOTAL_BYTES {
-            return Err(format!("`{shown}` is too large to read"));
-        }
-        let bytes = std::fs::read(path).map_err(|e| format!("`{shown}` cannot be read: {e}"))?;
-        Ok((String::from_utf8_lossy(&bytes).into_owned(), meta.len()))
+        let budget = MAX_FILE_BYTES.min(MAX_TOTAL_BYTES.saturating_sub(self.total_bytes));
+        let bytes = crate::walk::read_file(path, budget).map_err(|e| match e {
+            crate::walk::ReadError::TooLarge(_) => format!("`{shown}` is too large to read"),
+            e => format!("`{shown}`: {e}"),
+        })?;
+        let read = bytes.len() as u64;
+        Ok((crate::walk::decode(bytes).0, read))
     }
 }
 
@@ -401,7 +408,10 @@ mod tests {
         let docs = Docs::load(&root, tree::parse(&text).expect("parsed"));
         let top = &docs.get(0).root;
         let broken = docs.deref(0, top.get("a").expect("a")).expect_err("broken");
-        assert_eq!(broken.why, "`sub` is not a file");
+        assert_eq!(
+            broken.why,
+            "`sub`: a directory, not a regular file; only regular files are read"
+        );
         let broken = docs.deref(0, top.get("b").expect("b")).expect_err("broken");
         assert!(broken.why.contains("files deep"), "{}", broken.why);
     }

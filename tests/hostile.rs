@@ -1,0 +1,251 @@
+//! Hostile and unlucky input, generated at test time (nothing large lives in git): every
+//! run ends, with the exit code and message it should, and writes nothing it should not.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+/// Long enough for a slow machine, short enough that a hang fails the test.
+const LIMIT: Duration = Duration::from_secs(20);
+
+fn statuslint(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("statuslint").expect("binary built");
+    cmd.current_dir(dir)
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("STATUSLINT_OUTPUT_FORMAT")
+        .timeout(LIMIT);
+    cmd
+}
+
+const NGINX: &str = "server {\n    listen 80;\n    return 302 https://$host$request_uri;\n}\n";
+
+/// A project with one nginx finding.
+fn project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir(dir.path().join(".git")).expect("a .git folder");
+    std::fs::write(dir.path().join("nginx.conf"), NGINX).expect("written");
+    dir
+}
+
+fn fifo(path: &Path) {
+    let status = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo runs");
+    assert!(status.success());
+}
+
+/// Every regular file under `dir` with its bytes, to see that nothing was written.
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).expect("readable").flatten() {
+            let kind = entry.file_type().expect("a type");
+            if kind.is_dir() {
+                stack.push(entry.path());
+            } else if kind.is_file() {
+                out.insert(entry.path(), std::fs::read(entry.path()).expect("read"));
+            } else {
+                out.insert(entry.path(), Vec::new());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn ignore_files_that_are_fifos_or_devices_skip_their_folder() {
+    for name in [".gitignore", ".ignore", ".statuslintignore"] {
+        let dir = project();
+        let sub = dir.path().join("sub");
+        std::fs::create_dir(&sub).unwrap();
+        std::fs::write(sub.join("nginx.conf"), NGINX).unwrap();
+        fifo(&sub.join(name));
+        statuslint(dir.path())
+            .args([".", "--output-format", "concise"])
+            .assert()
+            .code(1)
+            .stdout(predicate::str::contains("nginx.conf:3:5: SL101"))
+            .stderr(predicate::str::contains(format!(
+                "sub: folder not checked: its {name} is a FIFO"
+            )));
+    }
+    let dir = project();
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join(".statuslintignore")).unwrap();
+    statuslint(dir.path())
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains(
+            "its .statuslintignore is a device, not a regular file",
+        ));
+}
+
+#[test]
+fn named_files_that_cannot_be_checked_are_errors() {
+    let dir = project();
+    fifo(&dir.path().join("pipe.conf"));
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join("zero.conf")).unwrap();
+    std::os::unix::fs::symlink("loop.conf", dir.path().join("loop.conf")).unwrap();
+    let before = snapshot(dir.path());
+    statuslint(dir.path())
+        .args(["pipe.conf", "zero.conf", "loop.conf", "nginx.conf"])
+        .args(["--output-format", "concise"])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("nginx.conf:3:5: SL101"))
+        .stderr(predicate::str::contains(
+            "`pipe.conf` cannot be checked: a FIFO",
+        ))
+        .stderr(predicate::str::contains(
+            "`zero.conf` cannot be checked: a device",
+        ))
+        .stderr(predicate::str::contains(
+            "`loop.conf` cannot be checked: a symbolic link loop",
+        ));
+    // A FIFO inside a walked folder is not a file to read, and not an error.
+    statuslint(dir.path()).arg(".").assert().code(1);
+    assert_eq!(snapshot(dir.path()), before);
+}
+
+#[test]
+fn kernel_files_are_never_read() {
+    let dir = project();
+    std::os::unix::fs::symlink("/proc/self/status", dir.path().join("status.conf")).unwrap();
+    statuslint(dir.path())
+        .arg("status.conf")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("(/proc or /sys) is never read"));
+}
+
+#[test]
+fn a_closed_stderr_ends_quietly() {
+    let dir = project();
+    for i in 0..400 {
+        // Each file gets a note: invalid UTF-8.
+        let mut text = NGINX.as_bytes().to_vec();
+        text.extend(b"# \xff\n");
+        std::fs::write(dir.path().join(format!("n{i}.nginx")), text).unwrap();
+    }
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_statuslint"))
+        .current_dir(dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runs");
+    drop(child.stderr.take());
+    let status = child.wait().expect("ends");
+    assert_eq!(status.code(), Some(1), "{status:?}");
+}
+
+#[test]
+fn threads_are_bounded() {
+    let dir = project();
+    for n in ["100000", "18446744073709551615"] {
+        statuslint(dir.path())
+            .args(["-j", n])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("--threads"));
+    }
+    statuslint(dir.path()).args(["-j", "256"]).assert().code(1);
+}
+
+#[test]
+fn standard_input_is_capped_like_files() {
+    let dir = project();
+    let big = vec![b'a'; 33 * 1024 * 1024];
+    statuslint(dir.path())
+        .args(["-", "--stdin-filename", "x.rs"])
+        .write_stdin(big)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("more than the 32 MiB limit"));
+}
+
+#[test]
+fn a_diff_base_is_never_an_option() {
+    let dir = project();
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .current_dir(dir.path())
+            .args(args)
+            .output()
+            .expect("git runs")
+    };
+    std::fs::remove_dir(dir.path().join(".git")).unwrap();
+    git(&["init", "-q", "."]);
+    for flag in ["--diff-base=--output=x.txt", "--changed-since=-o/tmp/x"] {
+        statuslint(dir.path())
+            .arg(flag)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("is not a git reference"));
+    }
+    statuslint(dir.path())
+        .arg("--diff-base=no-such-ref")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("names no commit"));
+    assert!(!dir.path().join("x.txt").exists());
+}
+
+#[test]
+fn repository_text_cannot_drive_a_terminal_or_a_runner() {
+    let dir = project();
+    let name = "evil\u{1b}]0;x\u{7}\n::add-mask::y.nginx";
+    std::fs::write(dir.path().join(name), NGINX).unwrap();
+    std::fs::write(
+        dir.path().join("api.yaml"),
+        "openapi: 3.0.0\npaths:\n  /a:\n    get:\n      responses:\n        '200': {$ref: \"x\\n::error::owned\\e[2J#/a\"}\n",
+    )
+    .unwrap();
+    for format in ["full", "concise", "github"] {
+        let out = statuslint(dir.path())
+            .args(["--output-format", format, "--color", "never"])
+            .output()
+            .expect("runs");
+        for stream in [&out.stdout, &out.stderr] {
+            let text = String::from_utf8_lossy(stream);
+            assert!(!text.contains('\u{1b}'), "{format}: {text}");
+            assert!(
+                !text
+                    .lines()
+                    .any(|l| l.trim_start().starts_with("::add-mask")
+                        || l.trim_start().starts_with("::error::owned")),
+                "{format}: {text}"
+            );
+        }
+        assert!(String::from_utf8_lossy(&out.stderr).contains("api.yaml"));
+    }
+}
+
+#[test]
+fn refs_and_includes_stay_inside_the_project() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(
+        outside.path().join("r.yaml"),
+        "a:\n  description: moved\n  content: {}\n",
+    )
+    .unwrap();
+    let dir = project();
+    let reference = outside.path().join("r.yaml");
+    std::fs::write(
+        dir.path().join("api.yaml"),
+        format!(
+            "openapi: 3.0.0\npaths:\n  /a:\n    get:\n      responses:\n        '204': {{$ref: '{}#/a'}}\n        '301': {{$ref: '/etc/passwd#/a'}}\n",
+            reference.display()
+        ),
+    )
+    .unwrap();
+    statuslint(dir.path())
+        .arg("api.yaml")
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("is outside the project"))
+        .stderr(predicate::str::contains("SL201").not());
+}
