@@ -30,6 +30,7 @@ pub mod vercel_json;
 fn module(kind: SourceKind) -> (&'static str, fn(&Path, &str) -> FileFacts) {
     match kind {
         SourceKind::Rust => (code::rust::PREFILTER, code::rust::extract),
+        SourceKind::Python => (code::python::PREFILTER, code::python::extract),
         SourceKind::Nginx => (nginx::PREFILTER, nginx::extract),
         SourceKind::Apache => (apache::PREFILTER, apache::extract),
         SourceKind::Caddy => (caddy::PREFILTER, caddy::extract),
@@ -44,8 +45,9 @@ fn module(kind: SourceKind) -> (&'static str, fn(&Path, &str) -> FileFacts) {
     }
 }
 
-const KINDS: [SourceKind; 12] = [
+const KINDS: [SourceKind; 13] = [
     SourceKind::Rust,
+    SourceKind::Python,
     SourceKind::Nginx,
     SourceKind::Apache,
     SourceKind::Caddy,

@@ -77,8 +77,37 @@ fn gather<L: Syntax>(place: &Place, src: &str, evidence: &mut Evidence) {
         evidence.request_scheme =
             Some((Scheme::Http, format!("the handler tests `{}`", full.trim())));
     }
+    evidence.texts.extend(
+        condition_texts(&full)
+            .into_iter()
+            .map(|t| (TextSource::Condition, t)),
+    );
     evidence.condition = Some(full);
 }
+
+/// A condition as the heuristic rules read it: operators as words (`!` and `not` are
+/// "not", `!=` is "not equal"), once as written and once with receivers dropped after a
+/// negation, so `not request.user.is_staff` also reads "not is staff".
+pub fn condition_texts(condition: &str) -> Vec<String> {
+    let spelled = condition
+        .replace("!=", " not equal ")
+        .replace("==", " equal ")
+        .replace('!', " not ")
+        .replace("&&", " and ")
+        .replace("||", " or ");
+    let mut out = vec![spelled.split_whitespace().collect::<Vec<_>>().join(" ")];
+    let dropped = NEGATED_PATH.replace_all(&out[0], "not $last").into_owned();
+    if dropped != out[0] {
+        out.push(dropped);
+    }
+    out
+}
+
+/// `not a.b.c`, `not a.b.c()`: the last segment is what is tested.
+static NEGATED_PATH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\bnot\s+\(?\s*(?:[A-Za-z_][\w]*\s*(?:\(\))?\s*\.\s*)+(?P<last>[A-Za-z_]\w*)")
+        .expect("valid regex")
+});
 
 /// `not request.is_secure` (Flask, Django): the request arrived over plain http.
 static INSECURE_TEST: LazyLock<Regex> = LazyLock::new(|| {
