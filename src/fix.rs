@@ -6,7 +6,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::rules::Fix;
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// The fixed text of one file.
@@ -75,9 +75,93 @@ pub fn apply(text: &str, edits: &[Fix]) -> String {
     out
 }
 
+/// A file checked and ready to take its fixed text.
+#[derive(Debug)]
+pub struct Target {
+    /// The file to write: where a symbolic link points, so the link stays a link.
+    pub path: PathBuf,
+    /// A UTF-8 byte order mark the file starts with, written back before the text.
+    bom: bool,
+}
+
+/// Checks that the fixed text of `file` can be written: it is a regular file (through
+/// any links) that this user may write, and it still holds the text that was linted.
+/// Nothing is written here, so every file is checked before any is changed.
+pub fn prepare(file: &Path, original: &str) -> Result<Target, String> {
+    let shown = crate::report::printable(&file.to_string_lossy()).into_owned();
+    let path = file
+        .canonicalize()
+        .map_err(|e| format!("`{shown}`: {}", crate::walk::ReadError::Io(e)))?;
+    let bytes = crate::walk::read_file(&path, crate::walk::MAX_FILE_BYTES)
+        .map_err(|e| format!("`{shown}`: {e}"))?;
+    let bom = bytes.starts_with(b"\xEF\xBB\xBF");
+    if &bytes[if bom { 3 } else { 0 }..] != original.as_bytes() {
+        let why = if crate::walk::normalize(bytes) == original.as_bytes() {
+            "it is UTF-16, and fixes are written only to UTF-8 files"
+        } else {
+            "it changed since it was read, or is not valid UTF-8"
+        };
+        return Err(format!("`{shown}` is not fixed: {why}"));
+    }
+    if !writable(&path) {
+        return Err(format!(
+            "`{shown}` is read-only: not fixed (make it writable to let --fix change it)"
+        ));
+    }
+    Ok(Target { path, bom })
+}
+
+/// True when the file has a write permission bit that lets this user write it. Root
+/// may write anything, but a file marked read-only is still left alone.
+fn writable(path: &Path) -> bool {
+    let Ok(meta) = std::fs::metadata(path) else {
+        return false;
+    };
+    if meta.permissions().readonly() {
+        return false;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let Ok(c_path) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+            return false;
+        };
+        // SAFETY: `c_path` is a valid NUL-terminated string for the call.
+        unsafe { libc::access(c_path.as_ptr(), libc::W_OK) == 0 }
+    }
+    #[cfg(not(unix))]
+    true
+}
+
+/// Writes the fixed text to a prepared file.
+pub fn write(target: &Target, text: &str) -> io::Result<()> {
+    let mut bytes = Vec::with_capacity(text.len() + 3);
+    if target.bom {
+        bytes.extend(b"\xEF\xBB\xBF");
+    }
+    bytes.extend(text.as_bytes());
+    replace(&target.path, &bytes)
+}
+
 /// Replaces a file's content through a temporary file in the same directory, so readers
-/// never see half a file; an existing file keeps its permissions.
+/// never see half a file (see [`replace`]).
 pub fn write_atomically(path: &Path, text: &str) -> io::Result<()> {
+    replace(path, text.as_bytes())
+}
+
+/// Replaces a file's content. A file of its own with one link is replaced atomically by
+/// renaming a temporary file over it, with the same mode and owner; a file with other
+/// hard links, or one whose owner cannot be kept, is rewritten in place, so every link
+/// sees the change and the owner stays.
+fn replace(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let existing = std::fs::metadata(path).ok();
+    #[cfg(unix)]
+    if let Some(meta) = &existing {
+        use std::os::unix::fs::MetadataExt;
+        if meta.nlink() > 1 {
+            return rewrite_in_place(path, bytes);
+        }
+    }
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
@@ -88,18 +172,39 @@ pub fn write_atomically(path: &Path, text: &str) -> io::Result<()> {
         .unwrap_or_default();
     let temporary = dir.join(format!(".{name}.statuslint-{}.tmp", std::process::id()));
     let result = (|| {
-        let mut file = std::fs::File::create(&temporary)?;
-        file.write_all(text.as_bytes())?;
-        file.sync_all()?;
-        if let Ok(meta) = std::fs::metadata(path) {
-            std::fs::set_permissions(&temporary, meta.permissions())?;
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temporary)?;
+        file.write_all(bytes)?;
+        if let Some(meta) = &existing {
+            file.set_permissions(meta.permissions())?;
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::MetadataExt;
+                std::os::unix::fs::fchown(&file, Some(meta.uid()), Some(meta.gid()))?;
+            }
         }
+        file.sync_all()?;
         std::fs::rename(&temporary, path)
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&temporary);
+        if existing.is_some() {
+            // The owner could not be kept (or the folder takes no new file): write in place.
+            return rewrite_in_place(path, bytes);
+        }
     }
     result
+}
+
+fn rewrite_in_place(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .truncate(true)
+        .open(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
 }
 
 #[cfg(test)]
@@ -127,5 +232,29 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
         assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn keeps_links_mode_and_refuses_read_only_files() {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.conf");
+        std::fs::write(&real, "\u{feff}old").unwrap();
+        std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o640)).unwrap();
+        std::fs::hard_link(&real, dir.path().join("hard.conf")).unwrap();
+        std::os::unix::fs::symlink("real.conf", dir.path().join("link.conf")).unwrap();
+        let link = dir.path().join("link.conf");
+        let target = prepare(&link, "old").unwrap();
+        write(&target, "new").unwrap();
+        assert!(link.symlink_metadata().unwrap().file_type().is_symlink());
+        assert_eq!(
+            std::fs::read(dir.path().join("hard.conf")).unwrap(),
+            b"\xEF\xBB\xBFnew"
+        );
+        assert_eq!(std::fs::metadata(&real).unwrap().mode() & 0o777, 0o640);
+        assert!(prepare(&link, "old").unwrap_err().contains("changed since"));
+        std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o444)).unwrap();
+        assert!(prepare(&real, "new").unwrap_err().contains("read-only"));
     }
 }

@@ -442,15 +442,14 @@ fn apply_fixes(
     let plans = statuslint::fix::plan(diagnostics, args.unsafe_fixes);
     hint_unsafe(diagnostics, args.unsafe_fixes);
     let mut resolved: Vec<usize> = Vec::new();
-    for p in &plans {
-        if stdin_text.is_none() {
-            statuslint::fix::write_atomically(Path::new(&p.file), &p.fixed)
-                .map_err(|e| format!("cannot write `{}`: {e}", p.file))?;
+    match stdin_text {
+        Some(text) => {
+            print(plans.first().map_or(text, |p| &p.fixed), ExitCode::SUCCESS);
         }
-        resolved.extend(&p.resolved);
+        None => write_fixes(&plans)?,
     }
-    if let Some(text) = stdin_text {
-        print(plans.first().map_or(text, |p| &p.fixed), ExitCode::SUCCESS);
+    for p in &plans {
+        resolved.extend(&p.resolved);
     }
     if !resolved.is_empty() {
         note(&format!(
@@ -466,6 +465,53 @@ fn apply_fixes(
         index += 1;
         !resolved.contains(&(index - 1))
     });
+    Ok(())
+}
+
+/// Checks every file before writing any, so a refusal changes nothing; then writes them,
+/// saying which were written if one fails.
+fn write_fixes(plans: &[statuslint::fix::FileFix]) -> Result<(), String> {
+    let mut targets = Vec::new();
+    let mut refused = Vec::new();
+    for p in plans {
+        match statuslint::fix::prepare(Path::new(&p.file), &p.original) {
+            Ok(target) => targets.push(target),
+            Err(why) => refused.push(why),
+        }
+    }
+    if !refused.is_empty() {
+        return Err(format!(
+            "{}\n  no file was changed: --fix writes all of them or none",
+            refused.join("\nstatuslint: error: ")
+        ));
+    }
+    for (i, (p, target)) in plans.iter().zip(&targets).enumerate() {
+        if let Err(e) = statuslint::fix::write(target, &p.fixed) {
+            let names = |plans: &[statuslint::fix::FileFix]| {
+                let names: Vec<String> = plans
+                    .iter()
+                    .map(|p| printable(&p.file).into_owned())
+                    .collect();
+                if names.is_empty() {
+                    "none".to_string()
+                } else {
+                    names.join(", ")
+                }
+            };
+            return Err(format!(
+                "cannot write `{}`: {e}\n  already fixed: {}\n  not written: {}",
+                printable(&p.file),
+                names(&plans[..i]),
+                names(&plans[i + 1..])
+            ));
+        }
+        note(&format!(
+            "wrote {} ({} fix{})",
+            printable(&p.file),
+            p.edits.len(),
+            if p.edits.len() == 1 { "" } else { "es" }
+        ));
+    }
     Ok(())
 }
 

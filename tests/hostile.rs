@@ -249,3 +249,48 @@ fn refs_and_includes_stay_inside_the_project() {
         .stderr(predicate::str::contains("is outside the project"))
         .stderr(predicate::str::contains("SL201").not());
 }
+
+/// `return 302` on a port-80-only server is fixed to 308 by `--fix --unsafe-fixes`.
+fn fix(dir: &Path, args: &[&str]) -> assert_cmd::assert::Assert {
+    statuslint(dir)
+        .args(["--fix", "--unsafe-fixes", "--output-format", "concise"])
+        .args(args)
+        .assert()
+}
+
+#[test]
+fn fix_refuses_read_only_files_and_then_writes_nothing() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = project();
+    std::fs::write(dir.path().join("locked.nginx"), NGINX).unwrap();
+    let locked = dir.path().join("locked.nginx");
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let before = snapshot(dir.path());
+    fix(dir.path(), &["."])
+        .code(2)
+        .stderr(predicate::str::contains("`locked.nginx` is read-only"))
+        .stderr(predicate::str::contains("no file was changed"));
+    assert_eq!(snapshot(dir.path()), before);
+}
+
+#[test]
+fn fix_writes_through_links_and_keeps_mode_owner_and_bom() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let dir = project();
+    let real = dir.path().join("real.nginx");
+    std::fs::write(&real, format!("\u{feff}{NGINX}")).unwrap();
+    std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o604)).unwrap();
+    std::fs::hard_link(&real, dir.path().join("hard.nginx")).unwrap();
+    std::os::unix::fs::symlink("real.nginx", dir.path().join("link.nginx")).unwrap();
+    let owner = std::fs::metadata(&real).unwrap().uid();
+    fix(dir.path(), &["link.nginx"])
+        .code(0)
+        .stderr(predicate::str::contains("wrote link.nginx (1 fix)"));
+    let link = dir.path().join("link.nginx");
+    assert!(link.symlink_metadata().unwrap().file_type().is_symlink());
+    let fixed = std::fs::read_to_string(dir.path().join("hard.nginx")).unwrap();
+    assert!(fixed.starts_with("\u{feff}server {"), "{fixed}");
+    assert!(fixed.contains("return 308"), "{fixed}");
+    let meta = std::fs::metadata(&real).unwrap();
+    assert_eq!((meta.mode() & 0o777, meta.uid()), (0o604, owner));
+}
