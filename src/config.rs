@@ -312,7 +312,7 @@ fn toml_error(path: &Path, text: &str, error: &toml::de::Error) -> ConfigError {
             .map(|k| format!("did you mean `{k}`? The keys are {}", TOP_KEYS.join(", ")))
             .or_else(|| Some(format!("the keys are {}", TOP_KEYS.join(", "))))
     } else if message.contains("invalid type") {
-        Some("rule lists are arrays of strings: select = [\"SL1\", \"SL302\"]".into())
+        Some(type_hint(key.as_deref()).into())
     } else {
         Some("see the README section Configuration for the format".into())
     };
@@ -322,6 +322,28 @@ fn toml_error(path: &Path, text: &str, error: &toml::de::Error) -> ConfigError {
         key,
         message,
         hint,
+    }
+}
+
+/// What a value of the wrong type should look like, for the key it was given to.
+fn type_hint(key: Option<&str>) -> &'static str {
+    match key {
+        Some("select" | "ignore" | "extend-select") => {
+            "rule lists are arrays of strings: select = [\"SL1\", \"SL302\"]"
+        }
+        Some("exclude") => "exclude is an array of globs: exclude = [\"vendor/**\"]",
+        Some("fail-on") => {
+            "fail-on is one of \"error\", \"warning\", \"info\", \"hint\", \"never\", in quotes"
+        }
+        Some("allowed-codes") => "allowed-codes is an array of numbers: allowed-codes = [420, 499]",
+        Some("extra-words") => "extra-words is an array of strings: extra-words = [\"moved\"]",
+        Some(k) if k.contains("per-file-ignores") || k.contains('*') || k.contains('/') => {
+            "per-file-ignores maps a glob to a rule list: \"tests/**\" = [\"SL101\"]"
+        }
+        Some(k) if k.starts_with("SL") || k.contains("severity") => {
+            "a severity is one of \"error\", \"warning\", \"info\", \"hint\", in quotes"
+        }
+        _ => "see the README section Configuration for the format",
     }
 }
 

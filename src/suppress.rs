@@ -58,6 +58,20 @@ static DIRECTIVE: LazyLock<Regex> = LazyLock::new(|| {
 
 static WORD: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[^,\s]+").expect("a valid regex"));
 
+/// A suppression comment is about statuslint, not about the code: the rule names in it
+/// (`temporary-redirect-for-permanent-move`) must not read as evidence of a temporary move.
+/// Each comment keeps only what comes before its directive.
+pub fn drop_directives(texts: &mut Vec<(crate::usage::TextSource, String)>) {
+    for (source, text) in texts.iter_mut() {
+        if *source == crate::usage::TextSource::Comment
+            && let Some(at) = text.find("statuslint-")
+        {
+            text.truncate(at);
+        }
+    }
+    texts.retain(|(s, t)| *s != crate::usage::TextSource::Comment || !t.trim().is_empty());
+}
+
 /// The suppressions of one file.
 pub struct Suppressions {
     directives: Vec<Directive>,

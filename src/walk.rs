@@ -514,6 +514,9 @@ fn from_bytes(path: &Path, display: String, class: NameClass, bytes: Vec<u8>) ->
     } else {
         FileFacts::default()
     };
+    for usage in &mut facts.usages {
+        crate::suppress::drop_directives(&mut usage.evidence.texts);
+    }
     for n in facts.notes.drain(..) {
         messages.push(Message::Note(Note {
             path: display.clone(),

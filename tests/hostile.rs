@@ -294,3 +294,112 @@ fn fix_writes_through_links_and_keeps_mode_owner_and_bom() {
     let meta = std::fs::metadata(&real).unwrap();
     assert_eq!((meta.mode() & 0o777, meta.uid()), (0o604, owner));
 }
+
+/// The concise findings for `file` copied into a fresh project as `bytes`.
+fn findings_of(file: &str, bytes: &[u8]) -> String {
+    let dir = project();
+    let name = Path::new(file).file_name().unwrap();
+    std::fs::write(dir.path().join(name), bytes).unwrap();
+    let out = statuslint(dir.path())
+        .arg(name)
+        .args(["--output-format", "concise", "--select", "ALL"])
+        .output()
+        .expect("runs");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+const ENCODED: &[&str] = &[
+    "fixtures/openapi/v3_0/codes.yaml",
+    "fixtures/openapi/v2_0/inventory.yaml",
+    "fixtures/kubernetes/ingress_nginx.yaml",
+    "fixtures/caddy/redirects.caddy",
+    "fixtures/apache/vhosts.conf",
+    "fixtures/nginx/redirects.conf",
+    "fixtures/traefik/dynamic.yml",
+    "fixtures/rust/axum/redirects.rs",
+];
+
+#[test]
+fn a_byte_order_mark_or_utf16_changes_no_finding() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for file in ENCODED {
+        let text = std::fs::read_to_string(root.join(file)).expect(file);
+        let plain = findings_of(file, text.as_bytes());
+        assert!(plain.contains(": SL"), "{file} has findings: {plain}");
+        let bom = [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat();
+        assert_eq!(findings_of(file, &bom), plain, "{file} with a BOM");
+        let mut utf16 = vec![0xFF, 0xFE];
+        utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        assert_eq!(findings_of(file, &utf16), plain, "{file} in UTF-16");
+    }
+}
+
+#[test]
+fn one_anchor_used_often_is_a_real_file() {
+    let mut spec = String::from(
+        "openapi: 3.0.0\ncomponents:\n  responses:\n    moved: &moved\n      description: moved\npaths:\n",
+    );
+    for i in 0..150 {
+        spec.push_str(&format!(
+            "  /p{i}:\n    get:\n      responses:\n        '301': *moved\n"
+        ));
+    }
+    let dir = project();
+    std::fs::write(dir.path().join("api.yaml"), spec).unwrap();
+    let out = statuslint(dir.path())
+        .args(["api.yaml", "--output-format", "concise"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(stdout.matches("SL104").count(), 150, "{stdout}");
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("not valid"));
+    // A billion laughs is stopped, with a note, not a hang or an allocation.
+    let mut bomb = String::from("openapi: 3.0.0\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..12 {
+        let prev = format!("*a{}", i - 1);
+        bomb.push_str(&format!("a{i}: &a{i} [{}]\n", vec![prev; 10].join(", ")));
+    }
+    std::fs::write(dir.path().join("bomb.yaml"), bomb).unwrap();
+    statuslint(dir.path()).arg("bomb.yaml").assert().code(0);
+}
+
+#[test]
+fn a_rule_named_twice_in_one_suppression_is_used() {
+    let dir = project();
+    let text = NGINX.replace(
+        "$request_uri;",
+        "$request_uri; # statuslint-disable-line temporary-redirect-for-permanent-move,SL101",
+    );
+    std::fs::write(dir.path().join("nginx.conf"), text).unwrap();
+    statuslint(dir.path())
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("No problems found"));
+}
+
+#[test]
+fn a_file_named_twice_is_reported_once() {
+    let dir = project();
+    statuslint(dir.path())
+        .args([
+            ".",
+            "nginx.conf",
+            "./nginx.conf",
+            "--output-format",
+            "concise",
+        ])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("SL101").count(1));
+}
+
+#[test]
+fn config_hints_fit_the_error() {
+    let dir = project();
+    std::fs::write(dir.path().join("statuslint.toml"), "fail-on = 3\n").unwrap();
+    statuslint(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("fail-on is one of"))
+        .stderr(predicate::str::contains("rule lists").not());
+}

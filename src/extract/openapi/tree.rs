@@ -194,6 +194,9 @@ fn parse_here(text: &str) -> Result<Node, ParseError> {
     budget.max_depth = MAX_DEPTH;
     budget.max_events = MAX_EVENTS;
     budget.max_nodes = MAX_EVENTS;
+    // One anchor used a hundred times is a real file; a bomb is stopped by the limit on
+    // replayed alias events (serde-saphyr's `AliasLimits`), not by this ratio.
+    budget.enforce_alias_anchor_ratio = false;
     let mut options = Options::default();
     options.budget = Some(budget);
     options.emit_comments = false;

@@ -94,6 +94,11 @@ fn parse_document(src: &str, masked: &str, range: Range<usize>) -> Option<Docume
         return None;
     }
     let mut options = Options::default();
+    // One anchor used a hundred times is a real file; a bomb is stopped by the limit on
+    // replayed alias events (serde-saphyr's `AliasLimits`), not by this ratio.
+    let mut budget = serde_saphyr::budget::Budget::default();
+    budget.enforce_alias_anchor_ratio = false;
+    options.budget = Some(budget);
     options.duplicate_keys = DuplicateKeyPolicy::PassThrough;
     options.with_snippet = false;
     match serde_saphyr::from_str_with_options::<Spanned<Raw>>(text, options) {
