@@ -46,14 +46,34 @@ impl Diagnostic {
 pub struct Lines<'a> {
     text: &'a str,
     starts: Vec<usize>,
+    /// Characters before each block of `BLOCK` bytes, so a column on a long line (a
+    /// minified file is one line) is counted from the nearest block, not the line start.
+    chars_before: Vec<usize>,
 }
+
+const BLOCK: usize = 4096;
 
 impl<'a> Lines<'a> {
     pub fn new(text: &'a str) -> Lines<'a> {
         let starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
-        Lines { text, starts }
+        let mut chars_before = vec![0];
+        for block in text.as_bytes().chunks(BLOCK) {
+            let last = *chars_before.last().expect("starts with 0");
+            chars_before.push(last + chars_in(block));
+        }
+        Lines {
+            text,
+            starts,
+            chars_before,
+        }
+    }
+
+    /// Characters before byte `offset` (a char boundary).
+    fn chars_to(&self, offset: usize) -> usize {
+        let block = offset / BLOCK;
+        self.chars_before[block] + chars_in(&self.text.as_bytes()[block * BLOCK..offset])
     }
 
     /// Line and column of a byte offset.
@@ -67,9 +87,14 @@ impl<'a> Lines<'a> {
         let line_start = self.starts[line - 1];
         Location {
             line,
-            column: self.text[line_start..offset].chars().count() + 1,
+            column: self.chars_to(offset) - self.chars_to(line_start) + 1,
         }
     }
+}
+
+/// Characters in UTF-8 bytes: the bytes that are not continuation bytes.
+fn chars_in(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|b| (**b & 0xC0) != 0x80).count()
 }
 
 #[cfg(test)]
@@ -85,5 +110,8 @@ mod tests {
         assert_eq!(lines.locate(6), Location { line: 2, column: 3 });
         assert_eq!(lines.locate(8), Location { line: 3, column: 1 });
         assert_eq!(lines.locate(999), Location { line: 3, column: 2 });
+        let long = format!("{}é{}x", "a".repeat(5000), "b".repeat(5000));
+        let at = long.find('x').unwrap();
+        assert_eq!(Lines::new(&long).locate(at).column, 10_002);
     }
 }

@@ -22,6 +22,7 @@ pub fn extract(_path: &std::path::Path, src: &str) -> FileFacts {
         notes: config.notes.clone(),
         ..FileFacts::default()
     };
+    let file_headers = FileHeaders::of(&config);
     // RewriteCond lines apply to the next RewriteRule only.
     let mut conditions: Vec<usize> = Vec::new();
     for (index, d) in config.directives.iter().enumerate() {
@@ -46,7 +47,7 @@ pub fn extract(_path: &std::path::Path, src: &str) -> FileFacts {
         };
         for mut usage in found {
             if usage.headers.complete {
-                usage.headers = response_headers(&config, d, &usage);
+                usage.headers = response_headers(&config, &file_headers, d, &usage);
             }
             evidence::fill(&config, src, d, &conds, &mut usage);
             facts.usages.push(usage);
@@ -246,29 +247,27 @@ fn from_error_document(d: &Directive) -> Option<Usage> {
 /// The mod_headers `Header` lines of every section around the directive; those without
 /// `always` do not reach Apache's own redirects and error pages. Complete only inside a
 /// `<VirtualHost>` of a file that includes nothing else.
-fn response_headers(config: &Config, d: &Directive, usage: &Usage) -> Headers {
+fn response_headers(config: &Config, file: &FileHeaders, d: &Directive, usage: &Usage) -> Headers {
     let apis = &*APACHE;
-    let around: Vec<usize> = config.enclosing(d.section).map(|(i, _)| i).collect();
+    let mut around: Vec<Option<usize>> = vec![None];
+    around.extend(config.enclosing(d.section).map(|(i, _)| Some(i)));
     let in_vhost = config
         .enclosing(d.section)
         .any(|(_, s)| s.name == "virtualhost");
-    let includes = config
-        .directives
-        .iter()
-        .any(|x| x.name.starts_with("include"));
     let mut headers = Headers::unknown();
-    headers.complete = in_vhost && !includes;
+    headers.complete = in_vhost && !file.includes;
     let code_takes_all = usage
         .code
         .exact()
         .is_some_and(|c| apis.headers.codes_without_always.contains(&c));
-    let applies = |x: &&Directive| x.section.is_none_or(|s| around.contains(&s));
-    for header in config
-        .directives
+    let mut applying: Vec<usize> = around
         .iter()
-        .filter(|x| x.name == "header")
-        .filter(applies)
-    {
+        .filter_map(|s| file.headers.get(s))
+        .flatten()
+        .copied()
+        .collect();
+    applying.sort_unstable();
+    for header in applying.into_iter().map(|i| &config.directives[i]) {
         if let Some((always, name, value)) = header_set(header)
             && (always || code_takes_all)
         {
@@ -279,6 +278,31 @@ fn response_headers(config: &Config, d: &Directive, usage: &Usage) -> Headers {
         headers.add("location", Some(t.text.clone()));
     }
     headers
+}
+
+/// What the whole file says about headers, found once: whether it includes other files,
+/// and its `Header` directives by section (None: the top level).
+struct FileHeaders {
+    includes: bool,
+    headers: std::collections::HashMap<Option<usize>, Vec<usize>>,
+}
+
+impl FileHeaders {
+    fn of(config: &Config) -> FileHeaders {
+        let mut headers: std::collections::HashMap<Option<usize>, Vec<usize>> = Default::default();
+        for (i, d) in config.directives.iter().enumerate() {
+            if d.name == "header" {
+                headers.entry(d.section).or_default().push(i);
+            }
+        }
+        FileHeaders {
+            includes: config
+                .directives
+                .iter()
+                .any(|x| x.name.starts_with("include")),
+            headers,
+        }
+    }
 }
 
 /// `Header [always|onsuccess] ACTION NAME [VALUE]` when the action puts a header on:

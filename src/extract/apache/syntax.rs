@@ -37,6 +37,9 @@ pub struct Config {
     pub directives: Vec<Directive>,
     pub sections: Vec<Section>,
     pub notes: Vec<String>,
+    /// Per section: the directives right inside it and the sections right inside it, so
+    /// listing what a section holds does not scan the whole file.
+    direct: Vec<(Vec<usize>, Vec<usize>)>,
 }
 
 impl Config {
@@ -52,9 +55,30 @@ impl Config {
 
     /// The directives anywhere inside `section`, nested sections included.
     pub fn inside(&self, section: usize) -> impl Iterator<Item = &Directive> {
-        self.directives
-            .iter()
-            .filter(move |d| self.enclosing(d.section).any(|(i, _)| i == section))
+        let mut found: Vec<usize> = Vec::new();
+        let mut stack = vec![section];
+        while let Some(s) = stack.pop() {
+            if let Some((directives, sections)) = self.direct.get(s) {
+                found.extend(directives);
+                stack.extend(sections);
+            }
+        }
+        found.sort_unstable();
+        found.into_iter().map(|i| &self.directives[i])
+    }
+
+    fn index_sections(&mut self) {
+        self.direct = vec![(Vec::new(), Vec::new()); self.sections.len()];
+        for (i, d) in self.directives.iter().enumerate() {
+            if let Some(s) = d.section {
+                self.direct[s].0.push(i);
+            }
+        }
+        for (i, s) in self.sections.iter().enumerate() {
+            if let Some(p) = s.parent {
+                self.direct[p].1.push(i);
+            }
+        }
     }
 }
 
@@ -190,6 +214,7 @@ pub fn parse(src: &str) -> Config {
             .notes
             .push(format!("line {}: `<{}>` is never closed", s.line, s.name));
     }
+    config.index_sections();
     config
 }
 

@@ -60,14 +60,14 @@ pub fn config_map(doc: &Node, src: &str, facts: &mut FileFacts) {
     let Some(text) = entry.value.as_str() else {
         return;
     };
-    let line = line_of(src, entry.value.span.start);
     let allowed = text
         .parse::<i64>()
         .ok()
         .filter(|n| table.allowed.contains(n));
     let Some(code) = allowed else {
         facts.notes.push(format!(
-            "line {line}: ingress-nginx ignores `{}: {text}` (it takes only {}) and keeps {}",
+            "line {}: ingress-nginx ignores `{}: {text}` (it takes only {}) and keeps {}",
+            line_of(src, entry.value.span.start),
             table.key,
             list(&table.allowed),
             table.default
@@ -137,7 +137,8 @@ fn code_choice(
     };
     let value = &code_entry.value;
     let text = value.as_str()?;
-    let line = line_of(src, value.span.start);
+    // Counting lines costs a pass over the file: only for a note.
+    let line = || line_of(src, value.span.start);
     let [lo, hi] = redirect.accepted;
     match text.parse::<i64>() {
         Ok(n) if (lo..=hi).contains(&n) => Some(Choice {
@@ -148,7 +149,8 @@ fn code_choice(
         }),
         Ok(n) => {
             facts.notes.push(format!(
-                "line {line}: `{}` is {n}, outside {lo}-{hi}, so ingress-nginx sends {} instead",
+                "line {}: `{}` is {n}, outside {lo}-{hi}, so ingress-nginx sends {} instead",
+                line(),
                 key_text(code_entry),
                 redirect.default
             ));
@@ -162,7 +164,8 @@ fn code_choice(
         }
         Err(_) => {
             facts.notes.push(format!(
-                "line {line}: `{}` must be an integer; ingress-nginx rejects this Ingress",
+                "line {}: `{}` must be an integer; ingress-nginx rejects this Ingress",
+                line(),
                 key_text(code_entry)
             ));
             facts

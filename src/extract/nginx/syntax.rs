@@ -3,6 +3,7 @@
 //! The tree is a `Vec` with parent indices, built with an explicit stack, so unbalanced or
 //! deeply nested input never recurses and never panics; what cannot be read is a note.
 
+use crate::diagnostic::Lines;
 use crate::usage::Span;
 
 pub use crate::extract::server_config::Arg;
@@ -25,15 +26,27 @@ pub struct Directive {
 pub struct Config {
     pub directives: Vec<Directive>,
     pub notes: Vec<String>,
+    /// The children of each block, by the block's index + 1 (0: the top level), so
+    /// listing a block's children does not scan the whole file.
+    children: Vec<Vec<usize>>,
 }
 
 impl Config {
     /// The directives directly inside `block` (None: the file's top level).
     pub fn children(&self, block: Option<usize>) -> impl Iterator<Item = (usize, &Directive)> {
-        self.directives
-            .iter()
-            .enumerate()
-            .filter(move |(_, d)| d.parent == block)
+        let slot = block.map_or(0, |b| b + 1);
+        self.children
+            .get(slot)
+            .into_iter()
+            .flatten()
+            .map(|i| (*i, &self.directives[*i]))
+    }
+
+    fn index_children(&mut self) {
+        self.children = vec![Vec::new(); self.directives.len() + 1];
+        for (i, d) in self.directives.iter().enumerate() {
+            self.children[d.parent.map_or(0, |p| p + 1)].push(i);
+        }
     }
 
     /// `index` and its enclosing blocks, innermost first.
@@ -173,18 +186,12 @@ fn word_end(bytes: &[u8], start: usize) -> usize {
     i.min(bytes.len())
 }
 
-/// 1-based line of a byte offset, for notes.
-fn line_of(src: &str, offset: usize) -> usize {
-    src.as_bytes()[..offset.min(src.len())]
-        .iter()
-        .filter(|b| **b == b'\n')
-        .count()
-        + 1
-}
-
 /// Parses a whole file. Never fails: stray `}` and unclosed blocks become notes.
 pub fn parse(src: &str) -> Config {
     let mut config = Config::default();
+    // Line starts, found once and only when a note needs a line number.
+    let lines = std::cell::OnceCell::new();
+    let line_of = |at: usize| lines.get_or_init(|| Lines::new(src)).locate(at).line;
     let mut stack: Vec<usize> = Vec::new();
     let mut words: Vec<Arg> = Vec::new();
     let mut pending_comments: Vec<String> = Vec::new();
@@ -202,7 +209,7 @@ pub fn parse(src: &str) -> Config {
                 let Some(directive) = finish(&mut words, at, stack.last().copied()) else {
                     config.notes.push(format!(
                         "line {}: `{}` with no directive",
-                        line_of(src, at),
+                        line_of(at),
                         &src[at..=at]
                     ));
                     continue;
@@ -221,7 +228,7 @@ pub fn parse(src: &str) -> Config {
                 if !words.is_empty() {
                     config.notes.push(format!(
                         "line {}: `{}` has no `;`",
-                        line_of(src, words[0].span.start),
+                        line_of(words[0].span.start),
                         words[0].text
                     ));
                     words.clear();
@@ -230,7 +237,7 @@ pub fn parse(src: &str) -> Config {
                 if stack.pop().is_none() {
                     config
                         .notes
-                        .push(format!("line {}: `}}` closes no block", line_of(src, at)));
+                        .push(format!("line {}: `}}` closes no block", line_of(at)));
                 }
                 last_ended = None;
             }
@@ -239,7 +246,7 @@ pub fn parse(src: &str) -> Config {
     if let Some(first) = words.first() {
         config.notes.push(format!(
             "line {}: `{}` has no `;`",
-            line_of(src, first.span.start),
+            line_of(first.span.start),
             first.text
         ));
     }
@@ -252,10 +259,11 @@ pub fn parse(src: &str) -> Config {
         };
         config.notes.push(format!(
             "line {}: unclosed `{{` of `{}`{inner}",
-            line_of(src, d.span.start),
+            line_of(d.span.start),
             d.name
         ));
     }
+    config.index_children();
     config
 }
 
