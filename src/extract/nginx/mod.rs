@@ -265,11 +265,15 @@ fn replaced_by_error_page(config: &Config, index: usize, usage: &Usage) -> bool 
         .skip(1)
         .map(|(level, _)| Some(level));
     for level in levels.chain([None]) {
-        let pages: Vec<&Directive> = config
-            .children(level)
-            .map(|(_, d)| d)
-            .filter(|d| d.name == "error_page")
-            .collect();
+        let pages: Vec<&Directive> = match level {
+            Some(_) => config
+                .children(level)
+                .map(|(_, d)| d)
+                .filter(|d| d.name == "error_page")
+                .collect(),
+            // The top level holds every server block: listed once per file, not per usage.
+            None => config.top_level_error_pages(),
+        };
         if !pages.is_empty() {
             return pages
                 .iter()

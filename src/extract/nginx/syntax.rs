@@ -29,6 +29,7 @@ pub struct Config {
     /// The children of each block, by the block's index + 1 (0: the top level), so
     /// listing a block's children does not scan the whole file.
     children: Vec<Vec<usize>>,
+    top_level_error_pages: std::cell::OnceCell<Vec<usize>>,
 }
 
 impl Config {
@@ -40,6 +41,17 @@ impl Config {
             .into_iter()
             .flatten()
             .map(|i| (*i, &self.directives[*i]))
+    }
+
+    /// The `error_page`s at the top level of the file.
+    pub fn top_level_error_pages(&self) -> Vec<&Directive> {
+        let pages = self.top_level_error_pages.get_or_init(|| {
+            self.children(None)
+                .filter(|(_, d)| d.name == "error_page")
+                .map(|(i, _)| i)
+                .collect()
+        });
+        pages.iter().map(|i| &self.directives[*i]).collect()
     }
 
     fn index_children(&mut self) {
