@@ -22,7 +22,7 @@ use syntax::{
     Args, Python, callee, comment_text, enclosing_function, is_template, last_segment,
     path_ends_with, string_value, text,
 };
-use table::{CallEntry, PYTHON_APIS};
+use table::{CallEntry, CallKind, PYTHON_APIS};
 use tree_sitter::Node;
 
 /// Tokens without which a Python file cannot choose a status the tables know: framework
@@ -42,6 +42,9 @@ pub struct FileCx<'t> {
     http_status: Option<&'static str>,
     /// Functions routed by name in this file (`add_url_rule`, `add_post`).
     routed: HashSet<String>,
+    /// Codes this file registers an error handler for (`@app.errorhandler(401)`): an
+    /// `abort(401)` is finished there, and the handler may add the challenge.
+    handled_codes: HashSet<u32>,
 }
 
 impl FileCx<'_> {
@@ -126,7 +129,23 @@ fn file_cx<'t>(src: &'t str) -> FileCx<'t> {
         status_module,
         http_status,
         routed: HashSet::new(),
+        handled_codes: HashSet::new(),
     }
+}
+
+/// The codes of `@app.errorhandler(404)` and `app.register_error_handler(404, h)`.
+fn handled_code(node: Node, cx: &FileCx) -> Option<u32> {
+    let name = callee(node, cx.src)?;
+    if !PYTHON_APIS
+        .routing
+        .error_handler_decorators
+        .iter()
+        .any(|d| d == last_segment(&name))
+    {
+        return None;
+    }
+    let first = *Args::of(node, cx.src).positional.first()?;
+    code_value(first, cx).map(|v| v.code)
 }
 
 /// Test files check codes; they do not choose them.
@@ -157,7 +176,17 @@ pub fn extract(path: &Path, src: &str) -> FileFacts {
     }
     let mut cx = file_cx(src);
     let nodes = Nodes::collect(root, src);
+    for function in &nodes.functions {
+        for decorator in syntax::decorators(*function) {
+            if let Some(code) = handled_code(decorator, &cx) {
+                cx.handled_codes.insert(code);
+            }
+        }
+    }
     for call in &nodes.calls {
+        if let Some(code) = handled_code(*call, &cx) {
+            cx.handled_codes.insert(code);
+        }
         if let Some(binding) = routes::registration(*call, src) {
             cx.routed.insert(binding.handler.clone());
             facts.routes.push(binding);
@@ -442,6 +471,9 @@ fn call_usage(call: Node, cx: &FileCx, comments: &[Comment]) -> Option<Usage> {
     };
     let mut r = response::of_call(entry, &args, cx);
     response::follow(call, entry.kind, cx, &mut r);
+    if entry.kind == CallKind::Error && cx.handled_codes.contains(&code) {
+        r.seen_in_part();
+    }
     let (alternative, token) = match bare {
         Some(node) => alternative(code, node, cx),
         None => (None, None),
