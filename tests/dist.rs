@@ -211,11 +211,12 @@ fn the_wheel_installs_with_pip_and_runs() {
     assert!(out.status.success(), "{}", text(&out));
 
     let installed = bin.join("statuslint");
+    // The commit may differ: the wheel is built by build-dist.sh, not by this test run.
     let out = run(Command::new(&installed).arg("--version"));
-    let built_here = run(Command::new(env!("CARGO_BIN_EXE_statuslint")).arg("--version"));
-    assert_eq!(
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&built_here.stdout)
+    let version = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        version.starts_with(&format!("statuslint {VERSION}")),
+        "{version}"
     );
     assert_finds_the_redirect(Command::new(&installed), venv.path());
 
