@@ -3,7 +3,7 @@
 //! the heuristic rules. The same for every language; the syntax comes from [`Syntax`].
 
 use super::{Comment, Syntax, string_literals, text};
-use crate::usage::{Evidence, Scheme, TextSource, Usage};
+use crate::usage::{Evidence, Method, Scheme, TextSource, Usage};
 use regex::Regex;
 use std::sync::LazyLock;
 use tree_sitter::Node;
@@ -44,7 +44,33 @@ pub fn describe<L: Syntax>(place: &Place, comments: &[Comment], src: &str, usage
         }
     }
     gather::<L>(place, src, &mut usage.evidence);
+    narrow_methods(usage);
 }
+
+/// `if request.method == "POST":` in a handler that answers several methods: only POST
+/// reaches the site.
+fn narrow_methods(usage: &mut Usage) {
+    let Some(condition) = &usage.evidence.condition else {
+        return;
+    };
+    if condition.trim_start().starts_with("not") {
+        return;
+    }
+    let Some(tested) = METHOD_TEST
+        .captures(condition)
+        .and_then(|c| Method::parse(&c[1]))
+    else {
+        return;
+    };
+    if usage.methods.as_ref().is_none_or(|m| m.contains(&tested)) {
+        usage.methods = Some(vec![tested]);
+    }
+}
+
+static METHOD_TEST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)\bmethod\s*==\s*["'](GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)["']"#)
+        .expect("valid regex")
+});
 
 /// The condition the site runs under, and request input read before it.
 fn gather<L: Syntax>(place: &Place, src: &str, evidence: &mut Evidence) {
@@ -86,8 +112,8 @@ fn gather<L: Syntax>(place: &Place, src: &str, evidence: &mut Evidence) {
 }
 
 /// A condition as the heuristic rules read it: operators as words (`!` and `not` are
-/// "not", `!=` is "not equal"), once as written and once with receivers dropped after a
-/// negation, so `not request.user.is_staff` also reads "not is staff".
+/// "not", `!=` is "not equal"), with receivers dropped after a negation, so
+/// `not request.user.is_staff` reads "not is staff".
 pub fn condition_texts(condition: &str) -> Vec<String> {
     let spelled = condition
         .replace("!=", " not equal ")
@@ -95,12 +121,10 @@ pub fn condition_texts(condition: &str) -> Vec<String> {
         .replace('!', " not ")
         .replace("&&", " and ")
         .replace("||", " or ");
-    let mut out = vec![spelled.split_whitespace().collect::<Vec<_>>().join(" ")];
-    let dropped = NEGATED_PATH.replace_all(&out[0], "not $last").into_owned();
-    if dropped != out[0] {
-        out.push(dropped);
-    }
-    out
+    let spelled = spelled.split_whitespace().collect::<Vec<_>>().join(" ");
+    // Only the form without receivers: `not current_user.is_admin` must not read as
+    // "not current user".
+    vec![NEGATED_PATH.replace_all(&spelled, "not $last").into_owned()]
 }
 
 /// `not a.b.c`, `not a.b.c()`: the last segment is what is tested.

@@ -491,7 +491,7 @@ fn tuple_usage(ret: Node, cx: &FileCx, comments: &[Comment]) -> Option<Usage> {
     let value = code_value(code_node, cx)?;
     let mut r = Response::seen_whole();
     r.body = response::content_of(body, cx);
-    super::string_literals::<Python>(body, cx.src, &mut r.messages);
+    syntax::messages(body, cx.src, &mut r.messages);
     if body.kind() == "call"
         && let Some(name) = callee(body, cx.src)
         && entry_for(&name, cx).is_none()
@@ -620,7 +620,7 @@ fn constant_usage(
     r.seen_in_part();
     r.body = Body::Unknown;
     if outer.kind() == "argument_list" {
-        super::string_literals::<Python>(outer, cx.src, &mut r.messages);
+        syntax::messages(outer, cx.src, &mut r.messages);
     }
     let chosen = Chosen {
         span: node.byte_range(),

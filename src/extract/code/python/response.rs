@@ -8,7 +8,6 @@ use super::syntax::{
 };
 use super::table::{BodyKind, CallEntry, CallKind};
 use crate::extract::code::response::Response;
-use crate::extract::code::string_literals;
 use crate::usage::{Body, Code};
 use tree_sitter::Node;
 
@@ -52,7 +51,7 @@ pub fn of_call<'t>(entry: &CallEntry, args: &Args<'t>, cx: &FileCx<'t>) -> Respo
             .iter()
             .any(|a| a.is_some_and(|a| a.id() == arg.id()));
         if !skip {
-            string_literals::<super::syntax::Python>(arg, cx.src, &mut r.messages);
+            super::syntax::messages(arg, cx.src, &mut r.messages);
         }
     }
     if args.splat {

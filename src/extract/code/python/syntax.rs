@@ -282,3 +282,28 @@ pub fn boolean(node: Node) -> Option<bool> {
         _ => None,
     }
 }
+
+/// The messages in an expression: its string literals, with keyword arguments read as
+/// `name: value` (`jsonify(error="not found")` says "error: not found").
+pub fn messages(node: Node, src: &str, out: &mut Vec<String>) {
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        if let Some(value) = string_value(n, src) {
+            out.push(value);
+            continue;
+        }
+        if n.kind() == "keyword_argument"
+            && let (Some(name), Some(value)) = (
+                n.child_by_field_name("name"),
+                n.child_by_field_name("value"),
+            )
+            && let Some(value) = string_value(value, src)
+        {
+            out.push(format!("{}: {value}", text(name, src)));
+            continue;
+        }
+        let mut cursor = n.walk();
+        let children: Vec<Node> = n.children(&mut cursor).collect();
+        stack.extend(children.into_iter().rev());
+    }
+}
