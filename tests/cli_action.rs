@@ -141,41 +141,46 @@ impl Install {
         self.temp.path().join(name)
     }
 
-    /// A release of this version on the fake server, with the archive the action asks
-    /// for on this runner; `checksum` overrides the real SHA-256.
+    /// A release of this version on the fake server, made by the release workflow's own
+    /// archive step (so the names it writes are the names the action asks for), with the
+    /// binary under test as the build; `checksum` overrides the real SHA-256.
     fn publish(&self, target: &str, checksum: Option<&str>) {
         let version = env!("CARGO_PKG_VERSION");
-        let name = format!("statuslint-{version}-{target}");
-        let staging = self.path("staging");
-        let binary = std::fs::read(env!("CARGO_BIN_EXE_statuslint")).unwrap();
-        std::fs::create_dir_all(staging.join(&name)).unwrap();
-        std::fs::write(staging.join(&name).join("statuslint"), binary).unwrap();
-        make_executable(&staging.join(&name).join("statuslint"));
-        write(&staging.join(&name), "README.md", "# statuslint\n");
+        let checkout = self.path("checkout");
+        let built = checkout.join(format!("target/{target}/release"));
+        std::fs::create_dir_all(&built).unwrap();
+        std::fs::copy(env!("CARGO_BIN_EXE_statuslint"), built.join("statuslint")).unwrap();
+        write(&checkout, "README.md", "# statuslint\n");
+        let out = Command::new("bash")
+            .args([
+                "-e",
+                "-c",
+                &release_step("binaries", "Archive with checksum"),
+            ])
+            .current_dir(&checkout)
+            .env("VERSION", version)
+            .env("TARGET", target)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", output_text(&out));
+
         let release = self
             .path("server")
             .join(format!("owner/statuslint/releases/download/v{version}"));
-        std::fs::create_dir_all(&release).unwrap();
-        let archive = format!("{name}.tar.gz");
-        let status = Command::new("tar")
-            .args(["-czf"])
-            .arg(release.join(&archive))
-            .arg(&name)
-            .current_dir(&staging)
-            .status()
-            .unwrap();
-        assert!(status.success());
-        let sum = Command::new("sha256sum")
-            .arg(&archive)
-            .current_dir(&release)
-            .output()
-            .unwrap();
-        let line = String::from_utf8(sum.stdout).unwrap();
-        let line = match checksum {
-            Some(fake) => format!("{fake}  {archive}\n"),
-            None => line,
-        };
-        write(&release, &format!("{archive}.sha256"), &line);
+        std::fs::create_dir_all(release.parent().unwrap()).unwrap();
+        std::fs::rename(checkout.join("dist"), &release).unwrap();
+        let archive = format!("statuslint-{version}-{target}.tar.gz");
+        assert!(
+            release.join(&archive).is_file(),
+            "the release step wrote {archive}"
+        );
+        if let Some(fake) = checksum {
+            write(
+                &release,
+                &format!("{archive}.sha256"),
+                &format!("{fake}  {archive}\n"),
+            );
+        }
     }
 
     fn run(&self, action_ref: &str) -> std::process::Output {
@@ -215,6 +220,18 @@ impl Install {
     fn cargo_args(&self) -> Option<String> {
         std::fs::read_to_string(self.path("fake-bin/cargo-args")).ok()
     }
+}
+
+/// The run script of a step of a job in the release workflow.
+fn release_step(job: &str, name: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(".github/workflows/release.yml");
+    let workflow: Value = serde_saphyr::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let steps = workflow["jobs"][job]["steps"].as_array().expect("steps");
+    let found = steps.iter().find(|s| s["name"] == name);
+    found.unwrap_or_else(|| panic!("a step named {name} in {job}"))["run"]
+        .as_str()
+        .unwrap()
+        .to_string()
 }
 
 fn make_executable(path: &Path) {

@@ -107,6 +107,40 @@ fn the_release_builds_what_the_installers_download() {
         "one npm package per release binary"
     );
 
+    // cargo-binstall's templates name the archives and the binary inside them as the
+    // release's archive step writes them: <name>-<version>-<target>/<bin>.
+    let binstall = &toml_file("Cargo.toml")["package"]["metadata"]["binstall"];
+    let expand = |template: &str, target: &str, ext: &str| {
+        template
+            .replace("{ repo }", "REPO")
+            .replace("{ name }", "statuslint")
+            .replace("{ bin }", "statuslint")
+            .replace("{ version }", VERSION)
+            .replace("{ target }", target)
+            .replace("{ binary-ext }", ext)
+    };
+    let windows = &binstall["overrides"]["x86_64-pc-windows-msvc"];
+    let archive = |target: &str, ext: &str| {
+        format!("REPO/releases/download/v{VERSION}/statuslint-{VERSION}-{target}.{ext}")
+    };
+    let url = binstall["pkg-url"].as_str().unwrap();
+    assert_eq!(
+        expand(url, "aarch64-apple-darwin", ""),
+        archive("aarch64-apple-darwin", "tar.gz")
+    );
+    let url = windows["pkg-url"].as_str().unwrap();
+    assert_eq!(
+        expand(url, "x86_64-pc-windows-msvc", ".exe"),
+        archive("x86_64-pc-windows-msvc", "zip")
+    );
+    let bin_dir = binstall["bin-dir"].as_str().unwrap();
+    assert_eq!(
+        expand(bin_dir, "x86_64-pc-windows-msvc", ".exe"),
+        format!("statuslint-{VERSION}-x86_64-pc-windows-msvc/statuslint.exe")
+    );
+    assert_eq!(binstall["pkg-fmt"].as_str(), Some("tgz"));
+    assert_eq!(windows["pkg-fmt"].as_str(), Some("zip"));
+
     let action = std::fs::read_to_string(manifest_dir().join("action.yml")).unwrap();
     let cargo = std::fs::read_to_string(manifest_dir().join("Cargo.toml")).unwrap();
     for target in matrix.iter().map(|m| m["target"].as_str().unwrap()) {
@@ -359,4 +393,36 @@ fn the_launcher_says_when_the_platform_package_was_left_out() {
         "{message}"
     );
     assert!(message.contains("--omit=optional"), "{message}");
+}
+
+#[test]
+fn the_stage_script_makes_only_the_launchers_platform_packages() {
+    if !node_available() {
+        return;
+    }
+    let out_dir = tempfile::tempdir().unwrap();
+    let stage = |platform: &str| {
+        run(Command::new("node")
+            .arg(manifest_dir().join("npm/stage.js"))
+            .arg(platform)
+            .arg(env!("CARGO_BIN_EXE_statuslint"))
+            .arg(out_dir.path()))
+    };
+    let out = stage("freebsd-x64");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out)
+            .contains("@statuslint/freebsd-x64 is not among the launcher's optionalDependencies"),
+        "{}",
+        text(&out)
+    );
+
+    let out = stage("darwin-arm64");
+    assert!(out.status.success(), "{}", text(&out));
+    let manifest = json_file(&out_dir.path().join("darwin-arm64/package.json"));
+    assert_eq!(manifest["name"], "@statuslint/darwin-arm64");
+    assert_eq!(manifest["version"], VERSION);
+    assert_eq!(manifest["os"], serde_json::json!(["darwin"]));
+    assert_eq!(manifest["cpu"], serde_json::json!(["arm64"]));
+    assert!(out_dir.path().join("darwin-arm64/bin/statuslint").is_file());
 }
