@@ -247,6 +247,12 @@ impl<'t> Nodes<'t> {
                     "assignment" => nodes.assignments.push(node),
                     "function_definition" => nodes.functions.push(node),
                     "attribute" if is_status_constant(node, src) => nodes.constants.push(node),
+                    "identifier"
+                        if STATUS_NAME.is_match(text(node, src))
+                            && node.parent().is_none_or(|p| p.kind() != "attribute") =>
+                    {
+                        nodes.constants.push(node)
+                    }
                     _ => {}
                 }
                 if depth > MAX_SITE_DEPTH {
@@ -311,6 +317,8 @@ pub fn code_value(node: Node, cx: &FileCx) -> Option<CodeValue> {
                 bare: true,
             });
         }
+        // `from starlette.status import HTTP_401_UNAUTHORIZED`
+        "identifier" => STATUS_NAME.captures(&written)?[1].parse().ok()?,
         "attribute" => {
             let name = text(node.child_by_field_name("attribute")?, cx.src);
             let object = node.child_by_field_name("object")?;
@@ -489,6 +497,14 @@ fn tuple_usage(ret: Node, cx: &FileCx, comments: &[Comment]) -> Option<Usage> {
     let parts = syntax::named_children(tuple);
     let (body, code_node) = (*parts.first()?, *parts.get(1)?);
     let value = code_value(code_node, cx)?;
+    let handler = cx.answers_requests(enclosing_function(ret));
+    // Outside a view, `return [], 0` is a pair of values: only a body with a status reads
+    // as a response.
+    let response_like = matches!(body.kind(), "call" | "string" | "dictionary")
+        && (100..=599).contains(&value.code);
+    if !handler && !response_like {
+        return None;
+    }
     let mut r = Response::seen_whole();
     r.body = response::content_of(body, cx);
     syntax::messages(body, cx.src, &mut r.messages);
@@ -504,7 +520,7 @@ fn tuple_usage(ret: Node, cx: &FileCx, comments: &[Comment]) -> Option<Usage> {
     if let Some(headers) = parts.get(2) {
         response::read_headers(*headers, cx, &mut r);
     }
-    if !cx.answers_requests(enclosing_function(ret)) {
+    if !handler {
         r.seen_in_part();
     }
     let (alternative, token) = if value.bare {
