@@ -26,7 +26,11 @@ use std::sync::Arc;
 const MAX_THREADS: i64 = 256;
 
 #[derive(Parser)]
-#[command(name = "statuslint", version, args_conflicts_with_subcommands = true)]
+#[command(
+    name = "statuslint",
+    version = env!("STATUSLINT_VERSION"),
+    args_conflicts_with_subcommands = true
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
