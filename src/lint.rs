@@ -6,7 +6,7 @@ use crate::diagnostic::{Diagnostic, Lines};
 use crate::rules::{self, CheckContext, Finding, RuleEntry, UNUSED_SUPPRESSION};
 use crate::settings::{Resolver, Settings};
 use crate::suppress::Suppressions;
-use crate::usage::{Method, TextSource};
+use crate::usage::{Method, RouteBinding, TextSource};
 use crate::walk::{Exclude, Note, SourceFile, WalkOptions, WalkOutput, walk};
 use std::collections::HashMap;
 use std::path::Path;
@@ -43,21 +43,32 @@ pub fn lint_with(
     check_all(walked, &resolver)
 }
 
-/// Lints text read from standard input as the file `path` (`--stdin-filename`).
-pub fn lint_stdin(
+/// Lints `text` as if it were the file `path`, with that file's settings, its handlers
+/// joined with `project_routes` (the routes other files of the project define; empty when
+/// unknown). The one entry point of `--stdin-filename` and of the editor server.
+pub fn lint_text(
     path: &Path,
-    bytes: Vec<u8>,
+    text: Vec<u8>,
     resolver: &Resolver,
+    project_routes: &[RouteBinding],
 ) -> Result<LintOutput, ConfigError> {
     let settings = resolver.for_file(path)?;
-    if settings.exclude.matches(path) {
-        return check_all(crate::walk::read_stdin_text(path, Vec::new()), resolver);
-    }
-    check_all(crate::walk::read_stdin_text(path, bytes), resolver)
+    let text = if settings.exclude.matches(path) {
+        Vec::new()
+    } else {
+        text
+    };
+    let mut walked = crate::walk::read_text(path, text);
+    join_routes(&mut walked.files, project_routes);
+    check_files(walked, resolver)
 }
 
 fn check_all(mut walked: WalkOutput, resolver: &Resolver) -> Result<LintOutput, ConfigError> {
-    join_routes(&mut walked.files);
+    join_routes(&mut walked.files, &[]);
+    check_files(walked, resolver)
+}
+
+fn check_files(walked: WalkOutput, resolver: &Resolver) -> Result<LintOutput, ConfigError> {
     let mut diagnostics = Vec::new();
     for file in &walked.files {
         let settings = resolver.for_file(&file.path)?;
@@ -72,15 +83,14 @@ fn check_all(mut walked: WalkOutput, resolver: &Resolver) -> Result<LintOutput, 
 }
 
 /// Handlers are often routed in another file than the one that defines them: give each
-/// usage the methods and paths its handler is routed with anywhere in the project.
-fn join_routes(files: &mut [SourceFile]) {
+/// usage the methods and paths its handler is routed with anywhere in the project
+/// (`files`, and the `more` routes of files not read this time).
+fn join_routes(files: &mut [SourceFile], more: &[RouteBinding]) {
     let mut routes: HashMap<String, (Vec<Method>, Vec<String>)> = HashMap::new();
-    for file in files.iter() {
-        for binding in &file.facts.routes {
-            let entry = routes.entry(binding.handler.clone()).or_default();
-            entry.0.extend(&binding.methods);
-            entry.1.extend(binding.path.clone());
-        }
+    for binding in files.iter().flat_map(|f| &f.facts.routes).chain(more) {
+        let entry = routes.entry(binding.handler.clone()).or_default();
+        entry.0.extend(&binding.methods);
+        entry.1.extend(binding.path.clone());
     }
     for (methods, paths) in routes.values_mut() {
         methods.sort();
@@ -195,5 +205,32 @@ fn run_rules(
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::usage::Method;
+
+    const HANDLER: &str = "async fn submit(Form(f): Form<F>) -> Response {\n    \
+        (StatusCode::FOUND, [(header::LOCATION, \"/done\")]).into_response()\n}\n";
+
+    fn rules_fired(project_routes: &[RouteBinding]) -> Vec<&'static str> {
+        let resolver = Resolver::fixed(Settings::default());
+        let path = Path::new("src/handlers.rs");
+        let output = lint_text(path, HANDLER.into(), &resolver, project_routes).unwrap();
+        output.diagnostics.iter().map(|d| d.rule).collect()
+    }
+
+    #[test]
+    fn text_is_joined_with_routes_from_the_rest_of_the_project() {
+        assert_eq!(rules_fired(&[]), Vec::<&str>::new());
+        let route = RouteBinding {
+            handler: "submit".into(),
+            methods: vec![Method::Post],
+            path: Some("/checkout".into()),
+        };
+        assert_eq!(rules_fired(&[route]), ["SL103"]);
     }
 }

@@ -4,7 +4,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use statuslint::baseline::Baseline;
 use statuslint::diagnostic::Diagnostic;
 use statuslint::git::ChangedLines;
-use statuslint::lint::{LintOutput, lint_stdin, lint_with};
+use statuslint::lint::{LintOutput, lint_text, lint_with};
 use statuslint::report::{OutputFormat, github, render, statistics};
 use statuslint::rules::Severity;
 use statuslint::settings::{Overrides, Resolver};
@@ -293,7 +293,7 @@ fn lint_from_stdin(args: &CheckArgs, resolver: &Resolver) -> Result<(LintOutput,
         .read_to_end(&mut bytes)
         .map_err(|e| format!("cannot read standard input: {e}"))?;
     let text = String::from_utf8_lossy(&bytes).into_owned();
-    let output = lint_stdin(name, bytes, resolver).map_err(|e| e.to_string())?;
+    let output = lint_text(name, bytes, resolver, &[]).map_err(|e| e.to_string())?;
     Ok((output, text))
 }
 

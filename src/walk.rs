@@ -166,8 +166,8 @@ fn read_one(path: &Path, class: NameClass, cwd: Option<&Path>) -> Vec<Message> {
     }
 }
 
-/// Reads text given on standard input as if it were the file `path`.
-pub fn read_stdin_text(path: &Path, bytes: Vec<u8>) -> WalkOutput {
+/// Reads text (standard input, an editor's buffer) as if it were the file `path`.
+pub fn read_text(path: &Path, bytes: Vec<u8>) -> WalkOutput {
     let display = display_path(path, std::env::current_dir().ok().as_deref());
     let mut out = WalkOutput {
         files: Vec::new(),
