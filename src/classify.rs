@@ -45,6 +45,24 @@ impl SourceKind {
             SourceKind::OpenApi => "openapi",
         }
     }
+
+    /// How the run summary counts files of this kind ("30 nginx, 2 OpenAPI").
+    pub fn label(self) -> &'static str {
+        match self {
+            SourceKind::Rust => "Rust",
+            SourceKind::Nginx => "nginx",
+            SourceKind::Apache => "Apache",
+            SourceKind::Caddy => "Caddy",
+            SourceKind::Haproxy => "HAProxy",
+            SourceKind::Redirects => "_redirects",
+            SourceKind::NetlifyToml => "netlify.toml",
+            SourceKind::VercelJson => "vercel.json",
+            SourceKind::NextConfig => "Next.js config",
+            SourceKind::Kubernetes => "Kubernetes",
+            SourceKind::Traefik => "Traefik",
+            SourceKind::OpenApi => "OpenAPI",
+        }
+    }
 }
 
 /// What the name alone says.

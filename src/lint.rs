@@ -7,7 +7,7 @@ use crate::rules::{self, CheckContext, Finding, RuleEntry, UNUSED_SUPPRESSION};
 use crate::settings::{Resolver, Settings};
 use crate::suppress::Suppressions;
 use crate::usage::{Method, RouteBinding, TextSource};
-use crate::walk::{Exclude, Note, SourceFile, WalkOptions, WalkOutput, walk};
+use crate::walk::{Checked, Exclude, Note, SourceFile, WalkOptions, WalkOutput, walk};
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
@@ -15,7 +15,7 @@ use std::sync::Arc;
 pub struct LintOutput {
     pub diagnostics: Vec<Diagnostic>,
     pub notes: Vec<Note>,
-    pub files_seen: usize,
+    pub checked: Checked,
 }
 
 /// Lints with the same settings for every file (no config files are read).
@@ -52,13 +52,11 @@ pub fn lint_text(
     resolver: &Resolver,
     project_routes: &[RouteBinding],
 ) -> Result<LintOutput, ConfigError> {
-    let settings = resolver.for_file(path)?;
-    let text = if settings.exclude.matches(path) {
-        Vec::new()
+    let mut walked = if resolver.for_file(path)?.exclude.matches(path) {
+        WalkOutput::default()
     } else {
-        text
+        crate::walk::read_text(path, text)
     };
-    let mut walked = crate::walk::read_text(path, text);
     join_routes(&mut walked.files, project_routes);
     check_files(walked, resolver)
 }
@@ -78,7 +76,7 @@ fn check_files(walked: WalkOutput, resolver: &Resolver) -> Result<LintOutput, Co
     Ok(LintOutput {
         diagnostics,
         notes: walked.notes,
-        files_seen: walked.files_seen,
+        checked: walked.checked,
     })
 }
 

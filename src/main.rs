@@ -5,7 +5,7 @@ use statuslint::baseline::Baseline;
 use statuslint::diagnostic::Diagnostic;
 use statuslint::git::ChangedLines;
 use statuslint::lint::{LintOutput, lint_text, lint_with};
-use statuslint::report::{OutputFormat, github, render, statistics};
+use statuslint::report::{OutputFormat, Run, github, render, statistics};
 use statuslint::rules::Severity;
 use statuslint::settings::{Overrides, Resolver};
 use statuslint::walk::{Note, WalkOptions};
@@ -13,6 +13,8 @@ use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
 
 /// Catch wrong HTTP status codes in route handlers, server config and API specs before they ship.
 ///
@@ -98,6 +100,10 @@ struct CheckArgs {
     /// Print the settings that apply to the path given and exit.
     #[arg(long)]
     show_settings: bool,
+
+    /// Print the findings and nothing else: no summary line, no notes.
+    #[arg(long, short = 'q')]
+    quiet: bool,
 
     /// Print how many findings each rule has instead of the findings.
     #[arg(long)]
@@ -199,7 +205,13 @@ fn fail(message: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
+/// `--quiet`: no notes, only the findings (errors are still printed).
+static QUIET: AtomicBool = AtomicBool::new(false);
+
 fn note(message: &str) {
+    if QUIET.load(Ordering::Relaxed) {
+        return;
+    }
     eprintln!("statuslint: note: {message}");
 }
 
@@ -211,6 +223,8 @@ fn check(args: CheckArgs) -> ExitCode {
 }
 
 fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
+    let started = Instant::now();
+    QUIET.store(args.quiet, Ordering::Relaxed);
     check_selectors(&args)?;
     let stdin = args.paths.iter().any(|p| p.as_os_str() == "-");
     if !stdin && let Some(missing) = args.paths.iter().find(|p| !p.exists()) {
@@ -256,7 +270,16 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
     if args.fix {
         apply_fixes(&args, stdin_text.as_deref(), &mut output.diagnostics)?;
     }
-    report(&args, &resolver, &output.diagnostics)
+    let run = Run {
+        checked: output.checked,
+        elapsed: started.elapsed(),
+        paths: match &args.stdin_filename {
+            Some(name) if stdin => vec![name.display().to_string()],
+            _ => args.paths.iter().map(|p| p.display().to_string()).collect(),
+        },
+        quiet: args.quiet,
+    };
+    report(&args, &resolver, &output.diagnostics, &run)
 }
 
 /// Selectors on the command line are checked like the config's.
@@ -442,6 +465,7 @@ fn report(
     args: &CheckArgs,
     resolver: &Resolver,
     diagnostics: &[Diagnostic],
+    run: &Run,
 ) -> Result<ExitCode, String> {
     let format = output_format(args);
     let cwd = std::env::current_dir().unwrap_or_default();
@@ -460,7 +484,7 @@ fn report(
     if format == OutputFormat::Github
         && let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|s| !s.is_empty())
     {
-        append(Path::new(&summary), &github::step_summary(diagnostics))?;
+        append(Path::new(&summary), &github::step_summary(diagnostics, run))?;
     }
     let color = match args.color {
         ColorChoice::Always => true,
@@ -474,10 +498,17 @@ fn report(
     // With --fix on standard input, stdout holds the fixed text: findings go to stderr.
     let stdin_fix = args.fix && args.paths.iter().any(|p| p.as_os_str() == "-");
     let written = if stdin_fix {
-        write_report(args, format, diagnostics, color, &mut io::stderr().lock())
+        write_report(
+            args,
+            format,
+            diagnostics,
+            run,
+            color,
+            &mut io::stderr().lock(),
+        )
     } else {
         let mut out = io::BufWriter::new(io::stdout().lock());
-        write_report(args, format, diagnostics, color, &mut out).and_then(|()| out.flush())
+        write_report(args, format, diagnostics, run, color, &mut out).and_then(|()| out.flush())
     };
     Ok(match written {
         Ok(()) => code,
@@ -489,13 +520,14 @@ fn write_report(
     args: &CheckArgs,
     format: OutputFormat,
     diagnostics: &[Diagnostic],
+    run: &Run,
     color: bool,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     if args.statistics {
-        statistics(diagnostics, out)
+        statistics(diagnostics, run, out)
     } else {
-        render(format, diagnostics, color, out)
+        render(format, diagnostics, run, color, out)
     }
 }
 
