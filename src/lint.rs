@@ -9,13 +9,16 @@ use crate::suppress::Suppressions;
 use crate::usage::{Method, RouteBinding, TextSource};
 use crate::walk::{Checked, Exclude, Note, SourceFile, WalkOptions, WalkOutput, walk};
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub struct LintOutput {
     pub diagnostics: Vec<Diagnostic>,
     pub notes: Vec<Note>,
     pub checked: Checked,
+    /// The files read, with their facts (the editor server hovers over their usages and
+    /// keeps their routes).
+    pub files: Vec<SourceFile>,
 }
 
 /// Lints with the same settings for every file (no config files are read).
@@ -29,18 +32,36 @@ pub fn lint_with(
     walk_options: &WalkOptions,
     resolver: Arc<Resolver>,
 ) -> Result<LintOutput, ConfigError> {
-    let for_walk = resolver.clone();
-    let exclude: Exclude = Arc::new(move |path: &Path, is_dir| {
-        let settings = if is_dir {
-            for_walk.for_dir(path)
-        } else {
-            for_walk.for_file(path)
-        };
-        settings.is_ok_and(|settings| settings.exclude.matches(path))
-    });
-    let walked = walk(walk_options, Some(exclude));
+    let walked = walk(walk_options, Some(excluded_by(resolver.clone())));
     resolver.first_error().map_or(Ok(()), Err)?;
     check_all(walked, &resolver)
+}
+
+/// The routes each file of a project defines, without running the rules: what the editor
+/// server knows of the files that are not open.
+pub fn project_routes(
+    walk_options: &WalkOptions,
+    resolver: Arc<Resolver>,
+) -> Vec<(PathBuf, Vec<RouteBinding>)> {
+    let walked = walk(walk_options, Some(excluded_by(resolver)));
+    walked
+        .files
+        .into_iter()
+        .filter(|f| !f.facts.routes.is_empty())
+        .map(|f| (f.path, f.facts.routes))
+        .collect()
+}
+
+/// Each file and directory's own `exclude` settings.
+fn excluded_by(resolver: Arc<Resolver>) -> Exclude {
+    Arc::new(move |path: &Path, is_dir| {
+        let settings = if is_dir {
+            resolver.for_dir(path)
+        } else {
+            resolver.for_file(path)
+        };
+        settings.is_ok_and(|settings| settings.exclude.matches(path))
+    })
 }
 
 /// Lints `text` as if it were the file `path`, with that file's settings, its handlers
@@ -77,6 +98,7 @@ fn check_files(walked: WalkOutput, resolver: &Resolver) -> Result<LintOutput, Co
         diagnostics,
         notes: walked.notes,
         checked: walked.checked,
+        files: walked.files,
     })
 }
 

@@ -44,6 +44,8 @@ enum Command {
     },
     /// List every rule with its id, name, default severity and summary.
     Rules,
+    /// Speak the Language Server Protocol on stdin and stdout, for editors.
+    Server,
     /// Print the facts extracted from one file (for debugging extractors).
     #[command(hide = true)]
     Facts { path: PathBuf },
@@ -179,6 +181,10 @@ fn main() -> ExitCode {
             )),
         },
         Some(Command::Rules) => print(&statuslint::explain::rules_table(), ExitCode::SUCCESS),
+        Some(Command::Server) => match statuslint::server::run() {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => fail(&message),
+        },
         Some(Command::Facts { path }) => facts(&path),
     }
 }
