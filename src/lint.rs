@@ -1,6 +1,7 @@
 //! The pipeline: walk and extract, join routes across files, run the rules, apply the
 //! suppression comments, place the findings. Rendering is left to `report`.
 
+use crate::classify::SourceKind;
 use crate::config::ConfigError;
 use crate::diagnostic::{Diagnostic, Lines};
 use crate::rules::{self, CheckContext, Finding, RuleEntry, UNUSED_SUPPRESSION};
@@ -11,6 +12,9 @@ use crate::walk::{Checked, Exclude, Note, SourceFile, WalkOptions, WalkOutput, w
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+/// A route and the kind of file that defines it (routes join within one language).
+pub type KindRoute = (SourceKind, RouteBinding);
 
 pub struct LintOutput {
     pub diagnostics: Vec<Diagnostic>,
@@ -42,13 +46,19 @@ pub fn lint_with(
 pub fn project_routes(
     walk_options: &WalkOptions,
     resolver: Arc<Resolver>,
-) -> Vec<(PathBuf, Vec<RouteBinding>)> {
+) -> Vec<(PathBuf, Vec<KindRoute>)> {
     let walked = walk(walk_options, Some(excluded_by(resolver)));
     walked
         .files
         .into_iter()
         .filter(|f| !f.facts.routes.is_empty())
-        .map(|f| (f.path, f.facts.routes))
+        .map(|f| {
+            let kind = f.kind;
+            (
+                f.path,
+                f.facts.routes.into_iter().map(|r| (kind, r)).collect(),
+            )
+        })
         .collect()
 }
 
@@ -71,7 +81,7 @@ pub fn lint_text(
     path: &Path,
     text: Vec<u8>,
     resolver: &Resolver,
-    project_routes: &[RouteBinding],
+    project_routes: &[KindRoute],
 ) -> Result<LintOutput, ConfigError> {
     let mut walked = if resolver.for_file(path)?.exclude.matches(path) {
         WalkOutput::default()
@@ -103,12 +113,17 @@ fn check_files(walked: WalkOutput, resolver: &Resolver) -> Result<LintOutput, Co
 }
 
 /// Handlers are often routed in another file than the one that defines them: give each
-/// usage the methods and paths its handler is routed with anywhere in the project
-/// (`files`, and the `more` routes of files not read this time).
-fn join_routes(files: &mut [SourceFile], more: &[RouteBinding]) {
-    let mut routes: HashMap<String, (Vec<Method>, Vec<String>)> = HashMap::new();
-    for binding in files.iter().flat_map(|f| &f.facts.routes).chain(more) {
-        let entry = routes.entry(binding.handler.clone()).or_default();
+/// usage the methods and paths its handler is routed with anywhere in the project, in a
+/// file of the same language (a Python `create` says nothing of a Rust `create`): in
+/// `files`, and in `more`, the routes of files not read this time.
+fn join_routes(files: &mut [SourceFile], more: &[KindRoute]) {
+    type Routed = (Vec<Method>, Vec<String>);
+    let mut routes: HashMap<(SourceKind, String), Routed> = HashMap::new();
+    let read = files
+        .iter()
+        .flat_map(|f| f.facts.routes.iter().map(move |r| (f.kind, r)));
+    for (kind, binding) in read.chain(more.iter().map(|(k, r)| (*k, r))) {
+        let entry = routes.entry((kind, binding.handler.clone())).or_default();
         entry.0.extend(&binding.methods);
         entry.1.extend(binding.path.clone());
     }
@@ -119,8 +134,13 @@ fn join_routes(files: &mut [SourceFile], more: &[RouteBinding]) {
         paths.dedup();
     }
     for file in files.iter_mut() {
+        let kind = file.kind;
         for usage in &mut file.facts.usages {
-            let Some((methods, paths)) = usage.handler.as_ref().and_then(|h| routes.get(h)) else {
+            let Some((methods, paths)) = usage
+                .handler
+                .as_ref()
+                .and_then(|h| routes.get(&(kind, h.clone())))
+            else {
                 continue;
             };
             if usage.methods.is_none() {
@@ -236,7 +256,7 @@ mod tests {
     const HANDLER: &str = "async fn submit(Form(f): Form<F>) -> Response {\n    \
         (StatusCode::FOUND, [(header::LOCATION, \"/done\")]).into_response()\n}\n";
 
-    fn rules_fired(project_routes: &[RouteBinding]) -> Vec<&'static str> {
+    fn rules_fired(project_routes: &[KindRoute]) -> Vec<&'static str> {
         let resolver = Resolver::fixed(Settings::default());
         let path = Path::new("src/handlers.rs");
         let output = lint_text(path, HANDLER.into(), &resolver, project_routes).unwrap();
@@ -251,6 +271,10 @@ mod tests {
             methods: vec![Method::Post],
             path: Some("/checkout".into()),
         };
-        assert_eq!(rules_fired(&[route]), ["SL103"]);
+        assert_eq!(
+            rules_fired(&[(SourceKind::Python, route.clone())]),
+            Vec::<&str>::new()
+        );
+        assert_eq!(rules_fired(&[(SourceKind::Rust, route)]), ["SL103"]);
     }
 }

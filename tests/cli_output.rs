@@ -279,10 +279,7 @@ fn a_run_says_what_it_read() {
             "nginx.conf",
             "events {}\nhttp { server { listen 80; return 404; } }\n",
         ),
-        (
-            "tool.py",
-            "print('a file of a kind statuslint does not read')\n",
-        ),
+        ("style.css", "body { color: red }\n"),
     ]);
     for format in ["full", "concise"] {
         let (line, code) = summary_line(dir.path(), &["--output-format", format]);
@@ -303,17 +300,17 @@ fn a_run_says_what_it_read() {
 
 #[test]
 fn a_run_that_read_nothing_says_so() {
-    let dir = project(&[("app.py", "print('hello')\n"), ("README.md", "# hi\n")]);
+    let dir = project(&[("style.css", "body {}\n"), ("README.md", "# hi\n")]);
     let (line, code) = summary_line(dir.path(), &[]);
     assert_eq!(code, 0);
     assert_eq!(
         line,
         "No file of a kind statuslint reads was found under `.`."
     );
-    let (line, _) = summary_line(dir.path(), &["app.py", "README.md"]);
+    let (line, _) = summary_line(dir.path(), &["style.css", "README.md"]);
     assert_eq!(
         line,
-        "No file of a kind statuslint reads was found under `app.py`, `README.md`."
+        "No file of a kind statuslint reads was found under `style.css`, `README.md`."
     );
 }
 

@@ -145,7 +145,8 @@ pub fn comment_opener(kind: SourceKind, path: &Path) -> Option<&'static str> {
         SourceKind::Rust | SourceKind::NextConfig => Some("//"),
         SourceKind::VercelJson => None,
         SourceKind::OpenApi | SourceKind::Kubernetes | SourceKind::Traefik if json => None,
-        SourceKind::Nginx
+        SourceKind::Python
+        | SourceKind::Nginx
         | SourceKind::Apache
         | SourceKind::Caddy
         | SourceKind::Haproxy

@@ -21,9 +21,9 @@ mod position;
 use crate::classify::SourceKind;
 use crate::config::{Config, FILE_NAMES};
 use crate::diagnostic::Diagnostic;
-use crate::lint::{lint_text, project_routes};
+use crate::lint::{KindRoute, lint_text, project_routes};
 use crate::settings::{Overrides, Resolver};
-use crate::usage::{RouteBinding, Usage};
+use crate::usage::Usage;
 use crate::walk::{MAX_FILE_BYTES, WalkOptions};
 use crossbeam_channel::{Receiver, Sender, never, select};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
@@ -130,14 +130,14 @@ struct Document {
 struct Linted {
     findings: Vec<(Diagnostic, lsp_types::Diagnostic)>,
     usages: Vec<Usage>,
-    routes: Vec<RouteBinding>,
+    routes: Vec<KindRoute>,
     kind: Option<SourceKind>,
 }
 
 /// The outcome of an answer: a result, or an LSP error code and message.
 type Answer = Result<Value, (ErrorCode, String)>;
 
-type Routes = Vec<(PathBuf, Vec<RouteBinding>)>;
+type Routes = Vec<(PathBuf, Vec<KindRoute>)>;
 
 struct Server {
     sender: Sender<Message>,
@@ -145,7 +145,7 @@ struct Server {
     resolver: Arc<Resolver>,
     documents: HashMap<Uri, Document>,
     /// The routes of the workspace's files as they are on disk.
-    disk_routes: HashMap<PathBuf, Vec<RouteBinding>>,
+    disk_routes: HashMap<PathBuf, Vec<KindRoute>>,
     /// The walk of the workspace, until it reports.
     scan: Receiver<Routes>,
     /// Documents to lint, and when.
@@ -291,8 +291,8 @@ impl Server {
     }
 
     /// The routes of every file but `path`: open buffers over what is on disk.
-    fn routes_besides(&self, path: &Path) -> Vec<RouteBinding> {
-        let open: HashMap<&Path, &Vec<RouteBinding>> = self
+    fn routes_besides(&self, path: &Path) -> Vec<KindRoute> {
+        let open: HashMap<&Path, &Vec<KindRoute>> = self
             .documents
             .values()
             .filter_map(|d| Some((d.path.as_deref()?, &d.linted.routes)))
@@ -360,7 +360,9 @@ impl Server {
                         findings,
                         kind: file.as_ref().map(|f| f.kind),
                         usages: file.as_ref().map_or(Vec::new(), |f| f.facts.usages.clone()),
-                        routes: file.map_or(Vec::new(), |f| f.facts.routes),
+                        routes: file.map_or(Vec::new(), |f| {
+                            f.facts.routes.into_iter().map(|r| (f.kind, r)).collect()
+                        }),
                     }
                 }
                 Ok(Err(error)) => {
@@ -392,10 +394,7 @@ impl Server {
             version: Some(version),
         });
         let doc = self.documents.get_mut(uri).expect("looked up above");
-        let routes_changed = doc.linted.routes.len() != linted.routes.len()
-            || doc.linted.routes.iter().zip(&linted.routes).any(|(a, b)| {
-                (&a.handler, &a.methods, &a.path) != (&b.handler, &b.methods, &b.path)
-            });
+        let routes_changed = doc.linted.routes != linted.routes;
         doc.linted = linted;
         // Handlers in the other documents may be routed here.
         if routes_changed {
