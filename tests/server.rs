@@ -313,6 +313,28 @@ fn diagnostics_fixes_hover_and_changes_over_stdio() {
     );
     client.diagnostics(&uri, |l| rules(l) == ["SL103", "SL501"]);
 
+    // In the config file, a rule id hovers as the rule's docs; a broken config is shown on
+    // its line.
+    let config = file_uri(&root.join("statuslint.toml"));
+    open(&mut client, &config, CONFIG);
+    client.diagnostics(&config, |l| l.is_empty());
+    let hover = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": config}, "position": {"line": 3, "character": 2}}),
+    );
+    let text = hover["result"]["contents"]["value"].as_str().unwrap();
+    assert!(
+        text.starts_with("SL101 temporary-redirect-for-permanent-move\n"),
+        "{text}"
+    );
+    write(&root, "statuslint.toml", "select = [\"SL999\"]\n");
+    client.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": config}}),
+    );
+    let list = client.diagnostics(&config, |l| !l.is_empty());
+    assert_eq!(list[0]["range"]["start"]["line"], 0, "{list:?}");
+
     // Editing statuslint.toml takes effect without a restart.
     write(&root, "statuslint.toml", "");
     client.notify(
