@@ -408,3 +408,44 @@ fn broken_and_huge_buffers_do_not_stop_the_server() {
         .unwrap_or_default();
     assert!(text.starts_with("302 Found"), "{hover}");
 }
+
+#[test]
+fn hover_explains_codes_in_each_kind_of_source() {
+    let dir = project(&[]);
+    let root = dir.path().canonicalize().unwrap();
+    let mut client = Client::start(&root);
+    initialize(&mut client, &root);
+    let cases = [
+        (
+            "site/nginx.conf",
+            "events {}\nhttp {\n  server {\n    listen 80;\n    return 301 https://$host$request_uri;\n  }\n}\n",
+            (4, 12),
+            "301 Moved Permanently\n",
+        ),
+        (
+            "src/redirect.rs",
+            "use axum::response::Redirect;\n\nasync fn later() -> Redirect {\n    Redirect::temporary(\"/x\")\n}\n",
+            (3, 15),
+            "307 Temporary Redirect\n",
+        ),
+        (
+            "public/_redirects",
+            "/old /new 302\n",
+            (0, 11),
+            "302 Found\n",
+        ),
+    ];
+    for (path, text, (line, character), expected) in cases {
+        let uri = file_uri(&root.join(path));
+        open(&mut client, &uri, text);
+        client.diagnostics(&uri, |_| true);
+        let hover = client.request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}),
+        );
+        let shown = hover["result"]["contents"]["value"]
+            .as_str()
+            .unwrap_or_default();
+        assert!(shown.starts_with(expected), "{path}: {hover}");
+    }
+}
