@@ -66,7 +66,7 @@ fn serve(connection: &Connection) -> Result<(), String> {
         "capabilities": capabilities(),
         "serverInfo": ServerInfo {
             name: "statuslint".into(),
-            version: Some(env!("CARGO_PKG_VERSION").into()),
+            version: Some(env!("STATUSLINT_VERSION").into()),
         },
     });
     connection
