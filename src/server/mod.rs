@@ -393,22 +393,43 @@ impl Server {
             diagnostics,
             version: Some(version),
         });
-        let doc = self.documents.get_mut(uri).expect("looked up above");
-        let routes_changed = doc.linted.routes != linted.routes;
-        doc.linted = linted;
-        // Handlers in the other documents may be routed here.
-        if routes_changed {
-            let now = Instant::now();
-            let others: Vec<Uri> = self
-                .documents
-                .keys()
-                .filter(|u| *u != uri)
-                .cloned()
-                .collect();
-            for other in others {
-                self.due.entry(other).or_insert(now);
-            }
+        let doc = &self.documents[uri];
+        // The handlers whose routes changed here: the documents that define them depend
+        // on this one and are checked again.
+        let changed: HashSet<(SourceKind, &str)> = doc
+            .linted
+            .routes
+            .iter()
+            .filter(|r| !linted.routes.contains(r))
+            .chain(
+                linted
+                    .routes
+                    .iter()
+                    .filter(|r| !doc.linted.routes.contains(r)),
+            )
+            .map(|(kind, r)| (*kind, r.handler.as_str()))
+            .collect();
+        let dependents: Vec<Uri> = self
+            .documents
+            .iter()
+            .filter(|(u, d)| {
+                *u != uri
+                    && d.linted.usages.iter().any(|usage| {
+                        let kind = d.linted.kind;
+                        usage
+                            .handler
+                            .as_deref()
+                            .is_some_and(|h| kind.is_some_and(|k| changed.contains(&(k, h))))
+                    })
+            })
+            .map(|(u, _)| u.clone())
+            .collect();
+        let now = Instant::now();
+        for other in dependents {
+            self.due.entry(other).or_insert(now);
         }
+        let doc = self.documents.get_mut(uri).expect("looked up above");
+        doc.linted = linted;
     }
 
     /// A config file open in the editor shows why it cannot be used, on its line.
