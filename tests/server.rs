@@ -389,6 +389,20 @@ fn broken_and_huge_buffers_do_not_stop_the_server() {
         "fn ( {{{{ \u{0} StatusCode::FOUND ]]] \"",
     );
     client.diagnostics(&broken, |_| true);
+    // A spec that stops being YAML: the note is shown on its line.
+    let half = file_uri(&root.join("half.yaml"));
+    let text = "openapi: 3.0.0\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n  /b: [unclosed\n";
+    open(&mut client, &half, text);
+    let list = client.diagnostics(&half, |l| !l.is_empty());
+    assert_eq!(list[0]["severity"], 3, "{list:?}");
+    assert_eq!(list[0]["range"]["start"]["line"], 7, "{list:?}");
+    assert!(
+        list[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not valid YAML"),
+        "{list:?}"
+    );
     let huge = file_uri(&root.join("huge.yaml"));
     let text = format!("openapi: 3.0.0\n{}", "#".repeat(33 * 1024 * 1024));
     open(&mut client, &huge, &text);

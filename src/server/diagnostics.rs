@@ -6,7 +6,7 @@ use crate::diagnostic::Diagnostic;
 use crate::rules::Severity;
 use lsp_types::{
     CodeDescription, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString,
-    Uri,
+    Position, Range, Uri,
 };
 use std::str::FromStr;
 
@@ -43,6 +43,21 @@ pub fn to_lsp(d: &Diagnostic, index: &LineIndex, uri: &Uri) -> lsp_types::Diagno
     }
 }
 
+/// A note that names its line ("line 12: this YAML document could not be read"), as an
+/// information on that line; None for notes about the whole file.
+pub fn note_on_line(note: &str) -> Option<lsp_types::Diagnostic> {
+    let rest = note.strip_prefix("line ")?;
+    let (number, message) = rest.split_once(": ")?;
+    let line = number.parse::<u32>().ok()?.saturating_sub(1);
+    Some(lsp_types::Diagnostic {
+        range: Range::new(Position::new(line, 0), Position::new(line, u32::MAX)),
+        severity: Some(DiagnosticSeverity::INFORMATION),
+        source: Some("statuslint".into()),
+        message: message.to_string(),
+        ..lsp_types::Diagnostic::default()
+    })
+}
+
 /// Where a rule's docs are read on the web: `rules/SLxxx.toml` in the repository the
 /// package names. None when it names none (`statuslint explain SLxxx` and hover still do).
 fn docs_url(repository: &str, rule: &str) -> Option<String> {
@@ -54,7 +69,15 @@ fn docs_url(repository: &str, rule: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::docs_url;
+    use super::{docs_url, note_on_line};
+
+    #[test]
+    fn notes_on_a_line_are_shown_there() {
+        let shown = note_on_line("line 12: this YAML document could not be read").unwrap();
+        assert_eq!(shown.range.start.line, 11);
+        assert_eq!(shown.message, "this YAML document could not be read");
+        assert!(note_on_line("skipped: looks like a binary file").is_none());
+    }
 
     #[test]
     fn rule_docs_live_in_the_repository() {

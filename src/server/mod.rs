@@ -129,6 +129,8 @@ struct Document {
 #[derive(Default)]
 struct Linted {
     findings: Vec<(Diagnostic, lsp_types::Diagnostic)>,
+    /// Notes on a line of the file (a YAML document that could not be read), shown there.
+    notes: Vec<lsp_types::Diagnostic>,
     usages: Vec<Usage>,
     routes: Vec<KindRoute>,
     kind: Option<SourceKind>,
@@ -340,11 +342,15 @@ impl Server {
                 lint_text(&path, text.into_bytes(), &resolver, &routes)
             })) {
                 Ok(Ok(output)) => {
+                    let mut notes = Vec::new();
                     for note in &output.notes {
-                        self.log(
-                            MessageType::INFO,
-                            format!("statuslint: {}: {}", path.display(), note.message),
-                        );
+                        match diagnostics::note_on_line(&note.message) {
+                            Some(shown) => notes.push(shown),
+                            None => self.log(
+                                MessageType::INFO,
+                                format!("statuslint: {}: {}", path.display(), note.message),
+                            ),
+                        }
                     }
                     let index = LineIndex::new(&doc.text);
                     let findings = output
@@ -358,6 +364,7 @@ impl Server {
                     let file = output.files.into_iter().next();
                     Linted {
                         findings,
+                        notes,
                         kind: file.as_ref().map(|f| f.kind),
                         usages: file.as_ref().map_or(Vec::new(), |f| f.facts.usages.clone()),
                         routes: file.map_or(Vec::new(), |f| {
@@ -387,7 +394,12 @@ impl Server {
                 }
             }
         };
-        let diagnostics = linted.findings.iter().map(|(_, l)| l.clone()).collect();
+        let diagnostics = linted
+            .findings
+            .iter()
+            .map(|(_, l)| l.clone())
+            .chain(linted.notes.iter().cloned())
+            .collect();
         self.notify::<notif::PublishDiagnostics>(PublishDiagnosticsParams {
             uri: uri.clone(),
             diagnostics,
