@@ -254,53 +254,39 @@ impl<'t> Nodes<'t> {
     /// Walks the tree once, without recursion, skipping imports and test code.
     fn collect(root: Node<'t>, src: &str) -> Nodes<'t> {
         let mut nodes = Nodes::default();
-        let mut cursor = root.walk();
-        let mut depth = 0u32;
-        loop {
-            let node = cursor.node();
+        let too_deep = super::walk(root, |node| {
             let kind = node.kind();
             let skip = matches!(
                 kind,
                 "import_statement" | "import_from_statement" | "decorator"
             ) || (matches!(kind, "function_definition" | "class_definition")
                 && is_test_code(node, src));
-            if !skip {
-                match kind {
-                    "comment" => nodes.comments.push(Comment {
-                        start: node.start_byte(),
-                        row: node.start_position().row,
-                        text: comment_text(node, src),
-                    }),
-                    "call" => nodes.calls.push(node),
-                    "return_statement" => nodes.returns.push(node),
-                    "assignment" => nodes.assignments.push(node),
-                    "function_definition" => nodes.functions.push(node),
-                    "attribute" if is_status_constant(node, src) => nodes.constants.push(node),
-                    "identifier"
-                        if STATUS_NAME.is_match(text(node, src))
-                            && node.parent().is_none_or(|p| p.kind() != "attribute") =>
-                    {
-                        nodes.constants.push(node)
-                    }
-                    _ => {}
-                }
-                if depth > MAX_SITE_DEPTH {
-                    nodes.too_deep.get_or_insert(node.start_position().row + 1);
-                } else if cursor.goto_first_child() {
-                    depth += 1;
-                    continue;
-                }
+            if skip {
+                return false;
             }
-            loop {
-                if cursor.goto_next_sibling() {
-                    break;
+            match kind {
+                "comment" => nodes.comments.push(Comment {
+                    start: node.start_byte(),
+                    row: node.start_position().row,
+                    text: comment_text(node, src),
+                }),
+                "call" => nodes.calls.push(node),
+                "return_statement" => nodes.returns.push(node),
+                "assignment" => nodes.assignments.push(node),
+                "function_definition" => nodes.functions.push(node),
+                "attribute" if is_status_constant(node, src) => nodes.constants.push(node),
+                "identifier"
+                    if STATUS_NAME.is_match(text(node, src))
+                        && node.parent().is_none_or(|p| p.kind() != "attribute") =>
+                {
+                    nodes.constants.push(node)
                 }
-                if !cursor.goto_parent() {
-                    return nodes;
-                }
-                depth -= 1;
+                _ => {}
             }
-        }
+            true
+        });
+        nodes.too_deep = too_deep;
+        nodes
     }
 }
 
@@ -760,25 +746,14 @@ fn target(node: Node, function: Option<Node>, cx: &FileCx) -> (Target, Option<St
 
 /// The value last assigned to `name` before `before` in the function.
 fn binding<'t>(function: Node<'t>, name: &str, before: usize, src: &str) -> Option<Node<'t>> {
-    let mut found: Option<Node> = None;
-    let mut stack = vec![function];
-    while let Some(node) = stack.pop() {
-        if node.start_byte() >= before {
-            continue;
-        }
-        if node.kind() == "assignment"
+    super::last_binding(function, before, |node| {
+        (node.kind() == "assignment"
             && node
                 .child_by_field_name("left")
-                .is_some_and(|l| text(l, src) == name)
-            && let Some(value) = node.child_by_field_name("right")
-            && found.is_none_or(|f| f.start_byte() < value.start_byte())
-        {
-            found = Some(value);
-        }
-        let mut cursor = node.walk();
-        stack.extend(node.named_children(&mut cursor));
-    }
-    found
+                .is_some_and(|l| text(l, src) == name))
+        .then(|| node.child_by_field_name("right"))
+        .flatten()
+    })
 }
 
 #[cfg(test)]
