@@ -390,7 +390,7 @@ fn call_usage(call: Node, cx: &FileCx, comments: &[Comment]) -> Option<Usage> {
             .and_then(|i| args.get(i))
             .map_or(Body::Absent, |b| response::content_of(*b, cx.src)),
         BodyKind::Later => match &writer {
-            Some(w) => response::body_after(call, w, cx),
+            Some(w) => response::body_after(call, w, cx, &mut r.messages),
             None => Body::Unknown,
         },
     };

@@ -89,8 +89,14 @@ fn hands_over(call: Node, name: &str, cx: &FileCx) -> bool {
 }
 
 /// For a code written on its own (`w.WriteHeader(204)`, `c.Status(204)`): whether the
-/// statements after it in its block write content through the writer.
-pub fn body_after(site_call: Node, writer: &Writer, cx: &FileCx) -> Body {
+/// statements after it in its block write content through the writer, and the messages
+/// they write.
+pub fn body_after(
+    site_call: Node,
+    writer: &Writer,
+    cx: &FileCx,
+    messages: &mut Vec<String>,
+) -> Body {
     // fiber's `c.Status(404).JSON(...)`: the chained call is the body.
     if site_call
         .parent()
@@ -114,6 +120,7 @@ pub fn body_after(site_call: Node, writer: &Writer, cx: &FileCx) -> Body {
             continue;
         }
         if writes(stmt, writer, cx) {
+            super::syntax::messages(stmt, cx.src, messages);
             return Body::Present;
         }
         if stmt.kind() == "return_statement" {
