@@ -441,6 +441,15 @@ fn constant_usage(
         return None;
     }
     let value = code_value(node, cx)?;
+    // `c.JSON(http.StatusOK, gin.H{"code": http.StatusOK})`: the call chose the code; one
+    // in its payload reports it.
+    let mut ancestor = node.parent();
+    while let Some(a) = ancestor {
+        if a.kind() == "call_expression" && entry_of(a, cx).is_some() {
+            return None;
+        }
+        ancestor = a.parent();
+    }
     let mut outer = node;
     let mut messages_from = None;
     while let Some(parent) = outer.parent() {
@@ -450,6 +459,14 @@ fn constant_usage(
             "expression_list" if is_case(parent) => return None,
             "keyed_element" => {
                 if parent.named_child(0).is_some_and(|k| k.id() == outer.id()) {
+                    return None;
+                }
+                let literal = parent.parent().and_then(|l| l.parent());
+                // `map[string]int{EINVALID: http.StatusBadRequest}`: a lookup table.
+                if literal
+                    .and_then(|l| l.child_by_field_name("type"))
+                    .is_some_and(|t| t.kind() == "map_type")
+                {
                     return None;
                 }
                 messages_from = parent.parent();

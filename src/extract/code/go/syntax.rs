@@ -275,9 +275,17 @@ pub fn messages(node: Node, src: &str, out: &mut Vec<String>) {
             && let (Some(key), Some(value)) = (n.named_child(0), n.named_child(1))
         {
             let (key, value) = (element(key), element(value));
-            let key = string_value(key, src).unwrap_or_else(|| text(key, src).to_string());
-            let value = string_value(value, src).unwrap_or_else(|| one_line(value, src));
-            out.push(format!("{key}: {value}"));
+            // A string key names a payload field (`"error": err.Error()`) whatever its
+            // value; a struct field (`Message: "no such user"`) speaks by its string.
+            let message = match (string_value(key, src), string_value(value, src)) {
+                (Some(k), Some(v)) => Some(format!("{k}: {v}")),
+                (Some(k), None) => Some(format!("{k}: {}", one_line(value, src))),
+                (None, Some(v)) if key.kind() != "selector_expression" => {
+                    Some(format!("{}: {v}", text(key, src)))
+                }
+                _ => None,
+            };
+            out.extend(message);
             continue;
         }
         let mut cursor = n.walk();
