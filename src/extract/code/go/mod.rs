@@ -389,6 +389,8 @@ fn call_usage(call: Node, cx: &FileCx, comments: &[Comment]) -> Option<Usage> {
             .body_argument
             .and_then(|i| args.get(i))
             .map_or(Body::Absent, |b| response::content_of(*b, cx.src)),
+        BodyKind::StatusText if matches!(code, 100..=199 | 204 | 304) => Body::Absent,
+        BodyKind::StatusText => Body::Present,
         BodyKind::Later => match &writer {
             Some(w) => response::body_after(call, w, cx, &mut r.messages),
             None => Body::Unknown,
@@ -406,7 +408,11 @@ fn call_usage(call: Node, cx: &FileCx, comments: &[Comment]) -> Option<Usage> {
         .and_then(|p| p.parent())
         .filter(|p| p.kind() == "call_expression")
     {
-        for arg in arguments(outer) {
+        // A stream writer's own strings are not the payload.
+        for arg in arguments(outer)
+            .into_iter()
+            .filter(|a| a.kind() != "func_literal")
+        {
             syntax::messages(arg, cx.src, &mut r.messages);
         }
     }

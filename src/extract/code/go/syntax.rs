@@ -275,11 +275,15 @@ pub fn messages(node: Node, src: &str, out: &mut Vec<String>) {
             && let (Some(key), Some(value)) = (n.named_child(0), n.named_child(1))
         {
             let (key, value) = (element(key), element(value));
-            // A string key names a payload field (`"error": err.Error()`) whatever its
-            // value; a struct field (`Message: "no such user"`) speaks by its string.
+            // A string key names a payload field: with a literal, or with an error
+            // (`"error": err.Error()`), not with a list that may be empty
+            // (`"failed": failedFiles`). A struct field (`Message: "no such user"`) speaks by
+            // its string.
             let message = match (string_value(key, src), string_value(value, src)) {
                 (Some(k), Some(v)) => Some(format!("{k}: {v}")),
-                (Some(k), None) => Some(format!("{k}: {}", one_line(value, src))),
+                (Some(k), None) if holds_error(value, src) => {
+                    Some(format!("{k}: {}", one_line(value, src)))
+                }
                 (None, Some(v)) if key.kind() != "selector_expression" => {
                     Some(format!("{}: {v}", text(key, src)))
                 }
@@ -292,4 +296,11 @@ pub fn messages(node: Node, src: &str, out: &mut Vec<String>) {
         let children: Vec<Node> = n.children(&mut cursor).collect();
         stack.extend(children.into_iter().rev());
     }
+}
+
+/// An expression that carries an error value (`err`, `err.Error()`, `fmt.Sprintf(.., err)`).
+fn holds_error(node: Node, src: &str) -> bool {
+    crate::knowledge::words(text(node, src))
+        .iter()
+        .any(|w| w == "err" || w == "error")
 }

@@ -49,6 +49,8 @@ pub enum BodyKind {
     Never,
     Argument,
     Later,
+    /// The reason phrase, which the server drops for codes that carry no content.
+    StatusText,
 }
 
 #[derive(Debug, Deserialize)]
