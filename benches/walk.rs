@@ -1,7 +1,7 @@
 //! Speed of a whole run on a large repository, compared with ripgrep over the same tree.
 //!
 //! `cargo bench --bench walk` generates a tree of 20,000 files (mostly irrelevant to
-//! statuslint, a few hundred Rust handlers copied from fixtures/), runs the release
+//! statuslint, a few hundred Rust and Go handlers copied from fixtures/), runs the release
 //! binary on it several times, runs `rg` over the same tree, and prints both medians and
 //! their ratio. It asserts nothing about time: it is a measurement, not a test.
 
@@ -10,15 +10,17 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 const FILES: usize = 20_000;
+/// Rust handlers, and as many Go handlers after them.
 const HANDLERS: usize = 400;
 const RUNS: usize = 7;
 
 fn main() {
     let root = std::env::temp_dir().join(format!("statuslint-bench-{}", std::process::id()));
-    let handlers = handler_sources();
-    let bytes = generate(&root, &handlers);
+    let rust = handler_sources("rust");
+    let go = handler_sources("go");
+    let bytes = generate(&root, &rust, &go);
     println!(
-        "tree: {FILES} files ({HANDLERS} with handlers), {:.1} MB, at {}",
+        "tree: {FILES} files ({HANDLERS} Rust and {HANDLERS} Go handlers), {:.1} MB, at {}",
         bytes as f64 / 1e6,
         root.display()
     );
@@ -77,16 +79,22 @@ fn median(mut run: impl FnMut()) -> Duration {
     times[RUNS / 2]
 }
 
-fn handler_sources() -> Vec<String> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rust");
+/// The handler fixtures of one language (`rust`, `go`), skipping what statuslint never reads.
+fn handler_sources(language: &str) -> Vec<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(language);
+    let ext = if language == "rust" { "rs" } else { language };
     let mut out = Vec::new();
     let mut stack = vec![dir];
     while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).expect("fixtures/rust exists") {
+        for entry in std::fs::read_dir(&d).expect("the fixtures exist") {
             let path = entry.unwrap().path();
             if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "rs") {
+                if !path.ends_with("skipped") {
+                    stack.push(path);
+                }
+            } else if path.extension().is_some_and(|e| e == ext) {
                 out.push(std::fs::read_to_string(&path).unwrap());
             }
         }
@@ -96,8 +104,9 @@ fn handler_sources() -> Vec<String> {
 }
 
 /// Writes the tree and returns its size in bytes.
-fn generate(root: &Path, handlers: &[String]) -> usize {
+fn generate(root: &Path, rust: &[String], go: &[String]) -> usize {
     let filler_rs = "pub fn add(a: u64, b: u64) -> u64 {\n    a.wrapping_add(b)\n}\n".repeat(40);
+    let filler_go = "package util\n\nfunc Add(a, b int) int {\n\treturn a + b\n}\n".repeat(30);
     let filler_md = "# Notes\n\nSome prose about the project, nothing to lint here.\n".repeat(30);
     let filler_ts =
         "export function add(a: number, b: number): number {\n  return a + b;\n}\n".repeat(30);
@@ -108,9 +117,12 @@ fn generate(root: &Path, handlers: &[String]) -> usize {
         let dir: PathBuf = root.join(format!("crate{}/src/module{}", i % 50, i % 400));
         std::fs::create_dir_all(&dir).unwrap();
         let (name, text): (String, &str) = if i < HANDLERS {
-            (format!("handler{i}.rs"), &handlers[i % handlers.len()])
+            (format!("handler{i}.rs"), &rust[i % rust.len()])
+        } else if i < 2 * HANDLERS {
+            (format!("handler{i}.go"), &go[i % go.len()])
         } else {
             match i % 4 {
+                0 if i % 8 == 0 => (format!("file{i}.go"), &filler_go),
                 0 => (format!("file{i}.rs"), &filler_rs),
                 1 => (format!("file{i}.md"), &filler_md),
                 2 => (format!("file{i}.ts"), &filler_ts),
