@@ -177,48 +177,31 @@ struct Nodes<'t> {
 }
 
 impl<'t> Nodes<'t> {
-    /// Walks the tree once, without recursion, skipping imports.
+    /// Walks the tree once, skipping imports.
     fn collect(root: Node<'t>, src: &str) -> Nodes<'t> {
         let mut nodes = Nodes::default();
-        let mut cursor = root.walk();
-        let mut depth = 0u32;
-        loop {
-            let node = cursor.node();
-            let kind = node.kind();
-            if kind != "import_declaration" {
-                match kind {
-                    "comment" => nodes.comments.push(Comment {
-                        start: node.start_byte(),
-                        row: node.start_position().row,
-                        text: comment_text(node, src),
-                    }),
-                    "call_expression" => nodes.calls.push(node),
-                    "selector_expression"
-                        if node
-                            .child_by_field_name("field")
-                            .is_some_and(|f| GO_APIS.status_names.contains_key(text(f, src))) =>
-                    {
-                        nodes.constants.push(node)
-                    }
-                    _ => {}
+        let too_deep = super::walk(root, |node| {
+            match node.kind() {
+                "import_declaration" => return false,
+                "comment" => nodes.comments.push(Comment {
+                    start: node.start_byte(),
+                    row: node.start_position().row,
+                    text: comment_text(node, src),
+                }),
+                "call_expression" => nodes.calls.push(node),
+                "selector_expression"
+                    if node
+                        .child_by_field_name("field")
+                        .is_some_and(|f| GO_APIS.status_names.contains_key(text(f, src))) =>
+                {
+                    nodes.constants.push(node)
                 }
-                if depth > MAX_SITE_DEPTH {
-                    nodes.too_deep.get_or_insert(node.start_position().row + 1);
-                } else if cursor.goto_first_child() {
-                    depth += 1;
-                    continue;
-                }
+                _ => {}
             }
-            loop {
-                if cursor.goto_next_sibling() {
-                    break;
-                }
-                if !cursor.goto_parent() {
-                    return nodes;
-                }
-                depth -= 1;
-            }
-        }
+            true
+        });
+        nodes.too_deep = too_deep;
+        nodes
     }
 }
 
@@ -635,28 +618,18 @@ fn go_identifiers(written: &str) -> String {
 
 /// The value last assigned to `name` before `before` in the function.
 fn binding<'t>(function: Node<'t>, name: &str, before: usize, src: &str) -> Option<Node<'t>> {
-    let mut found: Option<Node> = None;
-    let mut stack = vec![function];
-    while let Some(node) = stack.pop() {
-        if node.start_byte() >= before {
-            continue;
-        }
-        if matches!(
+    super::last_binding(function, before, |node| {
+        if !matches!(
             node.kind(),
             "short_var_declaration" | "assignment_statement"
-        ) && let (Some(left), Some(right)) = (
-            node.child_by_field_name("left"),
-            node.child_by_field_name("right"),
-        ) && text(left, src).trim() == name
-            && let Some(value) = right.named_child(0)
-            && found.is_none_or(|f| f.start_byte() < value.start_byte())
-        {
-            found = Some(value);
+        ) {
+            return None;
         }
-        let mut cursor = node.walk();
-        stack.extend(node.named_children(&mut cursor));
-    }
-    found
+        let left = node.child_by_field_name("left")?;
+        (text(left, src).trim() == name)
+            .then(|| node.child_by_field_name("right")?.named_child(0))
+            .flatten()
+    })
 }
 
 #[cfg(test)]
