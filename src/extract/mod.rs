@@ -31,6 +31,7 @@ fn module(kind: SourceKind) -> (&'static str, fn(&Path, &str) -> FileFacts) {
     match kind {
         SourceKind::Rust => (code::rust::PREFILTER, code::rust::extract),
         SourceKind::Python => (code::python::PREFILTER, code::python::extract),
+        SourceKind::Go => (code::go::PREFILTER, code::go::extract),
         SourceKind::Nginx => (nginx::PREFILTER, nginx::extract),
         SourceKind::Apache => (apache::PREFILTER, apache::extract),
         SourceKind::Caddy => (caddy::PREFILTER, caddy::extract),
@@ -45,9 +46,10 @@ fn module(kind: SourceKind) -> (&'static str, fn(&Path, &str) -> FileFacts) {
     }
 }
 
-const KINDS: [SourceKind; 13] = [
+const KINDS: [SourceKind; 14] = [
     SourceKind::Rust,
     SourceKind::Python,
+    SourceKind::Go,
     SourceKind::Nginx,
     SourceKind::Apache,
     SourceKind::Caddy,
