@@ -77,7 +77,7 @@ pub fn statistics(diagnostics: &[Diagnostic], out: &mut dyn Write) -> io::Result
     summary(diagnostics, out)
 }
 
-/// "Found 3 problems (1 error, 2 warnings) in 2 files."
+/// "Found 3 problems (1 error, 2 warnings) in 2 files; 1 file only partly checked."
 fn summary(diagnostics: &[Diagnostic], out: &mut dyn Write) -> io::Result<()> {
     if diagnostics.is_empty() {
         return writeln!(out, "No problems found.");
@@ -105,12 +105,28 @@ fn summary(diagnostics: &[Diagnostic], out: &mut dyn Write) -> io::Result<()> {
         }
     }
     let total = diagnostics.len();
+    let partly = partly_checked(diagnostics).len();
     writeln!(
         out,
-        "Found {total} problem{} ({}) in {} file{}.",
+        "Found {total} problem{} ({}) in {} file{}{}.",
         if total == 1 { "" } else { "s" },
         parts.join(", "),
         files.len(),
-        if files.len() == 1 { "" } else { "s" }
+        if files.len() == 1 { "" } else { "s" },
+        match partly {
+            0 => String::new(),
+            1 => "; 1 file only partly checked".into(),
+            n => format!("; {n} files only partly checked"),
+        }
     )
+}
+
+/// The files statuslint read only in part (SL901), each once.
+fn partly_checked(diagnostics: &[Diagnostic]) -> Vec<&Diagnostic> {
+    let mut found: Vec<&Diagnostic> = diagnostics
+        .iter()
+        .filter(|d| d.rule == crate::rules::PARTLY_CHECKED)
+        .collect();
+    found.dedup_by(|a, b| a.file == b.file);
+    found
 }

@@ -29,12 +29,35 @@ pub fn render(diagnostics: &[Diagnostic], out: &mut dyn Write) -> io::Result<()>
                     "rules": all.iter().map(rule).collect::<Vec<_>>(),
                 }
             },
+            "invocations": [{
+                "executionSuccessful": true,
+                "toolExecutionNotifications": super::partly_checked(diagnostics)
+                    .into_iter()
+                    .map(notification)
+                    .collect::<Vec<_>>(),
+            }],
             "columnKind": "unicodeCodePoints",
             "results": results,
         }]
     });
     serde_json::to_writer_pretty(&mut *out, &log)?;
     writeln!(out)
+}
+
+/// A file read only in part, as the tool's own notification (it is a result too, so that
+/// code scanning shows it where the findings are).
+fn notification(d: &Diagnostic) -> Value {
+    json!({
+        "level": "warning",
+        "message": { "text": format!("{}: only part of this file was checked", d.file) },
+        "descriptor": { "id": d.rule },
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": { "uri": uri(&d.file) },
+                "region": { "startLine": d.start.line },
+            }
+        }],
+    })
 }
 
 fn level(severity: Severity) -> &'static str {

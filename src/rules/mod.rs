@@ -5,7 +5,7 @@
 
 use crate::classify::SourceKind;
 use crate::knowledge::STATUS;
-use crate::usage::{Span, Usage};
+use crate::usage::{Operation, Span, Usage};
 use serde::{Deserialize, Serialize};
 use std::sync::LazyLock;
 
@@ -167,9 +167,18 @@ impl Finding {
     }
 }
 
-/// A rule checks one usage at a time.
+/// A rule checks one usage at a time; the few that judge a spec's operation as a whole
+/// (which codes it documents) check operations.
 pub trait Rule: Send + Sync {
     fn check(&self, usage: &Usage, ctx: &CheckContext, out: &mut Vec<Finding>);
+
+    /// True when the rule judges what a response sends (its headers and content) rather
+    /// than the code chosen for it: on a shared definition its finding is reported once.
+    fn judges_content(&self) -> bool {
+        false
+    }
+
+    fn check_operation(&self, _op: &Operation, _ctx: &CheckContext, _out: &mut Vec<Finding>) {}
 }
 
 /// A rule with its metadata.
@@ -221,10 +230,13 @@ registry! {
     "SL403" => sl403_unauthorized_for_insufficient_permission::UnauthorizedForInsufficientPermission,
     "SL501" => sl501_magic_status_number::MagicStatusNumber,
     "SL900" => EngineDiagnostic,
+    "SL901" => EngineDiagnostic,
 }
 
 /// The id of the engine's diagnostic for a suppression comment that suppresses nothing.
 pub const UNUSED_SUPPRESSION: &str = "SL900";
+/// The id of the engine's diagnostic for a file that was read only in part.
+pub const PARTLY_CHECKED: &str = "SL901";
 
 fn parse_meta(id: &str, text: &str) -> RuleMeta {
     let meta: RuleMeta = toml::from_str(text)

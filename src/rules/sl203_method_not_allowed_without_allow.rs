@@ -6,6 +6,10 @@ use crate::usage::Usage;
 pub struct MethodNotAllowedWithoutAllow;
 
 impl Rule for MethodNotAllowedWithoutAllow {
+    fn judges_content(&self) -> bool {
+        true
+    }
+
     fn check(&self, u: &Usage, _ctx: &CheckContext, out: &mut Vec<Finding>) {
         if missing_required_header(u, 405, "Allow", out) {
             let finding = out.last_mut().expect("just pushed");

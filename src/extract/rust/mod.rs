@@ -67,10 +67,10 @@ pub fn extract(_path: &std::path::Path, src: &str) -> FileFacts {
         return facts;
     };
     let root = tree.root_node();
-    if let Some(line) = first_error_line(root) {
-        facts.notes.push(format!(
-            "line {line}: the Rust parser could not read this part of the file; status codes in it were not checked"
-        ));
+    if let Some((line, byte)) = first_error(root) {
+        let why = "the Rust parser could not read this part of the file; status codes in it were not checked";
+        facts.notes.push(format!("line {line}: {why}"));
+        facts.partly_read = Some((byte, why.into()));
     }
 
     let nodes = Nodes::collect(root, src);
@@ -196,7 +196,7 @@ fn is_test_code(node: Node, src: &str) -> bool {
 }
 
 /// The line of the first syntax error, if any.
-fn first_error_line(root: Node) -> Option<usize> {
+fn first_error(root: Node) -> Option<(usize, usize)> {
     if !root.has_error() {
         return None;
     }
@@ -204,7 +204,7 @@ fn first_error_line(root: Node) -> Option<usize> {
     loop {
         let node = cursor.node();
         if node.is_error() || node.is_missing() {
-            return Some(node.start_position().row + 1);
+            return Some((node.start_position().row + 1, node.start_byte()));
         }
         // Only subtrees that hold an error are worth entering.
         if node.has_error() && cursor.goto_first_child() {
@@ -212,7 +212,7 @@ fn first_error_line(root: Node) -> Option<usize> {
         }
         while !cursor.goto_next_sibling() {
             if !cursor.goto_parent() {
-                return Some(root.start_position().row + 1);
+                return Some((root.start_position().row + 1, root.start_byte()));
             }
         }
     }
