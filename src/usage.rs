@@ -420,7 +420,10 @@ pub struct Operation {
     pub route: String,
     /// The codes of every documented response (`default` is not a code).
     pub codes: Vec<Code>,
-    /// The responses could not all be read (a broken `$ref`, a syntax error).
+    /// A `default` response is documented.
+    pub has_default: bool,
+    /// The responses could not all be read (a broken `$ref`, a syntax error), or there is
+    /// no `responses` at all, which structure validators report.
     pub incomplete: bool,
 }
 

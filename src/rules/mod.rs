@@ -22,6 +22,7 @@ mod sl205_upgrade_required_without_upgrade;
 mod sl206_partial_content_without_content_range;
 mod sl207_created_without_location;
 mod sl208_unavailable_without_retry_after;
+mod sl209_range_not_satisfiable_without_content_range;
 mod sl301_invalid_status_code;
 mod sl302_unregistered_status_code;
 mod sl303_reserved_or_deprecated_status;
@@ -29,7 +30,11 @@ mod sl304_success_status_with_error_payload;
 mod sl401_server_error_for_client_fault;
 mod sl402_forbidden_for_missing_credentials;
 mod sl403_unauthorized_for_insufficient_permission;
+mod sl404_status_undefined_for_method;
+mod sl405_status_contradicts_message;
 mod sl501_magic_status_number;
+mod sl601_operation_without_success_response;
+mod sl602_operation_without_client_error_response;
 
 /// How serious a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
@@ -221,6 +226,7 @@ registry! {
     "SL206" => sl206_partial_content_without_content_range::PartialContentWithoutContentRange,
     "SL207" => sl207_created_without_location::CreatedWithoutLocation,
     "SL208" => sl208_unavailable_without_retry_after::UnavailableWithoutRetryAfter,
+    "SL209" => sl209_range_not_satisfiable_without_content_range::RangeNotSatisfiableWithoutContentRange,
     "SL301" => sl301_invalid_status_code::InvalidStatusCode,
     "SL302" => sl302_unregistered_status_code::UnregisteredStatusCode,
     "SL303" => sl303_reserved_or_deprecated_status::ReservedOrDeprecatedStatus,
@@ -228,7 +234,11 @@ registry! {
     "SL401" => sl401_server_error_for_client_fault::ServerErrorForClientFault,
     "SL402" => sl402_forbidden_for_missing_credentials::ForbiddenForMissingCredentials,
     "SL403" => sl403_unauthorized_for_insufficient_permission::UnauthorizedForInsufficientPermission,
+    "SL404" => sl404_status_undefined_for_method::StatusUndefinedForMethod,
+    "SL405" => sl405_status_contradicts_message::StatusContradictsMessage,
     "SL501" => sl501_magic_status_number::MagicStatusNumber,
+    "SL601" => sl601_operation_without_success_response::OperationWithoutSuccessResponse,
+    "SL602" => sl602_operation_without_client_error_response::OperationWithoutClientErrorResponse,
     "SL900" => EngineDiagnostic,
     "SL901" => EngineDiagnostic,
 }

@@ -147,8 +147,9 @@ impl<'a> Collector<'a> {
             method,
             route: route.to_string(),
             codes: Vec::new(),
-            // A `responses` that is there but cannot be followed or read says nothing.
-            incomplete: op.get("responses").is_some() && responses.is_none() || op.partial,
+            has_default: false,
+            // Responses that are missing, cannot be followed or are cut short say nothing.
+            incomplete: responses.is_none() || op.partial,
         };
         let (doc, responses, anchor) = match responses {
             Some((doc, responses, anchor)) => {
@@ -158,6 +159,7 @@ impl<'a> Collector<'a> {
             None => (doc, &[][..], anchor),
         };
         for entry in responses {
+            summary.has_default |= entry.key == Scalar::Str("default".into());
             let Some(code) = self.code_of(&entry.key) else {
                 continue;
             };
