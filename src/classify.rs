@@ -10,6 +10,7 @@ use std::sync::LazyLock;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum SourceKind {
     Rust,
+    Python,
     Nginx,
     Apache,
     Caddy,
@@ -32,6 +33,7 @@ impl SourceKind {
     pub fn name(self) -> &'static str {
         match self {
             SourceKind::Rust => "rust",
+            SourceKind::Python => "python",
             SourceKind::Nginx => "nginx",
             SourceKind::Apache => "apache",
             SourceKind::Caddy => "caddy",
@@ -98,6 +100,7 @@ pub fn by_name(path: &Path) -> Option<NameClass> {
     }
     match ext {
         "rs" => kind(SourceKind::Rust),
+        "py" => kind(SourceKind::Python),
         "nginx" | "nginxconf" => kind(SourceKind::Nginx),
         "htaccess" => kind(SourceKind::Apache),
         "conf" | "vhost" | "template" => Some(NameClass::ServerConf),

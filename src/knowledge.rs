@@ -116,6 +116,9 @@ pub struct EvidenceWords {
     pub missing_credentials: Vec<String>,
     pub insufficient_permission: Vec<String>,
     pub contradiction: Contradictions,
+    pub missing_credentials_condition: Vec<String>,
+    pub insufficient_permission_condition: Vec<String>,
+    pub client_fault_condition: Vec<String>,
 }
 
 /// The conditions SL405 recognises in a message, and when a text is plain enough to count.

@@ -166,6 +166,9 @@ pub enum TextSource {
     Message,
     /// The description a spec gives the response.
     Description,
+    /// The condition the site runs under (`if not request.user.is_authenticated`,
+    /// `except ValidationError`), as words the heuristic rules can read.
+    Condition,
 }
 
 impl TextSource {
@@ -176,6 +179,7 @@ impl TextSource {
             TextSource::Comment => "a comment",
             TextSource::Message => "the message",
             TextSource::Description => "the description",
+            TextSource::Condition => "the condition",
         }
     }
 }
@@ -438,4 +442,22 @@ pub struct FileFacts {
     /// The file was read only in part: the byte where the unread part starts, and what was
     /// not read, as a sentence for the evidence.
     pub partly_read: Option<(usize, String)>,
+}
+
+impl FileFacts {
+    /// Records that the file was read only in part from 1-based `line` on, with a note.
+    pub fn read_in_part(&mut self, src: &str, line: usize, why: &str) {
+        self.notes.push(format!("line {line}: {why}"));
+        self.partly_read = Some((line_start(src, line), why.to_string()));
+    }
+}
+
+/// The byte where 1-based `line` starts (the end of the text past its last line).
+pub fn line_start(src: &str, line: usize) -> usize {
+    if line <= 1 {
+        return 0;
+    }
+    src.match_indices('\n')
+        .nth(line - 2)
+        .map_or(src.len(), |(i, _)| i + 1)
 }

@@ -12,6 +12,7 @@ use std::sync::LazyLock;
 
 pub mod apache;
 pub mod caddy;
+pub mod code;
 pub mod haproxy;
 pub mod kubernetes;
 pub mod netlify_toml;
@@ -20,7 +21,6 @@ pub mod nginx;
 pub mod openapi;
 mod platform;
 pub mod redirects_file;
-pub mod rust;
 pub mod server_config;
 pub mod traefik;
 pub mod tree;
@@ -29,7 +29,8 @@ pub mod vercel_json;
 /// The prefilter and extractor of each kind.
 fn module(kind: SourceKind) -> (&'static str, fn(&Path, &str) -> FileFacts) {
     match kind {
-        SourceKind::Rust => (rust::PREFILTER, rust::extract),
+        SourceKind::Rust => (code::rust::PREFILTER, code::rust::extract),
+        SourceKind::Python => (code::python::PREFILTER, code::python::extract),
         SourceKind::Nginx => (nginx::PREFILTER, nginx::extract),
         SourceKind::Apache => (apache::PREFILTER, apache::extract),
         SourceKind::Caddy => (caddy::PREFILTER, caddy::extract),
@@ -44,8 +45,9 @@ fn module(kind: SourceKind) -> (&'static str, fn(&Path, &str) -> FileFacts) {
     }
 }
 
-const KINDS: [SourceKind; 12] = [
+const KINDS: [SourceKind; 13] = [
     SourceKind::Rust,
+    SourceKind::Python,
     SourceKind::Nginx,
     SourceKind::Apache,
     SourceKind::Caddy,

@@ -16,7 +16,14 @@ impl Rule for ForbiddenForMissingCredentials {
             u,
             &[TextSource::Message, TextSource::Comment],
             &WORDS.missing_credentials,
-        ) else {
+        )
+        .or_else(|| {
+            text_with_word(
+                u,
+                &[TextSource::Condition],
+                &WORDS.missing_credentials_condition,
+            )
+        }) else {
             return;
         };
         out.push(

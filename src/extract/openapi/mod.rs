@@ -13,7 +13,7 @@ mod layout;
 mod refs;
 mod tree;
 
-use crate::usage::FileFacts;
+use crate::usage::{FileFacts, line_start};
 use std::path::Path;
 
 /// A spec without a response or a reference documents no status.
@@ -54,16 +54,6 @@ pub fn extract(path: &Path, src: &str) -> FileFacts {
         facts.partly_read = stopped;
     }
     facts
-}
-
-/// The byte where 1-based `line` starts (the end of the text past its last line).
-fn line_start(src: &str, line: usize) -> usize {
-    if line <= 1 {
-        return 0;
-    }
-    src.match_indices('\n')
-        .nth(line - 2)
-        .map_or(src.len(), |(i, _)| i + 1)
 }
 
 #[cfg(test)]
