@@ -360,7 +360,7 @@ fn alternative(code: u32, node: Node, cx: &FileCx) -> (Option<String>, Option<Co
         (format!("status.{name}"), true)
     } else if let (Some(prefix), Some(member)) = (cx.http_status, member) {
         (format!("{prefix}.{member}"), true)
-    } else if let (true, Some(name)) = (cx.frameworks.iter().any(|f| *f == "drf"), status_name) {
+    } else if let (true, Some(name)) = (cx.frameworks.contains(&"drf"), status_name) {
         (format!("status.{name}"), false)
     } else if let Some(member) = member {
         (format!("HTTPStatus.{member}"), false)
