@@ -58,7 +58,9 @@ fn a_shared_component_is_reported_once_where_it_is_defined() {
         .filter_map(Value::as_str)
         .collect();
     assert!(
-        evidence.contains(&"used by 3 operations: first at `GET /a` at line 8"),
+        evidence.contains(&"used by 3 operations: first at `GET /a` at line 8")
+            && evidence
+                .contains(&"this is the shared response `#/components/responses/Unauthorized`"),
         "{evidence:?}"
     );
 }

@@ -261,8 +261,12 @@ impl<'a> Collector<'a> {
             return;
         }
         if let Some(last) = hops.last() {
-            let what = format!("the response is {}", self.definition(doc, &hops));
-            origin.push(what.clone());
+            origin.push(format!("the response is {}", self.definition(doc, &hops)));
+            // Reported at the definition when it is in this file: name it, not its line.
+            let what = match doc {
+                0 => format!("this is the shared response `{}`", last.reference),
+                _ => origin.last().cloned().unwrap_or_default(),
+            };
             usage.shared = Some(Shared {
                 key: format!("{}#{}", self.docs.get(doc).name, last.target_key.start),
                 definition: (doc == 0).then(|| last.target_key.span()),
