@@ -117,6 +117,7 @@ pub struct EvidenceWords {
     pub insufficient_permission: Vec<String>,
     pub contradiction: Contradictions,
     pub missing_credentials_condition: Vec<String>,
+    pub not_credentials: Vec<String>,
     pub insufficient_permission_condition: Vec<String>,
     pub client_fault_condition: Vec<String>,
 }

@@ -24,7 +24,11 @@ use std::sync::Arc;
 /// configuration or internal error. A file read only in part (a syntax error) is a
 /// warning, SL901, so by default it fails the run too.
 #[derive(Parser)]
-#[command(name = "statuslint", version, args_conflicts_with_subcommands = true)]
+#[command(
+    name = "statuslint",
+    version = env!("STATUSLINT_VERSION"),
+    args_conflicts_with_subcommands = true
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,

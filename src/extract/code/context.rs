@@ -44,21 +44,30 @@ pub fn describe<L: Syntax>(place: &Place, comments: &[Comment], src: &str, usage
         }
     }
     gather::<L>(place, src, &mut usage.evidence);
-    narrow_methods(usage);
+    narrow_methods::<L>(place.site, src, usage);
 }
 
-/// `if request.method == "POST":` in a handler that answers several methods: only POST
-/// reaches the site.
-fn narrow_methods(usage: &mut Usage) {
-    let Some(condition) = &usage.evidence.condition else {
-        return;
-    };
-    if condition.trim_start().starts_with("not") {
-        return;
+/// The conditions around a site, innermost first (at most a few levels).
+fn conditions<L: Syntax>(site: Node, src: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut at = site;
+    while out.len() < 8 {
+        let Some((node, text)) = L::condition(at, src) else {
+            break;
+        };
+        out.push(text);
+        at = node;
     }
-    let Some(tested) = METHOD_TEST
-        .captures(condition)
-        .and_then(|c| Method::parse(&c[1]))
+    out
+}
+
+/// `if request.method == "POST":` around the site (at any depth) in a handler that answers
+/// several methods: only POST reaches the site.
+fn narrow_methods<L: Syntax>(site: Node, src: &str, usage: &mut Usage) {
+    let Some(tested) = conditions::<L>(site, src)
+        .iter()
+        .filter(|c| !c.trim_start().starts_with("not"))
+        .find_map(|c| METHOD_TEST.captures(c).and_then(|m| Method::parse(&m[1])))
     else {
         return;
     };

@@ -97,6 +97,60 @@ pub fn first_error_line(root: Node) -> Option<usize> {
     }
 }
 
+/// Walks the tree once, without recursion (deeply nested input must not overflow the
+/// stack), calling `visit` on every node; `visit` returns false to skip a node's children.
+/// Nodes nested deeper than [`MAX_SITE_DEPTH`] are not entered: gives the first such line.
+pub fn walk<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>) -> bool) -> Option<usize> {
+    let mut too_deep = None;
+    let mut cursor = root.walk();
+    // Counted here: asking the cursor for its depth walks its whole stack.
+    let mut depth = 0u32;
+    loop {
+        let node = cursor.node();
+        if visit(node) {
+            if depth > MAX_SITE_DEPTH {
+                too_deep.get_or_insert(node.start_position().row + 1);
+            } else if cursor.goto_first_child() {
+                depth += 1;
+                continue;
+            }
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return too_deep;
+            }
+            depth -= 1;
+        }
+    }
+}
+
+/// The value last bound before `before` in `scope`, by the binding nodes `bound` reads
+/// (`let name = value;`, `name = value`): the value node of the latest one.
+pub fn last_binding<'t>(
+    scope: Node<'t>,
+    before: usize,
+    bound: impl Fn(Node<'t>) -> Option<Node<'t>>,
+) -> Option<Node<'t>> {
+    let mut found: Option<Node> = None;
+    let mut stack = vec![scope];
+    while let Some(node) = stack.pop() {
+        if node.start_byte() >= before {
+            continue;
+        }
+        if let Some(value) = bound(node)
+            && found.is_none_or(|f| f.start_byte() < value.start_byte())
+        {
+            found = Some(value);
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    found
+}
+
 /// The source text of a node.
 pub fn text<'s>(node: Node, src: &'s str) -> &'s str {
     src.get(node.byte_range()).unwrap_or("")

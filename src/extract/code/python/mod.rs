@@ -22,7 +22,7 @@ use syntax::{
     Args, Python, callee, comment_text, enclosing_function, is_template, last_segment,
     path_ends_with, string_value, text,
 };
-use table::{CallEntry, PYTHON_APIS};
+use table::{CallEntry, CallKind, PYTHON_APIS};
 use tree_sitter::Node;
 
 /// Tokens without which a Python file cannot choose a status the tables know: framework
@@ -42,6 +42,9 @@ pub struct FileCx<'t> {
     http_status: Option<&'static str>,
     /// Functions routed by name in this file (`add_url_rule`, `add_post`).
     routed: HashSet<String>,
+    /// Codes this file registers an error handler for (`@app.errorhandler(401)`): an
+    /// `abort(401)` is finished there, and the handler may add the challenge.
+    handled_codes: HashSet<u32>,
 }
 
 impl FileCx<'_> {
@@ -126,7 +129,23 @@ fn file_cx<'t>(src: &'t str) -> FileCx<'t> {
         status_module,
         http_status,
         routed: HashSet::new(),
+        handled_codes: HashSet::new(),
     }
+}
+
+/// The codes of `@app.errorhandler(404)` and `app.register_error_handler(404, h)`.
+fn handled_code(node: Node, cx: &FileCx) -> Option<u32> {
+    let name = callee(node, cx.src)?;
+    if !PYTHON_APIS
+        .routing
+        .error_handler_decorators
+        .iter()
+        .any(|d| d == last_segment(&name))
+    {
+        return None;
+    }
+    let first = *Args::of(node, cx.src).positional.first()?;
+    code_value(first, cx).map(|v| v.code)
 }
 
 /// Test files check codes; they do not choose them.
@@ -159,7 +178,17 @@ pub fn extract(path: &Path, src: &str) -> FileFacts {
     }
     let mut cx = file_cx(src);
     let nodes = Nodes::collect(root, src);
+    for function in &nodes.functions {
+        for decorator in syntax::decorators(*function) {
+            if let Some(code) = handled_code(decorator, &cx) {
+                cx.handled_codes.insert(code);
+            }
+        }
+    }
     for call in &nodes.calls {
+        if let Some(code) = handled_code(*call, &cx) {
+            cx.handled_codes.insert(code);
+        }
         if let Some(binding) = routes::registration(*call, src) {
             cx.routed.insert(binding.handler.clone());
             facts.routes.push(binding);
@@ -227,47 +256,39 @@ impl<'t> Nodes<'t> {
     /// Walks the tree once, without recursion, skipping imports and test code.
     fn collect(root: Node<'t>, src: &str) -> Nodes<'t> {
         let mut nodes = Nodes::default();
-        let mut cursor = root.walk();
-        let mut depth = 0u32;
-        loop {
-            let node = cursor.node();
+        let too_deep = super::walk(root, |node| {
             let kind = node.kind();
             let skip = matches!(
                 kind,
                 "import_statement" | "import_from_statement" | "decorator"
             ) || (matches!(kind, "function_definition" | "class_definition")
                 && is_test_code(node, src));
-            if !skip {
-                match kind {
-                    "comment" => nodes.comments.push(Comment {
-                        start: node.start_byte(),
-                        row: node.start_position().row,
-                        text: comment_text(node, src),
-                    }),
-                    "call" => nodes.calls.push(node),
-                    "return_statement" => nodes.returns.push(node),
-                    "assignment" => nodes.assignments.push(node),
-                    "function_definition" => nodes.functions.push(node),
-                    "attribute" if is_status_constant(node, src) => nodes.constants.push(node),
-                    _ => {}
-                }
-                if depth > MAX_SITE_DEPTH {
-                    nodes.too_deep.get_or_insert(node.start_position().row + 1);
-                } else if cursor.goto_first_child() {
-                    depth += 1;
-                    continue;
-                }
+            if skip {
+                return false;
             }
-            loop {
-                if cursor.goto_next_sibling() {
-                    break;
+            match kind {
+                "comment" => nodes.comments.push(Comment {
+                    start: node.start_byte(),
+                    row: node.start_position().row,
+                    text: comment_text(node, src),
+                }),
+                "call" => nodes.calls.push(node),
+                "return_statement" => nodes.returns.push(node),
+                "assignment" => nodes.assignments.push(node),
+                "function_definition" => nodes.functions.push(node),
+                "attribute" if is_status_constant(node, src) => nodes.constants.push(node),
+                "identifier"
+                    if STATUS_NAME.is_match(text(node, src))
+                        && node.parent().is_none_or(|p| p.kind() != "attribute") =>
+                {
+                    nodes.constants.push(node)
                 }
-                if !cursor.goto_parent() {
-                    return nodes;
-                }
-                depth -= 1;
+                _ => {}
             }
-        }
+            true
+        });
+        nodes.too_deep = too_deep;
+        nodes
     }
 }
 
@@ -313,6 +334,8 @@ pub fn code_value(node: Node, cx: &FileCx) -> Option<CodeValue> {
                 bare: true,
             });
         }
+        // `from starlette.status import HTTP_401_UNAUTHORIZED`
+        "identifier" => STATUS_NAME.captures(&written)?[1].parse().ok()?,
         "attribute" => {
             let name = text(node.child_by_field_name("attribute")?, cx.src);
             let object = node.child_by_field_name("object")?;
@@ -436,6 +459,9 @@ fn call_usage(call: Node, cx: &FileCx, comments: &[Comment]) -> Option<Usage> {
     };
     let mut r = response::of_call(entry, &args, cx);
     response::follow(call, entry.kind, cx, &mut r);
+    if entry.kind == CallKind::Error && cx.handled_codes.contains(&code) {
+        r.seen_in_part();
+    }
     let (alternative, token) = match bare {
         Some(node) => alternative(code, node, cx),
         None => (None, None),
@@ -491,6 +517,14 @@ fn tuple_usage(ret: Node, cx: &FileCx, comments: &[Comment]) -> Option<Usage> {
     let parts = syntax::named_children(tuple);
     let (body, code_node) = (*parts.first()?, *parts.get(1)?);
     let value = code_value(code_node, cx)?;
+    let handler = cx.answers_requests(enclosing_function(ret));
+    // Outside a view, `return [], 0` is a pair of values: only a body with a status reads
+    // as a response.
+    let response_like = matches!(body.kind(), "call" | "string" | "dictionary")
+        && (100..=599).contains(&value.code);
+    if !handler && !response_like {
+        return None;
+    }
     let mut r = Response::seen_whole();
     r.body = response::content_of(body, cx);
     syntax::messages(body, cx.src, &mut r.messages);
@@ -506,7 +540,7 @@ fn tuple_usage(ret: Node, cx: &FileCx, comments: &[Comment]) -> Option<Usage> {
     if let Some(headers) = parts.get(2) {
         response::read_headers(*headers, cx, &mut r);
     }
-    if !cx.answers_requests(enclosing_function(ret)) {
+    if !handler {
         r.seen_in_part();
     }
     let (alternative, token) = if value.bare {
@@ -714,25 +748,14 @@ fn target(node: Node, function: Option<Node>, cx: &FileCx) -> (Target, Option<St
 
 /// The value last assigned to `name` before `before` in the function.
 fn binding<'t>(function: Node<'t>, name: &str, before: usize, src: &str) -> Option<Node<'t>> {
-    let mut found: Option<Node> = None;
-    let mut stack = vec![function];
-    while let Some(node) = stack.pop() {
-        if node.start_byte() >= before {
-            continue;
-        }
-        if node.kind() == "assignment"
+    super::last_binding(function, before, |node| {
+        (node.kind() == "assignment"
             && node
                 .child_by_field_name("left")
-                .is_some_and(|l| text(l, src) == name)
-            && let Some(value) = node.child_by_field_name("right")
-            && found.is_none_or(|f| f.start_byte() < value.start_byte())
-        {
-            found = Some(value);
-        }
-        let mut cursor = node.walk();
-        stack.extend(node.named_children(&mut cursor));
-    }
-    found
+                .is_some_and(|l| text(l, src) == name))
+        .then(|| node.child_by_field_name("right"))
+        .flatten()
+    })
 }
 
 #[cfg(test)]

@@ -18,7 +18,8 @@ pub fn of_call<'t>(entry: &CallEntry, args: &Args<'t>, cx: &FileCx<'t>) -> Respo
         entry.target_argument.position,
         &entry.target_argument.keywords,
     );
-    if entry.kind == CallKind::Redirect {
+    // `raise web.HTTPFound()`: no target, no Location.
+    if entry.kind == CallKind::Redirect && target.is_some() {
         r.locate(target);
     }
     let headers = args.get(
@@ -176,6 +177,7 @@ fn follow_variable<'t>(assignment: Node<'t>, name: &str, cx: &FileCx<'t>, r: &mu
                 }
                 return;
             }
+            Use::Raised => return,
             Use::Other => return r.seen_in_part(),
         }
     }
@@ -188,17 +190,31 @@ enum Use<'t> {
     Code(Code, String, Node<'t>),
     Neutral,
     Returned,
+    Raised,
     Other,
 }
 
 /// What one statement does with the response variable `name`.
 fn use_of<'t>(stmt: Node<'t>, name: &str, cx: &FileCx<'t>) -> Use<'t> {
+    if stmt.kind() == "raise_statement" {
+        // `exc = HTTPException(401)` then `raise exc`: raised errors reach the framework.
+        return match stmt.named_child(0) {
+            Some(v) if v.kind() == "identifier" && text(v, cx.src) == name => Use::Raised,
+            _ => Use::Other,
+        };
+    }
     if stmt.kind() == "return_statement" {
         let value = stmt.named_child(0);
         return match value {
             Some(v) if v.kind() == "identifier" && text(v, cx.src) == name => Use::Returned,
             _ => Use::Other,
         };
+    }
+    if matches!(
+        stmt.kind(),
+        "if_statement" | "try_statement" | "with_statement" | "for_statement" | "while_statement"
+    ) {
+        return sent_inside(stmt, name, cx.src);
     }
     if stmt.kind() != "expression_statement" {
         return Use::Other;
@@ -294,6 +310,35 @@ const NEUTRAL_METHODS: &[&str] = &[
     "set_data",
     "set_signed_cookie",
 ];
+
+/// `if token is None: raise exc`: a compound statement whose only uses of `name` raise or
+/// return it.
+fn sent_inside<'t>(stmt: Node<'t>, name: &str, src: &str) -> Use<'t> {
+    let (mut uses, mut raised, mut returned) = (0, 0, 0);
+    let mut stack = vec![stmt];
+    while let Some(n) = stack.pop() {
+        if n.kind() == "identifier" && text(n, src) == name {
+            uses += 1;
+        }
+        if matches!(n.kind(), "raise_statement" | "return_statement")
+            && n.named_child(0)
+                .is_some_and(|v| v.kind() == "identifier" && text(v, src) == name)
+        {
+            if n.kind() == "raise_statement" {
+                raised += 1;
+            } else {
+                returned += 1;
+            }
+        }
+        let mut cursor = n.walk();
+        stack.extend(n.named_children(&mut cursor));
+    }
+    match (uses == raised + returned, raised, returned) {
+        (true, r, 0) if r > 0 => Use::Raised,
+        (true, 0, r) if r > 0 => Use::Returned,
+        _ => Use::Other,
+    }
+}
 
 /// True when the identifier `name` appears in `node`.
 fn mentions(node: Node, name: &str, src: &str) -> bool {

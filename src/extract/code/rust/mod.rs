@@ -122,47 +122,32 @@ impl<'t> Nodes<'t> {
             comments: Vec::new(),
             too_deep: None,
         };
-        let mut cursor = root.walk();
-        // Counted here: asking the cursor for its depth walks its whole stack.
-        let mut depth = 0u32;
-        loop {
-            let node = cursor.node();
+        let too_deep = super::walk(root, |node| {
             let kind = node.kind();
             let skip = matches!(kind, "use_declaration" | "attribute_item")
                 || (matches!(kind, "function_item" | "mod_item" | "impl_item")
                     && is_test_code(node, src));
-            if !skip {
-                match kind {
-                    "line_comment" | "block_comment" => nodes.comments.push(Comment {
-                        start: node.start_byte(),
-                        row: node.start_position().row,
-                        text: comment_text(node, src),
-                    }),
-                    "function_item" => nodes.routing.push(node),
-                    "call_expression" => {
-                        nodes.routing.push(node);
-                        nodes.sites.push(node);
-                    }
-                    "scoped_identifier" => nodes.sites.push(node),
-                    _ => {}
-                }
-                if depth > MAX_SITE_DEPTH {
-                    nodes.too_deep.get_or_insert(node.start_position().row + 1);
-                } else if cursor.goto_first_child() {
-                    depth += 1;
-                    continue;
-                }
+            if skip {
+                return false;
             }
-            loop {
-                if cursor.goto_next_sibling() {
-                    break;
+            match kind {
+                "line_comment" | "block_comment" => nodes.comments.push(Comment {
+                    start: node.start_byte(),
+                    row: node.start_position().row,
+                    text: comment_text(node, src),
+                }),
+                "function_item" => nodes.routing.push(node),
+                "call_expression" => {
+                    nodes.routing.push(node);
+                    nodes.sites.push(node);
                 }
-                if !cursor.goto_parent() {
-                    return nodes;
-                }
-                depth -= 1;
+                "scoped_identifier" => nodes.sites.push(node),
+                _ => {}
             }
-        }
+            true
+        });
+        nodes.too_deep = too_deep;
+        nodes
     }
 }
 

@@ -203,23 +203,12 @@ pub fn string_literals(node: Node, src: &str, out: &mut Vec<String>) {
 
 /// The value bound to `name` by the last `let` before `before` in `scope`.
 pub fn let_binding<'t>(scope: Node<'t>, name: &str, before: usize, src: &str) -> Option<Node<'t>> {
-    let mut found: Option<Node> = None;
-    let mut stack = vec![scope];
-    while let Some(node) = stack.pop() {
-        if node.start_byte() >= before {
-            continue;
-        }
-        if node.kind() == "let_declaration"
+    crate::extract::code::last_binding(scope, before, |node| {
+        (node.kind() == "let_declaration"
             && node
                 .child_by_field_name("pattern")
-                .is_some_and(|p| text(p, src).trim_start_matches("mut ").trim() == name)
-            && let Some(value) = node.child_by_field_name("value")
-            && found.is_none_or(|f| f.start_byte() < value.start_byte())
-        {
-            found = Some(value);
-        }
-        let mut cursor = node.walk();
-        stack.extend(node.named_children(&mut cursor));
-    }
-    found
+                .is_some_and(|p| text(p, src).trim_start_matches("mut ").trim() == name))
+        .then(|| node.child_by_field_name("value"))
+        .flatten()
+    })
 }
