@@ -23,7 +23,8 @@ use std::time::Instant;
 /// redirect without Location, content on a 204, unregistered codes, and more.
 ///
 /// Exit status: 0 when no finding reaches --fail-on, 1 when one does, 2 on a usage,
-/// configuration or internal error.
+/// configuration or internal error. A file read only in part (a syntax error) is a
+/// warning, SL901, so by default it fails the run too.
 #[derive(Parser)]
 #[command(
     name = "statuslint",
