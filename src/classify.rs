@@ -55,6 +55,7 @@ impl SourceKind {
         match self {
             SourceKind::Rust => "Rust",
             SourceKind::Python => "Python",
+            SourceKind::Go => "Go",
             SourceKind::Nginx => "nginx",
             SourceKind::Apache => "Apache",
             SourceKind::Caddy => "Caddy",

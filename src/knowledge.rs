@@ -116,10 +116,30 @@ pub struct EvidenceWords {
     pub server_fault: Vec<String>,
     pub missing_credentials: Vec<String>,
     pub insufficient_permission: Vec<String>,
+    pub contradiction: Contradictions,
     pub missing_credentials_condition: Vec<String>,
     pub not_credentials: Vec<String>,
     pub insufficient_permission_condition: Vec<String>,
     pub client_fault_condition: Vec<String>,
+}
+
+/// The conditions SL405 recognises in a message, and when a text is plain enough to count.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contradictions {
+    pub plain_words: usize,
+    pub filler: Vec<String>,
+    pub weak: Vec<String>,
+    pub condition: Vec<Condition>,
+}
+
+/// A condition a text can name ("not found") and the codes that mean it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    pub means: String,
+    pub codes: Vec<u32>,
+    pub words: Vec<String>,
 }
 
 pub static WORDS: LazyLock<EvidenceWords> = LazyLock::new(|| {

@@ -4,10 +4,10 @@
 use crate::classify::SourceKind;
 use crate::config::ConfigError;
 use crate::diagnostic::{Diagnostic, Lines};
-use crate::rules::{self, CheckContext, Finding, RuleEntry, UNUSED_SUPPRESSION};
+use crate::rules::{self, CheckContext, Finding, PARTLY_CHECKED, RuleEntry, UNUSED_SUPPRESSION};
 use crate::settings::{Resolver, Settings};
 use crate::suppress::Suppressions;
-use crate::usage::{Method, RouteBinding, TextSource};
+use crate::usage::{Method, Resource, RouteBinding, TextSource};
 use crate::walk::{Checked, Exclude, Note, SourceFile, WalkOptions, WalkOutput, walk};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -127,11 +127,20 @@ fn join_routes(files: &mut [SourceFile], more: &[KindRoute]) {
         entry.0.extend(&binding.methods);
         entry.1.extend(binding.path.clone());
     }
+    // Every method each path answers, whichever handler serves it.
+    let mut by_path: HashMap<String, Vec<Method>> = HashMap::new();
     for (methods, paths) in routes.values_mut() {
         methods.sort();
         methods.dedup();
         paths.sort();
         paths.dedup();
+        for path in paths.iter() {
+            by_path.entry(path.clone()).or_default().extend(&*methods);
+        }
+    }
+    for methods in by_path.values_mut() {
+        methods.sort();
+        methods.dedup();
     }
     for file in files.iter_mut() {
         let kind = file.kind;
@@ -145,6 +154,14 @@ fn join_routes(files: &mut [SourceFile], more: &[KindRoute]) {
             };
             if usage.methods.is_none() {
                 usage.methods = Some(methods.clone());
+            }
+            if let [path] = paths.as_slice()
+                && usage.resource.is_none()
+            {
+                usage.resource = Some(Resource {
+                    path: path.clone(),
+                    methods: by_path.get(path).cloned().unwrap_or_default(),
+                });
             }
             for path in paths {
                 usage.evidence.texts.push((TextSource::Route, path.clone()));
@@ -197,6 +214,21 @@ fn check_file(file: &SourceFile, settings: &Settings, out: &mut Vec<Diagnostic>)
     };
     let mut suppressions = Suppressions::parse(text);
     run_rules(&placer, &active, &mut suppressions, out);
+    if let Some((at, why)) = &file.facts.partly_read
+        && let Some(partly) = active.iter().find(|r| r.meta.id == PARTLY_CHECKED)
+    {
+        let at = (*at).min(text.len());
+        let end = text[at..].find('\n').map_or(text.len(), |n| at + n);
+        let line = placer.lines.locate(at).line;
+        if !suppressions.suppresses(PARTLY_CHECKED, line) {
+            let finding = Finding::at(at..end, "only part of this file was checked")
+                .evidence(why.clone())
+                .help(
+                    "fix the syntax (a tab in YAML indentation is a common cause), then run again",
+                );
+            out.push(placer.place(partly, finding, None));
+        }
+    }
     if let Some(unused) = active.iter().find(|r| r.meta.id == UNUSED_SUPPRESSION) {
         for (span, message, fix) in suppressions.unused(text, &enabled) {
             let line = placer.lines.locate(span.start).line;
@@ -210,7 +242,8 @@ fn check_file(file: &SourceFile, settings: &Settings, out: &mut Vec<Diagnostic>)
     }
 }
 
-/// Every active rule over every usage, less what the suppression comments hide.
+/// Every active rule over every usage and operation, less what the suppression comments
+/// hide. A finding on a shared definition is reported once for all its uses.
 fn run_rules(
     placer: &Placer,
     active: &[&'static RuleEntry],
@@ -221,6 +254,8 @@ fn run_rules(
         kind: placer.file.kind,
         options: &placer.settings.options,
     };
+    let mut placed: Vec<(&'static RuleEntry, Finding, Option<u32>)> = Vec::new();
+    let mut shared = SharedFindings::default();
     let mut findings: Vec<Finding> = Vec::new();
     for usage in &placer.file.facts.usages {
         for rule in active {
@@ -235,16 +270,87 @@ fn run_rules(
                         usage.spelled
                     ));
                 }
-                // Where the usage was defined elsewhere (an OpenAPI component), say where.
-                finding
-                    .evidence
-                    .extend(usage.evidence.origin.iter().cloned());
-                let line = placer.lines.locate(finding.span.start).line;
-                if !suppressions.suppresses(&rule.meta.id, line) {
-                    out.push(placer.place(rule, finding, usage.code.exact()));
+                let status = usage.code.exact();
+                match &usage.shared {
+                    // A finding on what a shared definition sends is one finding.
+                    Some(definition) if rule.rule.judges_content() => {
+                        finding.evidence.push(definition.what.clone());
+                        shared.add(rule, finding, status, definition);
+                    }
+                    _ => {
+                        // Where the usage was defined elsewhere (an OpenAPI component), say where.
+                        finding
+                            .evidence
+                            .extend(usage.evidence.origin.iter().cloned());
+                        placed.push((rule, finding, status));
+                    }
                 }
             }
         }
+    }
+    placed.extend(shared.finish());
+    for op in &placer.file.facts.operations {
+        for rule in active {
+            findings.clear();
+            rule.rule.check_operation(op, &ctx, &mut findings);
+            placed.extend(findings.drain(..).map(|f| (*rule, f, None)));
+        }
+    }
+    for (rule, finding, status) in placed {
+        let line = placer.lines.locate(finding.span.start).line;
+        if !suppressions.suppresses(&rule.meta.id, line) {
+            out.push(placer.place(rule, finding, status));
+        }
+    }
+}
+
+/// Findings on uses of shared definitions, one per rule, definition, code and message.
+#[derive(Default)]
+struct SharedFindings {
+    index: HashMap<(String, &'static str, Option<u32>, String), usize>,
+    /// Each finding with how many uses it stands for and the first of them.
+    found: Vec<(&'static RuleEntry, Finding, Option<u32>, usize, String)>,
+}
+
+impl SharedFindings {
+    fn add(
+        &mut self,
+        rule: &'static RuleEntry,
+        mut finding: Finding,
+        status: Option<u32>,
+        definition: &crate::usage::Shared,
+    ) {
+        let key = (
+            definition.key.clone(),
+            rule.meta.id.as_str(),
+            status,
+            finding.message.clone(),
+        );
+        if let Some(&i) = self.index.get(&key) {
+            self.found[i].3 += 1;
+            return;
+        }
+        if let Some(span) = &definition.definition {
+            // Reported where the definition is, which is in this file.
+            finding.span = span.clone();
+            finding.fix = None;
+        }
+        self.index.insert(key, self.found.len());
+        self.found
+            .push((rule, finding, status, 1, definition.use_site.clone()));
+    }
+
+    fn finish(self) -> impl Iterator<Item = (&'static RuleEntry, Finding, Option<u32>)> {
+        self.found
+            .into_iter()
+            .map(|(rule, mut finding, status, uses, first)| {
+                finding.evidence.push(if uses == 1 {
+                    format!("used by 1 operation: {first}")
+                } else {
+                    format!("used by {uses} operations: first at {first}")
+                });
+                (rule, finding, status)
+            })
     }
 }
 

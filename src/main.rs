@@ -16,6 +16,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
+/// More threads than this only cost memory: reading files is the work.
+const MAX_THREADS: i64 = 256;
+
 /// Catch wrong HTTP status codes in route handlers, server config and API specs before they ship.
 ///
 /// statuslint finds where HTTP status codes are chosen and checks each choice against
@@ -23,10 +26,8 @@ use std::time::Instant;
 /// redirect without Location, content on a 204, unregistered codes, and more.
 ///
 /// Exit status: 0 when no finding reaches --fail-on, 1 when one does, 2 on a usage,
-/// configuration or internal error.
-/// More threads than this only cost memory: reading files is the work.
-const MAX_THREADS: i64 = 256;
-
+/// configuration or internal error. A file read only in part (a syntax error) is a
+/// warning, SL901, so by default it fails the run too.
 #[derive(Parser)]
 #[command(
     name = "statuslint",

@@ -164,6 +164,8 @@ pub enum TextSource {
     Comment,
     /// A string message sent with the response.
     Message,
+    /// The description a spec gives the response.
+    Description,
     /// The condition the site runs under (`if not request.user.is_authenticated`,
     /// `except ValidationError`), as words the heuristic rules can read.
     Condition,
@@ -176,6 +178,7 @@ impl TextSource {
             TextSource::Route => "the route",
             TextSource::Comment => "a comment",
             TextSource::Message => "the message",
+            TextSource::Description => "the description",
             TextSource::Condition => "the condition",
         }
     }
@@ -292,6 +295,51 @@ pub struct Usage {
     /// The text that picks the code, when another code can be chosen by rewriting just
     /// that text; fixes are built from it.
     pub code_token: Option<CodeToken>,
+    /// The path this response answers, with every method known to answer that path.
+    pub resource: Option<Resource>,
+    /// The response is a definition shared by several uses (an OpenAPI component).
+    pub shared: Option<Shared>,
+}
+
+/// A route path and all the methods it answers (not only the one of this response).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Resource {
+    pub path: String,
+    pub methods: Vec<Method>,
+}
+
+impl Resource {
+    /// True when the path plainly names one resource rather than a collection: it ends
+    /// in a parameter (`/users/{id}`), or in a singular-looking word below one
+    /// (`/users/{id}/avatar`; not `/users/{id}/posts`, not a top-level `/media`).
+    pub fn names_one_resource(&self) -> bool {
+        let segments: Vec<&str> = self.path.split('/').filter(|s| !s.is_empty()).collect();
+        let is_parameter =
+            |s: &&str| s.starts_with('{') || s.starts_with(':') || s.starts_with('<');
+        let Some((last, before)) = segments.split_last() else {
+            return false;
+        };
+        if is_parameter(last) {
+            return true;
+        }
+        let last = last.to_ascii_lowercase();
+        before.iter().any(is_parameter)
+            && (!last.ends_with('s') || last.ends_with("ss") || last.ends_with("us"))
+    }
+}
+
+/// Where a shared definition is and where this use of it is. Findings on uses of one
+/// definition are reported once, at the definition when it is in the checked file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Shared {
+    /// Names the definition: uses with the same key are uses of one thing.
+    pub key: String,
+    /// The definition's span in the checked file, when it is there.
+    pub definition: Option<Span>,
+    /// This use, for the evidence: "`GET /users` at line 12".
+    pub use_site: String,
+    /// What the definition is, for the evidence: "the response is `#/components/...`".
+    pub what: String,
 }
 
 /// The text that picks a usage's code (`temporary` in `Redirect::temporary(..)`, `302` in
@@ -328,6 +376,8 @@ impl Usage {
             evidence: Evidence::default(),
             named_alternative: None,
             code_token: None,
+            resource: None,
+            shared: None,
         }
     }
 
@@ -365,11 +415,49 @@ mod tests {
     }
 }
 
+/// A documented operation as a whole, for the rules that look at all its responses.
+#[derive(Clone, Debug)]
+pub struct Operation {
+    /// Where the operation is named (its method key), or where this file uses it.
+    pub span: Span,
+    pub method: Method,
+    pub route: String,
+    /// The codes of every documented response (`default` is not a code).
+    pub codes: Vec<Code>,
+    /// A `default` response is documented.
+    pub has_default: bool,
+    /// The responses could not all be read (a broken `$ref`, a syntax error), or there is
+    /// no `responses` at all, which structure validators report.
+    pub incomplete: bool,
+}
+
 /// Everything one file yields.
 #[derive(Debug, Default)]
 pub struct FileFacts {
     pub usages: Vec<Usage>,
     pub routes: Vec<RouteBinding>,
+    pub operations: Vec<Operation>,
     /// Problems the user should know of (a file that could not be parsed in full).
     pub notes: Vec<String>,
+    /// The file was read only in part: the byte where the unread part starts, and what was
+    /// not read, as a sentence for the evidence.
+    pub partly_read: Option<(usize, String)>,
+}
+
+impl FileFacts {
+    /// Records that the file was read only in part from 1-based `line` on, with a note.
+    pub fn read_in_part(&mut self, src: &str, line: usize, why: &str) {
+        self.notes.push(format!("line {line}: {why}"));
+        self.partly_read = Some((line_start(src, line), why.to_string()));
+    }
+}
+
+/// The byte where 1-based `line` starts (the end of the text past its last line).
+pub fn line_start(src: &str, line: usize) -> usize {
+    if line <= 1 {
+        return 0;
+    }
+    src.match_indices('\n')
+        .nth(line - 2)
+        .map_or(src.len(), |(i, _)| i + 1)
 }

@@ -541,7 +541,9 @@ fn from_bytes(path: &Path, display: String, class: NameClass, bytes: Vec<u8>) ->
             message: n,
         }));
     }
-    let keep = !facts.usages.is_empty() || SUPPRESSION.is_match(text.as_bytes());
+    let keep = !facts.usages.is_empty()
+        || facts.partly_read.is_some()
+        || SUPPRESSION.is_match(text.as_bytes());
     messages.push(Message::File(SourceFile {
         path: path.to_path_buf(),
         display,

@@ -170,11 +170,27 @@ fn found(diagnostics: &[Diagnostic]) -> String {
         }
     }
     let total = diagnostics.len();
+    let partly = partly_checked(diagnostics).len();
     format!(
-        "found {total} problem{} ({}) in {} file{}.",
+        "found {total} problem{} ({}) in {} file{}{}.",
         if total == 1 { "" } else { "s" },
         parts.join(", "),
         files.len(),
-        if files.len() == 1 { "" } else { "s" }
+        if files.len() == 1 { "" } else { "s" },
+        match partly {
+            0 => String::new(),
+            1 => "; 1 file only partly checked".into(),
+            n => format!("; {n} files only partly checked"),
+        }
     )
+}
+
+/// The files statuslint read only in part (SL901), each once.
+fn partly_checked(diagnostics: &[Diagnostic]) -> Vec<&Diagnostic> {
+    let mut found: Vec<&Diagnostic> = diagnostics
+        .iter()
+        .filter(|d| d.rule == crate::rules::PARTLY_CHECKED)
+        .collect();
+    found.dedup_by(|a, b| a.file == b.file);
+    found
 }

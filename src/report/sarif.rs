@@ -30,8 +30,8 @@ pub fn render(diagnostics: &[Diagnostic], run: &Run, out: &mut dyn Write) -> io:
                     "rules": all.iter().map(rule).collect::<Vec<_>>(),
                 }
             },
+            "invocations": [invocation(run, diagnostics)],
             "columnKind": "unicodeCodePoints",
-            "invocations": [invocation(run)],
             "results": results,
         }]
     });
@@ -39,8 +39,9 @@ pub fn render(diagnostics: &[Diagnostic], run: &Run, out: &mut dyn Write) -> io:
     writeln!(out)
 }
 
-/// The run itself: that it completed, and what it read, in the invocation's property bag.
-fn invocation(run: &Run) -> Value {
+/// The run itself: that it completed, what it read (in the invocation's property bag), and
+/// the files it read only in part, as the tool's own notifications.
+fn invocation(run: &Run, diagnostics: &[Diagnostic]) -> Value {
     let kinds: serde_json::Map<String, Value> = run
         .checked
         .by_kind()
@@ -49,11 +50,31 @@ fn invocation(run: &Run) -> Value {
         .collect();
     json!({
         "executionSuccessful": true,
+        "toolExecutionNotifications": super::partly_checked(diagnostics)
+            .into_iter()
+            .map(notification)
+            .collect::<Vec<_>>(),
         "properties": {
             "filesChecked": run.checked.total(),
             "filesCheckedByKind": kinds,
             "seconds": run.elapsed.as_secs_f64(),
         },
+    })
+}
+
+/// A file read only in part, as the tool's own notification (it is a result too, so that
+/// code scanning shows it where the findings are).
+fn notification(d: &Diagnostic) -> Value {
+    json!({
+        "level": "warning",
+        "message": { "text": format!("{}: only part of this file was checked", d.file) },
+        "descriptor": { "id": d.rule },
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": { "uri": uri(&d.file) },
+                "region": { "startLine": d.start.line },
+            }
+        }],
     })
 }
 

@@ -5,7 +5,7 @@
 
 use crate::classify::SourceKind;
 use crate::knowledge::STATUS;
-use crate::usage::{Span, Usage};
+use crate::usage::{Operation, Span, Usage};
 use serde::{Deserialize, Serialize};
 use std::sync::LazyLock;
 
@@ -22,6 +22,7 @@ mod sl205_upgrade_required_without_upgrade;
 mod sl206_partial_content_without_content_range;
 mod sl207_created_without_location;
 mod sl208_unavailable_without_retry_after;
+mod sl209_range_not_satisfiable_without_content_range;
 mod sl301_invalid_status_code;
 mod sl302_unregistered_status_code;
 mod sl303_reserved_or_deprecated_status;
@@ -29,7 +30,11 @@ mod sl304_success_status_with_error_payload;
 mod sl401_server_error_for_client_fault;
 mod sl402_forbidden_for_missing_credentials;
 mod sl403_unauthorized_for_insufficient_permission;
+mod sl404_status_undefined_for_method;
+mod sl405_status_contradicts_message;
 mod sl501_magic_status_number;
+mod sl601_operation_without_success_response;
+mod sl602_operation_without_client_error_response;
 
 /// How serious a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
@@ -167,9 +172,18 @@ impl Finding {
     }
 }
 
-/// A rule checks one usage at a time.
+/// A rule checks one usage at a time; the few that judge a spec's operation as a whole
+/// (which codes it documents) check operations.
 pub trait Rule: Send + Sync {
     fn check(&self, usage: &Usage, ctx: &CheckContext, out: &mut Vec<Finding>);
+
+    /// True when the rule judges what a response sends (its headers and content) rather
+    /// than the code chosen for it: on a shared definition its finding is reported once.
+    fn judges_content(&self) -> bool {
+        false
+    }
+
+    fn check_operation(&self, _op: &Operation, _ctx: &CheckContext, _out: &mut Vec<Finding>) {}
 }
 
 /// A rule with its metadata.
@@ -212,6 +226,7 @@ registry! {
     "SL206" => sl206_partial_content_without_content_range::PartialContentWithoutContentRange,
     "SL207" => sl207_created_without_location::CreatedWithoutLocation,
     "SL208" => sl208_unavailable_without_retry_after::UnavailableWithoutRetryAfter,
+    "SL209" => sl209_range_not_satisfiable_without_content_range::RangeNotSatisfiableWithoutContentRange,
     "SL301" => sl301_invalid_status_code::InvalidStatusCode,
     "SL302" => sl302_unregistered_status_code::UnregisteredStatusCode,
     "SL303" => sl303_reserved_or_deprecated_status::ReservedOrDeprecatedStatus,
@@ -219,12 +234,19 @@ registry! {
     "SL401" => sl401_server_error_for_client_fault::ServerErrorForClientFault,
     "SL402" => sl402_forbidden_for_missing_credentials::ForbiddenForMissingCredentials,
     "SL403" => sl403_unauthorized_for_insufficient_permission::UnauthorizedForInsufficientPermission,
+    "SL404" => sl404_status_undefined_for_method::StatusUndefinedForMethod,
+    "SL405" => sl405_status_contradicts_message::StatusContradictsMessage,
     "SL501" => sl501_magic_status_number::MagicStatusNumber,
+    "SL601" => sl601_operation_without_success_response::OperationWithoutSuccessResponse,
+    "SL602" => sl602_operation_without_client_error_response::OperationWithoutClientErrorResponse,
     "SL900" => EngineDiagnostic,
+    "SL901" => EngineDiagnostic,
 }
 
 /// The id of the engine's diagnostic for a suppression comment that suppresses nothing.
 pub const UNUSED_SUPPRESSION: &str = "SL900";
+/// The id of the engine's diagnostic for a file that was read only in part.
+pub const PARTLY_CHECKED: &str = "SL901";
 
 fn parse_meta(id: &str, text: &str) -> RuleMeta {
     let meta: RuleMeta = toml::from_str(text)

@@ -11,7 +11,10 @@ impl Rule for MethodChangingRedirectAfterUnsafeMethod {
             return;
         };
         let Some(methods) = &u.methods else { return };
-        if !u.is_redirect() || methods.is_empty() || !methods.iter().all(|m| m.is_unsafe()) {
+        // A response built in full is judged on its code alone: a 302 that also lacks
+        // Location gets SL104 as well, and fixing one must not reveal the other.
+        let sent = u.is_redirect() || u.headers.complete;
+        if !sent || methods.is_empty() || !methods.iter().all(|m| m.is_unsafe()) {
             return;
         }
         let list = methods
@@ -50,6 +53,15 @@ mod tests {
         u.methods = Some(vec![Method::Get, Method::Post]);
         assert!(run(&MethodChangingRedirectAfterUnsafeMethod, &u).is_empty());
         u.methods = None;
+        assert!(run(&MethodChangingRedirectAfterUnsafeMethod, &u).is_empty());
+    }
+
+    #[test]
+    fn fires_without_location_too() {
+        let mut u = crate::rules::testing::response(301);
+        u.methods = Some(vec![Method::Delete]);
+        assert_eq!(run(&MethodChangingRedirectAfterUnsafeMethod, &u).len(), 1);
+        u.headers.complete = false;
         assert!(run(&MethodChangingRedirectAfterUnsafeMethod, &u).is_empty());
     }
 

@@ -7,6 +7,10 @@ use crate::usage::Usage;
 pub struct RedirectWithoutLocation;
 
 impl Rule for RedirectWithoutLocation {
+    fn judges_content(&self) -> bool {
+        true
+    }
+
     fn check(&self, u: &Usage, _ctx: &CheckContext, out: &mut Vec<Finding>) {
         let Some(code) = u.code.exact() else { return };
         // 300 names a Location only when the server prefers a choice; 304 is no redirect.

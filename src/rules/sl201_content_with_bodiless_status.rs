@@ -8,6 +8,10 @@ use crate::usage::{Body, Usage};
 pub struct ContentWithBodilessStatus;
 
 impl Rule for ContentWithBodilessStatus {
+    fn judges_content(&self) -> bool {
+        true
+    }
+
     fn check(&self, u: &Usage, _ctx: &CheckContext, out: &mut Vec<Finding>) {
         let Some(code) = u.code.exact() else { return };
         let forbidden = STATUS

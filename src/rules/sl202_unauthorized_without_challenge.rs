@@ -6,6 +6,10 @@ use crate::usage::Usage;
 pub struct UnauthorizedWithoutChallenge;
 
 impl Rule for UnauthorizedWithoutChallenge {
+    fn judges_content(&self) -> bool {
+        true
+    }
+
     fn check(&self, u: &Usage, _ctx: &CheckContext, out: &mut Vec<Finding>) {
         if missing_required_header(u, 401, "WWW-Authenticate", out) {
             let finding = out.last_mut().expect("just pushed");

@@ -6,6 +6,10 @@ use crate::usage::Usage;
 pub struct ProxyAuthWithoutChallenge;
 
 impl Rule for ProxyAuthWithoutChallenge {
+    fn judges_content(&self) -> bool {
+        true
+    }
+
     fn check(&self, u: &Usage, _ctx: &CheckContext, out: &mut Vec<Finding>) {
         if missing_required_header(u, 407, "Proxy-Authenticate", out) {
             let finding = out.last_mut().expect("just pushed");

@@ -6,6 +6,10 @@ use crate::usage::Usage;
 pub struct UpgradeRequiredWithoutUpgrade;
 
 impl Rule for UpgradeRequiredWithoutUpgrade {
+    fn judges_content(&self) -> bool {
+        true
+    }
+
     fn check(&self, u: &Usage, _ctx: &CheckContext, out: &mut Vec<Finding>) {
         if missing_required_header(u, 426, "Upgrade", out) {
             let finding = out.last_mut().expect("just pushed");

@@ -7,6 +7,10 @@ use crate::usage::Usage;
 pub struct PartialContentWithoutContentRange;
 
 impl Rule for PartialContentWithoutContentRange {
+    fn judges_content(&self) -> bool {
+        true
+    }
+
     fn check(&self, u: &Usage, _ctx: &CheckContext, out: &mut Vec<Finding>) {
         // A multipart/byteranges body carries one Content-Range per part instead. A
         // content type we cannot read may be that one.

@@ -7,6 +7,10 @@ use crate::usage::Usage;
 pub struct UnavailableWithoutRetryAfter;
 
 impl Rule for UnavailableWithoutRetryAfter {
+    fn judges_content(&self) -> bool {
+        true
+    }
+
     fn check(&self, u: &Usage, _ctx: &CheckContext, out: &mut Vec<Finding>) {
         let Some(code @ (429 | 503)) = u.code.exact() else {
             return;

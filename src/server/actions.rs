@@ -142,7 +142,7 @@ pub fn comment_opener(kind: SourceKind, path: &Path) -> Option<&'static str> {
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("json"));
     match kind {
-        SourceKind::Rust | SourceKind::NextConfig => Some("//"),
+        SourceKind::Rust | SourceKind::Go | SourceKind::NextConfig => Some("//"),
         SourceKind::VercelJson => None,
         SourceKind::OpenApi | SourceKind::Kubernetes | SourceKind::Traefik if json => None,
         SourceKind::Python

@@ -7,7 +7,9 @@
 use super::layout::LAYOUT;
 use super::refs::{Broken, Docs, Hop};
 use super::tree::{Node, Pos, Scalar, Value};
-use crate::usage::{Body, Code, FileFacts, Headers, Method, Usage};
+use crate::usage::{
+    Body, Code, FileFacts, Headers, Method, Operation, Resource, Shared, TextSource, Usage,
+};
 
 /// Callbacks may hold callbacks; real specs nest one level.
 const MAX_CALLBACK_DEPTH: usize = 4;
@@ -30,6 +32,14 @@ impl Dialect {
     }
 }
 
+/// An operation's method, where its key is, the path it answers and how deep in callbacks.
+struct OperationAt<'r> {
+    method: Method,
+    key: Pos,
+    resource: &'r Resource,
+    depth: usize,
+}
+
 /// Where the usages of an operation defined in another place are reported, and what to
 /// say about it.
 #[derive(Clone)]
@@ -42,6 +52,8 @@ struct Collector<'a> {
     docs: &'a Docs,
     dialect: Dialect,
     facts: FileFacts,
+    /// True while reading `paths` (not webhooks): their operations are the API's own.
+    in_paths: bool,
 }
 
 /// The usages of every response in the spec (document 0 of `docs`).
@@ -54,8 +66,10 @@ pub fn collect(docs: Docs) -> FileFacts {
         docs: &docs,
         dialect,
         facts: FileFacts::default(),
+        in_paths: false,
     };
     for section in ["paths", "webhooks"] {
+        collector.in_paths = section == "paths";
         for entry in root.get(section).map_or(&[][..], Node::entries) {
             let route = entry.key.text();
             if !route.starts_with("x-") {
@@ -79,29 +93,42 @@ impl<'a> Collector<'a> {
         let Some((doc, item, anchor)) = self.enter(doc, node, anchor, &what) else {
             return;
         };
-        for entry in item.entries() {
-            let name = entry.key.text();
-            let Some(method) = LAYOUT
-                .operations
-                .contains(&name)
-                .then(|| Method::parse(&name))
-                .flatten()
-            else {
-                continue;
+        let operations: Vec<(Method, &'a super::tree::Entry)> = item
+            .entries()
+            .iter()
+            .filter_map(|entry| {
+                let name = entry.key.text();
+                let method = LAYOUT
+                    .operations
+                    .contains(&name)
+                    .then(|| Method::parse(&name))
+                    .flatten()?;
+                Some((method, entry))
+            })
+            .collect();
+        let resource = Resource {
+            path: route.to_string(),
+            methods: operations.iter().map(|(m, _)| *m).collect(),
+        };
+        for (method, entry) in operations {
+            let at = OperationAt {
+                method,
+                key: entry.key_pos,
+                resource: &resource,
+                depth,
             };
-            self.operation(doc, &entry.value, method, route, anchor.as_ref(), depth);
+            self.operation(doc, &entry.value, at, anchor.as_ref());
         }
     }
 
-    fn operation(
-        &mut self,
-        doc: usize,
-        node: &'a Node,
-        method: Method,
-        route: &str,
-        anchor: Option<&Anchor>,
-        depth: usize,
-    ) {
+    fn operation(&mut self, doc: usize, node: &'a Node, at: OperationAt, anchor: Option<&Anchor>) {
+        let OperationAt {
+            method,
+            key: method_key,
+            resource,
+            depth,
+        } = at;
+        let route = resource.path.as_str();
         let operation = format!("{} {route}", method.as_str());
         let what = format!("the operation `{operation}`");
         let Some((doc, op, anchor)) = self.enter(doc, node, anchor.cloned(), &what) else {
@@ -115,14 +142,28 @@ impl<'a> Collector<'a> {
             }
             None => None,
         };
+        let mut summary = Operation {
+            span: anchor.as_ref().map_or(method_key.span(), |a| a.pos.span()),
+            method,
+            route: route.to_string(),
+            codes: Vec::new(),
+            has_default: false,
+            // Responses that are missing, cannot be followed or are cut short say nothing.
+            incomplete: responses.is_none() || op.partial,
+        };
         let (doc, responses, anchor) = match responses {
-            Some((doc, responses, anchor)) => (doc, responses.entries(), anchor),
+            Some((doc, responses, anchor)) => {
+                summary.incomplete |= responses.partial;
+                (doc, responses.entries(), anchor)
+            }
             None => (doc, &[][..], anchor),
         };
         for entry in responses {
+            summary.has_default |= entry.key == Scalar::Str("default".into());
             let Some(code) = self.code_of(&entry.key) else {
                 continue;
             };
+            summary.codes.push(code.clone());
             let key = match &entry.key {
                 Scalar::Str(s) => format!("\"{s}\""),
                 other => other.text(),
@@ -149,11 +190,19 @@ impl<'a> Collector<'a> {
                     "Swagger 2.0 has no status ranges; `2XX` keys exist from OpenAPI 3.0 on".into(),
                 );
             }
+            let use_line = anchor.as_ref().map_or(entry.key_pos.line, |a| a.pos.line);
             let mut usage = Usage::new(span, code, format!("response {key} of {operation}"));
             usage.methods = Some(vec![method]);
+            usage.resource = Some(resource.clone());
             self.describe(doc, &entry.value, &media_types, &mut usage, &mut origin);
+            if let Some(shared) = &mut usage.shared {
+                shared.use_site = format!("`{operation}` at line {use_line}");
+            }
             usage.evidence.origin = origin;
             self.facts.usages.push(usage);
+        }
+        if self.in_paths && depth == 0 {
+            self.facts.operations.push(summary);
         }
         if depth < MAX_CALLBACK_DEPTH {
             self.callbacks(doc, op, anchor.as_ref(), depth);
@@ -211,8 +260,28 @@ impl<'a> Collector<'a> {
             // Cut short by a syntax error, or not a response object: nothing is known.
             return;
         }
-        if !hops.is_empty() {
+        if let Some(last) = hops.last() {
             origin.push(format!("the response is {}", self.definition(doc, &hops)));
+            // Reported at the definition when it is in this file: name it, not its line.
+            let what = match doc {
+                0 => format!("this is the shared response `{}`", last.reference),
+                _ => origin.last().cloned().unwrap_or_default(),
+            };
+            usage.shared = Some(Shared {
+                key: format!("{}#{}", self.docs.get(doc).name, last.target_key.start),
+                definition: (doc == 0).then(|| last.target_key.span()),
+                use_site: String::new(),
+                what,
+            });
+        }
+        if let Some(description) = response.get("description").and_then(Node::str) {
+            let description = description.trim();
+            if !description.is_empty() {
+                usage
+                    .evidence
+                    .texts
+                    .push((TextSource::Description, description.to_string()));
+            }
         }
         usage.headers = Headers::complete();
         if let Some(headers) = response.get("headers")

@@ -13,14 +13,14 @@ mod layout;
 mod refs;
 mod tree;
 
-use crate::usage::FileFacts;
+use crate::usage::{FileFacts, line_start};
 use std::path::Path;
 
 /// A spec without a response or a reference documents no status.
 pub const PREFILTER: &str = r"responses|\$ref";
 
 pub fn extract(path: &Path, src: &str) -> FileFacts {
-    let (root, note) = match tree::parse(src) {
+    let (root, partly_read) = match tree::parse(src) {
         Ok(root) => (root, None),
         Err(err) => {
             let partial = err.line.and_then(|line| tree::parse_before(src, line));
@@ -31,11 +31,17 @@ pub fn extract(path: &Path, src: &str) -> FileFacts {
             };
             let at = err.line.map_or(String::new(), |l| format!("line {l}: "));
             let note = format!("{at}{read}: not valid YAML or JSON ({})", err.message);
+            let why = format!(
+                "reading stopped at this line, which is not valid YAML or JSON ({}); what follows was not checked",
+                err.message
+            );
+            let stopped = Some((line_start(src, err.line.unwrap_or(1)), why));
             match partial {
-                Some(root) => (root, Some(note)),
+                Some(root) => (root, Some((note, stopped))),
                 None => {
                     return FileFacts {
                         notes: vec![note],
+                        partly_read: stopped,
                         ..FileFacts::default()
                     };
                 }
@@ -43,7 +49,10 @@ pub fn extract(path: &Path, src: &str) -> FileFacts {
         }
     };
     let mut facts = facts::collect(refs::Docs::load(path, root));
-    facts.notes.splice(0..0, note);
+    if let Some((note, stopped)) = partly_read {
+        facts.notes.insert(0, note);
+        facts.partly_read = stopped;
+    }
     facts
 }
 

@@ -35,6 +35,8 @@ pub struct Hop {
     pub reference: String,
     /// The line its target is named on, in the target's document (0 until followed).
     pub target_line: usize,
+    /// Where its target is named (the key), in the target's document.
+    pub target_key: Pos,
 }
 
 /// Why a reference could not be followed, with where it is written.
@@ -107,6 +109,7 @@ impl Docs {
                 pos: ref_node.pos,
                 reference: ref_node.scalar_text().unwrap_or_default(),
                 target_line: 0,
+                target_key: Pos::default(),
             };
             let broken = |why: &str| Broken {
                 hop: hop.clone(),
@@ -122,7 +125,7 @@ impl Docs {
                 return Err(broken("the references form a cycle"));
             }
             let (target_doc, pointer) = self.target(doc, &hop.reference).map_err(|w| broken(&w))?;
-            let (found, line) = self.docs[target_doc]
+            let (found, key) = self.docs[target_doc]
                 .root
                 .pointer(&pointer)
                 .ok_or_else(|| {
@@ -140,7 +143,8 @@ impl Docs {
             doc = target_doc;
             hops.push(Hop {
                 // A whole file is named by its name alone.
-                target_line: if pointer.is_empty() { 0 } else { line },
+                target_line: if pointer.is_empty() { 0 } else { key.line },
+                target_key: key,
                 ..hop
             });
         }

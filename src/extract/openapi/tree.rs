@@ -109,27 +109,27 @@ impl Node {
         }
     }
 
-    /// The node a JSON pointer fragment (`/components/responses/NotFound`) names, with the
-    /// line where it is named: the line of its key, which for a block mapping comes before
+    /// The node a JSON pointer fragment (`/components/responses/NotFound`) names, with
+    /// where it is named: the position of its key, which for a block mapping comes before
     /// the mapping itself.
-    pub fn pointer(&self, pointer: &str) -> Option<(&Node, usize)> {
+    pub fn pointer(&self, pointer: &str) -> Option<(&Node, Pos)> {
         let mut node = self;
-        let mut line = self.pos.line;
+        let mut at = self.pos;
         for raw in pointer.split('/').skip(1) {
             let token = raw.replace("~1", "/").replace("~0", "~");
-            (node, line) = match &node.value {
+            (node, at) = match &node.value {
                 Value::Map(entries) => entries
                     .iter()
                     .find(|e| e.key.text() == token)
-                    .map(|e| (&e.value, e.key_pos.line))?,
+                    .map(|e| (&e.value, e.key_pos))?,
                 Value::Seq(items) => {
                     let item = items.get(token.parse::<usize>().ok()?)?;
-                    (item, item.pos.line)
+                    (item, item.pos)
                 }
                 _ => return None,
             };
         }
-        Some((node, line))
+        Some((node, at))
     }
 }
 
@@ -205,7 +205,7 @@ fn parse_here(text: &str) -> Result<Node, ParseError> {
     options.strict_booleans = true;
     // A repeated key is a mistake in the spec, not a reason to read nothing of it.
     options.duplicate_keys = DuplicateKeyPolicy::FirstWins;
-    match serde_saphyr::from_str_with_options::<Spanned<Raw<false>>>(text, options) {
+    match serde_saphyr::from_str_with_options::<Spanned<Raw<FIELD>>>(text, options) {
         Ok(root) => Ok(node(root)),
         Err(err) => Err(ParseError {
             line: err.location().map(|l| l.line() as usize).filter(|l| *l > 0),
@@ -214,7 +214,7 @@ fn parse_here(text: &str) -> Result<Node, ParseError> {
     }
 }
 
-fn node<const NAMED: bool>(spanned: Spanned<Raw<NAMED>>) -> Node {
+fn node<const CTX: Context>(spanned: Spanned<Raw<CTX>>) -> Node {
     Node {
         pos: Pos::of(&spanned.referenced),
         value: spanned.value.0,
@@ -222,26 +222,36 @@ fn node<const NAMED: bool>(spanned: Spanned<Raw<NAMED>>) -> Node {
     }
 }
 
-/// A value being parsed; `NAMED` is true for the entries of a map whose keys are names
-/// (a header named `description` must not be skipped as prose).
-struct Raw<const NAMED: bool>(Value);
+/// Where a value sits, which decides what of it is skipped.
+type Context = u8;
+/// A field of the specification (or a list item): skipped fields are skipped.
+const FIELD: Context = 0;
+/// A map whose keys are names chosen by the author (a header named `description` must not
+/// be skipped as prose).
+const NAMED: Context = 1;
+/// The object under a name (a response, a header, a path item): its own `description` is
+/// kept, since it says what the response means.
+const ITEM: Context = 2;
 
-impl<'de, const NAMED: bool> Deserialize<'de> for Raw<NAMED> {
+/// A value being parsed in its context.
+struct Raw<const CTX: Context>(Value);
+
+impl<'de, const CTX: Context> Deserialize<'de> for Raw<CTX> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(RawVisitor::<NAMED>)
+        deserializer.deserialize_any(RawVisitor::<CTX>)
     }
 }
 
-struct RawVisitor<const NAMED: bool>;
+struct RawVisitor<const CTX: Context>;
 
-impl<const NAMED: bool> RawVisitor<NAMED> {
-    fn scalar<E>(scalar: Scalar) -> Result<Raw<NAMED>, E> {
+impl<const CTX: Context> RawVisitor<CTX> {
+    fn scalar<E>(scalar: Scalar) -> Result<Raw<CTX>, E> {
         Ok(Raw(Value::Scalar(scalar)))
     }
 }
 
-impl<'de, const NAMED: bool> Visitor<'de> for RawVisitor<NAMED> {
-    type Value = Raw<NAMED>;
+impl<'de, const CTX: Context> Visitor<'de> for RawVisitor<CTX> {
+    type Value = Raw<CTX>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("any YAML or JSON value")
@@ -293,7 +303,7 @@ impl<'de, const NAMED: bool> Visitor<'de> for RawVisitor<NAMED> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         let mut items = Vec::new();
-        while let Some(item) = seq.next_element::<Spanned<Raw<false>>>()? {
+        while let Some(item) = seq.next_element::<Spanned<Raw<FIELD>>>()? {
             items.push(node(item));
         }
         Ok(Raw(Value::Seq(items)))
@@ -301,7 +311,7 @@ impl<'de, const NAMED: bool> Visitor<'de> for RawVisitor<NAMED> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut entries = Vec::new();
-        while let Some(key) = map.next_key::<Spanned<Raw<true>>>()? {
+        while let Some(key) = map.next_key::<Spanned<Raw<NAMED>>>()? {
             let key_pos = Pos::of(&key.referenced);
             let Value::Scalar(key) = key.value.0 else {
                 // A map or list as a key: no part of a spec uses one.
@@ -312,17 +322,21 @@ impl<'de, const NAMED: bool> Visitor<'de> for RawVisitor<NAMED> {
                 Scalar::Str(s) => s.as_str(),
                 _ => "",
             };
-            let value = if !NAMED && LAYOUT.skipped.iter().any(|s| s == name) {
+            let value = if CTX == NAMED {
+                node(map.next_value::<Spanned<Raw<ITEM>>>()?)
+            } else if CTX == ITEM && name == "description" {
+                node(map.next_value::<Spanned<Raw<FIELD>>>()?)
+            } else if LAYOUT.skipped.iter().any(|s| s == name) {
                 map.next_value::<IgnoredAny>()?;
                 Node {
                     pos: key_pos,
                     value: Value::Skipped,
                     partial: false,
                 }
-            } else if !NAMED && LAYOUT.named_maps.iter().any(|s| s == name) {
-                node(map.next_value::<Spanned<Raw<true>>>()?)
+            } else if LAYOUT.named_maps.iter().any(|s| s == name) {
+                node(map.next_value::<Spanned<Raw<NAMED>>>()?)
             } else {
-                node(map.next_value::<Spanned<Raw<false>>>()?)
+                node(map.next_value::<Spanned<Raw<FIELD>>>()?)
             };
             entries.push(Entry {
                 key,

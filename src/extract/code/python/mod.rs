@@ -170,9 +170,11 @@ pub fn extract(path: &Path, src: &str) -> FileFacts {
     };
     let root = tree.root_node();
     if let Some(line) = first_error_line(root) {
-        facts.notes.push(format!(
-            "line {line}: the Python parser could not read this part of the file (Python 2 or a syntax error); status codes in it were not checked"
-        ));
+        facts.read_in_part(
+            src,
+            line,
+            "the Python parser could not read this part of the file (Python 2 or a syntax error); status codes in it were not checked",
+        );
     }
     let mut cx = file_cx(src);
     let nodes = Nodes::collect(root, src);

@@ -56,9 +56,11 @@ pub fn extract(_path: &std::path::Path, src: &str) -> FileFacts {
     };
     let root = tree.root_node();
     if let Some(line) = first_error_line(root) {
-        facts.notes.push(format!(
-            "line {line}: the Rust parser could not read this part of the file; status codes in it were not checked"
-        ));
+        facts.read_in_part(
+            src,
+            line,
+            "the Rust parser could not read this part of the file; status codes in it were not checked",
+        );
     }
 
     let nodes = Nodes::collect(root, src);
