@@ -26,6 +26,8 @@ pub enum SourceKind {
     Traefik,
     /// OpenAPI 3.x and Swagger 2.0 specs.
     OpenApi,
+    /// Terraform and OpenTofu (`*.tf`).
+    Terraform,
 }
 
 impl SourceKind {
@@ -43,6 +45,7 @@ impl SourceKind {
             SourceKind::Kubernetes => "kubernetes",
             SourceKind::Traefik => "traefik",
             SourceKind::OpenApi => "openapi",
+            SourceKind::Terraform => "terraform",
         }
     }
 }
@@ -98,6 +101,7 @@ pub fn by_name(path: &Path) -> Option<NameClass> {
     }
     match ext {
         "rs" => kind(SourceKind::Rust),
+        "tf" | "tofu" => kind(SourceKind::Terraform),
         "nginx" | "nginxconf" => kind(SourceKind::Nginx),
         "htaccess" => kind(SourceKind::Apache),
         "conf" | "vhost" | "template" => Some(NameClass::ServerConf),
@@ -215,6 +219,8 @@ mod tests {
         );
         assert_eq!(kind("deploy/Caddyfile", ""), Some(SourceKind::Caddy));
         assert_eq!(kind("site/.htaccess", ""), Some(SourceKind::Apache));
+        assert_eq!(kind("infra/alb.tf", ""), Some(SourceKind::Terraform));
+        assert_eq!(kind("infra/alb.tofu", ""), Some(SourceKind::Terraform));
         assert_eq!(kind("README.md", ""), None);
         assert_eq!(kind("Cargo.toml", "[package]"), None);
     }

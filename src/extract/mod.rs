@@ -11,6 +11,7 @@ use std::path::Path;
 use std::sync::LazyLock;
 
 pub mod apache;
+mod aws_elb;
 pub mod caddy;
 pub mod haproxy;
 pub mod kubernetes;
@@ -22,6 +23,7 @@ mod platform;
 pub mod redirects_file;
 pub mod rust;
 pub mod server_config;
+pub mod terraform;
 pub mod traefik;
 pub mod tree;
 pub mod vercel_json;
@@ -41,10 +43,11 @@ fn module(kind: SourceKind) -> (&'static str, fn(&Path, &str) -> FileFacts) {
         SourceKind::Kubernetes => (kubernetes::PREFILTER, kubernetes::extract),
         SourceKind::Traefik => (traefik::PREFILTER, traefik::extract),
         SourceKind::OpenApi => (openapi::PREFILTER, openapi::extract),
+        SourceKind::Terraform => (terraform::PREFILTER, terraform::extract),
     }
 }
 
-const KINDS: [SourceKind; 12] = [
+const KINDS: [SourceKind; 13] = [
     SourceKind::Rust,
     SourceKind::Nginx,
     SourceKind::Apache,
@@ -57,6 +60,7 @@ const KINDS: [SourceKind; 12] = [
     SourceKind::Kubernetes,
     SourceKind::Traefik,
     SourceKind::OpenApi,
+    SourceKind::Terraform,
 ];
 
 /// Compiled once per process, in the order of `KINDS`.
