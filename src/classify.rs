@@ -28,6 +28,8 @@ pub enum SourceKind {
     OpenApi,
     /// Terraform and OpenTofu (`*.tf`).
     Terraform,
+    /// CloudFormation and SAM templates (YAML or JSON).
+    CloudFormation,
 }
 
 impl SourceKind {
@@ -46,6 +48,7 @@ impl SourceKind {
             SourceKind::Traefik => "traefik",
             SourceKind::OpenApi => "openapi",
             SourceKind::Terraform => "terraform",
+            SourceKind::CloudFormation => "cloudformation",
         }
     }
 }
@@ -155,6 +158,13 @@ static TRAEFIK_YAML: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?m)^(http|entryPoints)\s*:|^\s+(middlewares|redirectScheme|redirectRegex|redirections)\s*:")
         .expect("valid regex")
 });
+/// A CloudFormation template: its version key, or a resource of an `AWS::` type.
+static CLOUDFORMATION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"(?m)^\s*\{?\s*"?AWSTemplateFormatVersion"?\s*:|^\s+"?Type"?\s*:\s*["']?AWS::[A-Za-z0-9]+::"#,
+    )
+    .expect("valid regex")
+});
 static TRAEFIK_TOML: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?m)^\s*\[(http\.middlewares|entryPoints)").expect("valid regex")
 });
@@ -167,6 +177,8 @@ pub fn by_content(class: NameClass, bytes: &[u8]) -> Option<SourceKind> {
     let head = &bytes[..bytes.len().min(SNIFF_BYTES)];
     match class {
         NameClass::Kind(kind) => Some(kind),
+        // `*.template` is also CloudFormation's own extension.
+        NameClass::ServerConf if CLOUDFORMATION.is_match(head) => Some(SourceKind::CloudFormation),
         NameClass::ServerConf => {
             let apache = APACHE.find_iter(head).count();
             let nginx = NGINX.find_iter(head).count();
@@ -179,6 +191,8 @@ pub fn by_content(class: NameClass, bytes: &[u8]) -> Option<SourceKind> {
         NameClass::Structured => {
             if OPENAPI.is_match(head) {
                 Some(SourceKind::OpenApi)
+            } else if CLOUDFORMATION.is_match(head) {
+                Some(SourceKind::CloudFormation)
             } else if KUBERNETES.is_match(head) && KUBERNETES_KIND.is_match(head) {
                 Some(SourceKind::Kubernetes)
             } else if TRAEFIK_YAML.is_match(head) {
@@ -288,6 +302,16 @@ mod tests {
             Some(SourceKind::Traefik)
         );
         assert_eq!(kind("ci.yml", "on: push\njobs: {}\n"), None);
+        let cfn = "Resources:\n  L:\n    Type: AWS::ElasticLoadBalancingV2::Listener\n";
+        assert_eq!(kind("stack.yaml", cfn), Some(SourceKind::CloudFormation));
+        assert_eq!(
+            kind("stack.template", cfn),
+            Some(SourceKind::CloudFormation)
+        );
+        assert_eq!(
+            kind("t.json", "{\"AWSTemplateFormatVersion\": \"2010-09-09\"}"),
+            Some(SourceKind::CloudFormation)
+        );
         let late = format!("components:\n{}openapi: 3.0.3\n", "  x: 1\n".repeat(20_000));
         assert_eq!(kind("spec.yaml", &late), Some(SourceKind::OpenApi));
         let late = format!(

@@ -18,6 +18,14 @@ pub struct ElbTable {
     pub config_keys: Vec<String>,
     pub status_codes: BTreeMap<String, u32>,
     pub placeholders: Placeholders,
+    pub cloudformation: CloudFormationTypes,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CloudFormationTypes {
+    pub listener: String,
+    pub listener_rule: String,
 }
 
 #[derive(Debug, Deserialize)]

@@ -13,6 +13,7 @@ use std::sync::LazyLock;
 pub mod apache;
 mod aws_elb;
 pub mod caddy;
+pub mod cloudformation;
 pub mod haproxy;
 pub mod kubernetes;
 pub mod netlify_toml;
@@ -44,10 +45,11 @@ fn module(kind: SourceKind) -> (&'static str, fn(&Path, &str) -> FileFacts) {
         SourceKind::Traefik => (traefik::PREFILTER, traefik::extract),
         SourceKind::OpenApi => (openapi::PREFILTER, openapi::extract),
         SourceKind::Terraform => (terraform::PREFILTER, terraform::extract),
+        SourceKind::CloudFormation => (cloudformation::PREFILTER, cloudformation::extract),
     }
 }
 
-const KINDS: [SourceKind; 13] = [
+const KINDS: [SourceKind; 14] = [
     SourceKind::Rust,
     SourceKind::Nginx,
     SourceKind::Apache,
@@ -61,6 +63,7 @@ const KINDS: [SourceKind; 13] = [
     SourceKind::Traefik,
     SourceKind::OpenApi,
     SourceKind::Terraform,
+    SourceKind::CloudFormation,
 ];
 
 /// Compiled once per process, in the order of `KINDS`.
