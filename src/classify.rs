@@ -30,6 +30,8 @@ pub enum SourceKind {
     Terraform,
     /// CloudFormation and SAM templates (YAML or JSON).
     CloudFormation,
+    /// IIS `web.config`.
+    WebConfig,
 }
 
 impl SourceKind {
@@ -49,6 +51,7 @@ impl SourceKind {
             SourceKind::OpenApi => "openapi",
             SourceKind::Terraform => "terraform",
             SourceKind::CloudFormation => "cloudformation",
+            SourceKind::WebConfig => "web-config",
         }
     }
 }
@@ -67,10 +70,25 @@ pub enum NameClass {
     Cfg,
 }
 
+/// Suffixes of sample and template copies of a config file.
+const TEMPLATE_SUFFIXES: [&str; 6] = [".sample", ".example", ".template", ".j2", ".tmpl", ".dist"];
+
 /// The class of a file from its path, or None for files statuslint never reads.
 pub fn by_name(path: &Path) -> Option<NameClass> {
     let name = path.file_name()?.to_str()?;
     let lower = name.to_ascii_lowercase();
+    // Server configs shipped as samples or templates (`site.conf.sample`, `nginx.conf.j2`)
+    // are read by their content like the file they stand for.
+    if let Some(base) = TEMPLATE_SUFFIXES
+        .iter()
+        .find_map(|s| lower.strip_suffix(s))
+        .filter(|base| base.ends_with(".conf"))
+    {
+        return match base {
+            "nginx.conf" => Some(NameClass::Kind(SourceKind::Nginx)),
+            _ => Some(NameClass::ServerConf),
+        };
+    }
     let ext = Path::new(&lower)
         .extension()
         .and_then(|e| e.to_str())
@@ -95,6 +113,10 @@ pub fn by_name(path: &Path) -> Option<NameClass> {
         "cargo.toml" | "pyproject.toml" | "package.json" | "package-lock.json"
         | "tsconfig.json" | "composer.json" | "composer.lock" => return None,
         _ => {}
+    }
+    // `web.config` and its build transforms (`web.Release.config`).
+    if lower.starts_with("web.") && ext == "config" {
+        return kind(SourceKind::WebConfig);
     }
     if lower.starts_with("next.config.") && ["js", "mjs", "cjs", "ts", "mts"].contains(&ext) {
         return kind(SourceKind::NextConfig);
@@ -234,6 +256,12 @@ mod tests {
         assert_eq!(kind("deploy/Caddyfile", ""), Some(SourceKind::Caddy));
         assert_eq!(kind("site/.htaccess", ""), Some(SourceKind::Apache));
         assert_eq!(kind("infra/alb.tf", ""), Some(SourceKind::Terraform));
+        assert_eq!(kind("site/Web.config", ""), Some(SourceKind::WebConfig));
+        assert_eq!(
+            kind("site/web.Release.config", ""),
+            Some(SourceKind::WebConfig)
+        );
+        assert_eq!(kind("app.config", ""), None);
         assert_eq!(kind("infra/alb.tofu", ""), Some(SourceKind::Terraform));
         assert_eq!(kind("README.md", ""), None);
         assert_eq!(kind("Cargo.toml", "[package]"), None);
@@ -260,6 +288,14 @@ mod tests {
             Some(SourceKind::Nginx)
         );
         assert_eq!(kind("my.conf", "key = value"), None);
+        let vhost = "server {\n  listen 80;\n  return 302 https://$host$request_uri;\n}";
+        assert_eq!(kind("site.conf.sample", vhost), Some(SourceKind::Nginx));
+        assert_eq!(kind("roles/web/nginx.conf.j2", ""), Some(SourceKind::Nginx));
+        assert_eq!(
+            kind("app.subdomain.conf.example", vhost),
+            Some(SourceKind::Nginx)
+        );
+        assert_eq!(kind("notes.txt.sample", vhost), None);
         assert_eq!(
             kind(
                 "sites-available/default",

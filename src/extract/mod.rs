@@ -28,6 +28,7 @@ pub mod terraform;
 pub mod traefik;
 pub mod tree;
 pub mod vercel_json;
+pub mod web_config;
 
 /// The prefilter and extractor of each kind.
 fn module(kind: SourceKind) -> (&'static str, fn(&Path, &str) -> FileFacts) {
@@ -46,10 +47,11 @@ fn module(kind: SourceKind) -> (&'static str, fn(&Path, &str) -> FileFacts) {
         SourceKind::OpenApi => (openapi::PREFILTER, openapi::extract),
         SourceKind::Terraform => (terraform::PREFILTER, terraform::extract),
         SourceKind::CloudFormation => (cloudformation::PREFILTER, cloudformation::extract),
+        SourceKind::WebConfig => (web_config::PREFILTER, web_config::extract),
     }
 }
 
-const KINDS: [SourceKind; 14] = [
+const KINDS: [SourceKind; 15] = [
     SourceKind::Rust,
     SourceKind::Nginx,
     SourceKind::Apache,
@@ -64,6 +66,7 @@ const KINDS: [SourceKind; 14] = [
     SourceKind::OpenApi,
     SourceKind::Terraform,
     SourceKind::CloudFormation,
+    SourceKind::WebConfig,
 ];
 
 /// Compiled once per process, in the order of `KINDS`.
