@@ -60,6 +60,8 @@ pub struct Around {
     pub hosts: Vec<String>,
     pub methods: Option<Vec<Method>>,
     pub texts: Vec<(TextSource, String)>,
+    /// A condition on what each request carries (a header, the query string).
+    pub per_request: Option<String>,
 }
 
 /// The value of `key` in a mapping, matching Terraform's and CloudFormation's spellings of
@@ -136,6 +138,7 @@ pub fn redirect(action: &Node, src: &str, around: Around, facts: &mut FileFacts)
         .extend(around.paths.into_iter().map(|p| (TextSource::Route, p)));
     u.evidence.request_hosts = around.hosts;
     u.methods = around.methods;
+    u.evidence.per_request = around.per_request;
     Some(u)
 }
 

@@ -130,6 +130,9 @@ fn add_conditions(conditions: &[Node], around: &mut Around) {
                         .collect(),
                 );
             }
+            "http-header" | "query-string" => {
+                around.per_request = Some(format!("the `{field}` condition"));
+            }
             _ => {}
         }
     }

@@ -37,6 +37,7 @@ pub fn listener_rule(r: &Resource, resources: &[Resource], src: &str, facts: &mu
     let mut paths = Vec::new();
     let mut hosts = Vec::new();
     let mut methods: Option<Vec<Method>> = None;
+    let mut per_request = None;
     for condition in all(body, "condition") {
         let c = &condition.value;
         paths.extend(strings(c.path(&["path_pattern", "values"])));
@@ -45,6 +46,12 @@ pub fn listener_rule(r: &Resource, resources: &[Resource], src: &str, facts: &mu
                 .into_iter()
                 .filter(|h| !h.contains(['*', '?'])),
         );
+        if let Some(kind) = ["http_header", "query_string"]
+            .into_iter()
+            .find(|k| c.get(k).is_some())
+        {
+            per_request = Some(format!("the `{kind}` condition"));
+        }
         let listed = strings(c.path(&["http_request_method", "values"]));
         if !listed.is_empty() {
             methods = Some(listed.iter().filter_map(|m| Method::parse(m)).collect());
@@ -59,6 +66,7 @@ pub fn listener_rule(r: &Resource, resources: &[Resource], src: &str, facts: &mu
             hosts: hosts.clone(),
             methods: methods.clone(),
             texts,
+            per_request: per_request.clone(),
         };
         if let Some(u) = aws_elb::redirect(&action.value, src, around, facts) {
             facts.usages.push(u);

@@ -46,7 +46,7 @@ pub fn extract(_path: &Path, src: &str) -> FileFacts {
         Ok(blocks) => blocks,
         Err(e) => {
             facts.notes.push(format!(
-                "line {}: not valid HCL ({}); skipped",
+                "line {}: could not be read as HCL ({}); skipped",
                 e.line, e.message
             ));
             return facts;
@@ -134,7 +134,11 @@ mod tests {
     fn files_that_are_not_hcl_are_a_note() {
         let f = extract(Path::new("x.tf"), "resource \"a\" {\n  status_code = \n");
         assert!(f.usages.is_empty());
-        assert!(f.notes[0].contains("not valid HCL"), "{:?}", f.notes);
+        assert!(
+            f.notes[0].contains("could not be read as HCL"),
+            "{:?}",
+            f.notes
+        );
     }
 
     #[test]
