@@ -1,9 +1,9 @@
 //! Speed of a whole run on a large repository, compared with ripgrep over the same tree.
 //!
-//! `cargo bench --bench walk` generates a tree of 20,000 files (mostly irrelevant to
-//! statuslint, a few hundred Rust handlers copied from fixtures/), runs the release
-//! binary on it several times, runs `rg` over the same tree, and prints both medians and
-//! their ratio. It asserts nothing about time: it is a measurement, not a test.
+//! `cargo bench --bench walk` generates, per language, a tree of 20,000 files (mostly
+//! irrelevant to statuslint, a few hundred handlers copied from fixtures/<language>), runs
+//! the release binary on it several times, runs `rg` over the same tree, and prints both
+//! medians and their ratio. It asserts nothing about time: it is a measurement, not a test.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -13,12 +13,47 @@ const FILES: usize = 20_000;
 const HANDLERS: usize = 400;
 const RUNS: usize = 7;
 
+/// One language's tree: where its handlers come from, what its other code files look like,
+/// and what `rg` searches for in it.
+struct Tree {
+    language: &'static str,
+    extension: &'static str,
+    filler: &'static str,
+    rg_pattern: &'static str,
+}
+
+const TREES: [Tree; 2] = [
+    Tree {
+        language: "rust",
+        extension: "rs",
+        filler: "pub fn add(a: u64, b: u64) -> u64 {\n    a.wrapping_add(b)\n}\n",
+        rg_pattern: "StatusCode|Redirect|return 30",
+    },
+    Tree {
+        language: "python",
+        extension: "py",
+        filler: "def add(a: int, b: int) -> int:\n    return a + b\n\n\n",
+        rg_pattern: "status|redirect|abort|HTTP",
+    },
+];
+
 fn main() {
-    let root = std::env::temp_dir().join(format!("statuslint-bench-{}", std::process::id()));
-    let handlers = handler_sources();
-    let bytes = generate(&root, &handlers);
+    for tree in &TREES {
+        measure(tree);
+    }
+}
+
+fn measure(tree: &Tree) {
+    let root = std::env::temp_dir().join(format!(
+        "statuslint-bench-{}-{}",
+        tree.language,
+        std::process::id()
+    ));
+    let handlers = handler_sources(tree);
+    let bytes = generate(&root, tree, &handlers);
     println!(
-        "tree: {FILES} files ({HANDLERS} with handlers), {:.1} MB, at {}",
+        "{} tree: {FILES} files ({HANDLERS} with handlers), {:.1} MB, at {}",
+        tree.language,
         bytes as f64 / 1e6,
         root.display()
     );
@@ -43,11 +78,7 @@ fn main() {
     if rg_ok {
         let theirs = median(|| {
             let out = Command::new("rg")
-                .args([
-                    "-c",
-                    "StatusCode|Redirect|return 30",
-                    root.to_str().unwrap(),
-                ])
+                .args(["-c", tree.rg_pattern, root.to_str().unwrap()])
                 .output()
                 .expect("rg runs");
             assert!(out.status.code().is_some_and(|c| c <= 1));
@@ -77,16 +108,18 @@ fn median(mut run: impl FnMut()) -> Duration {
     times[RUNS / 2]
 }
 
-fn handler_sources() -> Vec<String> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rust");
+fn handler_sources(tree: &Tree) -> Vec<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(tree.language);
     let mut out = Vec::new();
     let mut stack = vec![dir];
     while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).expect("fixtures/rust exists") {
+        for entry in std::fs::read_dir(&d).expect("fixtures/<language> exists") {
             let path = entry.unwrap().path();
             if path.is_dir() {
                 stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "rs") {
+            } else if path.extension().is_some_and(|e| e == tree.extension) {
                 out.push(std::fs::read_to_string(&path).unwrap());
             }
         }
@@ -96,8 +129,8 @@ fn handler_sources() -> Vec<String> {
 }
 
 /// Writes the tree and returns its size in bytes.
-fn generate(root: &Path, handlers: &[String]) -> usize {
-    let filler_rs = "pub fn add(a: u64, b: u64) -> u64 {\n    a.wrapping_add(b)\n}\n".repeat(40);
+fn generate(root: &Path, tree: &Tree, handlers: &[String]) -> usize {
+    let filler_code = tree.filler.repeat(40);
     let filler_md = "# Notes\n\nSome prose about the project, nothing to lint here.\n".repeat(30);
     let filler_ts =
         "export function add(a: number, b: number): number {\n  return a + b;\n}\n".repeat(30);
@@ -108,10 +141,13 @@ fn generate(root: &Path, handlers: &[String]) -> usize {
         let dir: PathBuf = root.join(format!("crate{}/src/module{}", i % 50, i % 400));
         std::fs::create_dir_all(&dir).unwrap();
         let (name, text): (String, &str) = if i < HANDLERS {
-            (format!("handler{i}.rs"), &handlers[i % handlers.len()])
+            (
+                format!("handler{i}.{}", tree.extension),
+                &handlers[i % handlers.len()],
+            )
         } else {
             match i % 4 {
-                0 => (format!("file{i}.rs"), &filler_rs),
+                0 => (format!("file{i}.{}", tree.extension), &filler_code),
                 1 => (format!("file{i}.md"), &filler_md),
                 2 => (format!("file{i}.ts"), &filler_ts),
                 _ => (format!("file{i}.json"), &filler_json),

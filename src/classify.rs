@@ -10,6 +10,7 @@ use std::sync::LazyLock;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum SourceKind {
     Rust,
+    Python,
     Nginx,
     Apache,
     Caddy,
@@ -38,6 +39,7 @@ impl SourceKind {
     pub fn name(self) -> &'static str {
         match self {
             SourceKind::Rust => "rust",
+            SourceKind::Python => "python",
             SourceKind::Nginx => "nginx",
             SourceKind::Apache => "apache",
             SourceKind::Caddy => "caddy",
@@ -126,6 +128,7 @@ pub fn by_name(path: &Path) -> Option<NameClass> {
     }
     match ext {
         "rs" => kind(SourceKind::Rust),
+        "py" => kind(SourceKind::Python),
         "tf" | "tofu" => kind(SourceKind::Terraform),
         "nginx" | "nginxconf" => kind(SourceKind::Nginx),
         "htaccess" => kind(SourceKind::Apache),

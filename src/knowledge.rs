@@ -115,6 +115,10 @@ pub struct EvidenceWords {
     pub server_fault: Vec<String>,
     pub missing_credentials: Vec<String>,
     pub insufficient_permission: Vec<String>,
+    pub missing_credentials_condition: Vec<String>,
+    pub not_credentials: Vec<String>,
+    pub insufficient_permission_condition: Vec<String>,
+    pub client_fault_condition: Vec<String>,
 }
 
 pub static WORDS: LazyLock<EvidenceWords> = LazyLock::new(|| {

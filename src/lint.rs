@@ -1,6 +1,7 @@
 //! The pipeline: walk and extract, join routes across files, run the rules, apply the
 //! suppression comments, place the findings. Rendering is left to `report`.
 
+use crate::classify::SourceKind;
 use crate::config::ConfigError;
 use crate::diagnostic::{Diagnostic, Lines};
 use crate::rules::{self, CheckContext, Finding, RuleEntry, UNUSED_SUPPRESSION};
@@ -72,12 +73,16 @@ fn check_all(mut walked: WalkOutput, resolver: &Resolver) -> Result<LintOutput, 
 }
 
 /// Handlers are often routed in another file than the one that defines them: give each
-/// usage the methods and paths its handler is routed with anywhere in the project.
+/// usage the methods and paths its handler is routed with anywhere in the project, in a
+/// file of the same language (a Python `create` says nothing of a Rust `create`).
 fn join_routes(files: &mut [SourceFile]) {
-    let mut routes: HashMap<String, (Vec<Method>, Vec<String>)> = HashMap::new();
+    type Routed = (Vec<Method>, Vec<String>);
+    let mut routes: HashMap<(SourceKind, String), Routed> = HashMap::new();
     for file in files.iter() {
         for binding in &file.facts.routes {
-            let entry = routes.entry(binding.handler.clone()).or_default();
+            let entry = routes
+                .entry((file.kind, binding.handler.clone()))
+                .or_default();
             entry.0.extend(&binding.methods);
             entry.1.extend(binding.path.clone());
         }
@@ -89,8 +94,13 @@ fn join_routes(files: &mut [SourceFile]) {
         paths.dedup();
     }
     for file in files.iter_mut() {
+        let kind = file.kind;
         for usage in &mut file.facts.usages {
-            let Some((methods, paths)) = usage.handler.as_ref().and_then(|h| routes.get(h)) else {
+            let Some((methods, paths)) = usage
+                .handler
+                .as_ref()
+                .and_then(|h| routes.get(&(kind, h.clone())))
+            else {
                 continue;
             };
             if usage.methods.is_none() {

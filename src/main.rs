@@ -23,7 +23,11 @@ use std::sync::Arc;
 /// Exit status: 0 when no finding reaches --fail-on, 1 when one does, 2 on a usage,
 /// configuration or internal error.
 #[derive(Parser)]
-#[command(name = "statuslint", version, args_conflicts_with_subcommands = true)]
+#[command(
+    name = "statuslint",
+    version = env!("STATUSLINT_VERSION"),
+    args_conflicts_with_subcommands = true
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,

@@ -164,6 +164,9 @@ pub enum TextSource {
     Comment,
     /// A string message sent with the response.
     Message,
+    /// The condition the site runs under (`if not request.user.is_authenticated`,
+    /// `except ValidationError`), as words the heuristic rules can read.
+    Condition,
 }
 
 impl TextSource {
@@ -173,6 +176,7 @@ impl TextSource {
             TextSource::Route => "the route",
             TextSource::Comment => "a comment",
             TextSource::Message => "the message",
+            TextSource::Condition => "the condition",
         }
     }
 }

@@ -256,3 +256,31 @@ fn nginx_http_to_https_302_becomes_308_only_with_unsafe_fixes() {
         original.replace("return 302", "return 308")
     );
 }
+
+#[test]
+fn python_bare_numbers_become_the_constants_the_file_imports() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = dir.path().join("app.py");
+    let original = "from fastapi import FastAPI, HTTPException, status\n\napp = FastAPI()\n\n\n@app.get(\"/items/{id}\")\nasync def item(id: int):\n    raise HTTPException(status_code=404, detail=\"no such item\")\n";
+    std::fs::write(&app, original).unwrap();
+    statuslint()
+        .current_dir(dir.path())
+        .args(["app.py", "--select", "SL501", "--fix"])
+        .assert()
+        .code(0);
+    assert_eq!(
+        std::fs::read_to_string(&app).unwrap(),
+        original.replace("status_code=404", "status_code=status.HTTP_404_NOT_FOUND")
+    );
+    // Without the import, the name is suggested but nothing is written.
+    let plain = "from flask import Flask, abort\n\napp = Flask(__name__)\n\n\n@app.get(\"/x\")\ndef x():\n    abort(404)\n";
+    std::fs::write(&app, plain).unwrap();
+    let out = statuslint()
+        .current_dir(dir.path())
+        .args(["app.py", "--select", "SL501", "--fix"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "a hint does not fail the run");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("HTTPStatus.NOT_FOUND"));
+    assert_eq!(std::fs::read_to_string(&app).unwrap(), plain);
+}

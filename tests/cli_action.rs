@@ -117,3 +117,227 @@ fn the_sarif_step_writes_sarif_without_failing() {
     assert_eq!(log["version"], "2.1.0");
     assert_eq!(log["runs"][0]["results"][0]["ruleId"], "SL101");
 }
+
+/// The install step run as the runner would, with a fake `cargo` first on the PATH that
+/// records its arguments, and releases served from `server` (`file://` URLs stand in for
+/// GitHub's). Returns the output and the fake cargo's record.
+struct Install {
+    temp: tempfile::TempDir,
+}
+
+impl Install {
+    fn new() -> Self {
+        let install = Install {
+            temp: tempfile::tempdir().unwrap(),
+        };
+        let fake_cargo = "#!/bin/sh\necho \"$@\" > \"$(dirname \"$0\")/cargo-args\"\n";
+        write(&install.path("fake-bin"), "cargo", fake_cargo);
+        make_executable(&install.path("fake-bin").join("cargo"));
+        std::fs::create_dir_all(install.path("runner")).unwrap();
+        install
+    }
+
+    fn path(&self, name: &str) -> std::path::PathBuf {
+        self.temp.path().join(name)
+    }
+
+    /// A release of this version on the fake server, made by the release workflow's own
+    /// archive step (so the names it writes are the names the action asks for), with the
+    /// binary under test as the build; `checksum` overrides the real SHA-256.
+    fn publish(&self, target: &str, checksum: Option<&str>) {
+        let version = env!("CARGO_PKG_VERSION");
+        let checkout = self.path("checkout");
+        let built = checkout.join(format!("target/{target}/release"));
+        std::fs::create_dir_all(&built).unwrap();
+        std::fs::copy(env!("CARGO_BIN_EXE_statuslint"), built.join("statuslint")).unwrap();
+        write(&checkout, "README.md", "# statuslint\n");
+        let out = Command::new("bash")
+            .args([
+                "-e",
+                "-c",
+                &release_step("binaries", "Archive with checksum"),
+            ])
+            .current_dir(&checkout)
+            .env("VERSION", version)
+            .env("TARGET", target)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", output_text(&out));
+
+        let release = self
+            .path("server")
+            .join(format!("owner/statuslint/releases/download/v{version}"));
+        std::fs::create_dir_all(release.parent().unwrap()).unwrap();
+        std::fs::rename(checkout.join("dist"), &release).unwrap();
+        let archive = format!("statuslint-{version}-{target}.tar.gz");
+        assert!(
+            release.join(&archive).is_file(),
+            "the release step wrote {archive}"
+        );
+        if let Some(fake) = checksum {
+            write(
+                &release,
+                &format!("{archive}.sha256"),
+                &format!("{fake}  {archive}\n"),
+            );
+        }
+    }
+
+    fn run(&self, action_ref: &str) -> std::process::Output {
+        let a = action();
+        let script = step(&a, "Install statuslint")["run"].as_str().unwrap();
+        let (os, arch) = runner();
+        Command::new("bash")
+            .args(["-e", "-c", script])
+            .current_dir(self.temp.path())
+            .env(
+                "PATH",
+                format!(
+                    "{}:{}",
+                    self.path("fake-bin").display(),
+                    std::env::var("PATH").unwrap()
+                ),
+            )
+            .env("ACTION_REF", action_ref)
+            .env("ACTION_REPOSITORY", "owner/statuslint")
+            .env("GITHUB_ACTION_PATH", env!("CARGO_MANIFEST_DIR"))
+            .env(
+                "GITHUB_SERVER_URL",
+                format!("file://{}", self.path("server").display()),
+            )
+            .env("GITHUB_PATH", self.path("github-path"))
+            .env("RUNNER_TEMP", self.path("runner"))
+            .env("RUNNER_OS", os)
+            .env("RUNNER_ARCH", arch)
+            .output()
+            .expect("bash runs")
+    }
+
+    fn installed(&self) -> std::path::PathBuf {
+        self.path("runner/statuslint/bin/statuslint")
+    }
+
+    fn cargo_args(&self) -> Option<String> {
+        std::fs::read_to_string(self.path("fake-bin/cargo-args")).ok()
+    }
+}
+
+/// The run script of a step of a job in the release workflow.
+fn release_step(job: &str, name: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(".github/workflows/release.yml");
+    let workflow: Value = serde_saphyr::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let steps = workflow["jobs"][job]["steps"].as_array().expect("steps");
+    let found = steps.iter().find(|s| s["name"] == name);
+    found.unwrap_or_else(|| panic!("a step named {name} in {job}"))["run"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+fn make_executable(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// `RUNNER_OS` and `RUNNER_ARCH` as GitHub sets them on a runner like this machine.
+fn runner() -> (&'static str, &'static str) {
+    let os = match std::env::consts::OS {
+        "macos" => "macOS",
+        _ => "Linux",
+    };
+    let arch = match std::env::consts::ARCH {
+        "aarch64" => "ARM64",
+        _ => "X64",
+    };
+    (os, arch)
+}
+
+/// The release archive the action downloads on this machine.
+fn this_target() -> &'static str {
+    match (std::env::consts::OS, std::env::consts::ARCH) {
+        ("macos", "aarch64") => "aarch64-apple-darwin",
+        ("macos", _) => "x86_64-apple-darwin",
+        (_, "aarch64") => "aarch64-unknown-linux-musl",
+        _ => "x86_64-unknown-linux-musl",
+    }
+}
+
+fn output_text(out: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+#[test]
+fn a_release_tag_downloads_the_checked_binary_for_the_runner() {
+    let version = env!("CARGO_PKG_VERSION");
+    let major = version.split('.').next().unwrap();
+    for action_ref in [format!("v{version}"), format!("v{major}")] {
+        let install = Install::new();
+        install.publish(this_target(), None);
+        let out = install.run(&action_ref);
+        assert_eq!(out.status.code(), Some(0), "{}", output_text(&out));
+        assert!(
+            output_text(&out).contains(&format!(
+                "releases/download/v{version}/statuslint-{version}-{}.tar.gz",
+                this_target()
+            )),
+            "{}",
+            output_text(&out)
+        );
+        assert_eq!(install.cargo_args(), None, "no build for {action_ref}");
+        let version_line = Command::new(install.installed())
+            .arg("--version")
+            .output()
+            .unwrap();
+        assert!(
+            String::from_utf8_lossy(&version_line.stdout)
+                .starts_with(&format!("statuslint {version}"))
+        );
+        let github_path = read(install.temp.path(), "github-path");
+        assert_eq!(
+            github_path.trim(),
+            install.path("runner/statuslint/bin").display().to_string()
+        );
+    }
+}
+
+#[test]
+fn a_checksum_mismatch_fails_the_install() {
+    let install = Install::new();
+    install.publish(this_target(), Some(&"0".repeat(64)));
+    let out = install.run(&format!("v{}", env!("CARGO_PKG_VERSION")));
+    assert_ne!(out.status.code(), Some(0));
+    let text = output_text(&out);
+    assert!(
+        text.contains("::error::checksum mismatch for statuslint-"),
+        "{text}"
+    );
+    assert!(!install.installed().exists());
+    assert!(!install.path("github-path").exists());
+}
+
+#[test]
+fn an_unreleased_ref_builds_from_the_action_source() {
+    for action_ref in ["main", "0123456789abcdef0123456789abcdef01234567", "v999"] {
+        let install = Install::new();
+        install.publish(this_target(), None);
+        let out = install.run(action_ref);
+        assert_eq!(out.status.code(), Some(0), "{}", output_text(&out));
+        assert_eq!(
+            install.cargo_args().as_deref().map(str::trim),
+            Some(
+                format!(
+                    "install --locked --quiet --path {} --root {}",
+                    env!("CARGO_MANIFEST_DIR"),
+                    install.path("runner/statuslint").display()
+                )
+                .as_str()
+            ),
+            "{action_ref}"
+        );
+        assert!(!install.installed().exists(), "{action_ref}");
+    }
+}

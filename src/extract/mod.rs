@@ -14,6 +14,7 @@ pub mod apache;
 mod aws_elb;
 pub mod caddy;
 pub mod cloudformation;
+pub mod code;
 pub mod haproxy;
 pub mod kubernetes;
 pub mod netlify_toml;
@@ -22,7 +23,6 @@ pub mod nginx;
 pub mod openapi;
 mod platform;
 pub mod redirects_file;
-pub mod rust;
 pub mod server_config;
 pub mod terraform;
 pub mod traefik;
@@ -33,7 +33,8 @@ pub mod web_config;
 /// The prefilter and extractor of each kind.
 fn module(kind: SourceKind) -> (&'static str, fn(&Path, &str) -> FileFacts) {
     match kind {
-        SourceKind::Rust => (rust::PREFILTER, rust::extract),
+        SourceKind::Rust => (code::rust::PREFILTER, code::rust::extract),
+        SourceKind::Python => (code::python::PREFILTER, code::python::extract),
         SourceKind::Nginx => (nginx::PREFILTER, nginx::extract),
         SourceKind::Apache => (apache::PREFILTER, apache::extract),
         SourceKind::Caddy => (caddy::PREFILTER, caddy::extract),
@@ -51,8 +52,9 @@ fn module(kind: SourceKind) -> (&'static str, fn(&Path, &str) -> FileFacts) {
     }
 }
 
-const KINDS: [SourceKind; 15] = [
+const KINDS: [SourceKind; 16] = [
     SourceKind::Rust,
+    SourceKind::Python,
     SourceKind::Nginx,
     SourceKind::Apache,
     SourceKind::Caddy,

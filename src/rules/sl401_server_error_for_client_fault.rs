@@ -13,7 +13,9 @@ impl Rule for ServerErrorForClientFault {
             return;
         };
         let Some((source, text, word)) =
-            text_with_word(u, &[TextSource::Message], &WORDS.client_fault)
+            text_with_word(u, &[TextSource::Message], &WORDS.client_fault).or_else(|| {
+                text_with_word(u, &[TextSource::Condition], &WORDS.client_fault_condition)
+            })
         else {
             return;
         };

@@ -2,7 +2,7 @@
 
 use super::evidence::{says, text_with_word};
 use super::{CheckContext, Finding, Rule};
-use crate::knowledge::WORDS;
+use crate::knowledge::{WORDS, find_word};
 use crate::usage::{TextSource, Usage};
 
 pub struct ForbiddenForMissingCredentials;
@@ -16,9 +16,22 @@ impl Rule for ForbiddenForMissingCredentials {
             u,
             &[TextSource::Message, TextSource::Comment],
             &WORDS.missing_credentials,
-        ) else {
+        )
+        .or_else(|| {
+            text_with_word(
+                u,
+                &[TextSource::Condition],
+                &WORDS.missing_credentials_condition,
+            )
+        }) else {
             return;
         };
+        // "CSRF token missing": a refused request, not a missing login.
+        if u.evidence.texts.iter().any(|(source, t)| {
+            *source != TextSource::Handler && find_word(t, &WORDS.not_credentials).is_some()
+        }) {
+            return;
+        }
         out.push(
             Finding::at(u.span.clone(), "403 (Forbidden) is sent to a client that has not authenticated")
                 .evidence(says(source, text, &word))

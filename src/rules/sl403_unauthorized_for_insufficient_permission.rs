@@ -16,7 +16,14 @@ impl Rule for UnauthorizedForInsufficientPermission {
             u,
             &[TextSource::Message, TextSource::Comment],
             &WORDS.insufficient_permission,
-        ) else {
+        )
+        .or_else(|| {
+            text_with_word(
+                u,
+                &[TextSource::Condition],
+                &WORDS.insufficient_permission_condition,
+            )
+        }) else {
             return;
         };
         out.push(

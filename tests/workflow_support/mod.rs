@@ -117,3 +117,22 @@ pub fn git(dir: &Path, args: &[&str]) {
         .expect("git runs");
     assert!(status.success(), "git {args:?} failed");
 }
+
+/// What `scripts/build-dist.sh` built (the wheel, the npm packs, the linters), from
+/// `STATUSLINT_DIST` or target/dist. None when it is missing, after failing under CI
+/// (`CI=true`), where the install tests must run.
+pub fn dist(needed: &str) -> Option<std::path::PathBuf> {
+    let dir = std::env::var_os("STATUSLINT_DIST")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target/dist"));
+    if dir.join(needed).exists() {
+        return Some(dir);
+    }
+    let message = format!(
+        "{} is missing: run `bash scripts/build-dist.sh` first",
+        dir.join(needed).display()
+    );
+    assert!(!std::env::var("CI").is_ok_and(|v| v == "true"), "{message}");
+    eprintln!("skipped: {message}");
+    None
+}

@@ -7,37 +7,21 @@ use super::syntax::{
     Callee, arguments, callee, enclosing_call, is_comment, last_segment, method_call_on,
     named_children, path_ends_with, string_literals, string_value, text,
 };
+pub use crate::extract::code::response::Response;
 use crate::knowledge::RUST_APIS;
-use crate::usage::{Body, Code, Headers};
+use crate::usage::{Body, Code};
 use tree_sitter::Node;
-
-pub struct Response<'t> {
-    pub headers: Headers,
-    pub body: Body,
-    /// String messages sent with or next to the response.
-    pub messages: Vec<String>,
-    /// The expression of the Location value, when one is set.
-    pub location: Option<Node<'t>>,
-    /// A chained method that changed the code (`.permanent()`), with its node.
-    pub code_change: Option<(Code, String, Node<'t>)>,
-}
 
 /// Reads the response around `site`, or None when the site does not choose a status
 /// (the code is an argument of a redirect's `using_status_code`, owned by that site).
 pub fn read<'t>(site: &Site<'t>, cx: &FileCx<'t>) -> Option<Response<'t>> {
-    let mut r = Response {
-        headers: Headers::complete(),
-        body: Body::Absent,
-        messages: Vec::new(),
-        location: None,
-        code_change: None,
-    };
+    let mut r = Response::seen_whole();
     let start = match &site.kind {
         SiteKind::Constant => match constant_start(site.node, cx, &mut r) {
             Start::Here(node) => node,
             Start::NotAChoice => return None,
             Start::Elsewhere => {
-                r.headers.complete = false;
+                r.seen_in_part();
                 r.body = Body::Unknown;
                 return Some(r);
             }
@@ -46,14 +30,12 @@ pub fn read<'t>(site: &Site<'t>, cx: &FileCx<'t>) -> Option<Response<'t>> {
             enclosing_call(site.node).map(|(call, _)| call)?
         }
         SiteKind::Redirect { target, .. } => {
-            r.location = *target;
-            r.headers.add("location", None);
+            r.locate(*target);
             site.node
         }
         SiteKind::Responder { location, body } => {
             if let Some(loc) = location {
-                r.location = Some(*loc);
-                r.headers.add("location", None);
+                r.locate(Some(*loc));
             }
             if *body {
                 r.body = Body::Present;
@@ -66,10 +48,7 @@ pub fn read<'t>(site: &Site<'t>, cx: &FileCx<'t>) -> Option<Response<'t>> {
     read_chain_below(start, cx, &mut r);
     let top = climb(start, site, cx, &mut r);
     if !reaches_client(top, cx) {
-        r.headers.complete = false;
-        if r.body == Body::Absent {
-            r.body = Body::Unknown;
-        }
+        r.seen_in_part();
     }
     Some(r)
 }

@@ -8,17 +8,14 @@ mod routes;
 mod sites;
 mod syntax;
 
+use super::context::{self, Place};
+use super::response::Chosen;
+use super::{Comment, MAX_SITE_DEPTH, first_error_line};
 use crate::usage::{FileFacts, Method, TextSource, Usage};
 use routes::Bound;
-use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
-use syntax::{Callee, callee, comment_text, leading_comments, method_call_on, text};
-use tree_sitter::{Node, Parser};
-
-thread_local! {
-    /// One parser per walker thread, made once.
-    static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
-}
+use syntax::{Callee, Rust, callee, comment_text, method_call_on, text};
+use tree_sitter::Node;
 
 /// What the extractor knows of the whole file while it reads one site.
 pub struct FileCx<'t> {
@@ -50,16 +47,7 @@ pub const PREFILTER: &str =
 
 pub fn extract(_path: &std::path::Path, src: &str) -> FileFacts {
     let mut facts = FileFacts::default();
-    let tree = PARSER.with(|cell| {
-        let mut cell = cell.borrow_mut();
-        let parser = cell.get_or_insert_with(|| {
-            let mut p = Parser::new();
-            p.set_language(&tree_sitter_rust::LANGUAGE.into())
-                .expect("tree-sitter-rust matches the tree-sitter version in Cargo.lock");
-            p
-        });
-        parser.parse(src, None)
-    });
+    let tree = super::parse("rust", || tree_sitter_rust::LANGUAGE.into(), src);
     let Some(tree) = tree else {
         facts
             .notes
@@ -110,18 +98,14 @@ pub fn extract(_path: &std::path::Path, src: &str) -> FileFacts {
     facts
 }
 
-/// Sites nested deeper than this are skipped: tree-sitter finds a node's parent by walking
-/// down from the root, so reading the context of a very deep site costs depth squared.
-const MAX_SITE_DEPTH: u32 = 256;
-
 /// The nodes of a file worth a second look, found in one walk of the tree.
 struct Nodes<'t> {
     /// Functions (for route attributes) and calls (for routers).
     routing: Vec<Node<'t>>,
     /// Nodes that may name a status: paths and calls.
     sites: Vec<Node<'t>>,
-    /// Every comment: (start byte, line, text).
-    comments: Vec<(usize, usize, String)>,
+    /// Every comment.
+    comments: Vec<Comment>,
     /// The first line of code nested too deep to read.
     too_deep: Option<usize>,
 }
@@ -136,47 +120,32 @@ impl<'t> Nodes<'t> {
             comments: Vec::new(),
             too_deep: None,
         };
-        let mut cursor = root.walk();
-        // Counted here: asking the cursor for its depth walks its whole stack.
-        let mut depth = 0u32;
-        loop {
-            let node = cursor.node();
+        let too_deep = super::walk(root, |node| {
             let kind = node.kind();
             let skip = matches!(kind, "use_declaration" | "attribute_item")
                 || (matches!(kind, "function_item" | "mod_item" | "impl_item")
                     && is_test_code(node, src));
-            if !skip {
-                match kind {
-                    "line_comment" | "block_comment" => nodes.comments.push((
-                        node.start_byte(),
-                        node.start_position().row,
-                        comment_text(node, src),
-                    )),
-                    "function_item" => nodes.routing.push(node),
-                    "call_expression" => {
-                        nodes.routing.push(node);
-                        nodes.sites.push(node);
-                    }
-                    "scoped_identifier" => nodes.sites.push(node),
-                    _ => {}
-                }
-                if depth > MAX_SITE_DEPTH {
-                    nodes.too_deep.get_or_insert(node.start_position().row + 1);
-                } else if cursor.goto_first_child() {
-                    depth += 1;
-                    continue;
-                }
+            if skip {
+                return false;
             }
-            loop {
-                if cursor.goto_next_sibling() {
-                    break;
+            match kind {
+                "line_comment" | "block_comment" => nodes.comments.push(Comment {
+                    start: node.start_byte(),
+                    row: node.start_position().row,
+                    text: comment_text(node, src),
+                }),
+                "function_item" => nodes.routing.push(node),
+                "call_expression" => {
+                    nodes.routing.push(node);
+                    nodes.sites.push(node);
                 }
-                if !cursor.goto_parent() {
-                    return nodes;
-                }
-                depth -= 1;
+                "scoped_identifier" => nodes.sites.push(node),
+                _ => {}
             }
-        }
+            true
+        });
+        nodes.too_deep = too_deep;
+        nodes
     }
 }
 
@@ -193,29 +162,6 @@ fn is_test_code(node: Node, src: &str) -> bool {
             || name == "test_case"
             || attr.replace(' ', "") == "cfg(test)"
     })
-}
-
-/// The line of the first syntax error, if any.
-fn first_error_line(root: Node) -> Option<usize> {
-    if !root.has_error() {
-        return None;
-    }
-    let mut cursor = root.walk();
-    loop {
-        let node = cursor.node();
-        if node.is_error() || node.is_missing() {
-            return Some(node.start_position().row + 1);
-        }
-        // Only subtrees that hold an error are worth entering.
-        if node.has_error() && cursor.goto_first_child() {
-            continue;
-        }
-        while !cursor.goto_next_sibling() {
-            if !cursor.goto_parent() {
-                return Some(root.start_position().row + 1);
-            }
-        }
-    }
 }
 
 /// `type HttpResult = Result<Response<Body>, Error>;` makes `HttpResult` a response type.
@@ -291,33 +237,21 @@ fn only_reads_code(node: Node, cx: &FileCx) -> bool {
     false
 }
 
-fn usage_at(node: Node, cx: &FileCx, comments: &[(usize, usize, String)]) -> Option<Usage> {
+fn usage_at(node: Node, cx: &FileCx, comments: &[Comment]) -> Option<Usage> {
     let site = sites::recognise(node, cx)?;
     if only_reads_code(site.node, cx) {
         return None;
     }
     let response = response::read(&site, cx)?;
-    let (code, spelled, span, token) = match response.code_change {
-        Some((crate::usage::Code::Malformed(_), _, _)) => return None,
-        // The code is changed later: the site's token no longer picks it.
-        Some((code, how, node)) => (
-            code,
-            format!("{}{how}", site.spelled),
-            node.byte_range(),
-            None,
-        ),
-        None => (
-            site.code.clone(),
-            site.spelled.clone(),
-            site.node.byte_range(),
-            site.token.clone(),
-        ),
-    };
-    let mut usage = Usage::new(span, code, spelled);
-    usage.code_token = token;
-    usage.headers = response.headers;
-    usage.body = response.body;
-    usage.named_alternative = site.alternative;
+    let mut built = response.into_usage(Chosen {
+        span: site.node.byte_range(),
+        code: site.code.clone(),
+        spelled: site.spelled.clone(),
+        implicit: false,
+        alternative: site.alternative.clone(),
+        token: site.token.clone(),
+    })?;
+    let usage = &mut built.usage;
 
     let function = syntax::ancestor(site.node, &["function_item"]);
     let closure = syntax::ancestor(site.node, &["closure_expression"]);
@@ -327,32 +261,14 @@ fn usage_at(node: Node, cx: &FileCx, comments: &[(usize, usize, String)]) -> Opt
             usage.evidence.texts.push((TextSource::Route, path.clone()));
         }
     }
-    if let Some(f) = function {
-        if let Some(name) = f.child_by_field_name("name") {
-            let name = text(name, cx.src).to_string();
-            usage
-                .evidence
-                .texts
-                .push((TextSource::Handler, name.clone()));
-            usage.handler = Some(name);
-        }
-        for comment in leading_comments(f, cx.src) {
-            usage.evidence.texts.push((TextSource::Comment, comment));
-        }
-        // Comments inside the function, on the site's line or the three lines above it.
-        let row = site.node.start_position().row;
-        for (start, line, comment) in comments {
-            if (f.start_byte()..f.end_byte()).contains(start) && *line <= row && line + 3 >= row {
-                usage
-                    .evidence
-                    .texts
-                    .push((TextSource::Comment, comment.clone()));
-            }
-        }
-    }
-    for message in response.messages {
-        usage.evidence.texts.push((TextSource::Message, message));
-    }
+    let place = Place {
+        site: site.node,
+        function,
+        scope: closure.or(function),
+    };
+    context::describe::<Rust>(&place, comments, cx.src, usage);
+    built.add_messages();
+    let usage = &mut built.usage;
     if let sites::SiteKind::Redirect {
         source: Some(from), ..
     } = site.kind
@@ -360,13 +276,12 @@ fn usage_at(node: Node, cx: &FileCx, comments: &[(usize, usize, String)]) -> Opt
     {
         usage.evidence.texts.push((TextSource::Route, path));
     }
-    evidence::gather(site.node, function, cx, &mut usage.evidence);
-    if let Some(location) = response.location {
+    if let Some(location) = built.location {
         let (target, normalisation) = evidence::target(location, function, cx);
         usage.target = Some(target);
         usage.evidence.normalisation = normalisation;
     }
-    Some(usage)
+    Some(built.usage)
 }
 
 #[cfg(test)]

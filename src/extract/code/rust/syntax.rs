@@ -1,10 +1,54 @@
-//! Small helpers over the tree-sitter-rust syntax tree.
+//! Small helpers over the tree-sitter-rust syntax tree, and what the shared code layer asks
+//! of it ([`Rust`] implements [`Syntax`]).
 
+use crate::extract::code::Syntax;
+pub use crate::extract::code::{ancestor, text};
 use tree_sitter::Node;
 
-/// The source text of a node.
-pub fn text<'s>(node: Node, src: &'s str) -> &'s str {
-    src.get(node.byte_range()).unwrap_or("")
+/// Rust's answers to the shared layer's questions.
+pub struct Rust;
+
+impl Syntax for Rust {
+    const FUNCTIONS: &'static [&'static str] = &["function_item"];
+
+    fn string_value(node: Node, src: &str) -> Option<String> {
+        string_value(node, src)
+    }
+
+    fn function_name(function: Node, src: &str) -> Option<String> {
+        Some(text(function.child_by_field_name("name")?, src).to_string())
+    }
+
+    fn function_docs(function: Node, src: &str) -> Vec<String> {
+        leading_comments(function, src)
+    }
+
+    /// The innermost `if` condition or `match` arm that decides whether the site runs.
+    fn condition<'t>(site: Node<'t>, src: &str) -> Option<(Node<'t>, String)> {
+        let mut child = site;
+        let mut current = site.parent();
+        while let Some(node) = current {
+            match node.kind() {
+                "if_expression" => {
+                    let cond = node.child_by_field_name("condition")?;
+                    if cond.id() != child.id() {
+                        return Some((cond, text(cond, src).to_string()));
+                    }
+                }
+                "match_arm" => {
+                    let pattern = node.child_by_field_name("pattern")?;
+                    let scrutinee = node.parent()?.parent()?.child_by_field_name("value")?;
+                    let full = format!("{} matches {}", text(scrutinee, src), text(pattern, src));
+                    return Some((node, full));
+                }
+                "function_item" | "closure_expression" => return None,
+                _ => {}
+            }
+            child = node;
+            current = node.parent();
+        }
+        None
+    }
 }
 
 /// Named children of a node, in order.
@@ -111,18 +155,6 @@ pub fn method_call_on<'t>(node: Node<'t>) -> Option<Node<'t>> {
     (call.kind() == "call_expression").then_some(call)
 }
 
-/// The nearest enclosing node of one of `kinds`.
-pub fn ancestor<'t>(node: Node<'t>, kinds: &[&str]) -> Option<Node<'t>> {
-    let mut current = node.parent();
-    while let Some(n) = current {
-        if kinds.contains(&n.kind()) {
-            return Some(n);
-        }
-        current = n.parent();
-    }
-    None
-}
-
 /// The attribute items written above an item, nearest last.
 pub fn attributes<'t>(item: Node<'t>) -> Vec<Node<'t>> {
     let mut out = Vec::new();
@@ -166,35 +198,17 @@ pub fn comment_text(node: Node, src: &str) -> String {
 
 /// Every string literal inside a node (including inside macro token trees).
 pub fn string_literals(node: Node, src: &str, out: &mut Vec<String>) {
-    if let Some(value) = string_value(node, src) {
-        out.push(value);
-        return;
-    }
-    let mut cursor = node.walk();
-    for child in node.children(&mut cursor) {
-        string_literals(child, src, out);
-    }
+    crate::extract::code::string_literals::<Rust>(node, src, out)
 }
 
 /// The value bound to `name` by the last `let` before `before` in `scope`.
 pub fn let_binding<'t>(scope: Node<'t>, name: &str, before: usize, src: &str) -> Option<Node<'t>> {
-    let mut found: Option<Node> = None;
-    let mut stack = vec![scope];
-    while let Some(node) = stack.pop() {
-        if node.start_byte() >= before {
-            continue;
-        }
-        if node.kind() == "let_declaration"
+    crate::extract::code::last_binding(scope, before, |node| {
+        (node.kind() == "let_declaration"
             && node
                 .child_by_field_name("pattern")
-                .is_some_and(|p| text(p, src).trim_start_matches("mut ").trim() == name)
-            && let Some(value) = node.child_by_field_name("value")
-            && found.is_none_or(|f| f.start_byte() < value.start_byte())
-        {
-            found = Some(value);
-        }
-        let mut cursor = node.walk();
-        stack.extend(node.named_children(&mut cursor));
-    }
-    found
+                .is_some_and(|p| text(p, src).trim_start_matches("mut ").trim() == name))
+        .then(|| node.child_by_field_name("value"))
+        .flatten()
+    })
 }

@@ -6,6 +6,7 @@ use super::syntax::{
     Callee, arguments, attributes, callee, enclosing_call, last_segment, string_literals,
     string_value, text,
 };
+use crate::extract::code::routes::methods_from;
 use crate::knowledge::RUST_APIS;
 use crate::usage::{Method, RouteBinding};
 use tree_sitter::Node;
@@ -23,16 +24,6 @@ pub fn bindings_at<'t>(node: Node<'t>, cx: &FileCx<'t>, out: &mut Vec<Bound<'t>>
         "call_expression" => call_routes(node, cx, out),
         _ => {}
     }
-}
-
-fn methods_from(names: &[&str]) -> Vec<Method> {
-    if names.contains(&"*") {
-        return Method::ALL.to_vec();
-    }
-    let mut out: Vec<Method> = names.iter().filter_map(|n| Method::parse(n)).collect();
-    out.sort();
-    out.dedup();
-    out
 }
 
 /// `#[post("/users")]`, `#[actix_web::get("/")]`, `#[route("/", method = "GET", method = "POST")]`.

@@ -1,0 +1,171 @@
+//! Context: what surrounds a site that names a code (the handler's name, its comments and
+//! docs, the condition it sits under, the request input read before it), as evidence for
+//! the heuristic rules. The same for every language; the syntax comes from [`Syntax`].
+
+use super::{Comment, Syntax, string_literals, text};
+use crate::usage::{Evidence, Method, Scheme, TextSource, Usage};
+use regex::Regex;
+use std::sync::LazyLock;
+use tree_sitter::Node;
+
+/// Where a site sits: the function that declares the handler, and the innermost function
+/// or closure whose code runs before it (where per-request input is looked for).
+pub struct Place<'t> {
+    pub site: Node<'t>,
+    pub function: Option<Node<'t>>,
+    pub scope: Option<Node<'t>>,
+}
+
+/// Adds the handler's name, its docs and nearby comments, and the condition evidence.
+pub fn describe<L: Syntax>(place: &Place, comments: &[Comment], src: &str, usage: &mut Usage) {
+    if let Some(f) = place.function {
+        if let Some(name) = L::function_name(f, src) {
+            usage
+                .evidence
+                .texts
+                .push((TextSource::Handler, name.clone()));
+            usage.handler = Some(name);
+        }
+        for doc in L::function_docs(f, src) {
+            usage.evidence.texts.push((TextSource::Comment, doc));
+        }
+        // Comments inside the function, on the site's line or the three lines above it.
+        let row = place.site.start_position().row;
+        for comment in comments {
+            if (f.start_byte()..f.end_byte()).contains(&comment.start)
+                && comment.row <= row
+                && comment.row + 3 >= row
+            {
+                usage
+                    .evidence
+                    .texts
+                    .push((TextSource::Comment, comment.text.clone()));
+            }
+        }
+    }
+    gather::<L>(place, src, &mut usage.evidence);
+    narrow_methods::<L>(place.site, src, usage);
+}
+
+/// The conditions around a site, innermost first (at most a few levels).
+fn conditions<L: Syntax>(site: Node, src: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut at = site;
+    while out.len() < 8 {
+        let Some((node, text)) = L::condition(at, src) else {
+            break;
+        };
+        out.push(text);
+        at = node;
+    }
+    out
+}
+
+/// `if request.method == "POST":` around the site (at any depth) in a handler that answers
+/// several methods: only POST reaches the site.
+fn narrow_methods<L: Syntax>(site: Node, src: &str, usage: &mut Usage) {
+    let Some(tested) = conditions::<L>(site, src)
+        .iter()
+        .filter(|c| !c.trim_start().starts_with("not"))
+        .find_map(|c| METHOD_TEST.captures(c).and_then(|m| Method::parse(&m[1])))
+    else {
+        return;
+    };
+    if usage.methods.as_ref().is_none_or(|m| m.contains(&tested)) {
+        usage.methods = Some(vec![tested]);
+    }
+}
+
+static METHOD_TEST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)\bmethod\s*==\s*["'](GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)["']"#)
+        .expect("valid regex")
+});
+
+/// The condition the site runs under, and request input read before it.
+fn gather<L: Syntax>(place: &Place, src: &str, evidence: &mut Evidence) {
+    // A handler that reads the user agent, the language or a cookie before it answers
+    // chooses its answer per request.
+    if let Some(scope) = place.scope.or(place.function) {
+        let before = src
+            .get(scope.start_byte()..place.site.start_byte())
+            .unwrap_or("");
+        if let Some(m) = PER_REQUEST_INPUT.find(before) {
+            evidence.per_request = Some(format!("`{}`, read earlier in the handler", m.as_str()));
+        }
+    }
+    let Some((condition, full)) = L::condition(place.site, src) else {
+        return;
+    };
+    let mut literals = Vec::new();
+    string_literals::<L>(condition, src, &mut literals);
+    evidence
+        .request_hosts
+        .extend(literals.iter().filter(|l| looks_like_host(l)).cloned());
+    let lower = full.to_ascii_lowercase();
+    let tests_scheme = lower.contains("forwarded-proto")
+        || lower.contains("forwarded_proto")
+        || lower.contains("scheme");
+    if tests_scheme && literals.iter().any(|l| l.eq_ignore_ascii_case("http"))
+        || lower.contains("scheme::http)")
+        || INSECURE_TEST.is_match(&full)
+    {
+        evidence.request_scheme =
+            Some((Scheme::Http, format!("the handler tests `{}`", full.trim())));
+    }
+    evidence.texts.extend(
+        condition_texts(&full)
+            .into_iter()
+            .map(|t| (TextSource::Condition, t)),
+    );
+    evidence.condition = Some(full);
+}
+
+/// A condition as the heuristic rules read it: operators as words (`!` and `not` are
+/// "not", `!=` is "not equal"), with receivers dropped after a negation, so
+/// `not request.user.is_staff` reads "not is staff".
+pub fn condition_texts(condition: &str) -> Vec<String> {
+    let spelled = condition
+        .replace("!=", " not equal ")
+        .replace("==", " equal ")
+        .replace('!', " not ")
+        .replace("&&", " and ")
+        .replace("||", " or ");
+    let spelled = spelled.split_whitespace().collect::<Vec<_>>().join(" ");
+    // Only the form without receivers: `not current_user.is_admin` must not read as
+    // "not current user".
+    vec![NEGATED_PATH.replace_all(&spelled, "not $last").into_owned()]
+}
+
+/// `not a.b.c`, `not a.b.c()`: the last segment is what is tested.
+static NEGATED_PATH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\bnot\s+\(?\s*(?:[A-Za-z_][\w]*\s*(?:\(\))?\s*\.\s*)+(?P<last>[A-Za-z_]\w*)")
+        .expect("valid regex")
+});
+
+/// `not request.is_secure` (Flask, Django): the request arrived over plain http.
+static INSECURE_TEST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*not\s+[\w.]*request\.is_secure(\(\))?\s*$").expect("valid regex")
+});
+
+static PER_REQUEST_INPUT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)user[-_]?agent|accept[-_]?language|\bcookies?\b|CookieJar|\.cookie\(")
+        .expect("valid regex")
+});
+
+fn looks_like_host(text: &str) -> bool {
+    text.contains('.')
+        && !text.starts_with('.')
+        && !text.ends_with('.')
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+        && text.chars().any(|c| c.is_ascii_alphabetic())
+}
+
+/// The source text of a condition, on one line.
+pub fn one_line(node: Node, src: &str) -> String {
+    text(node, src)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}

@@ -1,0 +1,183 @@
+//! Code: route handlers written in a programming language (Rust, Python).
+//!
+//! A language module holds only its syntax: its tree-sitter grammar, its tree walk, and the
+//! spellings of its frameworks in `data/apis/<lang>.toml`. What is not syntax lives here and
+//! every language uses it:
+//! - [`context`]: evidence from names, comments, docstrings, conditions and the request
+//!   input a handler reads;
+//! - [`evidence`]: what a redirect target keeps of the request and how it normalises it;
+//! - [`response`]: the response assembled around a site (headers, body, messages, whether
+//!   the whole of it was seen), turned into a [`Usage`](crate::usage::Usage);
+//! - [`routes`]: method names read from decorators, attributes and routers.
+//!
+//! The [`Syntax`] trait is what the shared layer asks of a language's tree.
+
+pub mod context;
+pub mod evidence;
+pub mod python;
+pub mod response;
+pub mod routes;
+pub mod rust;
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use tree_sitter::{Language, Node, Parser, Tree};
+
+/// What the shared layer asks of a language's syntax tree.
+pub trait Syntax {
+    /// Node kinds that hold a handler's body: a site's handler is the nearest one.
+    const FUNCTIONS: &'static [&'static str];
+
+    /// The value of a string literal, without quotes; None for anything else.
+    fn string_value(node: Node, src: &str) -> Option<String>;
+
+    /// The name a function is declared with.
+    fn function_name(function: Node, src: &str) -> Option<String>;
+
+    /// Comments and documentation written right above a function or at the top of its body
+    /// (Rust doc comments, Python comments and docstrings), top to bottom.
+    fn function_docs(function: Node, src: &str) -> Vec<String>;
+
+    /// The innermost condition that decides whether `site` runs, as the node to read
+    /// literals from and a readable text (`if`, `match` arm, `except` clause).
+    fn condition<'t>(site: Node<'t>, src: &str) -> Option<(Node<'t>, String)>;
+}
+
+/// A comment found while walking a file: its start byte, line (0-based) and text.
+#[derive(Clone, Debug)]
+pub struct Comment {
+    pub start: usize,
+    pub row: usize,
+    pub text: String,
+}
+
+/// Sites nested deeper than this are skipped: tree-sitter finds a node's parent by walking
+/// down from the root, so reading the context of a very deep site costs depth squared.
+pub const MAX_SITE_DEPTH: u32 = 256;
+
+thread_local! {
+    /// One parser per language per walker thread, made once.
+    static PARSERS: RefCell<HashMap<&'static str, Parser>> = RefCell::new(HashMap::new());
+}
+
+/// Parses `src` with the grammar of `language`, reusing this thread's parser.
+pub fn parse(language: &'static str, grammar: fn() -> Language, src: &str) -> Option<Tree> {
+    PARSERS.with(|cell| {
+        let mut parsers = cell.borrow_mut();
+        let parser = parsers.entry(language).or_insert_with(|| {
+            let mut p = Parser::new();
+            p.set_language(&grammar())
+                .expect("each grammar matches the tree-sitter version in Cargo.lock");
+            p
+        });
+        parser.parse(src, None)
+    })
+}
+
+/// The line (1-based) of the first syntax error, if any.
+pub fn first_error_line(root: Node) -> Option<usize> {
+    if !root.has_error() {
+        return None;
+    }
+    let mut cursor = root.walk();
+    loop {
+        let node = cursor.node();
+        if node.is_error() || node.is_missing() {
+            return Some(node.start_position().row + 1);
+        }
+        // Only subtrees that hold an error are worth entering.
+        if node.has_error() && cursor.goto_first_child() {
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                return Some(root.start_position().row + 1);
+            }
+        }
+    }
+}
+
+/// Walks the tree once, without recursion (deeply nested input must not overflow the
+/// stack), calling `visit` on every node; `visit` returns false to skip a node's children.
+/// Nodes nested deeper than [`MAX_SITE_DEPTH`] are not entered: gives the first such line.
+pub fn walk<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>) -> bool) -> Option<usize> {
+    let mut too_deep = None;
+    let mut cursor = root.walk();
+    // Counted here: asking the cursor for its depth walks its whole stack.
+    let mut depth = 0u32;
+    loop {
+        let node = cursor.node();
+        if visit(node) {
+            if depth > MAX_SITE_DEPTH {
+                too_deep.get_or_insert(node.start_position().row + 1);
+            } else if cursor.goto_first_child() {
+                depth += 1;
+                continue;
+            }
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return too_deep;
+            }
+            depth -= 1;
+        }
+    }
+}
+
+/// The value last bound before `before` in `scope`, by the binding nodes `bound` reads
+/// (`let name = value;`, `name = value`): the value node of the latest one.
+pub fn last_binding<'t>(
+    scope: Node<'t>,
+    before: usize,
+    bound: impl Fn(Node<'t>) -> Option<Node<'t>>,
+) -> Option<Node<'t>> {
+    let mut found: Option<Node> = None;
+    let mut stack = vec![scope];
+    while let Some(node) = stack.pop() {
+        if node.start_byte() >= before {
+            continue;
+        }
+        if let Some(value) = bound(node)
+            && found.is_none_or(|f| f.start_byte() < value.start_byte())
+        {
+            found = Some(value);
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    found
+}
+
+/// The source text of a node.
+pub fn text<'s>(node: Node, src: &'s str) -> &'s str {
+    src.get(node.byte_range()).unwrap_or("")
+}
+
+/// The nearest enclosing node of one of `kinds`.
+pub fn ancestor<'t>(node: Node<'t>, kinds: &[&str]) -> Option<Node<'t>> {
+    let mut current = node.parent();
+    while let Some(n) = current {
+        if kinds.contains(&n.kind()) {
+            return Some(n);
+        }
+        current = n.parent();
+    }
+    None
+}
+
+/// Every string literal inside a node, in order.
+pub fn string_literals<L: Syntax>(node: Node, src: &str, out: &mut Vec<String>) {
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        if let Some(value) = L::string_value(n, src) {
+            out.push(value);
+            continue;
+        }
+        let mut cursor = n.walk();
+        let children: Vec<Node> = n.children(&mut cursor).collect();
+        stack.extend(children.into_iter().rev());
+    }
+}

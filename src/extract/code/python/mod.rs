@@ -1,0 +1,891 @@
+//! Python handlers (Flask, Quart, Werkzeug, Django, Django REST framework, FastAPI,
+//! Starlette, aiohttp, Tornado) with tree-sitter-python.
+//!
+//! Spellings come from `data/apis/python.toml`; this module knows only Python syntax and
+//! hands the rest to the shared code layer.
+
+mod response;
+mod routes;
+mod syntax;
+pub mod table;
+
+use super::context::{self, Place};
+use super::evidence::{normalisation, template_target};
+use super::response::{Chosen, Response};
+use super::{Comment, MAX_SITE_DEPTH, first_error_line};
+use crate::usage::{Body, Code, CodeToken, FileFacts, Target, TextSource, Usage};
+use regex::Regex;
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::LazyLock;
+use syntax::{
+    Args, Python, callee, comment_text, enclosing_function, is_template, last_segment,
+    path_ends_with, string_value, text,
+};
+use table::{CallEntry, CallKind, PYTHON_APIS};
+use tree_sitter::Node;
+
+/// Tokens without which a Python file cannot choose a status the tables know: framework
+/// imports and the constants.
+pub const PREFILTER: &str =
+    r"flask|quart|werkzeug|django|rest_framework|fastapi|starlette|aiohttp|tornado|HTTPStatus";
+
+/// What the extractor knows of the whole file while it reads one site.
+pub struct FileCx<'t> {
+    pub src: &'t str,
+    /// Frameworks the file imports (names from the table).
+    pub frameworks: Vec<&'static str>,
+    /// How the file can write `status.HTTP_404_NOT_FOUND` (`status` imported from DRF,
+    /// FastAPI or Starlette), and whether from Starlette.
+    status_module: Option<bool>,
+    /// How the file can write `HTTPStatus.NOT_FOUND` (`HTTPStatus`, `http.HTTPStatus`).
+    http_status: Option<&'static str>,
+    /// Functions routed by name in this file (`add_url_rule`, `add_post`).
+    routed: HashSet<String>,
+    /// Codes this file registers an error handler for (`@app.errorhandler(401)`): an
+    /// `abort(401)` is finished there, and the handler may add the challenge.
+    handled_codes: HashSet<u32>,
+}
+
+impl FileCx<'_> {
+    /// A function answers requests when a decorator or view class says so, it is routed
+    /// in this file, or it takes the request first (Django and aiohttp views).
+    pub fn answers_requests(&self, function: Option<Node>) -> bool {
+        let Some(f) = function else { return false };
+        if routes::route_of(f, self.src).answers_requests {
+            return true;
+        }
+        let name = f
+            .child_by_field_name("name")
+            .map(|n| text(n, self.src))
+            .unwrap_or("");
+        if self.routed.contains(name) {
+            return true;
+        }
+        let first = f
+            .child_by_field_name("parameters")
+            .and_then(|p| syntax::named_children(p).into_iter().next())
+            .map(|p| {
+                text(p, self.src)
+                    .split([':', '='])
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_string()
+            });
+        matches!(first.as_deref(), Some("request" | "req"))
+    }
+}
+
+static IMPORTS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?m)^[ \t]*(?:from[ \t]+([\w.]+)[ \t]+import[ \t]+([^\n#]*)|import[ \t]+([^\n#]*))",
+    )
+    .expect("valid regex")
+});
+
+fn file_cx<'t>(src: &'t str) -> FileCx<'t> {
+    let mut frameworks = Vec::new();
+    let mut status_module = None;
+    let mut http_status = None;
+    for cap in IMPORTS.captures_iter(src) {
+        let modules: Vec<&str> = match (cap.get(1), cap.get(3)) {
+            (Some(from), _) => vec![from.as_str()],
+            (None, Some(list)) => list
+                .as_str()
+                .split(',')
+                .map(|m| m.split_whitespace().next().unwrap_or(""))
+                .collect(),
+            _ => continue,
+        };
+        let names = cap.get(2).map(|n| n.as_str()).unwrap_or("");
+        for module in &modules {
+            let root = module.split('.').next().unwrap_or("");
+            for (framework, roots) in &PYTHON_APIS.frameworks {
+                if roots.iter().any(|r| r == root) && !frameworks.contains(&framework.as_str()) {
+                    frameworks.push(framework.as_str());
+                }
+            }
+            let imported: Vec<&str> = names
+                .split([',', '(', ')'])
+                .map(|n| n.split_whitespace().next().unwrap_or(""))
+                .collect();
+            if ["rest_framework", "fastapi", "starlette"].contains(&root)
+                && imported.contains(&"status")
+            {
+                status_module = Some(root == "starlette" || root == "fastapi");
+            }
+            if *module == "http" && imported.contains(&"HTTPStatus") {
+                http_status = Some("HTTPStatus");
+            }
+            if cap.get(3).is_some() && *module == "http" {
+                http_status.get_or_insert("http.HTTPStatus");
+            }
+        }
+    }
+    FileCx {
+        src,
+        frameworks,
+        status_module,
+        http_status,
+        routed: HashSet::new(),
+        handled_codes: HashSet::new(),
+    }
+}
+
+/// The codes of `@app.errorhandler(404)` and `app.register_error_handler(404, h)`.
+fn handled_code(node: Node, cx: &FileCx) -> Option<u32> {
+    let name = callee(node, cx.src)?;
+    if !PYTHON_APIS
+        .routing
+        .error_handler_decorators
+        .iter()
+        .any(|d| d == last_segment(&name))
+    {
+        return None;
+    }
+    let first = *Args::of(node, cx.src).positional.first()?;
+    code_value(first, cx).map(|v| v.code)
+}
+
+/// Test files check codes; they do not choose them.
+fn is_test_file(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    name.starts_with("test_")
+        || name.ends_with("_test.py")
+        || name == "conftest.py"
+        || name == "tests.py"
+}
+
+pub fn extract(path: &Path, src: &str) -> FileFacts {
+    let mut facts = FileFacts::default();
+    if is_test_file(path) {
+        return facts;
+    }
+    let Some(tree) = super::parse("python", || tree_sitter_python::LANGUAGE.into(), src) else {
+        facts
+            .notes
+            .push("the Python parser gave up on this file".into());
+        return facts;
+    };
+    let root = tree.root_node();
+    if let Some(line) = first_error_line(root) {
+        facts.notes.push(format!(
+            "line {line}: the Python parser could not read this part of the file (Python 2 or a syntax error); status codes in it were not checked"
+        ));
+    }
+    let mut cx = file_cx(src);
+    let nodes = Nodes::collect(root, src);
+    for function in &nodes.functions {
+        for decorator in syntax::decorators(*function) {
+            if let Some(code) = handled_code(decorator, &cx) {
+                cx.handled_codes.insert(code);
+            }
+        }
+    }
+    for call in &nodes.calls {
+        if let Some(code) = handled_code(*call, &cx) {
+            cx.handled_codes.insert(code);
+        }
+        if let Some(binding) = routes::registration(*call, src) {
+            cx.routed.insert(binding.handler.clone());
+            facts.routes.push(binding);
+        }
+    }
+    // Each code is chosen once: a site read by one of these is not read again as a
+    // constant handed to a helper.
+    let comments = &nodes.comments;
+    let sites = (nodes
+        .functions
+        .iter()
+        .filter_map(|f| route_status(*f, &cx, comments)))
+    .chain(
+        nodes
+            .calls
+            .iter()
+            .filter_map(|c| call_usage(*c, &cx, comments)),
+    )
+    .chain(
+        nodes
+            .returns
+            .iter()
+            .filter_map(|r| tuple_usage(*r, &cx, comments)),
+    )
+    .chain(
+        nodes
+            .assignments
+            .iter()
+            .filter_map(|a| assigned_status(*a, &cx, comments)),
+    );
+    let mut taken: HashSet<usize> = HashSet::new();
+    for usage in sites {
+        if taken.insert(usage.span.start) {
+            facts.usages.push(usage);
+        }
+    }
+    for attribute in &nodes.constants {
+        if let Some(usage) = constant_usage(*attribute, &cx, comments, &taken) {
+            facts.usages.push(usage);
+        }
+    }
+    facts.usages.sort_by_key(|u| u.span.start);
+    if let Some(line) = nodes.too_deep {
+        facts.notes.push(format!(
+            "line {line}: code nested more than {MAX_SITE_DEPTH} levels deep was skipped"
+        ));
+    }
+    facts
+}
+
+/// The nodes of a file worth a second look, found in one walk of the tree.
+#[derive(Default)]
+struct Nodes<'t> {
+    calls: Vec<Node<'t>>,
+    returns: Vec<Node<'t>>,
+    assignments: Vec<Node<'t>>,
+    functions: Vec<Node<'t>>,
+    /// `status.HTTP_...` and `HTTPStatus.X` attributes.
+    constants: Vec<Node<'t>>,
+    comments: Vec<Comment>,
+    too_deep: Option<usize>,
+}
+
+impl<'t> Nodes<'t> {
+    /// Walks the tree once, without recursion, skipping imports and test code.
+    fn collect(root: Node<'t>, src: &str) -> Nodes<'t> {
+        let mut nodes = Nodes::default();
+        let too_deep = super::walk(root, |node| {
+            let kind = node.kind();
+            let skip = matches!(
+                kind,
+                "import_statement" | "import_from_statement" | "decorator"
+            ) || (matches!(kind, "function_definition" | "class_definition")
+                && is_test_code(node, src));
+            if skip {
+                return false;
+            }
+            match kind {
+                "comment" => nodes.comments.push(Comment {
+                    start: node.start_byte(),
+                    row: node.start_position().row,
+                    text: comment_text(node, src),
+                }),
+                "call" => nodes.calls.push(node),
+                "return_statement" => nodes.returns.push(node),
+                "assignment" => nodes.assignments.push(node),
+                "function_definition" => nodes.functions.push(node),
+                "attribute" if is_status_constant(node, src) => nodes.constants.push(node),
+                "identifier"
+                    if STATUS_NAME.is_match(text(node, src))
+                        && node.parent().is_none_or(|p| p.kind() != "attribute") =>
+                {
+                    nodes.constants.push(node)
+                }
+                _ => {}
+            }
+            true
+        });
+        nodes.too_deep = too_deep;
+        nodes
+    }
+}
+
+fn is_test_code(node: Node, src: &str) -> bool {
+    let name = node
+        .child_by_field_name("name")
+        .map(|n| text(n, src))
+        .unwrap_or("");
+    name.starts_with("test_") || (node.kind() == "class_definition" && name.starts_with("Test"))
+}
+
+fn is_status_constant(node: Node, src: &str) -> bool {
+    let Some(attr) = node.child_by_field_name("attribute") else {
+        return false;
+    };
+    let name = text(attr, src);
+    STATUS_NAME.is_match(name)
+        || node
+            .child_by_field_name("object")
+            .is_some_and(|o| last_segment(text(o, src)) == "HTTPStatus")
+}
+
+static STATUS_NAME: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^HTTP_(\d{3})(_\w+)?$").expect("valid regex"));
+
+/// A code as written: `404`, `status.HTTP_404_NOT_FOUND`, `HTTPStatus.NOT_FOUND`,
+/// `HTTPStatus.NOT_FOUND.value`, `HTTPStatus(404)`.
+pub struct CodeValue {
+    pub code: u32,
+    pub spelled: String,
+    /// Written as a bare number.
+    pub bare: bool,
+}
+
+pub fn code_value(node: Node, cx: &FileCx) -> Option<CodeValue> {
+    let written = text(node, cx.src).split_whitespace().collect::<String>();
+    let code = match node.kind() {
+        "integer" => {
+            let digits: String = written.chars().filter(|c| *c != '_').collect();
+            return digits.parse().ok().map(|code| CodeValue {
+                code,
+                spelled: written,
+                bare: true,
+            });
+        }
+        // `from starlette.status import HTTP_401_UNAUTHORIZED`
+        "identifier" => STATUS_NAME.captures(&written)?[1].parse().ok()?,
+        "attribute" => {
+            let name = text(node.child_by_field_name("attribute")?, cx.src);
+            let object = node.child_by_field_name("object")?;
+            if name == "value" {
+                return code_value(object, cx).map(|v| CodeValue {
+                    spelled: written,
+                    ..v
+                });
+            }
+            if let Some(c) = STATUS_NAME.captures(name) {
+                c[1].parse().ok()?
+            } else if last_segment(text(object, cx.src)) == "HTTPStatus" {
+                *PYTHON_APIS.http_status.get(name)?
+            } else {
+                return None;
+            }
+        }
+        "call" if callee(node, cx.src).is_some_and(|c| last_segment(&c) == "HTTPStatus") => {
+            let arg = *Args::of(node, cx.src).positional.first()?;
+            code_value(arg, cx)?.code
+        }
+        _ => return None,
+    };
+    Some(CodeValue {
+        code,
+        spelled: written,
+        bare: false,
+    })
+}
+
+/// The named constant for a bare number, and a fix when the file already imports it.
+fn alternative(code: u32, node: Node, cx: &FileCx) -> (Option<String>, Option<CodeToken>) {
+    let status_name = PYTHON_APIS.status_names.get(&code.to_string());
+    let member = PYTHON_APIS
+        .http_status
+        .iter()
+        .find(|(_, c)| **c == code)
+        .map(|(name, _)| name.as_str());
+    let (name, imported) = if let (Some(starlette), Some(name)) = (cx.status_module, status_name) {
+        // Starlette renamed a few (`HTTP_422_UNPROCESSABLE_CONTENT`); offer no name that one
+        // of the versions in use would warn about.
+        if starlette && RENAMED_BY_STARLETTE.contains(&code) {
+            return (None, None);
+        }
+        (format!("status.{name}"), true)
+    } else if let (Some(prefix), Some(member)) = (cx.http_status, member) {
+        (format!("{prefix}.{member}"), true)
+    } else if let (true, Some(name)) = (cx.frameworks.contains(&"drf"), status_name) {
+        (format!("status.{name}"), false)
+    } else if let Some(member) = member {
+        (format!("HTTPStatus.{member}"), false)
+    } else {
+        return (None, None);
+    };
+    let token = imported.then(|| CodeToken {
+        span: node.byte_range(),
+        spellings: vec![(code, name.clone())],
+    });
+    (Some(name), token)
+}
+
+/// Codes whose `status.HTTP_...` name differs between Starlette versions.
+const RENAMED_BY_STARLETTE: &[u32] = &[413, 414, 416, 422];
+
+/// The table entry a call matches, for the frameworks the file imports. None when two
+/// frameworks disagree on the code: say nothing rather than guess.
+fn entry_for(name: &str, cx: &FileCx) -> Option<&'static CallEntry> {
+    let candidates: Vec<&CallEntry> = PYTHON_APIS
+        .calls
+        .iter()
+        .filter(|e| path_ends_with(name, &e.call))
+        .filter(|e| {
+            e.frameworks
+                .iter()
+                .any(|f| cx.frameworks.contains(&f.as_str()))
+        })
+        .collect();
+    let first = *candidates.first()?;
+    candidates
+        .iter()
+        .all(|c| c.code == first.code)
+        .then_some(first)
+}
+
+fn call_usage(call: Node, cx: &FileCx, comments: &[Comment]) -> Option<Usage> {
+    let name = callee(call, cx.src)?;
+    let entry = entry_for(&name, cx)?;
+    // `make_response(jsonify(...), 401)` and `return jsonify(...), 400`: the outer call or
+    // the tuple chooses the code.
+    if is_overridden(call, cx) {
+        return None;
+    }
+    let args = Args::of(call, cx.src);
+    let written = args.get(entry.code_argument.position, &entry.code_argument.keywords);
+    let (code, span, spelled, implicit, bare) = match written {
+        Some(node) => {
+            let value = code_value(node, cx)?;
+            (
+                value.code,
+                node,
+                format!("{name}(.., {})", value.spelled),
+                false,
+                value.bare.then_some(node),
+            )
+        }
+        None => {
+            let mut code = entry.code?;
+            if let Some(keyword) = &entry.permanent_keyword
+                && let Some(value) = args.keyword(keyword)
+            {
+                match syntax::boolean(value) {
+                    Some(true) => code = entry.permanent_code?,
+                    Some(false) => {}
+                    None => return None,
+                }
+            }
+            let has_code_argument =
+                entry.code_argument.position.is_some() || !entry.code_argument.keywords.is_empty();
+            (code, call, name.clone(), has_code_argument, None)
+        }
+    };
+    let mut r = response::of_call(entry, &args, cx);
+    response::follow(call, entry.kind, cx, &mut r);
+    if entry.kind == CallKind::Error && cx.handled_codes.contains(&code) {
+        r.seen_in_part();
+    }
+    let (alternative, token) = match bare {
+        Some(node) => alternative(code, node, cx),
+        None => (None, None),
+    };
+    let chosen = Chosen {
+        span: span.byte_range(),
+        code: Code::Exact(code),
+        spelled,
+        implicit,
+        alternative,
+        token,
+    };
+    let mut usage = finish(r, chosen, call, cx, comments)?;
+    if let Some(path) = routes::url_pattern_path(call, cx.src) {
+        usage.evidence.texts.push((TextSource::Route, path));
+    }
+    Some(usage)
+}
+
+/// True when a tuple or an enclosing table call sets the code of this call's response.
+fn is_overridden(call: Node, cx: &FileCx) -> bool {
+    let Some(parent) = call.parent() else {
+        return false;
+    };
+    match parent.kind() {
+        "expression_list" | "tuple" => {
+            parent.named_child(0).map(|n| n.id()) == Some(call.id())
+                && parent
+                    .named_child(1)
+                    .is_some_and(|c| code_value(c, cx).is_some())
+        }
+        "argument_list" => parent
+            .parent()
+            .and_then(|outer| callee(outer, cx.src))
+            .is_some_and(|outer| entry_for(&outer, cx).is_some()),
+        _ => false,
+    }
+}
+
+/// Flask's `return body, 404` and `return body, 302, {"Location": url}`.
+fn tuple_usage(ret: Node, cx: &FileCx, comments: &[Comment]) -> Option<Usage> {
+    if !cx.frameworks.contains(&"flask") {
+        return None;
+    }
+    let tuple = ret.named_child(0)?;
+    let tuple = match tuple.kind() {
+        "parenthesized_expression" => tuple.named_child(0)?,
+        _ => tuple,
+    };
+    if !matches!(tuple.kind(), "expression_list" | "tuple") {
+        return None;
+    }
+    let parts = syntax::named_children(tuple);
+    let (body, code_node) = (*parts.first()?, *parts.get(1)?);
+    let value = code_value(code_node, cx)?;
+    let handler = cx.answers_requests(enclosing_function(ret));
+    // Outside a view, `return [], 0` is a pair of values: only a body with a status reads
+    // as a response.
+    let response_like = matches!(body.kind(), "call" | "string" | "dictionary")
+        && (100..=599).contains(&value.code);
+    if !handler && !response_like {
+        return None;
+    }
+    let mut r = Response::seen_whole();
+    r.body = response::content_of(body, cx);
+    syntax::messages(body, cx.src, &mut r.messages);
+    if body.kind() == "call"
+        && let Some(name) = callee(body, cx.src)
+        && entry_for(&name, cx).is_none()
+        && !["render_template", "render_template_string", "str", "dumps"]
+            .contains(&last_segment(&name))
+    {
+        // A project helper built the body, and may have set headers on it.
+        r.headers.complete = false;
+    }
+    if let Some(headers) = parts.get(2) {
+        response::read_headers(*headers, cx, &mut r);
+    }
+    if !handler {
+        r.seen_in_part();
+    }
+    let (alternative, token) = if value.bare {
+        alternative(value.code, code_node, cx)
+    } else {
+        (None, None)
+    };
+    let chosen = Chosen {
+        span: code_node.byte_range(),
+        code: Code::Exact(value.code),
+        spelled: format!("return .., {}", value.spelled),
+        implicit: false,
+        alternative,
+        token,
+    };
+    finish(r, chosen, code_node, cx, comments)
+}
+
+/// `response.status_code = 201` (an injected FastAPI response, a Flask or Django response
+/// made elsewhere): the code is chosen here, the rest of the response is not seen.
+fn assigned_status(assignment: Node, cx: &FileCx, comments: &[Comment]) -> Option<Usage> {
+    let left = assignment.child_by_field_name("left")?;
+    let right = assignment.child_by_field_name("right")?;
+    let attribute = left
+        .child_by_field_name("attribute")
+        .filter(|_| left.kind() == "attribute")?;
+    if !["status_code", "status"].contains(&text(attribute, cx.src)) {
+        return None;
+    }
+    let value = code_value(right, cx)?;
+    let mut r = Response::seen_whole();
+    r.seen_in_part();
+    let (alternative, token) = if value.bare {
+        alternative(value.code, right, cx)
+    } else {
+        (None, None)
+    };
+    let chosen = Chosen {
+        span: right.byte_range(),
+        code: Code::Exact(value.code),
+        spelled: format!("{} = {}", text(left, cx.src), value.spelled),
+        implicit: false,
+        alternative,
+        token,
+    };
+    finish(r, chosen, right, cx, comments)
+}
+
+/// FastAPI's `@app.post("/items", status_code=201)`.
+fn route_status(function: Node, cx: &FileCx, comments: &[Comment]) -> Option<Usage> {
+    let route = routes::route_of(function, cx.src);
+    let node = route.status?;
+    let value = code_value(node, cx)?;
+    let mut r = Response::seen_whole();
+    // The handler's return value becomes the body, and it may set headers on an injected
+    // response: only the code is known here.
+    r.seen_in_part();
+    let (alternative, token) = if value.bare {
+        alternative(value.code, node, cx)
+    } else {
+        (None, None)
+    };
+    let chosen = Chosen {
+        span: node.byte_range(),
+        code: Code::Exact(value.code),
+        spelled: format!("status_code={}", value.spelled),
+        implicit: false,
+        alternative,
+        token,
+    };
+    let mut built = r.into_usage(chosen)?;
+    let usage = &mut built.usage;
+    usage.methods = route.methods;
+    if let Some(path) = route.path {
+        usage.evidence.texts.push((TextSource::Route, path));
+    }
+    let place = Place {
+        site: node,
+        function: Some(function),
+        scope: Some(function),
+    };
+    context::describe::<Python>(&place, comments, cx.src, usage);
+    Some(built.usage)
+}
+
+/// A constant handed to code we cannot see (`api_error(HTTPStatus.FORBIDDEN, "sign in")`):
+/// the code and the messages beside it are known, the response is not.
+fn constant_usage(
+    node: Node,
+    cx: &FileCx,
+    comments: &[Comment],
+    taken: &HashSet<usize>,
+) -> Option<Usage> {
+    if taken.contains(&node.start_byte()) {
+        return None;
+    }
+    let value = code_value(node, cx)?;
+    let mut outer = node;
+    while let Some(parent) = outer.parent() {
+        match parent.kind() {
+            // Compared, matched, or a key in a mapping: read, not chosen.
+            "comparison_operator"
+            | "case_pattern"
+            | "pair"
+            | "dictionary"
+            | "set"
+            | "decorator" => return None,
+            "keyword_argument" | "argument_list" | "parenthesized_expression" => outer = parent,
+            _ => break,
+        }
+    }
+    let mut r = Response::seen_whole();
+    r.seen_in_part();
+    r.body = Body::Unknown;
+    if outer.kind() == "argument_list" {
+        syntax::messages(outer, cx.src, &mut r.messages);
+    }
+    let chosen = Chosen {
+        span: node.byte_range(),
+        code: Code::Exact(value.code),
+        spelled: value.spelled,
+        implicit: false,
+        alternative: None,
+        token: None,
+    };
+    finish(r, chosen, node, cx, comments)
+}
+
+/// Turns a response into a usage with the handler's context and the redirect target.
+fn finish(
+    r: Response,
+    chosen: Chosen,
+    site: Node,
+    cx: &FileCx,
+    comments: &[Comment],
+) -> Option<Usage> {
+    let mut built = r.into_usage(chosen)?;
+    let function = enclosing_function(site);
+    let place = Place {
+        site,
+        function,
+        scope: function,
+    };
+    if let Some(f) = function {
+        let route = routes::route_of(f, cx.src);
+        built.usage.methods = route.methods;
+        if let Some(path) = route.path {
+            built.usage.evidence.texts.push((TextSource::Route, path));
+        }
+        if let Some(class) = syntax::enclosing_class(f) {
+            // Methods of a view class are known by their class: `post` alone would join
+            // with every other `post` in the project.
+            if let Some(name) = class.child_by_field_name("name") {
+                let class_name = text(name, cx.src);
+                built
+                    .usage
+                    .evidence
+                    .texts
+                    .push((TextSource::Handler, class_name.to_string()));
+            }
+        }
+    }
+    context::describe::<Python>(&place, comments, cx.src, &mut built.usage);
+    if let Some(f) = function
+        && let Some(class) = syntax::enclosing_class(f)
+        && let Some(name) = class.child_by_field_name("name")
+        && let Some(handler) = &built.usage.handler
+    {
+        built.usage.handler = Some(format!("{}.{handler}", text(name, cx.src)));
+    }
+    built.add_messages();
+    if let Some(location) = built.location {
+        let (target, normalised) = target(location, function, cx);
+        built.usage.target = Some(target);
+        built.usage.evidence.normalisation = normalised;
+    }
+    Some(built.usage)
+}
+
+/// A redirect target: a literal, an f-string, `url_for(...)`, or a local variable bound
+/// to one of these earlier in the function.
+fn target(node: Node, function: Option<Node>, cx: &FileCx) -> (Target, Option<String>) {
+    let mut provenance = String::new();
+    let mut current = node;
+    for _ in 0..10 {
+        provenance.push_str(text(current, cx.src));
+        provenance.push('\n');
+        if current.kind() == "identifier"
+            && let Some(value) = function
+                .and_then(|f| binding(f, text(current, cx.src), current.start_byte(), cx.src))
+        {
+            current = value;
+            continue;
+        }
+        break;
+    }
+    let target = match string_value(current, cx.src) {
+        Some(value) if is_template(current, cx.src) => template_target(value.clone(), &value),
+        Some(value) => Target::literal(value),
+        None => Target::literal(text(current, cx.src).trim()),
+    };
+    let normalised = normalisation(&provenance, &target);
+    (target, normalised)
+}
+
+/// The value last assigned to `name` before `before` in the function.
+fn binding<'t>(function: Node<'t>, name: &str, before: usize, src: &str) -> Option<Node<'t>> {
+    super::last_binding(function, before, |node| {
+        (node.kind() == "assignment"
+            && node
+                .child_by_field_name("left")
+                .is_some_and(|l| text(l, src) == name))
+        .then(|| node.child_by_field_name("right"))
+        .flatten()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::usage::Method;
+
+    fn facts(src: &str) -> FileFacts {
+        extract(Path::new("app.py"), src)
+    }
+
+    #[test]
+    fn flask_redirects_aborts_and_tuples() {
+        let f = facts(
+            r#"from flask import Flask, redirect, abort, jsonify
+app = Flask(__name__)
+
+@app.route("/login", methods=["POST"])
+def login():
+    if not ok:
+        abort(401)
+    return redirect("/home")
+
+@app.get("/items/<id>")
+def item(id):
+    return jsonify(error="not found"), 404
+"#,
+        );
+        let codes: Vec<_> = f.usages.iter().map(|u| u.code.exact().unwrap()).collect();
+        assert_eq!(codes, [401, 302, 404]);
+        let redirect = &f.usages[1];
+        assert!(redirect.implicit);
+        assert_eq!(redirect.methods.as_deref(), Some(&[Method::Post][..]));
+        assert_eq!(redirect.target.as_ref().unwrap().text, "/home");
+        assert!(f.usages[0].headers.complete && !f.usages[0].headers.has("www-authenticate"));
+        assert_eq!(f.usages[2].methods.as_deref(), Some(&[Method::Get][..]));
+    }
+
+    #[test]
+    fn django_permanent_keyword_and_views() {
+        let f = facts(
+            r#"from django.shortcuts import redirect
+from django.views import View
+from django.http import HttpResponseNotAllowed
+
+class Legacy(View):
+    def post(self, request):
+        return redirect("/new/", permanent=True)
+
+def only_get(request):
+    return HttpResponseNotAllowed(["GET"])
+"#,
+        );
+        assert_eq!(f.usages[0].code, Code::Exact(301));
+        assert_eq!(f.usages[0].methods.as_deref(), Some(&[Method::Post][..]));
+        assert_eq!(f.usages[0].handler.as_deref(), Some("Legacy.post"));
+        assert!(f.usages[1].headers.has("allow") && f.usages[1].headers.complete);
+    }
+
+    #[test]
+    fn fastapi_constants_decorators_and_injected_responses() {
+        let f = facts(
+            r#"from fastapi import FastAPI, HTTPException, Response, status
+from fastapi.responses import RedirectResponse
+app = FastAPI()
+
+@app.post("/items", status_code=201)
+async def create(response: Response):
+    response.status_code = status.HTTP_202_ACCEPTED
+    raise HTTPException(status_code=401, detail="sign in first", headers={"WWW-Authenticate": "Bearer"})
+
+@app.get("/old")
+async def old():
+    return RedirectResponse(f"https://example.com{request.url.path}")
+"#,
+        );
+        let codes: Vec<_> = f.usages.iter().map(|u| u.code.exact().unwrap()).collect();
+        assert_eq!(codes, [201, 202, 401, 307]);
+        assert!(f.usages[2].headers.has("www-authenticate"));
+        assert_eq!(
+            f.usages[2].named_alternative.as_deref(),
+            Some("status.HTTP_401_UNAUTHORIZED")
+        );
+        assert!(f.usages[2].code_token.is_some());
+        let t = f.usages[3].target.as_ref().unwrap();
+        assert!(t.keeps_path);
+    }
+
+    #[test]
+    fn response_variables_are_followed() {
+        let f = facts(
+            r#"from flask import make_response
+def view(request):
+    resp = make_response("moved")
+    resp.status_code = 301
+    resp.headers["Location"] = "/new"
+    return resp
+"#,
+        );
+        let u = &f.usages[0];
+        assert_eq!(u.code, Code::Exact(301));
+        assert!(u.headers.complete && u.headers.has("location"));
+    }
+
+    #[test]
+    fn comparisons_tests_and_helpers() {
+        let f = facts(
+            r#"from http import HTTPStatus
+from flask import abort
+def check(r):
+    return r.status_code == HTTPStatus.OK
+def test_it(client):
+    abort(404)
+def helper():
+    api_error(HTTPStatus.FORBIDDEN, "sign in first")
+"#,
+        );
+        assert_eq!(f.usages.len(), 1, "{:?}", f.usages);
+        assert_eq!(f.usages[0].code, Code::Exact(403));
+        assert!(!f.usages[0].headers.complete);
+    }
+
+    #[test]
+    fn broken_files_are_read_in_part() {
+        let f = facts(
+            "from flask import abort\ndef broken(:\n    pass\ndef a(request):\n    abort(500)\n",
+        );
+        assert!(
+            f.notes.iter().any(|n| n.contains("line 2")),
+            "{:?}",
+            f.notes
+        );
+        assert_eq!(f.usages.len(), 1, "the rest of the file is still read");
+    }
+}
