@@ -254,9 +254,11 @@ fn rewrite_rule(rule: &Element, src: &str, facts: &mut FileFacts) -> Option<Usag
     let any = conditions
         .and_then(|c| c.value("logicalGrouping"))
         .is_some_and(|g| g.eq_ignore_ascii_case("MatchAny"));
-    for condition in conditions.map_or(&[][..], |c| &c.children[..]) {
-        // Under MatchAny a single condition says nothing of every request.
-        if !any {
+    let conditions = conditions.map_or(&[][..], |c| &c.children[..]);
+    // Under MatchAny one condition of several says nothing of every request; a lone one
+    // (a common way to write the https upgrade) does.
+    if !any || conditions.len() == 1 {
+        for condition in conditions {
             add_condition(condition, &mut u);
         }
     }
