@@ -53,7 +53,7 @@ pub struct Listener {
 }
 
 /// What the rule around an action matches, and what names it.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Around {
     pub listener: Option<Listener>,
     pub paths: Vec<String>,

@@ -1,7 +1,8 @@
 //! Terraform and OpenTofu (`*.tf`): the redirects of AWS load balancer listeners and rules,
 //! Google Cloud URL maps, Azure Application Gateways and Cloudflare page rules and redirect
 //! rulesets. Only literal values are read (and `var.NAME` whose default is in the same
-//! file); modules, `dynamic` blocks and computed values are left alone.
+//! file); `dynamic` blocks and computed values are left alone, and of modules only the
+//! terraform-aws-modules ALB module, whose inputs have the resources' shapes, is read.
 
 mod aws;
 mod azure;
@@ -62,6 +63,20 @@ pub fn extract(_path: &Path, src: &str) -> FileFacts {
         .collect();
     let t = &*TERRAFORM;
     let is = |list: &[String], kind: &str| list.iter().any(|k| k == kind);
+    for module in blocks.iter().filter(|b| b.ident == "module") {
+        let source = module
+            .body
+            .get("source")
+            .and_then(Node::as_str)
+            .unwrap_or("");
+        if t.aws
+            .alb_modules
+            .iter()
+            .any(|m| source.contains(m.as_str()))
+        {
+            aws::alb_module(module, src, &mut facts);
+        }
+    }
     for r in &resources {
         if is(&t.aws.listeners, r.kind) {
             aws::listener(r, src, &mut facts);

@@ -18,6 +18,7 @@ pub struct TerraformTable {
 pub struct Aws {
     pub listeners: Vec<String>,
     pub listener_rules: Vec<String>,
+    pub alb_modules: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
