@@ -22,7 +22,7 @@ struct Tree {
     rg_pattern: &'static str,
 }
 
-const TREES: [Tree; 2] = [
+const TREES: [Tree; 3] = [
     Tree {
         language: "rust",
         extension: "rs",
@@ -34,6 +34,12 @@ const TREES: [Tree; 2] = [
         extension: "py",
         filler: "def add(a: int, b: int) -> int:\n    return a + b\n\n\n",
         rg_pattern: "status|redirect|abort|HTTP",
+    },
+    Tree {
+        language: "go",
+        extension: "go",
+        filler: "package util\n\nfunc Add(a, b int) int {\n\treturn a + b\n}\n",
+        rg_pattern: "Status|Redirect|WriteHeader",
     },
 ];
 
@@ -118,7 +124,10 @@ fn handler_sources(tree: &Tree) -> Vec<String> {
         for entry in std::fs::read_dir(&d).expect("fixtures/<language> exists") {
             let path = entry.unwrap().path();
             if path.is_dir() {
-                stack.push(path);
+                // fixtures/go/skipped holds vendored and generated files, never read.
+                if !path.ends_with("skipped") {
+                    stack.push(path);
+                }
             } else if path.extension().is_some_and(|e| e == tree.extension) {
                 out.push(std::fs::read_to_string(&path).unwrap());
             }

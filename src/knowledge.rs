@@ -104,6 +104,7 @@ pub static STATUS: LazyLock<StatusTable> = LazyLock::new(|| {
 #[serde(deny_unknown_fields)]
 pub struct EvidenceWords {
     pub permanent: Vec<String>,
+    pub not_a_move: Vec<String>,
     pub temporary: Vec<String>,
     pub upgrade: Vec<String>,
     pub canonical_host: Vec<String>,

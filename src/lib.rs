@@ -18,6 +18,7 @@ pub mod knowledge;
 pub mod lint;
 pub mod report;
 pub mod rules;
+pub mod server;
 pub mod settings;
 pub mod suppress;
 pub mod usage;

@@ -7,16 +7,22 @@ use crate::diagnostic::{Diagnostic, Lines};
 use crate::rules::{self, CheckContext, Finding, RuleEntry, UNUSED_SUPPRESSION};
 use crate::settings::{Resolver, Settings};
 use crate::suppress::Suppressions;
-use crate::usage::{Method, TextSource};
-use crate::walk::{Exclude, Note, SourceFile, WalkOptions, WalkOutput, walk};
+use crate::usage::{Method, RouteBinding, TextSource};
+use crate::walk::{Checked, Exclude, Note, SourceFile, WalkOptions, WalkOutput, walk};
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+/// A route and the kind of file that defines it (routes join within one language).
+pub type KindRoute = (SourceKind, RouteBinding);
 
 pub struct LintOutput {
     pub diagnostics: Vec<Diagnostic>,
     pub notes: Vec<Note>,
-    pub files_seen: usize,
+    pub checked: Checked,
+    /// The files read, with their facts (the editor server hovers over their usages and
+    /// keeps their routes).
+    pub files: Vec<SourceFile>,
 }
 
 /// Lints with the same settings for every file (no config files are read).
@@ -30,35 +36,68 @@ pub fn lint_with(
     walk_options: &WalkOptions,
     resolver: Arc<Resolver>,
 ) -> Result<LintOutput, ConfigError> {
-    let for_walk = resolver.clone();
-    let exclude: Exclude = Arc::new(move |path: &Path, is_dir| {
-        let settings = if is_dir {
-            for_walk.for_dir(path)
-        } else {
-            for_walk.for_file(path)
-        };
-        settings.is_ok_and(|settings| settings.exclude.matches(path))
-    });
-    let walked = walk(walk_options, Some(exclude));
+    let walked = walk(walk_options, Some(excluded_by(resolver.clone())));
     resolver.first_error().map_or(Ok(()), Err)?;
     check_all(walked, &resolver)
 }
 
-/// Lints text read from standard input as the file `path` (`--stdin-filename`).
-pub fn lint_stdin(
+/// The routes each file of a project defines, without running the rules: what the editor
+/// server knows of the files that are not open.
+pub fn project_routes(
+    walk_options: &WalkOptions,
+    resolver: Arc<Resolver>,
+) -> Vec<(PathBuf, Vec<KindRoute>)> {
+    let walked = walk(walk_options, Some(excluded_by(resolver)));
+    walked
+        .files
+        .into_iter()
+        .filter(|f| !f.facts.routes.is_empty())
+        .map(|f| {
+            let kind = f.kind;
+            (
+                f.path,
+                f.facts.routes.into_iter().map(|r| (kind, r)).collect(),
+            )
+        })
+        .collect()
+}
+
+/// Each file and directory's own `exclude` settings.
+fn excluded_by(resolver: Arc<Resolver>) -> Exclude {
+    Arc::new(move |path: &Path, is_dir| {
+        let settings = if is_dir {
+            resolver.for_dir(path)
+        } else {
+            resolver.for_file(path)
+        };
+        settings.is_ok_and(|settings| settings.exclude.matches(path))
+    })
+}
+
+/// Lints `text` as if it were the file `path`, with that file's settings, its handlers
+/// joined with `project_routes` (the routes other files of the project define; empty when
+/// unknown). The one entry point of `--stdin-filename` and of the editor server.
+pub fn lint_text(
     path: &Path,
-    bytes: Vec<u8>,
+    text: Vec<u8>,
     resolver: &Resolver,
+    project_routes: &[KindRoute],
 ) -> Result<LintOutput, ConfigError> {
-    let settings = resolver.for_file(path)?;
-    if settings.exclude.matches(path) {
-        return check_all(crate::walk::read_stdin_text(path, Vec::new()), resolver);
-    }
-    check_all(crate::walk::read_stdin_text(path, bytes), resolver)
+    let mut walked = if resolver.for_file(path)?.exclude.matches(path) {
+        WalkOutput::default()
+    } else {
+        crate::walk::read_text(path, text)
+    };
+    join_routes(&mut walked.files, project_routes);
+    check_files(walked, resolver)
 }
 
 fn check_all(mut walked: WalkOutput, resolver: &Resolver) -> Result<LintOutput, ConfigError> {
-    join_routes(&mut walked.files);
+    join_routes(&mut walked.files, &[]);
+    check_files(walked, resolver)
+}
+
+fn check_files(walked: WalkOutput, resolver: &Resolver) -> Result<LintOutput, ConfigError> {
     let mut diagnostics = Vec::new();
     for file in &walked.files {
         let settings = resolver.for_file(&file.path)?;
@@ -68,24 +107,25 @@ fn check_all(mut walked: WalkOutput, resolver: &Resolver) -> Result<LintOutput, 
     Ok(LintOutput {
         diagnostics,
         notes: walked.notes,
-        files_seen: walked.files_seen,
+        checked: walked.checked,
+        files: walked.files,
     })
 }
 
 /// Handlers are often routed in another file than the one that defines them: give each
 /// usage the methods and paths its handler is routed with anywhere in the project, in a
-/// file of the same language (a Python `create` says nothing of a Rust `create`).
-fn join_routes(files: &mut [SourceFile]) {
+/// file of the same language (a Python `create` says nothing of a Rust `create`): in
+/// `files`, and in `more`, the routes of files not read this time.
+fn join_routes(files: &mut [SourceFile], more: &[KindRoute]) {
     type Routed = (Vec<Method>, Vec<String>);
     let mut routes: HashMap<(SourceKind, String), Routed> = HashMap::new();
-    for file in files.iter() {
-        for binding in &file.facts.routes {
-            let entry = routes
-                .entry((file.kind, binding.handler.clone()))
-                .or_default();
-            entry.0.extend(&binding.methods);
-            entry.1.extend(binding.path.clone());
-        }
+    let read = files
+        .iter()
+        .flat_map(|f| f.facts.routes.iter().map(move |r| (f.kind, r)));
+    for (kind, binding) in read.chain(more.iter().map(|(k, r)| (*k, r))) {
+        let entry = routes.entry((kind, binding.handler.clone())).or_default();
+        entry.0.extend(&binding.methods);
+        entry.1.extend(binding.path.clone());
     }
     for (methods, paths) in routes.values_mut() {
         methods.sort();
@@ -205,5 +245,36 @@ fn run_rules(
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::usage::Method;
+
+    const HANDLER: &str = "async fn submit(Form(f): Form<F>) -> Response {\n    \
+        (StatusCode::FOUND, [(header::LOCATION, \"/done\")]).into_response()\n}\n";
+
+    fn rules_fired(project_routes: &[KindRoute]) -> Vec<&'static str> {
+        let resolver = Resolver::fixed(Settings::default());
+        let path = Path::new("src/handlers.rs");
+        let output = lint_text(path, HANDLER.into(), &resolver, project_routes).unwrap();
+        output.diagnostics.iter().map(|d| d.rule).collect()
+    }
+
+    #[test]
+    fn text_is_joined_with_routes_from_the_rest_of_the_project() {
+        assert_eq!(rules_fired(&[]), Vec::<&str>::new());
+        let route = RouteBinding {
+            handler: "submit".into(),
+            methods: vec![Method::Post],
+            path: Some("/checkout".into()),
+        };
+        assert_eq!(
+            rules_fired(&[(SourceKind::Python, route.clone())]),
+            Vec::<&str>::new()
+        );
+        assert_eq!(rules_fired(&[(SourceKind::Rust, route)]), ["SL103"]);
     }
 }

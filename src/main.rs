@@ -4,8 +4,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use statuslint::baseline::Baseline;
 use statuslint::diagnostic::Diagnostic;
 use statuslint::git::ChangedLines;
-use statuslint::lint::{LintOutput, lint_stdin, lint_with};
-use statuslint::report::{OutputFormat, github, render, statistics};
+use statuslint::lint::{LintOutput, lint_text, lint_with};
+use statuslint::report::{OutputFormat, Run, github, render, statistics};
 use statuslint::rules::Severity;
 use statuslint::settings::{Overrides, Resolver};
 use statuslint::walk::{Note, WalkOptions};
@@ -13,6 +13,8 @@ use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
 
 /// Catch wrong HTTP status codes in route handlers, server config and API specs before they ship.
 ///
@@ -46,6 +48,8 @@ enum Command {
     },
     /// List every rule with its id, name, default severity and summary.
     Rules,
+    /// Speak the Language Server Protocol on stdin and stdout, for editors.
+    Server,
     /// Print the facts extracted from one file (for debugging extractors).
     #[command(hide = true)]
     Facts { path: PathBuf },
@@ -102,6 +106,10 @@ struct CheckArgs {
     /// Print the settings that apply to the path given and exit.
     #[arg(long)]
     show_settings: bool,
+
+    /// Print the findings and nothing else: no summary line, no notes.
+    #[arg(long, short = 'q')]
+    quiet: bool,
 
     /// Print how many findings each rule has instead of the findings.
     #[arg(long)]
@@ -177,6 +185,10 @@ fn main() -> ExitCode {
             )),
         },
         Some(Command::Rules) => print(&statuslint::explain::rules_table(), ExitCode::SUCCESS),
+        Some(Command::Server) => match statuslint::server::run() {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => fail(&message),
+        },
         Some(Command::Facts { path }) => facts(&path),
     }
 }
@@ -203,7 +215,13 @@ fn fail(message: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
+/// `--quiet`: no notes, only the findings (errors are still printed).
+static QUIET: AtomicBool = AtomicBool::new(false);
+
 fn note(message: &str) {
+    if QUIET.load(Ordering::Relaxed) {
+        return;
+    }
     eprintln!("statuslint: note: {message}");
 }
 
@@ -215,6 +233,8 @@ fn check(args: CheckArgs) -> ExitCode {
 }
 
 fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
+    let started = Instant::now();
+    QUIET.store(args.quiet, Ordering::Relaxed);
     check_selectors(&args)?;
     let stdin = args.paths.iter().any(|p| p.as_os_str() == "-");
     if !stdin && let Some(missing) = args.paths.iter().find(|p| !p.exists()) {
@@ -260,7 +280,16 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
     if args.fix {
         apply_fixes(&args, stdin_text.as_deref(), &mut output.diagnostics)?;
     }
-    report(&args, &resolver, &output.diagnostics)
+    let run = Run {
+        checked: output.checked,
+        elapsed: started.elapsed(),
+        paths: match &args.stdin_filename {
+            Some(name) if stdin => vec![name.display().to_string()],
+            _ => args.paths.iter().map(|p| p.display().to_string()).collect(),
+        },
+        quiet: args.quiet,
+    };
+    report(&args, &resolver, &output.diagnostics, &run)
 }
 
 /// Selectors on the command line are checked like the config's.
@@ -297,7 +326,7 @@ fn lint_from_stdin(args: &CheckArgs, resolver: &Resolver) -> Result<(LintOutput,
         .read_to_end(&mut bytes)
         .map_err(|e| format!("cannot read standard input: {e}"))?;
     let text = String::from_utf8_lossy(&bytes).into_owned();
-    let output = lint_stdin(name, bytes, resolver).map_err(|e| e.to_string())?;
+    let output = lint_text(name, bytes, resolver, &[]).map_err(|e| e.to_string())?;
     Ok((output, text))
 }
 
@@ -446,6 +475,7 @@ fn report(
     args: &CheckArgs,
     resolver: &Resolver,
     diagnostics: &[Diagnostic],
+    run: &Run,
 ) -> Result<ExitCode, String> {
     let format = output_format(args);
     let cwd = std::env::current_dir().unwrap_or_default();
@@ -464,7 +494,7 @@ fn report(
     if format == OutputFormat::Github
         && let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|s| !s.is_empty())
     {
-        append(Path::new(&summary), &github::step_summary(diagnostics))?;
+        append(Path::new(&summary), &github::step_summary(diagnostics, run))?;
     }
     let color = match args.color {
         ColorChoice::Always => true,
@@ -478,10 +508,17 @@ fn report(
     // With --fix on standard input, stdout holds the fixed text: findings go to stderr.
     let stdin_fix = args.fix && args.paths.iter().any(|p| p.as_os_str() == "-");
     let written = if stdin_fix {
-        write_report(args, format, diagnostics, color, &mut io::stderr().lock())
+        write_report(
+            args,
+            format,
+            diagnostics,
+            run,
+            color,
+            &mut io::stderr().lock(),
+        )
     } else {
         let mut out = io::BufWriter::new(io::stdout().lock());
-        write_report(args, format, diagnostics, color, &mut out).and_then(|()| out.flush())
+        write_report(args, format, diagnostics, run, color, &mut out).and_then(|()| out.flush())
     };
     Ok(match written {
         Ok(()) => code,
@@ -493,13 +530,14 @@ fn write_report(
     args: &CheckArgs,
     format: OutputFormat,
     diagnostics: &[Diagnostic],
+    run: &Run,
     color: bool,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     if args.statistics {
-        statistics(diagnostics, out)
+        statistics(diagnostics, run, out)
     } else {
-        render(format, diagnostics, color, out)
+        render(format, diagnostics, run, color, out)
     }
 }
 

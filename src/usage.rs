@@ -338,7 +338,7 @@ impl Usage {
 }
 
 /// Facts about a handler's route, found where the router is built (possibly in another file).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RouteBinding {
     pub handler: String,
     pub methods: Vec<Method>,

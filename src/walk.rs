@@ -1,7 +1,7 @@
 //! Walk: find the files to check with the `ignore` crate's parallel walker, read, classify,
 //! prefilter and extract them in the walker threads, and hand the facts to one collector.
 
-use crate::classify::{NameClass, by_content, by_name};
+use crate::classify::{NameClass, SourceKind, by_content, by_name};
 use crate::extract::{extract, may_choose_status};
 use crate::usage::FileFacts;
 use ignore::{WalkBuilder, WalkState};
@@ -39,11 +39,38 @@ pub struct Note {
     pub message: String,
 }
 
+#[derive(Default)]
 pub struct WalkOutput {
     pub files: Vec<SourceFile>,
     pub notes: Vec<Note>,
-    /// How many files were classified as a source kind (before the prefilter).
-    pub files_seen: usize,
+    /// The files classified as a source kind (before the prefilter).
+    pub checked: Checked,
+}
+
+/// How many files of each kind a run read.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Checked {
+    counts: Vec<(SourceKind, usize)>,
+}
+
+impl Checked {
+    pub fn add(&mut self, kind: SourceKind) {
+        match self.counts.iter_mut().find(|(k, _)| *k == kind) {
+            Some((_, n)) => *n += 1,
+            None => self.counts.push((kind, 1)),
+        }
+    }
+
+    pub fn total(&self) -> usize {
+        self.counts.iter().map(|(_, n)| n).sum()
+    }
+
+    /// Each kind read with its count, most first.
+    pub fn by_kind(&self) -> Vec<(SourceKind, usize)> {
+        let mut counts = self.counts.clone();
+        counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.label().cmp(b.0.label())));
+        counts
+    }
 }
 
 pub struct WalkOptions {
@@ -52,7 +79,7 @@ pub struct WalkOptions {
 }
 
 enum Message {
-    Seen,
+    Seen(SourceKind),
     File(SourceFile),
     Note(Note),
 }
@@ -86,14 +113,10 @@ pub fn walk(options: &WalkOptions, exclude: Option<Exclude>) -> WalkOutput {
     let (tx, rx) = crossbeam_channel::unbounded::<Message>();
     let walker = builder.build_parallel();
     let collector = std::thread::spawn(move || {
-        let mut out = WalkOutput {
-            files: Vec::new(),
-            notes: Vec::new(),
-            files_seen: 0,
-        };
+        let mut out = WalkOutput::default();
         for message in rx {
             match message {
-                Message::Seen => out.files_seen += 1,
+                Message::Seen(kind) => out.checked.add(kind),
                 Message::File(f) => out.files.push(f),
                 Message::Note(n) => out.notes.push(n),
             }
@@ -166,20 +189,16 @@ fn read_one(path: &Path, class: NameClass, cwd: Option<&Path>) -> Vec<Message> {
     }
 }
 
-/// Reads text given on standard input as if it were the file `path`.
-pub fn read_stdin_text(path: &Path, bytes: Vec<u8>) -> WalkOutput {
+/// Reads text (standard input, an editor's buffer) as if it were the file `path`.
+pub fn read_text(path: &Path, bytes: Vec<u8>) -> WalkOutput {
     let display = display_path(path, std::env::current_dir().ok().as_deref());
-    let mut out = WalkOutput {
-        files: Vec::new(),
-        notes: Vec::new(),
-        files_seen: 0,
-    };
+    let mut out = WalkOutput::default();
     let Some(class) = by_name(path) else {
         return out;
     };
     for message in from_bytes(path, display, class, bytes) {
         match message {
-            Message::Seen => out.files_seen += 1,
+            Message::Seen(kind) => out.checked.add(kind),
             Message::File(f) => out.files.push(f),
             Message::Note(n) => out.notes.push(n),
         }
@@ -203,7 +222,7 @@ fn from_bytes(path: &Path, display: String, class: NameClass, bytes: Vec<u8>) ->
     let Some(kind) = by_content(class, &bytes) else {
         return Vec::new();
     };
-    let mut messages = vec![Message::Seen];
+    let mut messages = vec![Message::Seen(kind)];
     let chooses = may_choose_status(kind, &bytes);
     // A suppression comment must be read even where no status is chosen: it is unused.
     if !chooses && !SUPPRESSION.is_match(&bytes) {

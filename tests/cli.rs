@@ -25,7 +25,7 @@ fn exit_codes() {
         .arg(CLEAN)
         .assert()
         .code(0)
-        .stdout(predicate::str::contains("No problems"));
+        .stdout(predicate::str::contains("; no problems found."));
     statuslint()
         .arg("no/such/path")
         .assert()

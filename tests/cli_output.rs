@@ -143,6 +143,10 @@ fn sarif_is_valid_against_the_sarif_2_1_0_schema() {
         }
         assert!(rule["name"].is_string());
     }
+    let invocation = &run["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], true);
+    assert_eq!(invocation["properties"]["filesChecked"], 1);
+    assert_eq!(invocation["properties"]["filesCheckedByKind"]["rust"], 1);
     let results = run["results"].as_array().unwrap();
     assert_eq!(results.len(), 2);
     for r in results {
@@ -190,7 +194,7 @@ fn gitlab_code_quality_has_unique_stable_fingerprints() {
 fn junit_and_checkstyle_are_xml_reports() {
     let dir = project(&[("a&b.rs", WARNING_THEN_ERROR_RS)]);
     let junit = run_text(dir.path(), "junit");
-    assert!(junit.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"statuslint\" tests=\"2\" failures=\"2\""));
+    assert!(junit.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"statuslint\" tests=\"3\" failures=\"2\""));
     assert!(
         junit.contains("<testsuite name=\"a&amp;b.rs\" tests=\"2\" failures=\"2\""),
         "{junit}"
@@ -199,7 +203,12 @@ fn junit_and_checkstyle_are_xml_reports() {
         junit.contains("<failure message=\"`999` is not a valid"),
         "{junit}"
     );
-    assert_eq!(junit.matches("<testcase ").count(), 2);
+    // A failing case per finding and a passing one that says what was read.
+    assert_eq!(junit.matches("<testcase ").count(), 3);
+    assert!(
+        junit.contains("<testcase name=\"Checked 1 file (1 Rust) in "),
+        "{junit}"
+    );
     assert_eq!(junit.matches("</testcase>").count(), 2);
 
     let checkstyle = run_text(dir.path(), "checkstyle");
@@ -220,10 +229,7 @@ fn junit_and_checkstyle_are_xml_reports() {
     let clean = project(&[("a.rs", CLEAN_RS)]);
     let (junit, code) = run(clean.path(), "junit");
     assert_eq!(code, 0);
-    assert!(
-        junit.contains("<testcase name=\"No problems found\""),
-        "{junit}"
-    );
+    assert!(junit.contains("tests=\"1\" failures=\"0\""), "{junit}");
 }
 
 #[test]
@@ -242,5 +248,87 @@ fn statistics_count_findings_per_rule() {
     );
     assert_eq!(lines[1], "    1  SL301  invalid-status-code", "{text}");
     assert_eq!(lines[2], "    1  SL302  unregistered-status-code", "{text}");
+    assert!(
+        lines[3].starts_with("Checked 3 files (3 Rust) in "),
+        "{text}"
+    );
     assert_eq!(out.status.code(), Some(1));
+}
+
+/// The summary line of a human format, which ends the output.
+fn summary_line(dir: &std::path::Path, args: &[&str]) -> (String, i32) {
+    let out = statuslint(dir).args(args).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let last = text.lines().last().unwrap_or_default().to_string();
+    (last, out.status.code().unwrap_or(-1))
+}
+
+/// "Checked 2 files (1 Rust, 1 nginx) in 0.01 s; ..." with the time cut out.
+fn without_time(line: &str) -> String {
+    let (checked, rest) = line.split_once(" in ").expect("a time");
+    let (_, rest) = rest.split_once(" s; ").expect("seconds");
+    format!("{checked}; {rest}")
+}
+
+#[test]
+fn a_run_says_what_it_read() {
+    let dir = project(&[
+        ("a.rs", WARNING_THEN_ERROR_RS),
+        ("b.rs", CLEAN_RS),
+        (
+            "nginx.conf",
+            "events {}\nhttp { server { listen 80; return 404; } }\n",
+        ),
+        ("style.css", "body { color: red }\n"),
+    ]);
+    for format in ["full", "concise"] {
+        let (line, code) = summary_line(dir.path(), &["--output-format", format]);
+        assert_eq!(code, 1);
+        assert_eq!(
+            without_time(&line),
+            "Checked 3 files (2 Rust, 1 nginx); found 2 problems (1 error, 1 warning) in 1 file.",
+            "{format}"
+        );
+    }
+    let (line, code) = summary_line(dir.path(), &["b.rs", "nginx.conf"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        without_time(&line),
+        "Checked 2 files (1 Rust, 1 nginx); no problems found."
+    );
+}
+
+#[test]
+fn a_run_that_read_nothing_says_so() {
+    let dir = project(&[("style.css", "body {}\n"), ("README.md", "# hi\n")]);
+    let (line, code) = summary_line(dir.path(), &[]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        line,
+        "No file of a kind statuslint reads was found under `.`."
+    );
+    let (line, _) = summary_line(dir.path(), &["style.css", "README.md"]);
+    assert_eq!(
+        line,
+        "No file of a kind statuslint reads was found under `style.css`, `README.md`."
+    );
+}
+
+#[test]
+fn quiet_keeps_only_the_findings() {
+    let dir = project(&[("a.rs", WARNING_THEN_ERROR_RS), ("b.rs", CLEAN_RS)]);
+    let out = statuslint(dir.path())
+        .args(["--quiet", "--output-format", "concise"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.lines().count(), 2, "{text}");
+    assert!(text.lines().all(|l| l.starts_with("a.rs:")), "{text}");
+    assert_eq!(out.status.code(), Some(1));
+    let out = statuslint(dir.path())
+        .args(["-q", "b.rs"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "");
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
 }

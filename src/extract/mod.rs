@@ -35,6 +35,7 @@ fn module(kind: SourceKind) -> (&'static str, fn(&Path, &str) -> FileFacts) {
     match kind {
         SourceKind::Rust => (code::rust::PREFILTER, code::rust::extract),
         SourceKind::Python => (code::python::PREFILTER, code::python::extract),
+        SourceKind::Go => (code::go::PREFILTER, code::go::extract),
         SourceKind::Nginx => (nginx::PREFILTER, nginx::extract),
         SourceKind::Apache => (apache::PREFILTER, apache::extract),
         SourceKind::Caddy => (caddy::PREFILTER, caddy::extract),
@@ -52,9 +53,10 @@ fn module(kind: SourceKind) -> (&'static str, fn(&Path, &str) -> FileFacts) {
     }
 }
 
-const KINDS: [SourceKind; 16] = [
+const KINDS: [SourceKind; 17] = [
     SourceKind::Rust,
     SourceKind::Python,
+    SourceKind::Go,
     SourceKind::Nginx,
     SourceKind::Apache,
     SourceKind::Caddy,

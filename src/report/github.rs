@@ -58,17 +58,14 @@ pub fn property(text: &str) -> String {
 const SUMMARY_ROWS: usize = 1000;
 
 /// A Markdown summary of the findings, for `$GITHUB_STEP_SUMMARY`.
-pub fn step_summary(diagnostics: &[Diagnostic]) -> String {
-    let mut out = String::from("## statuslint\n\n");
+pub fn step_summary(diagnostics: &[Diagnostic], run: &super::Run) -> String {
+    let mut out = format!("## statuslint\n\n{}\n", super::summary(diagnostics, run));
     if diagnostics.is_empty() {
-        out.push_str("No problems found.\n");
         return out;
     }
-    out.push_str(&format!(
-        "{} finding{}.\n\n| Severity | File | Line | Rule | Message |\n| --- | --- | --- | --- | --- |\n",
-        diagnostics.len(),
-        if diagnostics.len() == 1 { "" } else { "s" }
-    ));
+    out.push_str(
+        "\n| Severity | File | Line | Rule | Message |\n| --- | --- | --- | --- | --- |\n",
+    );
     for d in by_level(diagnostics).into_iter().take(SUMMARY_ROWS) {
         out.push_str(&format!(
             "| {} | `{}` | {} | {} {} | {} |\n",

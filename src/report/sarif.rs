@@ -1,6 +1,7 @@
 //! SARIF 2.1.0, for code scanning: every rule with its docs in `tool.driver.rules`, and
 //! each finding with its rule index, level and region. Columns count Unicode code points.
 
+use super::Run;
 use crate::diagnostic::Diagnostic;
 use crate::rules::{self, Severity};
 use serde_json::{Value, json};
@@ -8,7 +9,7 @@ use std::io::{self, Write};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
-pub fn render(diagnostics: &[Diagnostic], out: &mut dyn Write) -> io::Result<()> {
+pub fn render(diagnostics: &[Diagnostic], run: &Run, out: &mut dyn Write) -> io::Result<()> {
     let all = rules::all();
     let results: Vec<Value> = diagnostics
         .iter()
@@ -30,11 +31,30 @@ pub fn render(diagnostics: &[Diagnostic], out: &mut dyn Write) -> io::Result<()>
                 }
             },
             "columnKind": "unicodeCodePoints",
+            "invocations": [invocation(run)],
             "results": results,
         }]
     });
     serde_json::to_writer_pretty(&mut *out, &log)?;
     writeln!(out)
+}
+
+/// The run itself: that it completed, and what it read, in the invocation's property bag.
+fn invocation(run: &Run) -> Value {
+    let kinds: serde_json::Map<String, Value> = run
+        .checked
+        .by_kind()
+        .iter()
+        .map(|(kind, n)| (kind.name().to_string(), json!(n)))
+        .collect();
+    json!({
+        "executionSuccessful": true,
+        "properties": {
+            "filesChecked": run.checked.total(),
+            "filesCheckedByKind": kinds,
+            "seconds": run.elapsed.as_secs_f64(),
+        },
+    })
 }
 
 fn level(severity: Severity) -> &'static str {

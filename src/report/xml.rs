@@ -1,5 +1,6 @@
 //! JUnit XML and Checkstyle XML, for CI systems that read test or lint reports.
 
+use super::Run;
 use crate::diagnostic::Diagnostic;
 use crate::rules::Severity;
 use std::io::{self, Write};
@@ -37,25 +38,26 @@ fn by_file(diagnostics: &[Diagnostic]) -> Vec<(&str, Vec<&Diagnostic>)> {
     files
 }
 
-pub fn junit(diagnostics: &[Diagnostic], out: &mut dyn Write) -> io::Result<()> {
+/// One failing test case per finding, in a suite per file, and one passing case that
+/// says what the run read (so a clean run still counts a test).
+pub fn junit(diagnostics: &[Diagnostic], run: &Run, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     let n = diagnostics.len();
     writeln!(
         out,
         r#"<testsuites name="statuslint" tests="{}" failures="{n}" errors="0">"#,
-        n.max(1)
+        n + 1
     )?;
-    if diagnostics.is_empty() {
-        writeln!(
-            out,
-            r#"  <testsuite name="statuslint" tests="1" failures="0" errors="0">"#
-        )?;
-        writeln!(
-            out,
-            r#"    <testcase name="No problems found" classname="statuslint"/>"#
-        )?;
-        writeln!(out, "  </testsuite>")?;
-    }
+    writeln!(
+        out,
+        r#"  <testsuite name="statuslint" tests="1" failures="0" errors="0">"#
+    )?;
+    writeln!(
+        out,
+        r#"    <testcase name="{}" classname="statuslint"/>"#,
+        escape(&super::read(run))
+    )?;
+    writeln!(out, "  </testsuite>")?;
     for (file, list) in by_file(diagnostics) {
         let file = escape(file);
         writeln!(

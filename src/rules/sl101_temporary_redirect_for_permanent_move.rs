@@ -3,7 +3,7 @@
 
 use super::evidence::{NAMING, route_segment_with_word, says, text_with_word};
 use super::{CheckContext, Finding, Fix, Rule, RuleOptions, named};
-use crate::knowledge::WORDS;
+use crate::knowledge::{WORDS, find_word};
 use crate::usage::{Scheme, TextSource, Usage};
 
 pub struct TemporaryRedirectForPermanentMove;
@@ -177,6 +177,13 @@ fn permanent_move(u: &Usage, options: &RuleOptions) -> Option<String> {
 
     // Names and comments that say so (with the project's own words); in a route, a whole
     // segment must (a word inside a slug names the page's topic).
+    // A comment that "permanently deletes" something speaks of the data, not the URL.
+    let mut about_the_url = u.clone();
+    about_the_url
+        .evidence
+        .texts
+        .retain(|(_, t)| find_word(t, &words.not_a_move).is_none());
+    let u = &about_the_url;
     let naming = [TextSource::Handler, TextSource::Comment];
     text_with_word(u, &naming, &words.permanent)
         .or_else(|| text_with_word(u, &naming, &options.extra_permanent_words))

@@ -43,9 +43,12 @@ fn reads_as_error(text: &str, word: &str) -> bool {
     let Some(rest) = trimmed.strip_prefix(word) else {
         return false;
     };
-    // `{"errors": []}` and `{"error": null}` report no error.
+    // `{"errors": []}`, `{"error": null}` and Go's `gin.H{"error": nil}` report no error.
     let rest = rest.trim_start_matches(['"', '\'', ':', ' ']);
-    !(rest.starts_with("[]") || rest.starts_with("null") || rest.starts_with("none"))
+    !(rest.starts_with("[]")
+        || rest.starts_with("null")
+        || rest.starts_with("none")
+        || rest.starts_with("nil"))
 }
 
 #[cfg(test)]

@@ -77,8 +77,11 @@ fn narrow_methods<L: Syntax>(site: Node, src: &str, usage: &mut Usage) {
 }
 
 static METHOD_TEST: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)\bmethod\s*==\s*["'](GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)["']"#)
-        .expect("valid regex")
+    // `request.method == "POST"`, and Go's `r.Method == http.MethodPost`.
+    Regex::new(
+        r#"(?i)\bmethod\s*==\s*(?:["']|[\w.]*\bmethod)(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)\b"#,
+    )
+    .expect("valid regex")
 });
 
 /// The condition the site runs under, and request input read before it.

@@ -49,13 +49,15 @@ pub fn template_target(template: String, uses: &str) -> Target {
 }
 
 static TRIMS_SLASH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)(path|uri)\w*(\(\))?\s*\.\s*(trim_end_matches|rstrip|removesuffix)\(\s*['"]/['"]\s*\)"#)
+    // Rust and Python methods on the path, and Go's `strings.TrimSuffix(r.URL.Path, "/")`.
+    Regex::new(r#"(?i)(path|uri)\w*(\(\))?\s*\.\s*(trim_end_matches|rstrip|removesuffix)\(\s*['"]/['"]\s*\)|Trim(Suffix|Right)\(\s*[\w.]*(?i:path|uri)[\w.()]*\s*,\s*"/"\s*\)"#)
         .expect("valid regex")
 });
-static LOWERCASES: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\.\s*(to_(ascii_)?lowercase|lower)\(\)").expect("valid regex"));
+static LOWERCASES: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\.\s*(to_(ascii_)?lowercase|lower)\(\)|strings\.ToLower\(").expect("valid regex")
+});
 static STRIPS_WWW: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(strip_prefix|trim_start_matches|removeprefix|lstrip)\(\s*['"]www\.['"]\s*\)"#)
+    Regex::new(r#"(strip_prefix|trim_start_matches|removeprefix|lstrip)\(\s*['"]www\.['"]\s*\)|TrimPrefix\([^,()]*,\s*"www\."\s*\)"#)
         .expect("valid regex")
 });
 static ADDS_SLASH: LazyLock<Regex> =
@@ -100,5 +102,7 @@ mod tests {
         assert!(normalisation("request.path.lower()", &plain).is_some());
         assert!(normalisation("host.removeprefix(\"www.\")", &plain).is_some());
         assert!(normalisation("request.path", &plain).is_none());
+        assert!(normalisation("strings.TrimSuffix(r.URL.Path, \"/\")", &plain).is_some());
+        assert!(normalisation("strings.TrimPrefix(r.Host, \"www.\")", &plain).is_some());
     }
 }

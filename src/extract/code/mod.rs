@@ -14,6 +14,7 @@
 
 pub mod context;
 pub mod evidence;
+pub mod go;
 pub mod python;
 pub mod response;
 pub mod routes;

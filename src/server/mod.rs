@@ -1,0 +1,664 @@
+//! `statuslint server`: the Language Server Protocol over stdio.
+//!
+//! Built on rust-analyzer's `lsp-server` (the message loop, synchronous, on the crossbeam
+//! channels statuslint already uses) with `lsp-types` (the protocol's types).
+//! `tower-lsp-server` would bring tokio and an async trait for a server whose work is
+//! CPU-bound linting of one buffer at a time; a plain loop is smaller and easier to follow.
+//!
+//! Each open document is linted from its buffer text by `lint::lint_text`, the entry point
+//! the command line uses for standard input, with the settings of its nearest config file
+//! and the routes of the rest of the workspace (found by one walk at start, then kept up to
+//! date from the open buffers). Changes are linted after a short pause in typing; a
+//! document whose routes change re-checks the other open documents. Every request and
+//! lint runs behind `catch_unwind`: a failure becomes an LSP error or a log line, and the
+//! server keeps serving.
+
+mod actions;
+mod diagnostics;
+mod hover;
+mod position;
+
+use crate::classify::SourceKind;
+use crate::config::{Config, FILE_NAMES};
+use crate::diagnostic::Diagnostic;
+use crate::lint::{KindRoute, lint_text, project_routes};
+use crate::settings::{Overrides, Resolver};
+use crate::usage::Usage;
+use crate::walk::{MAX_FILE_BYTES, WalkOptions};
+use crossbeam_channel::{Receiver, Sender, never, select};
+use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
+use lsp_types::notification::{self as notif, Notification as _};
+use lsp_types::request::{self as req, Request as _};
+use lsp_types::{
+    CodeActionKind, CodeActionOptions, CodeActionParams, CodeActionProviderCapability,
+    DidChangeTextDocumentParams, DidChangeWatchedFilesParams, DidCloseTextDocumentParams,
+    DidOpenTextDocumentParams, DidSaveTextDocumentParams, FileSystemWatcher, GlobPattern, Hover,
+    HoverContents, HoverParams, HoverProviderCapability, InitializeParams, LogMessageParams,
+    MarkupContent, MarkupKind, MessageType, PublishDiagnosticsParams, Range, Registration,
+    RegistrationParams, SaveOptions, ServerCapabilities, ServerInfo, ShowMessageParams,
+    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
+    TextDocumentSyncSaveOptions, Uri,
+};
+use position::{LineIndex, path_of};
+use serde_json::Value;
+use std::collections::{HashMap, HashSet};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// How long typing must pause before a changed buffer is linted again.
+const DEBOUNCE: Duration = Duration::from_millis(200);
+
+/// Serves one client on stdin and stdout until it says `exit` or hangs up.
+pub fn run() -> Result<(), String> {
+    let (connection, io_threads) = Connection::stdio();
+    let served = serve(&connection);
+    drop(connection);
+    io_threads.join().map_err(|e| e.to_string())?;
+    served
+}
+
+fn serve(connection: &Connection) -> Result<(), String> {
+    let (id, params) = connection.initialize_start().map_err(|e| e.to_string())?;
+    let params: InitializeParams = serde_json::from_value(params).unwrap_or_default();
+    let result = serde_json::json!({
+        "capabilities": capabilities(),
+        "serverInfo": ServerInfo {
+            name: "statuslint".into(),
+            version: Some(env!("STATUSLINT_VERSION").into()),
+        },
+    });
+    connection
+        .initialize_finish(id, result)
+        .map_err(|e| e.to_string())?;
+    let mut server = Server::new(connection.sender.clone(), &params);
+    loop {
+        let wait = server.next_due().unwrap_or(Duration::from_secs(3600));
+        select! {
+            recv(connection.receiver) -> message => match message {
+                Ok(Message::Request(request)) => {
+                    if connection.handle_shutdown(&request).map_err(|e| e.to_string())? {
+                        return Ok(());
+                    }
+                    server.request(request);
+                }
+                Ok(Message::Notification(n)) if n.method == notif::Exit::METHOD => return Ok(()),
+                Ok(Message::Notification(n)) => server.notification(n),
+                Ok(Message::Response(_)) => {}
+                Err(_) => return Ok(()),
+            },
+            recv(server.scan) -> routes => server.scanned(routes.unwrap_or_default()),
+            default(wait) => server.lint_due(),
+        }
+    }
+}
+
+fn capabilities() -> ServerCapabilities {
+    ServerCapabilities {
+        text_document_sync: Some(TextDocumentSyncCapability::Options(
+            TextDocumentSyncOptions {
+                open_close: Some(true),
+                change: Some(TextDocumentSyncKind::FULL),
+                save: Some(TextDocumentSyncSaveOptions::SaveOptions(SaveOptions {
+                    include_text: Some(false),
+                })),
+                ..TextDocumentSyncOptions::default()
+            },
+        )),
+        code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+            code_action_kinds: Some(vec![
+                CodeActionKind::QUICKFIX,
+                CodeActionKind::from(actions::FIX_ALL),
+            ]),
+            ..CodeActionOptions::default()
+        })),
+        hover_provider: Some(HoverProviderCapability::Simple(true)),
+        ..ServerCapabilities::default()
+    }
+}
+
+struct Document {
+    path: Option<PathBuf>,
+    text: String,
+    version: i32,
+    linted: Linted,
+}
+
+/// What the last lint of a document found.
+#[derive(Default)]
+struct Linted {
+    findings: Vec<(Diagnostic, lsp_types::Diagnostic)>,
+    /// Notes on a line of the file (a YAML document that could not be read), shown there.
+    notes: Vec<lsp_types::Diagnostic>,
+    usages: Vec<Usage>,
+    routes: Vec<KindRoute>,
+    kind: Option<SourceKind>,
+}
+
+/// The outcome of an answer: a result, or an LSP error code and message.
+type Answer = Result<Value, (ErrorCode, String)>;
+
+type Routes = Vec<(PathBuf, Vec<KindRoute>)>;
+
+struct Server {
+    sender: Sender<Message>,
+    roots: Vec<PathBuf>,
+    resolver: Arc<Resolver>,
+    documents: HashMap<Uri, Document>,
+    /// The routes of the workspace's files as they are on disk.
+    disk_routes: HashMap<PathBuf, Vec<KindRoute>>,
+    /// The walk of the workspace, until it reports.
+    scan: Receiver<Routes>,
+    /// Documents to lint, and when.
+    due: HashMap<Uri, Instant>,
+    /// Config errors already shown, so that each is shown once.
+    shown: HashSet<String>,
+    next_id: i32,
+}
+
+impl Server {
+    fn new(sender: Sender<Message>, params: &InitializeParams) -> Server {
+        #[allow(deprecated)] // rootUri: older clients send only it.
+        let roots: Vec<PathBuf> = match &params.workspace_folders {
+            Some(folders) if !folders.is_empty() => {
+                folders.iter().filter_map(|f| path_of(&f.uri)).collect()
+            }
+            _ => params.root_uri.iter().filter_map(path_of).collect(),
+        };
+        let mut server = Server {
+            sender,
+            roots,
+            resolver: Arc::new(fresh_resolver()),
+            documents: HashMap::new(),
+            disk_routes: HashMap::new(),
+            scan: never(),
+            due: HashMap::new(),
+            shown: HashSet::new(),
+            next_id: 0,
+        };
+        let dynamic = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|w| w.dynamic_registration)
+            .unwrap_or(false);
+        if dynamic {
+            server.watch_config_files();
+        }
+        server.start_scan();
+        server
+    }
+
+    fn send(&self, message: impl Into<Message>) {
+        // The client has gone when this fails; the loop ends on the next receive.
+        let _ = self.sender.send(message.into());
+    }
+
+    fn notify<N: notif::Notification>(&self, params: N::Params) {
+        self.send(Notification::new(N::METHOD.into(), params));
+    }
+
+    fn log(&self, typ: MessageType, message: String) {
+        self.notify::<notif::LogMessage>(LogMessageParams { typ, message });
+    }
+
+    /// Asks the client to report edits of config files made outside the editor too.
+    fn watch_config_files(&mut self) {
+        let watchers: Vec<FileSystemWatcher> = FILE_NAMES
+            .iter()
+            .map(|name| FileSystemWatcher {
+                glob_pattern: GlobPattern::String(format!("**/{name}")),
+                kind: None,
+            })
+            .collect();
+        let registration = Registration {
+            id: "statuslint-config-files".into(),
+            method: notif::DidChangeWatchedFiles::METHOD.into(),
+            register_options: Some(serde_json::json!({ "watchers": watchers })),
+        };
+        self.next_id += 1;
+        self.send(Request::new(
+            RequestId::from(self.next_id),
+            req::RegisterCapability::METHOD.into(),
+            RegistrationParams {
+                registrations: vec![registration],
+            },
+        ));
+    }
+
+    /// Walks the workspace in the background for the routes its files define.
+    fn start_scan(&mut self) {
+        if self.roots.is_empty() {
+            return;
+        }
+        let (tx, rx) = crossbeam_channel::bounded(1);
+        let options = WalkOptions {
+            paths: self.roots.clone(),
+            threads: std::thread::available_parallelism().map_or(1, |n| n.get().min(4)),
+        };
+        let resolver = self.resolver.clone();
+        std::thread::spawn(move || {
+            // A panic drops `tx`, which the loop reads as an empty scan.
+            let routes = project_routes(&options, resolver);
+            let _ = tx.send(routes);
+        });
+        self.scan = rx;
+    }
+
+    fn scanned(&mut self, routes: Routes) {
+        self.scan = never();
+        self.disk_routes = routes.into_iter().collect();
+        self.log(
+            MessageType::INFO,
+            format!(
+                "statuslint: {} files of the workspace define routes",
+                self.disk_routes.len()
+            ),
+        );
+        self.lint_all_soon();
+    }
+
+    fn lint_all_soon(&mut self) {
+        let now = Instant::now();
+        for uri in self.documents.keys() {
+            self.due.insert(uri.clone(), now);
+        }
+    }
+
+    fn next_due(&self) -> Option<Duration> {
+        let first = self.due.values().min()?;
+        Some(first.saturating_duration_since(Instant::now()))
+    }
+
+    fn lint_due(&mut self) {
+        let now = Instant::now();
+        let ready: Vec<Uri> = self
+            .due
+            .iter()
+            .filter(|(_, at)| **at <= now)
+            .map(|(uri, _)| uri.clone())
+            .collect();
+        for uri in ready {
+            self.lint(&uri);
+        }
+    }
+
+    /// Lints a document now if a lint of it is pending, so answers see the current text.
+    fn ensure_fresh(&mut self, uri: &Uri) {
+        if self.due.contains_key(uri) {
+            self.lint(uri);
+        }
+    }
+
+    /// The routes of every file but `path`: open buffers over what is on disk.
+    fn routes_besides(&self, path: &Path) -> Vec<KindRoute> {
+        let open: HashMap<&Path, &Vec<KindRoute>> = self
+            .documents
+            .values()
+            .filter_map(|d| Some((d.path.as_deref()?, &d.linted.routes)))
+            .collect();
+        let on_disk = self
+            .disk_routes
+            .iter()
+            .filter(|(p, _)| !open.contains_key(p.as_path()))
+            .map(|(p, r)| (p.as_path(), r));
+        open.iter()
+            .map(|(p, r)| (*p, *r))
+            .chain(on_disk)
+            .filter(|(p, _)| *p != path)
+            .flat_map(|(_, r)| r.iter().cloned())
+            .collect()
+    }
+
+    fn lint(&mut self, uri: &Uri) {
+        self.due.remove(uri);
+        let Some(doc) = self.documents.get(uri) else {
+            return;
+        };
+        let Some(path) = doc.path.clone() else {
+            return;
+        };
+        if is_config(&path) {
+            return self.check_config(uri, &path);
+        }
+        let version = doc.version;
+        let linted = if doc.text.len() as u64 > MAX_FILE_BYTES {
+            self.log(
+                MessageType::WARNING,
+                format!(
+                    "statuslint: {} is more than {} MiB; not checked",
+                    path.display(),
+                    MAX_FILE_BYTES / 1024 / 1024
+                ),
+            );
+            Linted::default()
+        } else {
+            let routes = self.routes_besides(&path);
+            let text = doc.text.clone();
+            let resolver = self.resolver.clone();
+            match catch_unwind(AssertUnwindSafe(|| {
+                lint_text(&path, text.into_bytes(), &resolver, &routes)
+            })) {
+                Ok(Ok(output)) => {
+                    let mut notes = Vec::new();
+                    for note in &output.notes {
+                        match diagnostics::note_on_line(&note.message) {
+                            Some(shown) => notes.push(shown),
+                            None => self.log(
+                                MessageType::INFO,
+                                format!("statuslint: {}: {}", path.display(), note.message),
+                            ),
+                        }
+                    }
+                    let index = LineIndex::new(&doc.text);
+                    let findings = output
+                        .diagnostics
+                        .into_iter()
+                        .map(|d| {
+                            let lsp = diagnostics::to_lsp(&d, &index, uri);
+                            (d, lsp)
+                        })
+                        .collect();
+                    let file = output.files.into_iter().next();
+                    Linted {
+                        findings,
+                        notes,
+                        kind: file.as_ref().map(|f| f.kind),
+                        usages: file.as_ref().map_or(Vec::new(), |f| f.facts.usages.clone()),
+                        routes: file.map_or(Vec::new(), |f| {
+                            f.facts.routes.into_iter().map(|r| (f.kind, r)).collect()
+                        }),
+                    }
+                }
+                Ok(Err(error)) => {
+                    let message = format!("statuslint: {error}");
+                    if self.shown.insert(message.clone()) {
+                        self.notify::<notif::ShowMessage>(ShowMessageParams {
+                            typ: MessageType::ERROR,
+                            message,
+                        });
+                    }
+                    Linted::default()
+                }
+                Err(_) => {
+                    self.log(
+                        MessageType::ERROR,
+                        format!(
+                            "statuslint: internal error while checking {}; please report it",
+                            path.display()
+                        ),
+                    );
+                    Linted::default()
+                }
+            }
+        };
+        let diagnostics = linted
+            .findings
+            .iter()
+            .map(|(_, l)| l.clone())
+            .chain(linted.notes.iter().cloned())
+            .collect();
+        self.notify::<notif::PublishDiagnostics>(PublishDiagnosticsParams {
+            uri: uri.clone(),
+            diagnostics,
+            version: Some(version),
+        });
+        let doc = &self.documents[uri];
+        // The handlers whose routes changed here: the documents that define them depend
+        // on this one and are checked again.
+        let changed: HashSet<(SourceKind, &str)> = doc
+            .linted
+            .routes
+            .iter()
+            .filter(|r| !linted.routes.contains(r))
+            .chain(
+                linted
+                    .routes
+                    .iter()
+                    .filter(|r| !doc.linted.routes.contains(r)),
+            )
+            .map(|(kind, r)| (*kind, r.handler.as_str()))
+            .collect();
+        let dependents: Vec<Uri> = self
+            .documents
+            .iter()
+            .filter(|(u, d)| {
+                *u != uri
+                    && d.linted.usages.iter().any(|usage| {
+                        let kind = d.linted.kind;
+                        usage
+                            .handler
+                            .as_deref()
+                            .is_some_and(|h| kind.is_some_and(|k| changed.contains(&(k, h))))
+                    })
+            })
+            .map(|(u, _)| u.clone())
+            .collect();
+        let now = Instant::now();
+        for other in dependents {
+            self.due.entry(other).or_insert(now);
+        }
+        let doc = self.documents.get_mut(uri).expect("looked up above");
+        doc.linted = linted;
+    }
+
+    /// A config file open in the editor shows why it cannot be used, on its line.
+    fn check_config(&mut self, uri: &Uri, path: &Path) {
+        let diagnostics = match Config::load(path) {
+            Ok(_) => Vec::new(),
+            Err(error) => {
+                let line = error.line.map_or(0, |l| l.saturating_sub(1)) as u32;
+                let mut message = error.message.clone();
+                if let Some(hint) = &error.hint {
+                    message.push_str(&format!("\nhint: {hint}"));
+                }
+                vec![lsp_types::Diagnostic {
+                    range: Range::new(
+                        lsp_types::Position::new(line, 0),
+                        lsp_types::Position::new(line, u32::MAX),
+                    ),
+                    severity: Some(lsp_types::DiagnosticSeverity::ERROR),
+                    source: Some("statuslint".into()),
+                    message,
+                    ..lsp_types::Diagnostic::default()
+                }]
+            }
+        };
+        let version = self.documents.get(uri).map(|d| d.version);
+        self.notify::<notif::PublishDiagnostics>(PublishDiagnosticsParams {
+            uri: uri.clone(),
+            diagnostics,
+            version,
+        });
+    }
+
+    /// A config file was created, edited or deleted: read the settings again.
+    fn reload_settings(&mut self) {
+        self.resolver = Arc::new(fresh_resolver());
+        self.shown.clear();
+        self.lint_all_soon();
+    }
+
+    fn notification(&mut self, n: Notification) {
+        let method = n.method.clone();
+        if catch_unwind(AssertUnwindSafe(|| self.on_notification(n))).is_err() {
+            self.log(
+                MessageType::ERROR,
+                format!("statuslint: internal error on `{method}`; still serving"),
+            );
+        }
+    }
+
+    fn on_notification(&mut self, n: Notification) {
+        match n.method.as_str() {
+            notif::DidOpenTextDocument::METHOD => {
+                let Ok(p) = params::<DidOpenTextDocumentParams>(n.params) else {
+                    return;
+                };
+                let doc = p.text_document;
+                self.documents.insert(
+                    doc.uri.clone(),
+                    Document {
+                        path: path_of(&doc.uri),
+                        text: doc.text,
+                        version: doc.version,
+                        linted: Linted::default(),
+                    },
+                );
+                self.lint(&doc.uri);
+            }
+            notif::DidChangeTextDocument::METHOD => {
+                let Ok(p) = params::<DidChangeTextDocumentParams>(n.params) else {
+                    return;
+                };
+                let uri = p.text_document.uri;
+                let Some(doc) = self.documents.get_mut(&uri) else {
+                    return;
+                };
+                for change in p.content_changes {
+                    match change.range {
+                        Some(range) => {
+                            let index = LineIndex::new(&doc.text);
+                            let (start, end) = (index.offset(range.start), index.offset(range.end));
+                            if start <= end {
+                                doc.text.replace_range(start..end, &change.text);
+                            }
+                        }
+                        None => doc.text = change.text,
+                    }
+                }
+                doc.version = p.text_document.version;
+                self.due.insert(uri, Instant::now() + DEBOUNCE);
+            }
+            notif::DidSaveTextDocument::METHOD => {
+                let Ok(p) = params::<DidSaveTextDocumentParams>(n.params) else {
+                    return;
+                };
+                let uri = p.text_document.uri;
+                if path_of(&uri).is_some_and(|p| is_config(&p)) {
+                    self.reload_settings();
+                } else if self.documents.contains_key(&uri) {
+                    self.lint(&uri);
+                }
+            }
+            notif::DidCloseTextDocument::METHOD => {
+                let Ok(p) = params::<DidCloseTextDocumentParams>(n.params) else {
+                    return;
+                };
+                let uri = p.text_document.uri;
+                self.due.remove(&uri);
+                if let Some(doc) = self.documents.remove(&uri)
+                    && let Some(path) = doc.path
+                {
+                    // What the buffer last said is the best guess of the file on disk.
+                    self.disk_routes.insert(path, doc.linted.routes);
+                }
+                self.notify::<notif::PublishDiagnostics>(PublishDiagnosticsParams {
+                    uri,
+                    diagnostics: Vec::new(),
+                    version: None,
+                });
+            }
+            notif::DidChangeWatchedFiles::METHOD => {
+                let Ok(p) = params::<DidChangeWatchedFilesParams>(n.params) else {
+                    return;
+                };
+                if p.changes
+                    .iter()
+                    .any(|c| path_of(&c.uri).is_some_and(|p| is_config(&p)))
+                {
+                    self.reload_settings();
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn request(&mut self, request: Request) {
+        let id = request.id.clone();
+        let method = request.method.clone();
+        let response = match catch_unwind(AssertUnwindSafe(|| self.answer(request))) {
+            Ok(Ok(value)) => Response::new_ok(id, value),
+            Ok(Err((code, message))) => Response::new_err(id, code as i32, message),
+            Err(_) => Response::new_err(
+                id,
+                ErrorCode::InternalError as i32,
+                format!("statuslint failed to answer `{method}`; it keeps serving"),
+            ),
+        };
+        self.send(response);
+    }
+
+    fn answer(&mut self, request: Request) -> Answer {
+        match request.method.as_str() {
+            req::HoverRequest::METHOD => {
+                let p: HoverParams = params(request.params)?;
+                let at = p.text_document_position_params;
+                self.ensure_fresh(&at.text_document.uri);
+                let Some(doc) = self.documents.get(&at.text_document.uri) else {
+                    return Ok(Value::Null);
+                };
+                let index = LineIndex::new(&doc.text);
+                let offset = index.offset(at.position);
+                let config = doc.path.as_deref().is_some_and(is_config);
+                let shown = hover::hover(&doc.text, offset, &doc.linted.usages, config);
+                Ok(match shown {
+                    Some((text, span)) => serde_json::to_value(Hover {
+                        contents: HoverContents::Markup(MarkupContent {
+                            kind: MarkupKind::PlainText,
+                            value: text,
+                        }),
+                        range: Some(index.range(&span)),
+                    })
+                    .expect("a hover serialises"),
+                    None => Value::Null,
+                })
+            }
+            req::CodeActionRequest::METHOD => {
+                let p: CodeActionParams = params(request.params)?;
+                let uri = p.text_document.uri;
+                self.ensure_fresh(&uri);
+                let Some(doc) = self.documents.get(&uri) else {
+                    return Ok(Value::Array(Vec::new()));
+                };
+                let Some(path) = doc.path.as_deref() else {
+                    return Ok(Value::Array(Vec::new()));
+                };
+                let index = LineIndex::new(&doc.text);
+                let found = actions::code_actions(&actions::Request {
+                    uri: &uri,
+                    text: &doc.text,
+                    kind: doc.linted.kind,
+                    path,
+                    findings: &doc.linted.findings,
+                    range: index.offset(p.range.start)..index.offset(p.range.end),
+                    only: p.context.only,
+                });
+                Ok(serde_json::to_value(found).expect("actions serialise"))
+            }
+            method => Err((
+                ErrorCode::MethodNotFound,
+                format!("statuslint does not answer `{method}`"),
+            )),
+        }
+    }
+}
+
+/// Settings found fresh from the config files, as the command line finds them.
+fn fresh_resolver() -> Resolver {
+    Resolver::new_for_cli(None, false, Overrides::default())
+        .expect("discovery reads config files only when asked for a file's settings")
+}
+
+fn is_config(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| FILE_NAMES.contains(&n))
+}
+
+fn params<P: serde::de::DeserializeOwned>(value: Value) -> Result<P, (ErrorCode, String)> {
+    serde_json::from_value(value)
+        .map_err(|e| (ErrorCode::InvalidParams, format!("invalid parameters: {e}")))
+}
