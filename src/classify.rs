@@ -76,7 +76,6 @@ impl SourceKind {
             SourceKind::Kubernetes => "Kubernetes",
             SourceKind::Traefik => "Traefik",
             SourceKind::OpenApi => "OpenAPI",
-            SourceKind::Go => "Go",
             SourceKind::Terraform => "Terraform",
             SourceKind::CloudFormation => "CloudFormation",
             SourceKind::WebConfig => "web.config",
