@@ -28,6 +28,12 @@ pub enum SourceKind {
     Traefik,
     /// OpenAPI 3.x and Swagger 2.0 specs.
     OpenApi,
+    /// Terraform and OpenTofu (`*.tf`).
+    Terraform,
+    /// CloudFormation and SAM templates (YAML or JSON).
+    CloudFormation,
+    /// IIS `web.config`.
+    WebConfig,
 }
 
 impl SourceKind {
@@ -47,6 +53,9 @@ impl SourceKind {
             SourceKind::Kubernetes => "kubernetes",
             SourceKind::Traefik => "traefik",
             SourceKind::OpenApi => "openapi",
+            SourceKind::Terraform => "terraform",
+            SourceKind::CloudFormation => "cloudformation",
+            SourceKind::WebConfig => "web-config",
         }
     }
 
@@ -67,6 +76,9 @@ impl SourceKind {
             SourceKind::Kubernetes => "Kubernetes",
             SourceKind::Traefik => "Traefik",
             SourceKind::OpenApi => "OpenAPI",
+            SourceKind::Terraform => "Terraform",
+            SourceKind::CloudFormation => "CloudFormation",
+            SourceKind::WebConfig => "web.config",
         }
     }
 }
@@ -87,10 +99,25 @@ pub enum NameClass {
     Go,
 }
 
+/// Suffixes of sample and template copies of a config file.
+const TEMPLATE_SUFFIXES: [&str; 6] = [".sample", ".example", ".template", ".j2", ".tmpl", ".dist"];
+
 /// The class of a file from its path, or None for files statuslint never reads.
 pub fn by_name(path: &Path) -> Option<NameClass> {
     // A name that is not UTF-8 is still classified by the parts that are.
     let lower = path.file_name()?.to_string_lossy().to_ascii_lowercase();
+    // Server configs shipped as samples or templates (`site.conf.sample`, `nginx.conf.j2`)
+    // are read by their content like the file they stand for.
+    if let Some(base) = TEMPLATE_SUFFIXES
+        .iter()
+        .find_map(|s| lower.strip_suffix(s))
+        .filter(|base| base.ends_with(".conf"))
+    {
+        return match base {
+            "nginx.conf" => Some(NameClass::Kind(SourceKind::Nginx)),
+            _ => Some(NameClass::ServerConf),
+        };
+    }
     let ext = Path::new(&lower)
         .extension()
         .and_then(|e| e.to_str())
@@ -115,6 +142,10 @@ pub fn by_name(path: &Path) -> Option<NameClass> {
         | "tsconfig.json" | "composer.json" | "composer.lock" => return None,
         _ => {}
     }
+    // `web.config` and its build transforms (`web.Release.config`).
+    if lower.starts_with("web.") && ext == "config" {
+        return kind(SourceKind::WebConfig);
+    }
     if lower.starts_with("next.config.") && ["js", "mjs", "cjs", "ts", "mts"].contains(&ext) {
         return kind(SourceKind::NextConfig);
     }
@@ -127,6 +158,7 @@ pub fn by_name(path: &Path) -> Option<NameClass> {
         // Vendored copies of dependencies are not the project's code.
         "go" if path.components().any(|c| c.as_os_str() == "vendor") => None,
         "go" => Some(NameClass::Go),
+        "tf" | "tofu" => kind(SourceKind::Terraform),
         "nginx" | "nginxconf" => kind(SourceKind::Nginx),
         "htaccess" => kind(SourceKind::Apache),
         "conf" | "vhost" | "template" => Some(NameClass::ServerConf),
@@ -180,6 +212,13 @@ static TRAEFIK_YAML: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?m)^(http|entryPoints)\s*:|^\s+(middlewares|redirectScheme|redirectRegex|redirections)\s*:")
         .expect("valid regex")
 });
+/// A CloudFormation template: its version key, or a resource of an `AWS::` type.
+static CLOUDFORMATION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"(?m)^\s*\{?\s*"?AWSTemplateFormatVersion"?\s*:|^\s+"?Type"?\s*:\s*["']?AWS::[A-Za-z0-9]+::"#,
+    )
+    .expect("valid regex")
+});
 static TRAEFIK_TOML: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?m)^\s*\[(http\.middlewares|entryPoints)").expect("valid regex")
 });
@@ -197,6 +236,8 @@ pub fn by_content(class: NameClass, bytes: &[u8]) -> Option<SourceKind> {
     let head = &bytes[..bytes.len().min(SNIFF_BYTES)];
     match class {
         NameClass::Kind(kind) => Some(kind),
+        // `*.template` is also CloudFormation's own extension.
+        NameClass::ServerConf if CLOUDFORMATION.is_match(head) => Some(SourceKind::CloudFormation),
         NameClass::ServerConf => {
             let apache = APACHE.find_iter(head).count();
             let nginx = NGINX.find_iter(head).count();
@@ -209,6 +250,8 @@ pub fn by_content(class: NameClass, bytes: &[u8]) -> Option<SourceKind> {
         NameClass::Structured => {
             if OPENAPI.is_match(head) {
                 Some(SourceKind::OpenApi)
+            } else if CLOUDFORMATION.is_match(head) {
+                Some(SourceKind::CloudFormation)
             } else if KUBERNETES.is_match(head) && KUBERNETES_KIND.is_match(head) {
                 Some(SourceKind::Kubernetes)
             } else if TRAEFIK_YAML.is_match(head) {
@@ -250,6 +293,14 @@ mod tests {
         );
         assert_eq!(kind("deploy/Caddyfile", ""), Some(SourceKind::Caddy));
         assert_eq!(kind("site/.htaccess", ""), Some(SourceKind::Apache));
+        assert_eq!(kind("infra/alb.tf", ""), Some(SourceKind::Terraform));
+        assert_eq!(kind("site/Web.config", ""), Some(SourceKind::WebConfig));
+        assert_eq!(
+            kind("site/web.Release.config", ""),
+            Some(SourceKind::WebConfig)
+        );
+        assert_eq!(kind("app.config", ""), None);
+        assert_eq!(kind("infra/alb.tofu", ""), Some(SourceKind::Terraform));
         assert_eq!(kind("README.md", ""), None);
         assert_eq!(
             kind("cmd/server/main.go", "package main"),
@@ -287,6 +338,14 @@ mod tests {
             Some(SourceKind::Nginx)
         );
         assert_eq!(kind("my.conf", "key = value"), None);
+        let vhost = "server {\n  listen 80;\n  return 302 https://$host$request_uri;\n}";
+        assert_eq!(kind("site.conf.sample", vhost), Some(SourceKind::Nginx));
+        assert_eq!(kind("roles/web/nginx.conf.j2", ""), Some(SourceKind::Nginx));
+        assert_eq!(
+            kind("app.subdomain.conf.example", vhost),
+            Some(SourceKind::Nginx)
+        );
+        assert_eq!(kind("notes.txt.sample", vhost), None);
         assert_eq!(
             kind(
                 "sites-available/default",
@@ -329,6 +388,16 @@ mod tests {
             Some(SourceKind::Traefik)
         );
         assert_eq!(kind("ci.yml", "on: push\njobs: {}\n"), None);
+        let cfn = "Resources:\n  L:\n    Type: AWS::ElasticLoadBalancingV2::Listener\n";
+        assert_eq!(kind("stack.yaml", cfn), Some(SourceKind::CloudFormation));
+        assert_eq!(
+            kind("stack.template", cfn),
+            Some(SourceKind::CloudFormation)
+        );
+        assert_eq!(
+            kind("t.json", "{\"AWSTemplateFormatVersion\": \"2010-09-09\"}"),
+            Some(SourceKind::CloudFormation)
+        );
         let late = format!("components:\n{}openapi: 3.0.3\n", "  x: 1\n".repeat(20_000));
         assert_eq!(kind("spec.yaml", &late), Some(SourceKind::OpenApi));
         let late = format!(

@@ -11,7 +11,9 @@ use std::path::Path;
 use std::sync::LazyLock;
 
 pub mod apache;
+mod aws_elb;
 pub mod caddy;
+pub mod cloudformation;
 pub mod code;
 pub mod haproxy;
 pub mod kubernetes;
@@ -22,9 +24,11 @@ pub mod openapi;
 mod platform;
 pub mod redirects_file;
 pub mod server_config;
+pub mod terraform;
 pub mod traefik;
 pub mod tree;
 pub mod vercel_json;
+pub mod web_config;
 
 /// The prefilter and extractor of each kind.
 fn module(kind: SourceKind) -> (&'static str, fn(&Path, &str) -> FileFacts) {
@@ -43,10 +47,13 @@ fn module(kind: SourceKind) -> (&'static str, fn(&Path, &str) -> FileFacts) {
         SourceKind::Kubernetes => (kubernetes::PREFILTER, kubernetes::extract),
         SourceKind::Traefik => (traefik::PREFILTER, traefik::extract),
         SourceKind::OpenApi => (openapi::PREFILTER, openapi::extract),
+        SourceKind::Terraform => (terraform::PREFILTER, terraform::extract),
+        SourceKind::CloudFormation => (cloudformation::PREFILTER, cloudformation::extract),
+        SourceKind::WebConfig => (web_config::PREFILTER, web_config::extract),
     }
 }
 
-const KINDS: [SourceKind; 14] = [
+const KINDS: [SourceKind; 17] = [
     SourceKind::Rust,
     SourceKind::Python,
     SourceKind::Go,
@@ -61,6 +68,9 @@ const KINDS: [SourceKind; 14] = [
     SourceKind::Kubernetes,
     SourceKind::Traefik,
     SourceKind::OpenApi,
+    SourceKind::Terraform,
+    SourceKind::CloudFormation,
+    SourceKind::WebConfig,
 ];
 
 /// Compiled once per process, in the order of `KINDS`.

@@ -19,10 +19,16 @@ impl Rule for TemporaryRedirectForPermanentMove {
         let Some(evidence) = permanent_move(u, ctx.options) else {
             return;
         };
-        let better = if code == 307 {
-            "308 (Permanent Redirect), which keeps the method and body just as 307 does"
-        } else {
-            "308 (Permanent Redirect), or 301 (Moved Permanently) when only GET and HEAD reach this URL"
+        let better = match (code, offers_no_308(u)) {
+            (_, true) => {
+                "301 (Moved Permanently), the permanent code this platform offers (it has no 308)"
+            }
+            (307, false) => {
+                "308 (Permanent Redirect), which keeps the method and body just as 307 does"
+            }
+            _ => {
+                "308 (Permanent Redirect), or 301 (Moved Permanently) when only GET and HEAD reach this URL"
+            }
         };
         out.push(
             Finding::at(
@@ -40,6 +46,14 @@ impl Rule for TemporaryRedirectForPermanentMove {
             .fix(permanent_spelling(u)),
         );
     }
+}
+
+/// True when the extractor says which codes the platform can send and 308 is not one of
+/// them but 301 is (an AWS load balancer, an nginx `rewrite` flag).
+fn offers_no_308(u: &Usage) -> bool {
+    u.code_token
+        .as_ref()
+        .is_some_and(|t| t.spelling(308).is_none() && t.spelling(301).is_some())
 }
 
 /// Rewrites the code to 308, or 301 where the API has no 308. It changes what clients do
@@ -288,6 +302,27 @@ mod tests {
             .unwrap();
         assert_eq!((fix.span, fix.replacement.as_str()), (10..19, "permanent"));
         assert!(!fix.safe);
+    }
+
+    #[test]
+    fn suggests_only_the_codes_the_platform_offers() {
+        let mut u = redirect(302, "https://{host}{path}");
+        u.target = Some(Target {
+            text: "https://{host}{path}".into(),
+            keeps_host: true,
+            keeps_path: true,
+        });
+        u.code_token = Some(crate::usage::CodeToken {
+            span: 3..13,
+            spellings: vec![(301, "\"HTTP_301\"".into()), (302, "\"HTTP_302\"".into())],
+        });
+        let found = &run(&TemporaryRedirectForPermanentMove, &u)[0];
+        assert_eq!(found.fix.as_ref().unwrap().replacement, "\"HTTP_301\"");
+        let help = found.help.as_deref().unwrap();
+        assert!(
+            help.contains("301") && help.contains("has no 308"),
+            "{help}"
+        );
     }
 
     #[test]

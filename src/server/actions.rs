@@ -143,8 +143,16 @@ pub fn comment_opener(kind: SourceKind, path: &Path) -> Option<&'static str> {
         .is_some_and(|e| e.eq_ignore_ascii_case("json"));
     match kind {
         SourceKind::Rust | SourceKind::Go | SourceKind::NextConfig => Some("//"),
-        SourceKind::VercelJson => None,
-        SourceKind::OpenApi | SourceKind::Kubernetes | SourceKind::Traefik if json => None,
+        // XML has only block comments.
+        SourceKind::VercelJson | SourceKind::WebConfig => None,
+        SourceKind::OpenApi
+        | SourceKind::Kubernetes
+        | SourceKind::Traefik
+        | SourceKind::CloudFormation
+            if json =>
+        {
+            None
+        }
         SourceKind::Python
         | SourceKind::Nginx
         | SourceKind::Apache
@@ -154,6 +162,8 @@ pub fn comment_opener(kind: SourceKind, path: &Path) -> Option<&'static str> {
         | SourceKind::NetlifyToml
         | SourceKind::Kubernetes
         | SourceKind::Traefik
-        | SourceKind::OpenApi => Some("#"),
+        | SourceKind::OpenApi
+        | SourceKind::Terraform
+        | SourceKind::CloudFormation => Some("#"),
     }
 }

@@ -1,9 +1,11 @@
 //! Kubernetes manifests: ingress-nginx Ingress annotations and controller ConfigMap, Traefik
-//! `Middleware` resources and container args, and Gateway API HTTPRoute redirect filters. Several documents per file; Helm templates are read
+//! `Middleware` resources and container args, Gateway API HTTPRoute redirect filters, and
+//! Istio VirtualService and Contour HTTPProxy redirects. Several documents per file; Helm templates are read
 //! where they parse once their `{{ }}` actions are masked.
 
 mod gateway_api;
 mod ingress_nginx;
+mod mesh;
 mod table;
 
 use crate::extract::traefik::{flags, middleware};
@@ -14,7 +16,7 @@ use std::path::Path;
 /// Names that choose a code: the ingress-nginx redirect annotations and ConfigMap key,
 /// Traefik Middleware resources and entry-point redirection flags, and Gateway API
 /// redirect filters.
-pub const PREFILTER: &str = r#"permanent-redirect|temporal-redirect|http-redirect-code|kind"?\s*:\s*["']?Middleware\b|(?i:--entrypoints\.\S+\.redirections)|requestRedirect"#;
+pub const PREFILTER: &str = r#"permanent-redirect|temporal-redirect|http-redirect-code|kind"?\s*:\s*["']?Middleware\b|(?i:--entrypoints\.\S+\.redirections)|requestRedirect|redirectCode|kind"?\s*:\s*["']?(VirtualService|HTTPProxy)\b"#;
 
 /// API groups of Traefik's Middleware resource (v2 and v3).
 const TRAEFIK_GROUPS: [&str; 2] = ["traefik.io/", "traefik.containo.us/"];
@@ -59,6 +61,7 @@ fn read_resource(doc: &Node, src: &str, facts: &mut FileFacts) {
         Some("Ingress") => ingress_nginx::ingress(doc, src, facts),
         Some("ConfigMap") => ingress_nginx::config_map(doc, src, facts),
         Some(_) if gateway_api::is_route(doc) => gateway_api::route(doc, src, facts),
+        Some(_) if mesh::read(doc, src, facts) => {}
         Some("Middleware") if is_traefik(doc) => {
             if let Some(spec) = doc.get("spec") {
                 middleware::read(spec, &resource_texts(doc), src, &mut facts.usages);

@@ -138,6 +138,18 @@ pub fn comment_texts(src: &str, key: &Node) -> Vec<(TextSource, String)> {
         .collect()
 }
 
+/// `replacement` written the way `value` is written at `written` (`"HTTP_302"`, `'302'`,
+/// `302`), so a fix keeps the file's style. Where `written` is no literal (a variable whose
+/// default gave `value`), the replacement is a double-quoted string, which HCL, YAML and JSON
+/// all read.
+pub fn written_like(written: &str, value: &str, replacement: &str) -> String {
+    match written.chars().next() {
+        Some(q @ ('"' | '\'')) => format!("{q}{replacement}{q}"),
+        _ if written == value => replacement.to_string(),
+        _ => format!("\"{replacement}\""),
+    }
+}
+
 /// A code written as text: a number, or Malformed.
 pub fn code_of(text: &str) -> Code {
     match text.trim().parse::<u32>() {
@@ -149,6 +161,20 @@ pub fn code_of(text: &str) -> Code {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn replacements_keep_the_quoting() {
+        assert_eq!(
+            written_like("\"HTTP_302\"", "HTTP_302", "HTTP_301"),
+            "\"HTTP_301\""
+        );
+        assert_eq!(written_like("'302'", "302", "301"), "'301'");
+        assert_eq!(written_like("HTTP_302", "HTTP_302", "HTTP_301"), "HTTP_301");
+        assert_eq!(
+            written_like("var.code", "HTTP_302", "HTTP_301"),
+            "\"HTTP_301\""
+        );
+    }
 
     #[test]
     fn comments_above_stop_at_code() {

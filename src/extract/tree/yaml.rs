@@ -137,6 +137,15 @@ fn to_node(raw: Spanned<Raw>, src: &str, base: usize) -> Node {
     let start = base + loc.byte_offset().unwrap_or(0) as usize;
     let end = start + loc.byte_len().unwrap_or(0) as usize;
     let span = start.min(src.len())..end.min(src.len());
+    if let Some(tag_start) = custom_tag_before(src, span.start) {
+        // A custom tag (CloudFormation's `!Ref`, `!Sub`, `!If`) stands for a value computed
+        // later: keep it as written, not as the plain value the parser hands over.
+        let written = src.get(tag_start..span.end).unwrap_or("").to_string();
+        return Node {
+            span,
+            value: Value::Templated(written),
+        };
+    }
     let value = match raw.value {
         Raw::Scalar(text) => {
             let written = src.get(span.clone()).unwrap_or("");
@@ -159,6 +168,28 @@ fn to_node(raw: Spanned<Raw>, src: &str, base: usize) -> Node {
         ),
     };
     Node { span, value }
+}
+
+/// Where a custom tag (`!Ref`, not the standard `!!str`) written right before `offset`
+/// starts, looking back over blanks and a block scalar indicator (`!Sub |`).
+fn custom_tag_before(src: &str, offset: usize) -> Option<usize> {
+    let before = src.get(..offset)?;
+    let mut end = before.trim_end_matches([' ', '\t', '\r', '\n']).len();
+    for _ in 0..2 {
+        let head = &before[..end];
+        let start = head
+            .rfind([' ', '\t', '\n', '[', '{', ','])
+            .map_or(0, |i| i + 1);
+        let token = &head[start..];
+        if token.starts_with('!') && !token.starts_with("!!") && token.len() > 1 {
+            return Some(start);
+        }
+        if !matches!(token, "|" | ">" | "|-" | ">-" | "|+" | ">+") {
+            return None;
+        }
+        end = head[..start].trim_end_matches([' ', '\t']).len();
+    }
+    None
 }
 
 impl<'de> de::Deserialize<'de> for Raw {
@@ -286,6 +317,19 @@ mod tests {
                 .and_then(Node::as_str),
             Some("web")
         );
+    }
+
+    #[test]
+    fn custom_tags_are_values_computed_later() {
+        let src = "a: !Ref Listener\nb: !If [c, HTTP_301, HTTP_302]\nc: !!str 302\nd: !Sub |\n  https://${Domain}\ne: plain\n";
+        let docs = yaml_documents(src);
+        let root = parsed(&docs[0]);
+        let a = root.get("a").unwrap();
+        assert_eq!(a.value, Value::Templated("!Ref Listener".into()));
+        assert!(matches!(root.get("b").unwrap().value, Value::Templated(_)));
+        assert_eq!(root.get("c").and_then(Node::as_str), Some("302"));
+        assert!(matches!(root.get("d").unwrap().value, Value::Templated(_)));
+        assert_eq!(root.get("e").and_then(Node::as_str), Some("plain"));
     }
 
     #[test]
