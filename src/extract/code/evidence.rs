@@ -5,6 +5,7 @@
 use crate::usage::Target;
 use regex::Regex;
 use std::sync::LazyLock;
+use tree_sitter::Node;
 
 /// Names that hold the request's host in handlers.
 const REQUEST_HOST: &[&str] = &[
@@ -46,6 +47,30 @@ pub fn template_target(template: String, uses: &str) -> Target {
         keeps_path: has(REQUEST_PATH),
         text: template,
     }
+}
+
+/// Follows a target through the local variables it was bound to (at most 10 steps), as
+/// `bound` finds them: the expression it ends at, and the text followed on the way, for
+/// [`normalisation`].
+pub fn follow_bindings<'t>(
+    node: Node<'t>,
+    src: &str,
+    bound: impl Fn(Node<'t>) -> Option<Node<'t>>,
+) -> (Node<'t>, String) {
+    let mut provenance = String::new();
+    let mut current = node;
+    for _ in 0..10 {
+        provenance.push_str(src.get(current.byte_range()).unwrap_or(""));
+        provenance.push('\n');
+        match (current.kind() == "identifier")
+            .then(|| bound(current))
+            .flatten()
+        {
+            Some(value) => current = value,
+            None => break,
+        }
+    }
+    (current, provenance)
 }
 
 static TRIMS_SLASH: LazyLock<Regex> = LazyLock::new(|| {

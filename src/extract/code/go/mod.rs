@@ -11,7 +11,7 @@ mod syntax;
 pub mod table;
 
 use super::context::{self, Place};
-use super::evidence::{normalisation, template_target};
+use super::evidence::{follow_bindings, normalisation, template_target};
 use super::response::{Chosen, Response};
 use super::{Comment, MAX_SITE_DEPTH, first_error_line};
 use crate::knowledge::words;
@@ -549,20 +549,9 @@ fn finish(
 /// A redirect target: a literal, `fmt.Sprintf(...)`, a concatenation, or a local variable
 /// bound to one of these earlier in the function.
 fn target(node: Node, function: Option<Node>, cx: &FileCx) -> (Target, Option<String>) {
-    let mut provenance = String::new();
-    let mut current = node;
-    for _ in 0..10 {
-        provenance.push_str(text(current, cx.src));
-        provenance.push('\n');
-        if current.kind() == "identifier"
-            && let Some(value) = function
-                .and_then(|f| binding(f, text(current, cx.src), current.start_byte(), cx.src))
-        {
-            current = value;
-            continue;
-        }
-        break;
-    }
+    let (current, provenance) = follow_bindings(node, cx.src, |id| {
+        function.and_then(|f| binding(f, text(id, cx.src), id.start_byte(), cx.src))
+    });
     let uses = go_identifiers(text(current, cx.src));
     let target = if let Some(value) = string_value(current, cx.src) {
         Target::literal(value)
