@@ -75,8 +75,37 @@ pub fn parse(language: &'static str, grammar: fn() -> Language, src: &str) -> Op
     })
 }
 
+/// Parses a file of one language for its extractor. A parser that gives up, or a syntax
+/// error, is said in `facts` the same way for every language: the file is read in part
+/// from that line (`cause` says what usually breaks it).
+pub fn parse_file(
+    language: &'static str,
+    label: &str,
+    grammar: fn() -> Language,
+    src: &str,
+    cause: &str,
+    facts: &mut crate::usage::FileFacts,
+) -> Option<Tree> {
+    let Some(tree) = parse(language, grammar, src) else {
+        facts
+            .notes
+            .push(format!("the {label} parser gave up on this file"));
+        return None;
+    };
+    if let Some(line) = first_error_line(tree.root_node()) {
+        facts.read_in_part(
+            src,
+            line,
+            &format!(
+                "the {label} parser could not read this part of the file{cause}; status codes in it were not checked"
+            ),
+        );
+    }
+    Some(tree)
+}
+
 /// The line (1-based) of the first syntax error, if any.
-pub fn first_error_line(root: Node) -> Option<usize> {
+fn first_error_line(root: Node) -> Option<usize> {
     if !root.has_error() {
         return None;
     }

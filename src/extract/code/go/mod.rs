@@ -13,7 +13,7 @@ pub mod table;
 use super::context::{self, Place};
 use super::evidence::{follow_bindings, normalisation, template_target};
 use super::response::{Chosen, Response};
-use super::{Comment, MAX_SITE_DEPTH, first_error_line};
+use super::{Comment, MAX_SITE_DEPTH};
 use crate::knowledge::words;
 use crate::usage::{Body, Code, CodeToken, FileFacts, Target, TextSource, Usage};
 use response::Writer;
@@ -117,18 +117,17 @@ pub fn extract(path: &Path, src: &str) -> FileFacts {
     if is_test_file(path) {
         return facts;
     }
-    let Some(tree) = super::parse("go", || tree_sitter_go::LANGUAGE.into(), src) else {
-        facts
-            .notes
-            .push("the Go parser gave up on this file".into());
+    let Some(tree) = super::parse_file(
+        "go",
+        "Go",
+        || tree_sitter_go::LANGUAGE.into(),
+        src,
+        " (a syntax error)",
+        &mut facts,
+    ) else {
         return facts;
     };
     let root = tree.root_node();
-    if let Some(line) = first_error_line(root) {
-        facts.notes.push(format!(
-            "line {line}: the Go parser could not read this part of the file (a syntax error); status codes in it were not checked"
-        ));
-    }
     let cx = file_cx(root, src);
     if cx.imports.is_empty() {
         return facts;

@@ -12,7 +12,7 @@ pub mod table;
 use super::context::{self, Place};
 use super::evidence::{follow_bindings, normalisation, template_target};
 use super::response::{Chosen, Response};
-use super::{Comment, MAX_SITE_DEPTH, first_error_line};
+use super::{Comment, MAX_SITE_DEPTH};
 use crate::usage::{Body, Code, CodeToken, FileFacts, Target, TextSource, Usage};
 use regex::Regex;
 use std::collections::HashSet;
@@ -162,20 +162,17 @@ pub fn extract(path: &Path, src: &str) -> FileFacts {
     if is_test_file(path) {
         return facts;
     }
-    let Some(tree) = super::parse("python", || tree_sitter_python::LANGUAGE.into(), src) else {
-        facts
-            .notes
-            .push("the Python parser gave up on this file".into());
+    let Some(tree) = super::parse_file(
+        "python",
+        "Python",
+        || tree_sitter_python::LANGUAGE.into(),
+        src,
+        " (Python 2 or a syntax error)",
+        &mut facts,
+    ) else {
         return facts;
     };
     let root = tree.root_node();
-    if let Some(line) = first_error_line(root) {
-        facts.read_in_part(
-            src,
-            line,
-            "the Python parser could not read this part of the file (Python 2 or a syntax error); status codes in it were not checked",
-        );
-    }
     let mut cx = file_cx(src);
     let nodes = Nodes::collect(root, src);
     for function in &nodes.functions {

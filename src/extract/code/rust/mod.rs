@@ -10,7 +10,7 @@ mod syntax;
 
 use super::context::{self, Place};
 use super::response::Chosen;
-use super::{Comment, MAX_SITE_DEPTH, first_error_line};
+use super::{Comment, MAX_SITE_DEPTH};
 use crate::usage::{FileFacts, Method, TextSource, Usage};
 use routes::Bound;
 use std::collections::{HashMap, HashSet};
@@ -47,21 +47,17 @@ pub const PREFILTER: &str =
 
 pub fn extract(_path: &std::path::Path, src: &str) -> FileFacts {
     let mut facts = FileFacts::default();
-    let tree = super::parse("rust", || tree_sitter_rust::LANGUAGE.into(), src);
-    let Some(tree) = tree else {
-        facts
-            .notes
-            .push("the Rust parser gave up on this file".into());
+    let Some(tree) = super::parse_file(
+        "rust",
+        "Rust",
+        || tree_sitter_rust::LANGUAGE.into(),
+        src,
+        "",
+        &mut facts,
+    ) else {
         return facts;
     };
     let root = tree.root_node();
-    if let Some(line) = first_error_line(root) {
-        facts.read_in_part(
-            src,
-            line,
-            "the Rust parser could not read this part of the file; status codes in it were not checked",
-        );
-    }
 
     let nodes = Nodes::collect(root, src);
     let mut cx = FileCx {
