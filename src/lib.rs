@@ -6,6 +6,7 @@
 //! acting on the findings after they exist.
 
 pub mod baseline;
+pub mod check;
 pub mod classify;
 pub mod config;
 pub mod diagnostic;
