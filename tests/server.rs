@@ -213,7 +213,10 @@ fn diagnostics_fixes_hover_and_changes_over_stdio() {
     let answer = initialize(&mut client, &root);
     let capabilities = &answer["result"]["capabilities"];
     assert_eq!(capabilities["hoverProvider"], true, "{answer}");
-    assert_eq!(capabilities["textDocumentSync"]["change"], 1, "full sync");
+    assert_eq!(
+        capabilities["textDocumentSync"]["change"], 2,
+        "incremental sync"
+    );
     assert_eq!(answer["result"]["serverInfo"]["name"], "statuslint");
 
     // SL103 needs the route from main.rs, which is not open: the workspace walk finds it.
@@ -374,6 +377,52 @@ fn other_open_documents_are_checked_again_when_routes_change() {
     let main = file_uri(&root.join("src/main.rs"));
     open(&mut client, &main, MAIN);
     client.diagnostics(&handlers, |l| rules(l) == ["SL101", "SL103"]);
+}
+
+#[test]
+fn files_changed_outside_the_editor_are_read_again() {
+    let dir = project(&[("src/handlers.rs", HANDLERS)]);
+    let root = dir.path().canonicalize().unwrap();
+    let mut client = Client::start(&root);
+    initialize(&mut client, &root);
+    let handlers = file_uri(&root.join("src/handlers.rs"));
+    open(&mut client, &handlers, HANDLERS);
+    client.diagnostics(&handlers, |l| rules(l) == ["SL101"]);
+    // A router written by another program routes `submit` with POST: SL103 appears.
+    write(&root, "src/main.rs", MAIN);
+    let main = json!({"uri": file_uri(&root.join("src/main.rs")), "type": 1});
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [main]}),
+    );
+    client.diagnostics(&handlers, |l| rules(l) == ["SL101", "SL103"]);
+    // And deleted again: the route is gone.
+    std::fs::remove_file(root.join("src/main.rs")).unwrap();
+    let main = json!({"uri": file_uri(&root.join("src/main.rs")), "type": 3});
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [main]}),
+    );
+    client.diagnostics(&handlers, |l| rules(l) == ["SL101"]);
+}
+
+#[test]
+fn edits_sent_as_ranges_apply_to_the_buffer() {
+    let dir = project(&[("src/handlers.rs", HANDLERS)]);
+    let root = dir.path().canonicalize().unwrap();
+    let mut client = Client::start(&root);
+    initialize(&mut client, &root);
+    let uri = file_uri(&root.join("src/handlers.rs"));
+    open(&mut client, &uri, HANDLERS);
+    client.diagnostics(&uri, |l| rules(l) == ["SL101"]);
+    // Line 5 is `    Redirect::temporary("/docs")`: replace `temporary` (characters 14-23).
+    let range = json!({"start": {"line": 5, "character": 14}, "end": {"line": 5, "character": 23}});
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2},
+               "contentChanges": [{"range": range, "text": "permanent"}]}),
+    );
+    client.diagnostics(&uri, |l| l.is_empty());
 }
 
 #[test]

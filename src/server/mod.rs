@@ -47,6 +47,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+/// More files changed on disk at once than this are read by a new walk of the workspace.
+const RESCAN_AFTER: usize = 64;
+
 /// How long typing must pause before a changed buffer is linted again.
 const DEBOUNCE: Duration = Duration::from_millis(200);
 
@@ -99,7 +102,7 @@ fn capabilities() -> ServerCapabilities {
         text_document_sync: Some(TextDocumentSyncCapability::Options(
             TextDocumentSyncOptions {
                 open_close: Some(true),
-                change: Some(TextDocumentSyncKind::FULL),
+                change: Some(TextDocumentSyncKind::INCREMENTAL),
                 save: Some(TextDocumentSyncSaveOptions::SaveOptions(SaveOptions {
                     include_text: Some(false),
                 })),
@@ -185,7 +188,7 @@ impl Server {
             .and_then(|w| w.dynamic_registration)
             .unwrap_or(false);
         if dynamic {
-            server.watch_config_files();
+            server.watch_files();
         }
         server.start_scan();
         server
@@ -204,17 +207,15 @@ impl Server {
         self.notify::<notif::LogMessage>(LogMessageParams { typ, message });
     }
 
-    /// Asks the client to report edits of config files made outside the editor too.
-    fn watch_config_files(&mut self) {
-        let watchers: Vec<FileSystemWatcher> = FILE_NAMES
-            .iter()
-            .map(|name| FileSystemWatcher {
-                glob_pattern: GlobPattern::String(format!("**/{name}")),
-                kind: None,
-            })
-            .collect();
+    /// Asks the client to report files changed outside the editor (a `git checkout`, a
+    /// formatter): config files reload the settings, other files refresh what they route.
+    fn watch_files(&mut self) {
+        let watchers = vec![FileSystemWatcher {
+            glob_pattern: GlobPattern::String("**/*".into()),
+            kind: None,
+        }];
         let registration = Registration {
-            id: "statuslint-config-files".into(),
+            id: "statuslint-files".into(),
             method: notif::DidChangeWatchedFiles::METHOD.into(),
             register_options: Some(serde_json::json!({ "watchers": watchers })),
         };
@@ -257,6 +258,40 @@ impl Server {
                 self.disk_routes.len()
             ),
         );
+        self.lint_all_soon();
+    }
+
+    /// Re-reads the routes of files changed on disk; an open buffer is the truth for its
+    /// file until it is closed. Many changes at once (a branch switch) walk the workspace
+    /// again in the background instead.
+    fn refresh_disk_routes(&mut self, changed: Vec<PathBuf>) {
+        let open: HashSet<&Path> = self
+            .documents
+            .values()
+            .filter_map(|d| d.path.as_deref())
+            .collect();
+        let changed: Vec<PathBuf> = changed
+            .into_iter()
+            .filter(|p| !open.contains(p.as_path()))
+            .collect();
+        if changed.is_empty() {
+            return;
+        }
+        if changed.len() > RESCAN_AFTER {
+            self.start_scan();
+            return;
+        }
+        for path in changed {
+            self.disk_routes.remove(&path);
+            if path.is_file() {
+                let options = WalkOptions {
+                    paths: vec![path],
+                    threads: 1,
+                };
+                self.disk_routes
+                    .extend(project_routes(&options, self.resolver.clone()));
+            }
+        }
         self.lint_all_soon();
     }
 
@@ -565,12 +600,12 @@ impl Server {
                 let Ok(p) = params::<DidChangeWatchedFilesParams>(n.params) else {
                     return;
                 };
-                if p.changes
-                    .iter()
-                    .any(|c| path_of(&c.uri).is_some_and(|p| is_config(&p)))
-                {
+                let paths: Vec<PathBuf> =
+                    p.changes.iter().filter_map(|c| path_of(&c.uri)).collect();
+                if paths.iter().any(|p| is_config(p)) {
                     self.reload_settings();
                 }
+                self.refresh_disk_routes(paths.into_iter().filter(|p| !is_config(p)).collect());
             }
             _ => {}
         }
