@@ -23,6 +23,7 @@ const REQUEST_PATH: &[&str] = &[
     "path_and_query",
     "request_uri",
     "original_uri",
+    "original_url",
     "full_path",
     "get_full_path",
     "req_path",

@@ -263,7 +263,15 @@ pub fn entry_of<'t>(
     cx: &FileCx<'t>,
 ) -> Option<(&'static CallEntry, Option<Writer<'t>>)> {
     let (receiver, name) = method_call(call, cx.src)?;
-    for entry in GO_APIS.calls.iter().filter(|e| e.call == name) {
+    let given = arguments(call).len();
+    // A call without the target its entry reads is another shape of the same name (fiber
+    // v2's `c.Redirect(url)` beside v3's builder `c.Redirect()`).
+    let fits = |e: &&CallEntry| {
+        e.call == name
+            && e.target_argument.is_none_or(|i| i < given)
+            && (e.builder.is_none() || given == 0)
+    };
+    for entry in GO_APIS.calls.iter().filter(fits) {
         match entry.on {
             On::Package => {
                 if receiver.kind() == "identifier"
@@ -319,9 +327,22 @@ fn writer_named<'t>(
 
 fn call_usage(call: Node, cx: &FileCx, comments: &[Comment]) -> Option<Usage> {
     let (entry, writer) = entry_of(call, cx)?;
-    let args = arguments(call);
-    let (code, span, spelled, implicit, bare) = match entry.code_argument.and_then(|i| args.get(i))
-    {
+    let (call, code_node, args) = match &entry.builder {
+        // The response is the chain's: its code from one link, sent by the last.
+        Some(builder) => {
+            let (sent, code_node) = builder_chain(call, builder, cx.src)?;
+            (sent, code_node, arguments(sent))
+        }
+        None => {
+            let args = arguments(call);
+            (
+                call,
+                entry.code_argument.and_then(|i| args.get(i)).copied(),
+                args,
+            )
+        }
+    };
+    let (code, span, spelled, implicit, bare) = match code_node.as_ref() {
         Some(node) => {
             let value = code_value(*node, cx)?;
             let spelled = format!("{}(.., {})", entry.call, value.spelled);
@@ -359,7 +380,11 @@ fn call_usage(call: Node, cx: &FileCx, comments: &[Comment]) -> Option<Usage> {
         r.seen_in_part();
     }
     if entry.kind == CallKind::Redirect {
-        r.locate(entry.target_argument.and_then(|i| args.get(i).copied()));
+        let target = match entry.builder {
+            Some(_) => args.first(),
+            None => entry.target_argument.and_then(|i| args.get(i)),
+        };
+        r.locate(target.copied());
     }
     for header in &entry.adds {
         r.headers.add(header, None);
@@ -414,6 +439,32 @@ fn call_usage(call: Node, cx: &FileCx, comments: &[Comment]) -> Option<Usage> {
         token,
     };
     finish(r, chosen, call, cx, comments)
+}
+
+/// The call of the chain that sends the response (`.To(url)` of
+/// `c.Redirect().Status(301).To(url)`) and the argument of its code link, if any. None when
+/// the builder is kept for later: what it sends is decided elsewhere.
+fn builder_chain<'t>(
+    start: Node<'t>,
+    builder: &table::Builder,
+    src: &str,
+) -> Option<(Node<'t>, Option<Node<'t>>)> {
+    let mut code = None;
+    let mut link = start;
+    loop {
+        let outer = link
+            .parent()
+            .filter(|p| p.kind() == "selector_expression")?
+            .parent()
+            .filter(|p| p.kind() == "call_expression")?;
+        let (_, name) = method_call(outer, src)?;
+        if name == builder.code_method {
+            code = arguments(outer).first().copied();
+        } else if builder.send_methods.iter().any(|m| m == name) {
+            return Some((outer, code));
+        }
+        link = outer;
+    }
 }
 
 /// A constant handed to code we cannot see (`writeError(w, http.StatusForbidden, "admins

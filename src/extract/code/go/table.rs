@@ -53,6 +53,17 @@ pub enum BodyKind {
     StatusText,
 }
 
+/// fiber v3's `c.Redirect().Status(301).To("/new")`: the code comes from one method of
+/// the chain and the response is sent by another.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Builder {
+    /// The method whose first argument is the code (absent: `code` is sent).
+    pub code_method: String,
+    /// The methods that send the response; the first argument of each is the target.
+    pub send_methods: Vec<String>,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CallEntry {
@@ -78,6 +89,8 @@ pub struct CallEntry {
     pub expect: Option<u32>,
     /// Where the fact comes from, for a framework Debian does not package.
     pub cited: Option<String>,
+    /// The call takes no argument and returns a builder that sends the response later.
+    pub builder: Option<Builder>,
 }
 
 fn yes() -> bool {
