@@ -5,6 +5,9 @@
 //! Neovim comes from `STATUSLINT_NVIM` or the PATH; without it the test is skipped, except
 //! under `CI=true`, where it fails.
 
+mod workflow_support;
+use workflow_support::missing_tool;
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -22,11 +25,7 @@ fn nvim() -> Option<PathBuf> {
         .map(|dir| dir.join("nvim"))
         .find(|p| p.is_file());
     if found.is_none() {
-        assert!(
-            std::env::var("CI").is_err(),
-            "CI must run the Neovim test: run `bash scripts/install-editor.sh` first"
-        );
-        eprintln!("skipped: nvim is not installed (bash scripts/install-editor.sh)");
+        missing_tool("nvim is not installed: run `bash scripts/install-editor.sh` first");
     }
     found
 }

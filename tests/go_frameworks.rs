@@ -8,6 +8,9 @@
 //! and fails under CI (`CI=true`). Fiber and go-chi/render are not packaged: their entries
 //! cite the documentation instead, and the table test in the crate checks that each does.
 
+mod workflow_support;
+use workflow_support::missing_tool;
+
 use serde_json::Value;
 use statuslint::extract::code::go::table::{CallKind, GO_APIS};
 use std::fmt::Write as _;
@@ -26,15 +29,10 @@ fn gopath() -> Option<PathBuf> {
     if has_go && has_gin {
         return Some(path);
     }
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "no Go or no gin at {}: .ci/run must run scripts/install-go-frameworks.sh",
+    missing_tool(&format!(
+        "no Go or no gin at {}: run `bash scripts/install-go-frameworks.sh` first",
         path.display()
-    );
-    eprintln!(
-        "skipped: no Go or no gin at {} (run scripts/install-go-frameworks.sh)",
-        path.display()
-    );
+    ));
     None
 }
 

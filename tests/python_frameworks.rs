@@ -6,6 +6,9 @@
 //! (a venv in `.cache/python`, or `$STATUSLINT_PYTHON`). Without it the test is skipped with
 //! a message, and fails under CI (`CI=true`).
 
+mod workflow_support;
+use workflow_support::missing_tool;
+
 use serde_json::Value;
 use statuslint::extract::code::python::table::{CallKind, PYTHON_APIS};
 use std::collections::BTreeSet;
@@ -23,15 +26,10 @@ fn python() -> Option<PathBuf> {
     if path.exists() {
         return Some(path);
     }
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "no Python frameworks at {}: .ci/run must run scripts/install-python-frameworks.sh",
+    missing_tool(&format!(
+        "no Python frameworks at {}: run `bash scripts/install-python-frameworks.sh` first",
         path.display()
-    );
-    eprintln!(
-        "skipped: no Python frameworks at {} (run scripts/install-python-frameworks.sh)",
-        path.display()
-    );
+    ));
     None
 }
 

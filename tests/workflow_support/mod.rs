@@ -118,6 +118,13 @@ pub fn git(dir: &Path, args: &[&str]) {
     assert!(status.success(), "git {args:?} failed");
 }
 
+/// A tool a test needs is not installed: the test is skipped with `message` here, and
+/// fails with it under CI (`CI=true`), where `.ci/run` installs every such tool.
+pub fn missing_tool(message: &str) {
+    assert!(std::env::var("CI").as_deref() != Ok("true"), "{message}");
+    eprintln!("skipped: {message}");
+}
+
 /// What `scripts/build-dist.sh` built (the wheel, the npm packs, the linters), from
 /// `STATUSLINT_DIST` or target/dist. None when it is missing, after failing under CI
 /// (`CI=true`), where the install tests must run.
@@ -132,7 +139,6 @@ pub fn dist(needed: &str) -> Option<std::path::PathBuf> {
         "{} is missing: run `bash scripts/build-dist.sh` first",
         dir.join(needed).display()
     );
-    assert!(!std::env::var("CI").is_ok_and(|v| v == "true"), "{message}");
-    eprintln!("skipped: {message}");
+    missing_tool(&message);
     None
 }
