@@ -67,7 +67,11 @@ fn narrow_methods<L: Syntax>(site: Node, src: &str, usage: &mut Usage) {
     let Some(tested) = conditions::<L>(site, src)
         .iter()
         .filter(|c| !c.trim_start().starts_with("not"))
-        .find_map(|c| METHOD_TEST.captures(c).and_then(|m| Method::parse(&m[1])))
+        .find_map(|c| match METHOD_TEST.captures(c) {
+            Some(m) => Method::parse(&m[1]),
+            // A form is submitted by POST (HTML forms send nothing else that is unsafe).
+            None => SUBMITTED_FORM.is_match(c).then_some(Method::Post),
+        })
     else {
         return;
     };
@@ -82,6 +86,12 @@ static METHOD_TEST: LazyLock<Regex> = LazyLock::new(|| {
         r#"(?i)\bmethod\s*==\s*(?:["']|[\w.]*\bmethod)(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)\b"#,
     )
     .expect("valid regex")
+});
+
+static SUBMITTED_FORM: LazyLock<Regex> = LazyLock::new(|| {
+    // Flask-WTF's `form.validate_on_submit()` and `form.is_submitted()` are true only for a
+    // POST, PUT, PATCH or DELETE request.
+    Regex::new(r"\b(?:validate_on_submit|is_submitted)\s*\(").expect("valid regex")
 });
 
 /// The condition the site runs under, and request input read before it.
