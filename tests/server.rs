@@ -6,7 +6,7 @@ mod workflow_support;
 
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
@@ -188,6 +188,16 @@ fn open(client: &mut Client, uri: &str, text: &str) {
     );
 }
 
+/// A server started and initialized in a new project holding `files`; the project lives
+/// as long as the returned directory.
+fn started(files: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf, Client) {
+    let dir = project(files);
+    let root = dir.path().canonicalize().unwrap();
+    let mut client = Client::start(&root);
+    initialize(&mut client, &root);
+    (dir, root, client)
+}
+
 fn initialize(client: &mut Client, root: &Path) -> Value {
     let answer = client.request(
         "initialize",
@@ -366,10 +376,7 @@ fn diagnostics_fixes_hover_and_changes_over_stdio() {
 
 #[test]
 fn other_open_documents_are_checked_again_when_routes_change() {
-    let dir = project(&[("src/handlers.rs", HANDLERS)]);
-    let root = dir.path().canonicalize().unwrap();
-    let mut client = Client::start(&root);
-    initialize(&mut client, &root);
+    let (_dir, root, mut client) = started(&[("src/handlers.rs", HANDLERS)]);
     let handlers = file_uri(&root.join("src/handlers.rs"));
     open(&mut client, &handlers, HANDLERS);
     client.diagnostics(&handlers, |l| rules(l) == ["SL101"]);
@@ -381,10 +388,7 @@ fn other_open_documents_are_checked_again_when_routes_change() {
 
 #[test]
 fn files_changed_outside_the_editor_are_read_again() {
-    let dir = project(&[("src/handlers.rs", HANDLERS)]);
-    let root = dir.path().canonicalize().unwrap();
-    let mut client = Client::start(&root);
-    initialize(&mut client, &root);
+    let (_dir, root, mut client) = started(&[("src/handlers.rs", HANDLERS)]);
     let handlers = file_uri(&root.join("src/handlers.rs"));
     open(&mut client, &handlers, HANDLERS);
     client.diagnostics(&handlers, |l| rules(l) == ["SL101"]);
@@ -408,10 +412,7 @@ fn files_changed_outside_the_editor_are_read_again() {
 
 #[test]
 fn edits_sent_as_ranges_apply_to_the_buffer() {
-    let dir = project(&[("src/handlers.rs", HANDLERS)]);
-    let root = dir.path().canonicalize().unwrap();
-    let mut client = Client::start(&root);
-    initialize(&mut client, &root);
+    let (_dir, root, mut client) = started(&[("src/handlers.rs", HANDLERS)]);
     let uri = file_uri(&root.join("src/handlers.rs"));
     open(&mut client, &uri, HANDLERS);
     client.diagnostics(&uri, |l| rules(l) == ["SL101"]);
@@ -427,10 +428,7 @@ fn edits_sent_as_ranges_apply_to_the_buffer() {
 
 #[test]
 fn broken_and_huge_buffers_do_not_stop_the_server() {
-    let dir = project(&[]);
-    let root = dir.path().canonicalize().unwrap();
-    let mut client = Client::start(&root);
-    initialize(&mut client, &root);
+    let (_dir, root, mut client) = started(&[]);
     let broken = file_uri(&root.join("broken.rs"));
     open(
         &mut client,
@@ -484,10 +482,7 @@ fn broken_and_huge_buffers_do_not_stop_the_server() {
 
 #[test]
 fn hover_explains_codes_in_each_kind_of_source() {
-    let dir = project(&[]);
-    let root = dir.path().canonicalize().unwrap();
-    let mut client = Client::start(&root);
-    initialize(&mut client, &root);
+    let (_dir, root, mut client) = started(&[]);
     let cases = [
         (
             "site/nginx.conf",
