@@ -5,6 +5,7 @@
 //! line; a `\` before a newline joins two lines. A bare `{` opens a block and a bare `}`
 //! closes one; braces inside a token (`{host}`) are placeholders.
 
+use crate::diagnostic::line_of;
 use crate::usage::Span;
 
 #[derive(Clone, Debug)]
@@ -114,15 +115,6 @@ impl Parsed {
         }
         out
     }
-}
-
-/// 1-based line of a byte offset.
-pub fn line_of(src: &str, at: usize) -> usize {
-    src.as_bytes()[..at.min(src.len())]
-        .iter()
-        .filter(|b| **b == b'\n')
-        .count()
-        + 1
 }
 
 /// Tokens grouped by logical line, and the comments.
