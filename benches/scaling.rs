@@ -81,6 +81,17 @@ const KINDS: &[Kind] = &[
             )
         },
     },
+    // As real specs are: most of the bytes are schemas, which are skipped while parsing.
+    Kind {
+        name: "openapi-schemas",
+        file: "api.yaml",
+        head: "openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths:\n",
+        unit: |i| {
+            format!(
+                "  /items{i}/{{id}}:\n    get:\n      operationId: getItem{i}\n      summary: Get item {i}\n      parameters:\n        - {{name: id, in: path, required: true, schema: {{type: string}}}}\n      responses:\n        '200':\n          description: The item\n          content:\n            application/json:\n              schema:\n                type: object\n                properties:\n                  id: {{type: string, example: abc}}\n                  name: {{type: string, description: The name of the item}}\n                  tags: {{type: array, items: {{type: string}}}}\n        '404':\n          description: Not found\n"
+            )
+        },
+    },
     Kind {
         name: "rust",
         file: "handlers.rs",
