@@ -263,7 +263,7 @@ fn refs_and_includes_stay_inside_the_project() {
         .code(1)
         .stdout(predicate::str::contains("api.yaml:6:9: SL201"))
         .stderr(predicate::str::contains(
-            "`/etc/passwd` is outside the project",
+            "`$ref: /etc/passwd#/a` cannot be followed",
         ));
     std::fs::write(
         dir.path().join("statuslint.toml"),
@@ -476,7 +476,7 @@ fn an_ignore_file_swapped_for_a_fifo_never_blocks_the_walk() {
 fn a_file_of_thousands_of_broken_entries_gives_a_few_notes() {
     let dir = project();
     let doc = "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: a\n  annotations:\n    nginx.ingress.kubernetes.io/permanent-redirect: https://b.example.com/\n    nginx.ingress.kubernetes.io/permanent-redirect-code: \"abc\"\n";
-    let manifest = vec![doc; 5000].join("---\n");
+    let manifest = vec![doc; 1000].join("---\n");
     std::fs::write(dir.path().join("ingress.yaml"), manifest).unwrap();
     let out = statuslint(dir.path())
         .arg("ingress.yaml")
@@ -489,7 +489,7 @@ fn a_file_of_thousands_of_broken_entries_gives_a_few_notes() {
         .count();
     assert!(notes <= 21, "{notes} notes:\n{stderr}");
     assert!(
-        stderr.contains("4980 more notes like these not shown (at most 20 per file)"),
+        stderr.contains("980 more notes like these not shown (at most 20 per file)"),
         "{stderr}"
     );
 }
