@@ -177,10 +177,10 @@ fn join_routes(files: &mut [SourceFile], more: &[KindRoute]) {
             if let [path] = paths.as_slice()
                 && usage.resource.is_none()
             {
-                usage.resource = Some(Resource {
+                usage.resource = Some(Arc::new(Resource {
                     path: path.clone(),
                     methods: by_path.get(path).cloned().unwrap_or_default(),
-                });
+                }));
             }
             for path in paths {
                 usage.evidence.texts.push((TextSource::Route, path.clone()));

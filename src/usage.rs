@@ -4,6 +4,7 @@
 //! them. A rule never looks at syntax and an extractor never decides what is wrong.
 
 use std::ops::Range;
+use std::sync::Arc;
 
 /// A byte range in the source file.
 pub type Span = Range<usize>;
@@ -295,10 +296,12 @@ pub struct Usage {
     /// The text that picks the code, when another code can be chosen by rewriting just
     /// that text; fixes are built from it.
     pub code_token: Option<CodeToken>,
-    /// The path this response answers, with every method known to answer that path.
-    pub resource: Option<Resource>,
-    /// The response is a definition shared by several uses (an OpenAPI component).
-    pub shared: Option<Shared>,
+    /// The path this response answers, with every method known to answer that path
+    /// (one for all the responses of a path: a large spec has tens of thousands).
+    pub resource: Option<Arc<Resource>>,
+    /// The response is a definition shared by several uses (an OpenAPI component); boxed,
+    /// since most usages have none and a usage's size counts for every one of them.
+    pub shared: Option<Box<Shared>>,
 }
 
 /// A route path and all the methods it answers (not only the one of this response).

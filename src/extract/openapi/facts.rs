@@ -10,6 +10,7 @@ use super::tree::{Node, Pos, Scalar, Value};
 use crate::usage::{
     Body, Code, FileFacts, Headers, Method, Operation, Resource, Shared, TextSource, Usage,
 };
+use std::sync::Arc;
 
 /// Callbacks may hold callbacks; real specs nest one level.
 const MAX_CALLBACK_DEPTH: usize = 4;
@@ -36,7 +37,7 @@ impl Dialect {
 struct OperationAt<'r> {
     method: Method,
     key: Pos,
-    resource: &'r Resource,
+    resource: &'r Arc<Resource>,
     depth: usize,
 }
 
@@ -124,10 +125,10 @@ impl<'a> Collector<'a> {
                 Some((method, entry))
             })
             .collect();
-        let resource = Resource {
+        let resource = Arc::new(Resource {
             path: route.to_string(),
             methods: operations.iter().map(|(m, _)| *m).collect(),
-        };
+        });
         for (method, entry) in operations {
             let at = OperationAt {
                 method,
@@ -211,7 +212,7 @@ impl<'a> Collector<'a> {
             let use_line = anchor.as_ref().map_or(entry.key_pos.line, |a| a.pos.line);
             let mut usage = Usage::new(span, code, format!("response {key} of {operation}"));
             usage.methods = Some(vec![method]);
-            usage.resource = Some(resource.clone());
+            usage.resource = Some(Arc::clone(resource));
             self.describe(doc, &entry.value, &media_types, &mut usage, &mut origin);
             if let Some(shared) = &mut usage.shared {
                 shared.use_site = format!("`{operation}` at line {use_line}");
@@ -285,12 +286,12 @@ impl<'a> Collector<'a> {
                 0 => format!("this is the shared response `{}`", last.reference),
                 _ => origin.last().cloned().unwrap_or_default(),
             };
-            usage.shared = Some(Shared {
+            usage.shared = Some(Box::new(Shared {
                 key: format!("{}#{}", self.docs.get(doc).name, last.target_key.start),
                 definition: (doc == 0).then(|| last.target_key.span()),
                 use_site: String::new(),
                 what,
-            });
+            }));
         }
         if let Some(description) = response.get("description").and_then(Node::str) {
             let description = description.trim();
