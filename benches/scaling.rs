@@ -4,7 +4,8 @@
 //! `cargo bench --bench scaling` generates one file of 1, 2, 4 and 8 MB for each kind (at
 //! bench time, in a temporary folder), runs the release binary on each, and prints the
 //! time, the peak memory and the bytes of output. `--bench scaling -- nginx` runs one
-//! kind. It asserts nothing about time: it is a measurement, not a test.
+//! kind (`openapi` is dense, a response every 48 bytes; `openapi-schemas` is shaped as
+//! real specs are). It asserts nothing about time: it is a measurement, not a test.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
