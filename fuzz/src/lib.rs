@@ -27,8 +27,7 @@ pub fn lint_as(name: &str, data: &[u8]) {
     for d in &out.diagnostics {
         let spans = std::iter::once(&d.span).chain(d.fix.as_ref().map(|f| &f.span));
         for span in spans {
-            assert!(span.start <= span.end && span.end <= d.source.len(), "{span:?} out of the text");
-            assert!(d.source.is_char_boundary(span.start) && d.source.is_char_boundary(span.end));
+            assert_inside(&d.source, span);
         }
     }
     let run = Run::default();
@@ -60,8 +59,16 @@ pub fn suppress(data: &[u8]) {
     let enabled = ["SL101", "SL201", "SL900"];
     for (span, _, fix) in suppressions.unused(&text, &enabled) {
         for s in [span, fix.span] {
-            assert!(s.start <= s.end && s.end <= text.len(), "{s:?} out of the text");
-            assert!(text.is_char_boundary(s.start) && text.is_char_boundary(s.end));
+            assert_inside(&text, &s);
         }
     }
+}
+
+/// A span a report prints or a fix edits must lie in the text, on character boundaries.
+fn assert_inside(text: &str, span: &std::ops::Range<usize>) {
+    assert!(
+        span.start <= span.end && span.end <= text.len(),
+        "{span:?} out of the text"
+    );
+    assert!(text.is_char_boundary(span.start) && text.is_char_boundary(span.end));
 }
