@@ -33,7 +33,7 @@ fi
 
 build() {
     if [[ ! -x "$TOOLS/bin/cargo-fuzz" ]]; then
-        # A debug build: it only starts cargo, and compiles in half the time.
+        # A debug build: it only starts cargo, and compiles faster.
         cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked --debug \
             --root "$TOOLS"
     fi
