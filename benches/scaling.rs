@@ -4,7 +4,8 @@
 //! `cargo bench --bench scaling` generates one file of 1, 2, 4 and 8 MB for each kind (at
 //! bench time, in a temporary folder), runs the release binary on each, and prints the
 //! time, the peak memory and the bytes of output. `--bench scaling -- nginx` runs one
-//! kind. It asserts nothing about time: it is a measurement, not a test.
+//! kind (`openapi` is dense, a response every 48 bytes; `openapi-schemas` is shaped as
+//! real specs are). It asserts nothing about time: it is a measurement, not a test.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -78,6 +79,17 @@ const KINDS: &[Kind] = &[
         unit: |i| {
             format!(
                 "  /items{i}:\n    get:\n      responses:\n        '200':\n          description: ok\n        '301':\n          description: moved\n        '401':\n          description: no\n"
+            )
+        },
+    },
+    // As real specs are: most of the bytes are schemas, which are skipped while parsing.
+    Kind {
+        name: "openapi-schemas",
+        file: "api.yaml",
+        head: "openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths:\n",
+        unit: |i| {
+            format!(
+                "  /items{i}/{{id}}:\n    get:\n      operationId: getItem{i}\n      summary: Get item {i}\n      parameters:\n        - {{name: id, in: path, required: true, schema: {{type: string}}}}\n      responses:\n        '200':\n          description: The item\n          content:\n            application/json:\n              schema:\n                type: object\n                properties:\n                  id: {{type: string, example: abc}}\n                  name: {{type: string, description: The name of the item}}\n                  tags: {{type: array, items: {{type: string}}}}\n        '404':\n          description: Not found\n"
             )
         },
     },

@@ -4,6 +4,7 @@
 //! This module only reads and checks what is written; `settings` turns it into the rules
 //! that run for each file.
 
+use crate::diagnostic::line_of;
 use crate::rules::{self, Severity};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -23,6 +24,7 @@ const TOP_KEYS: &[&str] = &[
     "exclude",
     "per-file-ignores",
     "fail-on",
+    "allow-outside-project",
     "rules",
 ];
 
@@ -42,6 +44,10 @@ pub struct ConfigFile {
     #[serde(default)]
     pub per_file_ignores: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
     pub fail_on: Option<Spanned<String>>,
+    /// Folders outside the project that nginx includes and OpenAPI `$ref`s may read,
+    /// relative to this file's folder. Without it they stay inside the project.
+    #[serde(default)]
+    pub allow_outside_project: Vec<Spanned<String>>,
     /// Options of single rules, keyed by id or name: `[rules.SL302]`.
     #[serde(default)]
     pub rules: BTreeMap<Spanned<String>, RuleTable>,
@@ -195,7 +201,32 @@ impl Config {
         for (rule, table) in &f.rules {
             self.check_rule_table(rule, table)?;
         }
+        for folder in &f.allow_outside_project {
+            self.check_folder(folder, "allow-outside-project")?;
+        }
         Ok(())
+    }
+
+    /// A folder the file names must exist: a typo would silently allow nothing.
+    fn check_folder(&self, folder: &Spanned<String>, key: &str) -> Result<(), ConfigError> {
+        if self.dir().join(folder.get_ref()).is_dir() {
+            return Ok(());
+        }
+        Err(self.error_at(
+            folder.span(),
+            key,
+            format!("`{}` is not a folder", folder.get_ref()),
+            Some("name existing folders, relative to the config file's folder".into()),
+        ))
+    }
+
+    /// The folders of `allow-outside-project`, resolved (they were checked when loaded).
+    pub fn outside_folders(&self) -> Vec<PathBuf> {
+        self.file
+            .allow_outside_project
+            .iter()
+            .filter_map(|f| self.dir().join(f.get_ref()).canonicalize().ok())
+            .collect()
     }
 
     fn check_selector(&self, selector: &Spanned<String>, key: &str) -> Result<(), ConfigError> {
@@ -284,13 +315,6 @@ pub fn parse_fail_on(text: &str) -> Option<Option<Severity>> {
 /// The config file of a directory itself: the first of [`FILE_NAMES`] in it.
 pub fn config_in(dir: &Path) -> Option<PathBuf> {
     FILE_NAMES.iter().map(|n| dir.join(n)).find(|p| p.is_file())
-}
-
-fn line_of(text: &str, offset: usize) -> usize {
-    1 + text.as_bytes()[..offset.min(text.len())]
-        .iter()
-        .filter(|b| **b == b'\n')
-        .count()
 }
 
 /// Turns a TOML or serde error into one that names the line and key.

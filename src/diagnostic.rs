@@ -41,6 +41,15 @@ impl Diagnostic {
     }
 }
 
+/// The 1-based line of a byte offset, for a single lookup (a pass over the text): many
+/// lookups in one text use [`Lines`].
+pub fn line_of(text: &str, offset: usize) -> usize {
+    1 + text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+}
+
 /// Where each line of a file starts, so that placing many findings in a large file does
 /// not scan it once per finding.
 pub struct Lines<'a> {

@@ -199,10 +199,14 @@ fn replace(path: &Path, bytes: &[u8]) -> io::Result<()> {
 }
 
 fn rewrite_in_place(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .truncate(true)
-        .open(path)?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true);
+    // Checked as a regular file on the open handle before anything is cut off.
+    let mut file = crate::walk::open_regular_with(path, options).map_err(|e| match e {
+        crate::walk::ReadError::Io(e) => e,
+        e => io::Error::other(e.to_string()),
+    })?;
+    file.set_len(0)?;
     file.write_all(bytes)?;
     file.sync_all()
 }
@@ -210,6 +214,19 @@ fn rewrite_in_place(path: &Path, bytes: &[u8]) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_swapped_for_a_fifo_is_never_opened_for_writing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("site.conf");
+        let status = std::process::Command::new("mkfifo")
+            .arg(&path)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        // Without a reader, a blocking open would wait forever.
+        assert!(rewrite_in_place(&path, b"x").is_err());
+    }
 
     fn fix(span: std::ops::Range<usize>, with: &str) -> Fix {
         Fix::replacing(span, with)

@@ -15,6 +15,7 @@ pub mod explain;
 pub mod extract;
 pub mod fix;
 pub mod git;
+pub mod ignores;
 pub mod knowledge;
 pub mod lint;
 pub mod report;

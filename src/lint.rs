@@ -8,7 +8,7 @@ use crate::rules::{self, CheckContext, Finding, PARTLY_CHECKED, RuleEntry, UNUSE
 use crate::settings::{Resolver, Settings};
 use crate::suppress::Suppressions;
 use crate::usage::{Method, Resource, RouteBinding, TextSource};
-use crate::walk::{Checked, Exclude, Note, SourceFile, WalkOptions, WalkOutput, walk};
+use crate::walk::{Checked, Exclude, Note, Outside, SourceFile, WalkOptions, WalkOutput, walk};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -36,7 +36,11 @@ pub fn lint_with(
     walk_options: &WalkOptions,
     resolver: Arc<Resolver>,
 ) -> Result<LintOutput, ConfigError> {
-    let walked = walk(walk_options, Some(excluded_by(resolver.clone())));
+    let walked = walk(
+        walk_options,
+        Some(excluded_by(resolver.clone())),
+        Some(outside_of(resolver.clone())),
+    );
     resolver.first_error().map_or(Ok(()), Err)?;
     check_all(walked, &resolver)
 }
@@ -47,7 +51,11 @@ pub fn project_routes(
     walk_options: &WalkOptions,
     resolver: Arc<Resolver>,
 ) -> Vec<(PathBuf, Vec<KindRoute>)> {
-    let walked = walk(walk_options, Some(excluded_by(resolver)));
+    let walked = walk(
+        walk_options,
+        Some(excluded_by(resolver.clone())),
+        Some(outside_of(resolver)),
+    );
     walked
         .files
         .into_iter()
@@ -74,6 +82,16 @@ fn excluded_by(resolver: Arc<Resolver>) -> Exclude {
     })
 }
 
+/// Each file's own `allow-outside-project` folders.
+fn outside_of(resolver: Arc<Resolver>) -> Outside {
+    Arc::new(move |path: &Path| {
+        resolver
+            .for_file(path)
+            .map(|settings| settings.outside_folders.clone())
+            .unwrap_or_default()
+    })
+}
+
 /// Lints `text` as if it were the file `path`, with that file's settings, its handlers
 /// joined with `project_routes` (the routes other files of the project define; empty when
 /// unknown). The one entry point of `--stdin-filename` and of the editor server.
@@ -83,10 +101,11 @@ pub fn lint_text(
     resolver: &Resolver,
     project_routes: &[KindRoute],
 ) -> Result<LintOutput, ConfigError> {
-    let mut walked = if resolver.for_file(path)?.exclude.matches(path) {
+    let settings = resolver.for_file(path)?;
+    let mut walked = if settings.exclude.matches(path) {
         WalkOutput::default()
     } else {
-        crate::walk::read_text(path, text)
+        crate::walk::read_text(path, text, &settings.outside_folders)
     };
     join_routes(&mut walked.files, project_routes);
     check_files(walked, resolver)
@@ -158,10 +177,10 @@ fn join_routes(files: &mut [SourceFile], more: &[KindRoute]) {
             if let [path] = paths.as_slice()
                 && usage.resource.is_none()
             {
-                usage.resource = Some(Resource {
+                usage.resource = Some(Arc::new(Resource {
                     path: path.clone(),
                     methods: by_path.get(path).cloned().unwrap_or_default(),
-                });
+                }));
             }
             for path in paths {
                 usage.evidence.texts.push((TextSource::Route, path.clone()));

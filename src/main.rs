@@ -17,6 +17,10 @@ use std::process::ExitCode;
 /// Exit status: 0 when no finding reaches --fail-on, 1 when one does, 2 on a usage,
 /// configuration or internal error. A file read only in part (a syntax error) is a
 /// warning, SL901, so by default it fails the run too.
+///
+/// OpenAPI `$ref`s and nginx includes are followed only inside the project (the nearest
+/// folder holding .git, else the current folder); `allow-outside-project` in
+/// statuslint.toml names more folders they may read.
 #[derive(Parser)]
 #[command(
     name = "statuslint",

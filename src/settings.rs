@@ -27,6 +27,8 @@ pub struct Settings {
     pub per_file_ignores: Vec<(Globs, Vec<&'static str>)>,
     /// The config file these settings come from.
     pub config_file: Option<PathBuf>,
+    /// Folders outside the project that includes and `$ref`s may read (canonical).
+    pub outside_folders: Vec<PathBuf>,
 }
 
 impl Default for Settings {
@@ -43,6 +45,7 @@ impl Default for Settings {
             exclude: Globs::default(),
             per_file_ignores: Vec::new(),
             config_file: None,
+            outside_folders: Vec::new(),
         }
     }
 }
@@ -85,6 +88,7 @@ impl Settings {
         let mut layers = Vec::new();
         if let Some(c) = config {
             s.config_file = Some(c.path.clone());
+            s.outside_folders = c.outside_folders();
             s.apply_config(c)?;
             let f = &c.file;
             layers.push(Layer {
@@ -213,6 +217,7 @@ pub fn describe(settings: &Settings, path: &Path) -> String {
     let _ = writeln!(out, "  SL101 extra-words: {:?}", o.extra_permanent_words);
     let _ = writeln!(out, "  SL102 extra-words: {:?}", o.extra_temporary_words);
     let _ = writeln!(out, "exclude: {:?}", settings.exclude.patterns);
+    let _ = writeln!(out, "allow-outside-project: {:?}", settings.outside_folders);
     out
 }
 

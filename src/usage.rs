@@ -4,6 +4,7 @@
 //! them. A rule never looks at syntax and an extractor never decides what is wrong.
 
 use std::ops::Range;
+use std::sync::Arc;
 
 /// A byte range in the source file.
 pub type Span = Range<usize>;
@@ -295,10 +296,12 @@ pub struct Usage {
     /// The text that picks the code, when another code can be chosen by rewriting just
     /// that text; fixes are built from it.
     pub code_token: Option<CodeToken>,
-    /// The path this response answers, with every method known to answer that path.
-    pub resource: Option<Resource>,
-    /// The response is a definition shared by several uses (an OpenAPI component).
-    pub shared: Option<Shared>,
+    /// The path this response answers, with every method known to answer that path
+    /// (one for all the responses of a path: a large spec has tens of thousands).
+    pub resource: Option<Arc<Resource>>,
+    /// The response is a definition shared by several uses (an OpenAPI component); boxed,
+    /// since most usages have none and a usage's size counts for every one of them.
+    pub shared: Option<Box<Shared>>,
 }
 
 /// A route path and all the methods it answers (not only the one of this response).
@@ -400,6 +403,26 @@ mod tests {
     use super::*;
 
     #[test]
+    fn notes_at_offsets_get_their_line_and_a_file_gives_few() {
+        let src = "a\nb\nc\n".repeat(100);
+        let mut facts = FileFacts::default();
+        facts.note_at(2, "on b".into());
+        facts.place_notes(&src);
+        assert_eq!(facts.notes, ["line 2: on b"]);
+        let mut facts = FileFacts::default();
+        for at in (0..src.len()).step_by(2) {
+            facts.note_at(at, "bad".into());
+        }
+        facts.place_notes(&src);
+        assert_eq!(facts.notes.len(), MAX_NOTES_PER_FILE + 1);
+        assert_eq!(facts.notes[MAX_NOTES_PER_FILE - 1], "line 20: bad");
+        assert_eq!(
+            facts.notes[MAX_NOTES_PER_FILE],
+            "280 more notes like these not shown (at most 20 per file)"
+        );
+    }
+
+    #[test]
     fn target_parts() {
         let t = Target::literal("https://www.example.com{}");
         assert_eq!(t.scheme(), Some("https"));
@@ -439,12 +462,43 @@ pub struct FileFacts {
     pub operations: Vec<Operation>,
     /// Problems the user should know of (a file that could not be parsed in full).
     pub notes: Vec<String>,
+    /// Notes about the byte at an offset, given their line once extraction ends (one
+    /// pass over the file for all of them; see [`FileFacts::place_notes`]).
+    pub notes_at: Vec<(usize, String)>,
     /// The file was read only in part: the byte where the unread part starts, and what was
     /// not read, as a sentence for the evidence.
     pub partly_read: Option<(usize, String)>,
 }
 
+/// The most notes one file gives; a file of thousands of broken entries says so in one
+/// more line instead of flooding the output.
+pub const MAX_NOTES_PER_FILE: usize = 20;
+
 impl FileFacts {
+    /// A note about the byte at `at`, shown as `line N: message`.
+    pub fn note_at(&mut self, at: usize, message: String) {
+        self.notes_at.push((at, message));
+    }
+
+    /// Turns the notes at offsets into `line N: ` notes, then keeps at most
+    /// [`MAX_NOTES_PER_FILE`], with a last one saying how many more there were.
+    pub fn place_notes(&mut self, src: &str) {
+        if !self.notes_at.is_empty() {
+            let lines = crate::diagnostic::Lines::new(src);
+            for (at, message) in self.notes_at.drain(..) {
+                let line = lines.locate(at).line;
+                self.notes.push(format!("line {line}: {message}"));
+            }
+        }
+        if self.notes.len() > MAX_NOTES_PER_FILE {
+            let more = self.notes.len() - MAX_NOTES_PER_FILE;
+            self.notes.truncate(MAX_NOTES_PER_FILE);
+            self.notes.push(format!(
+                "{more} more notes like these not shown (at most {MAX_NOTES_PER_FILE} per file)"
+            ));
+        }
+    }
+
     /// Records that the file was read only in part from 1-based `line` on, with a note.
     pub fn read_in_part(&mut self, src: &str, line: usize, why: &str) {
         self.notes.push(format!("line {line}: {why}"));

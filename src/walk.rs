@@ -3,6 +3,7 @@
 
 use crate::classify::{NameClass, SourceKind, by_content, by_name};
 use crate::extract::{extract, may_choose_status};
+use crate::ignores::Ignores;
 use crate::usage::FileFacts;
 use ignore::{WalkBuilder, WalkState};
 use std::io::{self, Read};
@@ -100,41 +101,24 @@ impl Message {
 /// Tells whether a path (a directory when the flag is set) is excluded by configuration.
 pub type Exclude = Arc<dyn Fn(&Path, bool) -> bool + Send + Sync>;
 
-/// The ignore files the `ignore` crate opens in a directory it enters. It opens them
-/// without checking what they are, so a directory holding one that is not a regular file
-/// (a FIFO would block the walk forever) is skipped before the crate gets to it.
-const IGNORE_FILES: &[&str] = &[
-    ".gitignore",
-    ".ignore",
-    ".statuslintignore",
-    ".git/info/exclude",
-];
+/// The folders outside its project that a file's includes and `$ref`s may read
+/// (`allow-outside-project` in its configuration).
+pub type Outside = Arc<dyn Fn(&Path) -> Vec<PathBuf> + Send + Sync>;
 
-/// The first ignore file of `dir` that must not be opened, and why.
-fn unsafe_ignore_file(dir: &Path) -> Option<String> {
-    IGNORE_FILES.iter().find_map(|name| {
-        let path = dir.join(name);
-        let meta = std::fs::metadata(&path).ok()?;
-        if meta.is_file() && meta.len() <= MAX_FILE_BYTES {
-            return None;
-        }
-        let why = if meta.is_file() {
-            ReadError::TooLarge(MAX_FILE_BYTES).to_string()
-        } else {
-            ReadError::NotRegular(describe(meta.file_type())).to_string()
-        };
-        Some(format!("its {name} is {why}"))
-    })
-}
-
-pub fn walk(options: &WalkOptions, exclude: Option<Exclude>) -> WalkOutput {
+pub fn walk(
+    options: &WalkOptions,
+    exclude: Option<Exclude>,
+    outside: Option<Outside>,
+) -> WalkOutput {
     let exclude = exclude.unwrap_or_else(|| Arc::new(|_: &Path, _| false));
+    let outside = outside.unwrap_or_else(|| Arc::new(|_: &Path| Vec::new()));
     let (tx, rx) = crossbeam_channel::unbounded::<Message>();
     let mut roots = Vec::new();
+    let ignores = Arc::new(Ignores::default());
     for path in &options.paths {
-        // The crate reads the ignore files of a root and of every folder above it.
+        // The ignore files of a root and of every folder above it apply.
         let dirs = std::path::absolute(path).unwrap_or_else(|_| path.clone());
-        match dirs.ancestors().find_map(unsafe_ignore_file) {
+        match dirs.ancestors().find_map(|d| ignores.enter(d).err()) {
             Some(why) => {
                 let _ = tx.send(Message::Note(Note {
                     path: String::new(),
@@ -163,17 +147,22 @@ pub fn walk(options: &WalkOptions, exclude: Option<Exclude>) -> WalkOutput {
             };
         }
     };
-    builder
-        .hidden(false)
-        .add_custom_ignore_filename(".statuslintignore")
-        .threads(options.threads);
+    // The crate's own ignore handling opens the files by name: `ignores` reads them.
+    builder.standard_filters(false).threads(options.threads);
     let skip_dir = exclude.clone();
     let skipped = tx.clone();
     let cwd = std::env::current_dir().ok();
     let shown_from = cwd.clone();
     builder.filter_entry(move |entry| {
         let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-        if !is_dir || entry.depth() == 0 {
+        if entry.depth() == 0 {
+            return true;
+        }
+        let absolute = std::path::absolute(entry.path()).unwrap_or_else(|_| entry.path().into());
+        if ignores.ignored(&absolute, is_dir) {
+            return false;
+        }
+        if !is_dir {
             return true;
         }
         let name = entry.file_name().to_str().unwrap_or("");
@@ -184,7 +173,7 @@ pub fn walk(options: &WalkOptions, exclude: Option<Exclude>) -> WalkOutput {
         {
             return false;
         }
-        if let Some(why) = unsafe_ignore_file(entry.path()) {
+        if let Err(why) = ignores.enter(&absolute) {
             let _ = skipped.send(Message::Note(Note {
                 path: display_path(entry.path(), shown_from.as_deref()),
                 message: format!("folder not checked: {why}"),
@@ -211,12 +200,13 @@ pub fn walk(options: &WalkOptions, exclude: Option<Exclude>) -> WalkOutput {
         let tx = tx.clone();
         let cwd = cwd.clone();
         let exclude = exclude.clone();
+        let outside = outside.clone();
         Box::new(move |entry| {
             match entry {
                 Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {
                     let path = entry.path();
                     if let Some(class) = by_name(path).filter(|_| !exclude(path, false)) {
-                        for message in read_one(path, class, cwd.as_deref()) {
+                        for message in read_one(path, class, cwd.as_deref(), &outside(path)) {
                             let _ = tx.send(message);
                         }
                     }
@@ -253,10 +243,15 @@ pub fn display_path(path: &Path, cwd: Option<&Path>) -> String {
     shown.to_string_lossy().into_owned()
 }
 
-fn read_one(path: &Path, class: NameClass, cwd: Option<&Path>) -> Vec<Message> {
+fn read_one(
+    path: &Path,
+    class: NameClass,
+    cwd: Option<&Path>,
+    outside: &[PathBuf],
+) -> Vec<Message> {
     let display = display_path(path, cwd);
     match read_file(path, MAX_FILE_BYTES) {
-        Ok(bytes) => from_bytes(path, display, class, bytes),
+        Ok(bytes) => from_bytes(path, display, class, bytes, outside),
         Err(err) => vec![Message::Note(Note {
             path: display,
             message: format!("skipped: {err}"),
@@ -365,6 +360,16 @@ pub fn read_capped(reader: impl Read, limit: u64, expected: u64) -> Result<Vec<u
 fn open_regular(path: &Path) -> Result<std::fs::File, ReadError> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
+    open_regular_with(path, options)
+}
+
+/// Opens `path` with `options` as only a regular file is opened, for reading or writing:
+/// without blocking (a FIFO would wait for the other end forever), then checked on the
+/// opened handle, so a file swapped for a FIFO or a device after it was checked is caught.
+pub fn open_regular_with(
+    path: &Path,
+    mut options: std::fs::OpenOptions,
+) -> Result<std::fs::File, ReadError> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
@@ -428,14 +433,15 @@ fn is_kernel_file(_: &std::fs::File) -> bool {
     false
 }
 
-/// Reads text (standard input, an editor's buffer) as if it were the file `path`.
-pub fn read_text(path: &Path, bytes: Vec<u8>) -> WalkOutput {
+/// Reads text (standard input, an editor's buffer) as if it were the file `path`, whose
+/// references may read `outside` its project.
+pub fn read_text(path: &Path, bytes: Vec<u8>, outside: &[PathBuf]) -> WalkOutput {
     let display = display_path(path, std::env::current_dir().ok().as_deref());
     let mut out = WalkOutput::default();
     let Some(class) = by_name(path) else {
         return out;
     };
-    for message in from_bytes(path, display, class, bytes) {
+    for message in from_bytes(path, display, class, bytes, outside) {
         match message {
             Message::Seen(kind) => out.checked.add(kind),
             Message::File(f) => out.files.push(f),
@@ -496,7 +502,13 @@ pub fn decode(bytes: Vec<u8>) -> (String, Option<String>) {
     }
 }
 
-fn from_bytes(path: &Path, display: String, class: NameClass, bytes: Vec<u8>) -> Vec<Message> {
+fn from_bytes(
+    path: &Path,
+    display: String,
+    class: NameClass,
+    bytes: Vec<u8>,
+    outside: &[PathBuf],
+) -> Vec<Message> {
     let note = |message: String| {
         vec![Message::Note(Note {
             path: display.clone(),
@@ -528,7 +540,7 @@ fn from_bytes(path: &Path, display: String, class: NameClass, bytes: Vec<u8>) ->
         }));
     }
     let mut facts = if chooses {
-        extract(kind, path, &text)
+        extract(kind, path, &text, outside)
     } else {
         FileFacts::default()
     };

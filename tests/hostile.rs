@@ -229,7 +229,7 @@ fn refs_and_includes_stay_inside_the_project() {
     let outside = tempfile::tempdir().unwrap();
     std::fs::write(
         outside.path().join("r.yaml"),
-        "a:\n  description: moved\n  content: {}\n",
+        "a:\n  description: moved\n  content: {text/plain: {}}\n",
     )
     .unwrap();
     let dir = project();
@@ -247,7 +247,36 @@ fn refs_and_includes_stay_inside_the_project() {
         .assert()
         .code(0)
         .stderr(predicate::str::contains("is outside the project"))
-        .stderr(predicate::str::contains("SL201").not());
+        .stdout(predicate::str::contains("SL201").not());
+    // A folder the config allows is read; the rest of the machine still is not.
+    std::fs::write(
+        dir.path().join("statuslint.toml"),
+        format!(
+            "allow-outside-project = [{:?}]\n",
+            outside.path().display().to_string()
+        ),
+    )
+    .unwrap();
+    statuslint(dir.path())
+        .args(["api.yaml", "--output-format", "concise"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("api.yaml:6:9: SL201"))
+        .stderr(predicate::str::contains(
+            "`$ref: /etc/passwd#/a` cannot be followed",
+        ));
+    std::fs::write(
+        dir.path().join("statuslint.toml"),
+        "allow-outside-project = [\"../no-such-folder\"]\n",
+    )
+    .unwrap();
+    statuslint(dir.path())
+        .arg("api.yaml")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "`../no-such-folder` is not a folder",
+        ));
 }
 
 /// `return 302` on a port-80-only server is fixed to 308 by `--fix --unsafe-fixes`.
@@ -408,4 +437,59 @@ fn config_hints_fit_the_error() {
         .code(2)
         .stderr(predicate::str::contains("fail-on is one of"))
         .stderr(predicate::str::contains("rule lists").not());
+}
+
+#[test]
+fn an_ignore_file_swapped_for_a_fifo_never_blocks_the_walk() {
+    let dir = project();
+    let sub = dir.path().join("sub");
+    std::fs::create_dir(&sub).unwrap();
+    std::fs::write(sub.join("nginx.conf"), NGINX).unwrap();
+    let gitignore = sub.join(".gitignore");
+    std::fs::write(&gitignore, "*.tmp\n").unwrap();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let swapper = {
+        let (stop, sub) = (stop.clone(), sub.clone());
+        std::thread::spawn(move || {
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let _ = std::fs::remove_file(sub.join("pipe"));
+                fifo(&sub.join("pipe"));
+                std::fs::rename(sub.join("pipe"), sub.join(".gitignore")).unwrap();
+                std::fs::write(sub.join("regular"), "*.tmp\n").unwrap();
+                std::fs::rename(sub.join("regular"), sub.join(".gitignore")).unwrap();
+            }
+        })
+    };
+    // Whichever the walk finds, a FIFO or a file, every run ends.
+    for _ in 0..20 {
+        let out = statuslint(dir.path())
+            .args([".", "--output-format", "concise"])
+            .output()
+            .expect("the run ends");
+        assert!(matches!(out.status.code(), Some(0 | 1)), "{out:?}");
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    swapper.join().unwrap();
+}
+
+#[test]
+fn a_file_of_thousands_of_broken_entries_gives_a_few_notes() {
+    let dir = project();
+    let doc = "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: a\n  annotations:\n    nginx.ingress.kubernetes.io/permanent-redirect: https://b.example.com/\n    nginx.ingress.kubernetes.io/permanent-redirect-code: \"abc\"\n";
+    let manifest = vec![doc; 1000].join("---\n");
+    std::fs::write(dir.path().join("ingress.yaml"), manifest).unwrap();
+    let out = statuslint(dir.path())
+        .arg("ingress.yaml")
+        .output()
+        .expect("the run ends");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let notes = stderr
+        .lines()
+        .filter(|l| l.contains("ingress.yaml"))
+        .count();
+    assert!(notes <= 21, "{notes} notes:\n{stderr}");
+    assert!(
+        stderr.contains("980 more notes like these not shown (at most 20 per file)"),
+        "{stderr}"
+    );
 }

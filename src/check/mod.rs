@@ -295,6 +295,6 @@ pub fn facts(path: &Path) -> Result<String, String> {
         ));
     };
     let text = String::from_utf8_lossy(&bytes);
-    let facts = crate::extract::extract(kind, path, &text);
+    let facts = crate::extract::extract(kind, path, &text, &[]);
     Ok(format!("{facts:#?}\n"))
 }

@@ -3,7 +3,7 @@
 //! conditions; this module knows what the load balancer sends. Spellings and codes come from
 //! `data/apis/aws-elb.toml`.
 
-use crate::extract::tree::{Node, Value, line_of, written_like};
+use crate::extract::tree::{Node, Value, written_like};
 use crate::usage::{
     Code, CodeToken, FileFacts, Headers, Method, Scheme, Target, TextSource, Usage,
 };
@@ -98,16 +98,18 @@ pub fn redirect(action: &Node, src: &str, around: Around, facts: &mut FileFacts)
     let status = get(config, "status_code")?;
     let text = status.as_str()?;
     let Some(&code) = table.status_codes.get(text) else {
-        facts.notes.push(format!(
-            "line {}: the load balancer API refuses `{text}` as a redirect code (it takes {})",
-            line_of(src, status.span.start),
-            table
-                .status_codes
-                .keys()
-                .cloned()
-                .collect::<Vec<_>>()
-                .join(" or ")
-        ));
+        facts.note_at(
+            status.span.start,
+            format!(
+                "the load balancer API refuses `{text}` as a redirect code (it takes {})",
+                table
+                    .status_codes
+                    .keys()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            ),
+        );
         facts.usages.push(Usage::new(
             status.span.clone(),
             Code::Malformed(text.to_string()),

@@ -6,8 +6,9 @@
 
 use crate::classify::SourceKind;
 use crate::usage::FileFacts;
+use reach::Reach;
 use regex::bytes::Regex;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
 pub mod apache;
@@ -22,6 +23,7 @@ pub mod next_config;
 pub mod nginx;
 pub mod openapi;
 mod platform;
+pub mod reach;
 pub mod redirects_file;
 pub mod server_config;
 pub mod terraform;
@@ -30,26 +32,33 @@ pub mod tree;
 pub mod vercel_json;
 pub mod web_config;
 
+/// How a kind is extracted: from its own text, or also from the files it refers to.
+enum Extractor {
+    Own(fn(&Path, &str) -> FileFacts),
+    Reaching(fn(&Path, &str, &Reach) -> FileFacts),
+}
+
 /// The prefilter and extractor of each kind.
-fn module(kind: SourceKind) -> (&'static str, fn(&Path, &str) -> FileFacts) {
+fn module(kind: SourceKind) -> (&'static str, Extractor) {
+    use Extractor::{Own, Reaching};
     match kind {
-        SourceKind::Rust => (code::rust::PREFILTER, code::rust::extract),
-        SourceKind::Python => (code::python::PREFILTER, code::python::extract),
-        SourceKind::Go => (code::go::PREFILTER, code::go::extract),
-        SourceKind::Nginx => (nginx::PREFILTER, nginx::extract),
-        SourceKind::Apache => (apache::PREFILTER, apache::extract),
-        SourceKind::Caddy => (caddy::PREFILTER, caddy::extract),
-        SourceKind::Haproxy => (haproxy::PREFILTER, haproxy::extract),
-        SourceKind::Redirects => (redirects_file::PREFILTER, redirects_file::extract),
-        SourceKind::NetlifyToml => (netlify_toml::PREFILTER, netlify_toml::extract),
-        SourceKind::VercelJson => (vercel_json::PREFILTER, vercel_json::extract),
-        SourceKind::NextConfig => (next_config::PREFILTER, next_config::extract),
-        SourceKind::Kubernetes => (kubernetes::PREFILTER, kubernetes::extract),
-        SourceKind::Traefik => (traefik::PREFILTER, traefik::extract),
-        SourceKind::OpenApi => (openapi::PREFILTER, openapi::extract),
-        SourceKind::Terraform => (terraform::PREFILTER, terraform::extract),
-        SourceKind::CloudFormation => (cloudformation::PREFILTER, cloudformation::extract),
-        SourceKind::WebConfig => (web_config::PREFILTER, web_config::extract),
+        SourceKind::Rust => (code::rust::PREFILTER, Own(code::rust::extract)),
+        SourceKind::Python => (code::python::PREFILTER, Own(code::python::extract)),
+        SourceKind::Go => (code::go::PREFILTER, Own(code::go::extract)),
+        SourceKind::Nginx => (nginx::PREFILTER, Reaching(nginx::extract)),
+        SourceKind::Apache => (apache::PREFILTER, Own(apache::extract)),
+        SourceKind::Caddy => (caddy::PREFILTER, Own(caddy::extract)),
+        SourceKind::Haproxy => (haproxy::PREFILTER, Own(haproxy::extract)),
+        SourceKind::Redirects => (redirects_file::PREFILTER, Own(redirects_file::extract)),
+        SourceKind::NetlifyToml => (netlify_toml::PREFILTER, Own(netlify_toml::extract)),
+        SourceKind::VercelJson => (vercel_json::PREFILTER, Own(vercel_json::extract)),
+        SourceKind::NextConfig => (next_config::PREFILTER, Own(next_config::extract)),
+        SourceKind::Kubernetes => (kubernetes::PREFILTER, Own(kubernetes::extract)),
+        SourceKind::Traefik => (traefik::PREFILTER, Own(traefik::extract)),
+        SourceKind::OpenApi => (openapi::PREFILTER, Reaching(openapi::extract)),
+        SourceKind::Terraform => (terraform::PREFILTER, Own(terraform::extract)),
+        SourceKind::CloudFormation => (cloudformation::PREFILTER, Own(cloudformation::extract)),
+        SourceKind::WebConfig => (web_config::PREFILTER, Own(web_config::extract)),
     }
 }
 
@@ -91,9 +100,15 @@ pub fn may_choose_status(kind: SourceKind, bytes: &[u8]) -> bool {
     PREFILTERS[i].is_match(bytes)
 }
 
-/// Turns the text of one file into facts.
-pub fn extract(kind: SourceKind, path: &Path, source: &str) -> FileFacts {
-    (module(kind).1)(path, source)
+/// Turns the text of one file into facts; `outside` are the folders outside its project
+/// that the files it refers to may be in (`allow-outside-project`).
+pub fn extract(kind: SourceKind, path: &Path, source: &str, outside: &[PathBuf]) -> FileFacts {
+    let mut facts = match module(kind).1 {
+        Extractor::Own(extract) => extract(path, source),
+        Extractor::Reaching(extract) => extract(path, source, &Reach::of(path, outside)),
+    };
+    facts.place_notes(source);
+    facts
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! `data/apis/iis.toml`. quick-xml reads the XML; byte positions are kept for every
 //! attribute value.
 
-use crate::extract::tree::{line_of, written_like};
+use crate::extract::tree::written_like;
 use crate::usage::{
     Code, CodeToken, FileFacts, Headers, Method, Scheme, Span, Target, TextSource, Usage,
 };
@@ -84,21 +84,20 @@ pub fn extract(_path: &Path, src: &str) -> FileFacts {
     let root = match parse(src) {
         Ok(root) => root,
         Err((offset, reason)) => {
-            facts.notes.push(format!(
-                "line {}: not well-formed XML ({reason}); skipped",
-                line_of(src, offset)
-            ));
+            facts.note_at(offset, format!("not well-formed XML ({reason}); skipped"));
             return facts;
         }
     };
     match root.children.iter().find(|c| !c.name.is_empty()) {
         Some(top) if top.name == "configuration" => {}
         Some(top) => {
-            facts.notes.push(format!(
-                "line {}: not a web.config (the root element is <{}>, not <configuration>); skipped",
-                line_of(src, top.span.start),
-                top.name
-            ));
+            facts.note_at(
+                top.span.start,
+                format!(
+                    "not a web.config (the root element is <{}>, not <configuration>); skipped",
+                    top.name
+                ),
+            );
             return facts;
         }
         None => return facts,
@@ -331,11 +330,13 @@ fn code_usage(
                 .iter()
                 .find(|(name, _)| name.eq_ignore_ascii_case(value))
             else {
-                facts.notes.push(format!(
-                    "line {}: IIS refuses {attribute}=\"{value}\" (it takes {})",
-                    line_of(src, span.start),
-                    table.codes.keys().cloned().collect::<Vec<_>>().join(", ")
-                ));
+                facts.note_at(
+                    span.start,
+                    format!(
+                        "IIS refuses {attribute}=\"{value}\" (it takes {})",
+                        table.codes.keys().cloned().collect::<Vec<_>>().join(", ")
+                    ),
+                );
                 return None;
             };
             let written = src.get(span.clone()).unwrap_or(value);
@@ -401,6 +402,12 @@ fn http_redirect(element: &Element, src: &str, facts: &mut FileFacts) -> Option<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn extract(path: &Path, src: &str) -> FileFacts {
+        let mut facts = super::extract(path, src);
+        facts.place_notes(src);
+        facts
+    }
 
     const RULE: &str = r#"<?xml version="1.0" encoding="utf-8"?>
 <configuration>

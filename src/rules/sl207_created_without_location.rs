@@ -60,10 +60,10 @@ mod tests {
         u.methods = Some(vec![Method::Post]);
         assert_eq!(run(&CreatedWithoutLocation, &u).len(), 1);
         let at = |path: &str, methods: &[Method]| {
-            Some(Resource {
+            Some(std::sync::Arc::new(Resource {
                 path: path.into(),
                 methods: methods.to_vec(),
-            })
+            }))
         };
         u.resource = at("/users/{id}/avatar", &[Method::Get, Method::Post]);
         assert!(run(&CreatedWithoutLocation, &u).is_empty());

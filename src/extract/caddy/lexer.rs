@@ -5,6 +5,7 @@
 //! line; a `\` before a newline joins two lines. A bare `{` opens a block and a bare `}`
 //! closes one; braces inside a token (`{host}`) are placeholders.
 
+use crate::diagnostic::line_of;
 use crate::usage::Span;
 
 #[derive(Clone, Debug)]
@@ -116,15 +117,6 @@ impl Parsed {
     }
 }
 
-/// 1-based line of a byte offset.
-pub fn line_of(src: &str, at: usize) -> usize {
-    src.as_bytes()[..at.min(src.len())]
-        .iter()
-        .filter(|b| **b == b'\n')
-        .count()
-        + 1
-}
-
 /// Tokens grouped by logical line, and the comments.
 fn lex(src: &str) -> (Vec<Vec<Token>>, Vec<(usize, String)>) {
     let bytes = src.as_bytes();
@@ -138,8 +130,10 @@ fn lex(src: &str) -> (Vec<Vec<Token>>, Vec<(usize, String)>) {
             i += 1;
         } else if c == b'\\' && bytes.get(i + 1) == Some(&b'\n') {
             i += 2;
-        } else if c.is_ascii_whitespace() {
-            i += 1;
+        } else if let Some(space) = src[i..].chars().next().filter(|c| c.is_whitespace()) {
+            // Unicode whitespace, as a bare token ends at: a vertical tab is one too, and
+            // would otherwise start an empty token that never moves on.
+            i += space.len_utf8();
         } else if c == b'#' {
             let end = src[i..].find('\n').map_or(src.len(), |n| i + n);
             comments.push((i, src[i + 1..end].trim().to_string()));
@@ -256,6 +250,14 @@ fn heredoc(src: &str, start: usize) -> Option<(Token, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn any_whitespace_separates_tokens() {
+        // Found by the caddy fuzz target: a vertical tab looped forever, growing memory.
+        let (groups, _) = lex("redir\u{b}/a\u{2028}/b 308\n");
+        let texts: Vec<&str> = groups[0].iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(texts, ["redir", "/a", "/b", "308"]);
+    }
 
     #[test]
     fn blocks_and_tokens() {

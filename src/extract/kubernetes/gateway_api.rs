@@ -3,7 +3,7 @@
 
 use super::resource_texts;
 use super::table::GATEWAY_API;
-use crate::extract::tree::{Entry, Node, code_of, comment_texts, line_of};
+use crate::extract::tree::{Entry, Node, code_of, comment_texts};
 use crate::usage::{Code, FileFacts, Headers, Method, Target, TextSource, Usage};
 
 /// True for the route kinds whose rules may redirect.
@@ -33,7 +33,7 @@ pub fn route(doc: &Node, src: &str, facts: &mut FileFacts) {
             let Some(redirect) = filter.entry(&GATEWAY_API.filter_key) else {
                 continue;
             };
-            let Some(mut u) = redirect_usage(redirect, src, facts) else {
+            let Some(mut u) = redirect_usage(redirect, facts) else {
                 continue;
             };
             u.evidence.texts = resource_texts(doc);
@@ -47,7 +47,7 @@ pub fn route(doc: &Node, src: &str, facts: &mut FileFacts) {
 
 /// The redirect a filter sends: `statusCode`, or 302 at the filter's key when it is absent.
 /// None when the code is not known (a template) or the API server refuses it (noted).
-fn redirect_usage(redirect: &Entry, src: &str, facts: &mut FileFacts) -> Option<Usage> {
+fn redirect_usage(redirect: &Entry, facts: &mut FileFacts) -> Option<Usage> {
     let options = &redirect.value;
     let key = &GATEWAY_API.filter_key;
     let mut u = match options.get("statusCode") {
@@ -67,11 +67,13 @@ fn redirect_usage(redirect: &Entry, src: &str, facts: &mut FileFacts) -> Option<
                 .exact()
                 .is_some_and(|n| GATEWAY_API.allowed_codes.contains(&n));
             if !allowed {
-                facts.notes.push(format!(
-                    "line {}: the API server refuses `statusCode: {text}` (the Gateway API allows {})",
-                    line_of(src, value.span.start),
-                    allowed_list()
-                ));
+                facts.note_at(
+                    value.span.start,
+                    format!(
+                        "the API server refuses `statusCode: {text}` (the Gateway API allows {})",
+                        allowed_list()
+                    ),
+                );
                 facts
                     .usages
                     .push(Usage::new(value.span.clone(), code, "statusCode"));
@@ -159,6 +161,7 @@ mod tests {
         assert!(is_route(&root));
         let mut f = FileFacts::default();
         route(&root, src, &mut f);
+        f.place_notes(src);
         f
     }
 

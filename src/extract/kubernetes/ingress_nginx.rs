@@ -3,7 +3,7 @@
 
 use super::resource_texts;
 use super::table::{INGRESS_NGINX, RedirectAnnotation};
-use crate::extract::tree::{Entry, Node, Value, code_of, comment_texts, line_of};
+use crate::extract::tree::{Entry, Node, Value, code_of, comment_texts};
 use crate::usage::{Body, Code, FileFacts, Headers, Scheme, Span, Target, TextSource, Usage};
 
 /// An Ingress's redirect annotations: the first redirect annotation set (temporal before
@@ -20,12 +20,14 @@ pub fn ingress(doc: &Node, src: &str, facts: &mut FileFacts) {
             continue;
         };
         match chosen {
-            Some((_, first)) => facts.notes.push(format!(
-                "line {}: `{}` is ignored: ingress-nginx takes `{}` first",
-                line_of(src, entry.key.span.start),
-                key_text(entry),
-                key_text(first),
-            )),
+            Some((_, first)) => facts.note_at(
+                entry.key.span.start,
+                format!(
+                    "`{}` is ignored: ingress-nginx takes `{}` first",
+                    key_text(entry),
+                    key_text(first),
+                ),
+            ),
             None => chosen = Some((redirect, entry)),
         }
     }
@@ -33,7 +35,7 @@ pub fn ingress(doc: &Node, src: &str, facts: &mut FileFacts) {
         return;
     };
     let code_entry = find(&redirect.code_annotation).filter(|e| has_text(&e.value));
-    let Some(choice) = code_choice(redirect, entry, code_entry, src, facts) else {
+    let Some(choice) = code_choice(redirect, entry, code_entry, facts) else {
         return;
     };
     let mut u = redirect_usage(choice, target(&entry.value));
@@ -65,13 +67,15 @@ pub fn config_map(doc: &Node, src: &str, facts: &mut FileFacts) {
         .ok()
         .filter(|n| table.allowed.contains(n));
     let Some(code) = allowed else {
-        facts.notes.push(format!(
-            "line {}: ingress-nginx ignores `{}: {text}` (it takes only {}) and keeps {}",
-            line_of(src, entry.value.span.start),
-            table.key,
-            list(&table.allowed),
-            table.default
-        ));
+        facts.note_at(
+            entry.value.span.start,
+            format!(
+                "ingress-nginx ignores `{}: {text}` (it takes only {}) and keeps {}",
+                table.key,
+                list(&table.allowed),
+                table.default
+            ),
+        );
         facts
             .usages
             .push(written_code(&entry.value, text, &table.key));
@@ -123,7 +127,6 @@ fn code_choice(
     redirect: &RedirectAnnotation,
     entry: &Entry,
     code_entry: Option<&Entry>,
-    src: &str,
     facts: &mut FileFacts,
 ) -> Option<Choice> {
     let default = Choice {
@@ -137,8 +140,6 @@ fn code_choice(
     };
     let value = &code_entry.value;
     let text = value.as_str()?;
-    // Counting lines costs a pass over the file: only for a note.
-    let line = || line_of(src, value.span.start);
     let [lo, hi] = redirect.accepted;
     match text.parse::<i64>() {
         Ok(n) if (lo..=hi).contains(&n) => Some(Choice {
@@ -148,12 +149,14 @@ fn code_choice(
             implicit: false,
         }),
         Ok(n) => {
-            facts.notes.push(format!(
-                "line {}: `{}` is {n}, outside {lo}-{hi}, so ingress-nginx sends {} instead",
-                line(),
-                key_text(code_entry),
-                redirect.default
-            ));
+            facts.note_at(
+                value.span.start,
+                format!(
+                    "`{}` is {n}, outside {lo}-{hi}, so ingress-nginx sends {} instead",
+                    key_text(code_entry),
+                    redirect.default
+                ),
+            );
             facts
                 .usages
                 .push(written_code(value, text, key_text(code_entry)));
@@ -163,11 +166,13 @@ fn code_choice(
             })
         }
         Err(_) => {
-            facts.notes.push(format!(
-                "line {}: `{}` must be an integer; ingress-nginx rejects this Ingress",
-                line(),
-                key_text(code_entry)
-            ));
+            facts.note_at(
+                value.span.start,
+                format!(
+                    "`{}` must be an integer; ingress-nginx rejects this Ingress",
+                    key_text(code_entry)
+                ),
+            );
             facts
                 .usages
                 .push(written_code(value, text, key_text(code_entry)));

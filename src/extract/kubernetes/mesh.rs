@@ -3,7 +3,7 @@
 //! `data/apis/mesh.toml`.
 
 use super::resource_texts;
-use crate::extract::tree::{Entry, Node, code_of, comment_texts, line_of, written_like};
+use crate::extract::tree::{Entry, Node, code_of, comment_texts, written_like};
 use crate::usage::{
     Code, CodeToken, FileFacts, Headers, Method, Scheme, Target, TextSource, Usage,
 };
@@ -169,11 +169,10 @@ fn code_usage(redirect: &Entry, api: &Api, src: &str, facts: &mut FileFacts) -> 
     let allowed = api.allowed_codes.is_empty()
         || code.exact().is_some_and(|n| api.allowed_codes.contains(&n));
     if !allowed {
-        facts.notes.push(format!(
-            "line {}: the API server refuses `{}: {text}`",
-            line_of(src, value.span.start),
-            api.code_key
-        ));
+        facts.note_at(
+            value.span.start,
+            format!("the API server refuses `{}: {text}`", api.code_key),
+        );
         facts
             .usages
             .push(Usage::new(value.span.clone(), code, api.code_key.clone()));

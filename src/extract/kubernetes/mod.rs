@@ -113,7 +113,9 @@ mod tests {
     use crate::usage::Code;
 
     fn facts(src: &str) -> FileFacts {
-        extract(Path::new("k8s.yaml"), src)
+        let mut facts = extract(Path::new("k8s.yaml"), src);
+        facts.place_notes(src);
+        facts
     }
 
     const INGRESS: &str = "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: docs\n  annotations:\n";

@@ -8,6 +8,7 @@ mod evidence;
 mod includes;
 mod syntax;
 
+use crate::extract::reach::Reach;
 use crate::extract::server_config::target;
 use crate::usage::{Body, Code, CodeToken, FileFacts, Headers, TextSource, Usage};
 use apis::NGINX;
@@ -17,9 +18,9 @@ use syntax::{Arg, Config, Directive};
 /// Directives that choose a status.
 pub const PREFILTER: &str = r"(?m)(^|[\s;{}])(return|rewrite|error_page)\s";
 
-pub fn extract(path: &std::path::Path, src: &str) -> FileFacts {
+pub fn extract(path: &std::path::Path, src: &str, reach: &Reach) -> FileFacts {
     let config = syntax::parse(src);
-    let included = includes::resolve(path, &config);
+    let included = includes::resolve(path, &config, reach);
     let mut facts = FileFacts {
         notes: config.notes.clone(),
         ..FileFacts::default()
@@ -302,6 +303,10 @@ mod tests {
     use super::*;
     use crate::usage::{Method, Scheme};
     use std::path::Path;
+
+    fn extract(path: &Path, src: &str) -> FileFacts {
+        super::extract(path, src, &Reach::of(path, &[]))
+    }
 
     fn usages(src: &str) -> Vec<Usage> {
         extract(Path::new("site.conf"), src).usages

@@ -10,6 +10,7 @@ use super::tree::{Node, Pos, Scalar, Value};
 use crate::usage::{
     Body, Code, FileFacts, Headers, Method, Operation, Resource, Shared, TextSource, Usage,
 };
+use std::sync::Arc;
 
 /// Callbacks may hold callbacks; real specs nest one level.
 const MAX_CALLBACK_DEPTH: usize = 4;
@@ -36,7 +37,7 @@ impl Dialect {
 struct OperationAt<'r> {
     method: Method,
     key: Pos,
-    resource: &'r Resource,
+    resource: &'r Arc<Resource>,
     depth: usize,
 }
 
@@ -68,6 +69,12 @@ pub fn collect(docs: Docs) -> FileFacts {
         facts: FileFacts::default(),
         in_paths: false,
     };
+    // A large spec has tens of thousands of responses: room for them all at once, rather
+    // than a Vec doubling (which holds up to three times their size while it moves).
+    collector
+        .facts
+        .usages
+        .reserve_exact(responses_written(root));
     for section in ["paths", "webhooks"] {
         collector.in_paths = section == "paths";
         for entry in root.get(section).map_or(&[][..], Node::entries) {
@@ -78,6 +85,18 @@ pub fn collect(docs: Docs) -> FileFacts {
         }
     }
     collector.facts
+}
+
+/// The responses written out under `paths` (those behind `$ref`s and callbacks are not
+/// counted): about how many usages the spec gives.
+fn responses_written(root: &Node) -> usize {
+    let paths = root.get("paths").map_or(&[][..], Node::entries);
+    paths
+        .iter()
+        .flat_map(|item| item.value.entries())
+        .filter_map(|op| op.value.get("responses"))
+        .map(|responses| responses.entries().len())
+        .sum()
 }
 
 impl<'a> Collector<'a> {
@@ -106,10 +125,10 @@ impl<'a> Collector<'a> {
                 Some((method, entry))
             })
             .collect();
-        let resource = Resource {
+        let resource = Arc::new(Resource {
             path: route.to_string(),
             methods: operations.iter().map(|(m, _)| *m).collect(),
-        };
+        });
         for (method, entry) in operations {
             let at = OperationAt {
                 method,
@@ -193,7 +212,7 @@ impl<'a> Collector<'a> {
             let use_line = anchor.as_ref().map_or(entry.key_pos.line, |a| a.pos.line);
             let mut usage = Usage::new(span, code, format!("response {key} of {operation}"));
             usage.methods = Some(vec![method]);
-            usage.resource = Some(resource.clone());
+            usage.resource = Some(Arc::clone(resource));
             self.describe(doc, &entry.value, &media_types, &mut usage, &mut origin);
             if let Some(shared) = &mut usage.shared {
                 shared.use_site = format!("`{operation}` at line {use_line}");
@@ -267,12 +286,12 @@ impl<'a> Collector<'a> {
                 0 => format!("this is the shared response `{}`", last.reference),
                 _ => origin.last().cloned().unwrap_or_default(),
             };
-            usage.shared = Some(Shared {
+            usage.shared = Some(Box::new(Shared {
                 key: format!("{}#{}", self.docs.get(doc).name, last.target_key.start),
                 definition: (doc == 0).then(|| last.target_key.span()),
                 use_site: String::new(),
                 what,
-            });
+            }));
         }
         if let Some(description) = response.get("description").and_then(Node::str) {
             let description = description.trim();

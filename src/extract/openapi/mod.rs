@@ -13,13 +13,14 @@ mod layout;
 mod refs;
 mod tree;
 
+use super::reach::Reach;
 use crate::usage::{FileFacts, line_start};
 use std::path::Path;
 
 /// A spec without a response or a reference documents no status.
 pub const PREFILTER: &str = r"responses|\$ref";
 
-pub fn extract(path: &Path, src: &str) -> FileFacts {
+pub fn extract(path: &Path, src: &str, reach: &Reach) -> FileFacts {
     let (root, partly_read) = match tree::parse(src) {
         Ok(root) => (root, None),
         Err(err) => {
@@ -48,7 +49,7 @@ pub fn extract(path: &Path, src: &str) -> FileFacts {
             }
         }
     };
-    let mut facts = facts::collect(refs::Docs::load(path, root));
+    let mut facts = facts::collect(refs::Docs::load(path, root, reach));
     if let Some((note, stopped)) = partly_read {
         facts.notes.insert(0, note);
         facts.partly_read = stopped;
@@ -60,6 +61,10 @@ pub fn extract(path: &Path, src: &str) -> FileFacts {
 mod tests {
     use super::*;
     use crate::usage::{Body, Code, Method};
+
+    fn extract(path: &Path, src: &str) -> FileFacts {
+        super::extract(path, src, &Reach::of(path, &[]))
+    }
 
     fn fixture(rel: &str) -> (std::path::PathBuf, String) {
         let path = Path::new(env!("CARGO_MANIFEST_DIR"))

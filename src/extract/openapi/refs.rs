@@ -7,6 +7,7 @@
 
 use super::layout::LAYOUT;
 use super::tree::{self, Node, Pos, Value};
+use crate::extract::reach::Reach;
 use crate::walk::MAX_FILE_BYTES;
 use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
@@ -53,14 +54,14 @@ pub struct Docs {
     by_path: HashMap<PathBuf, Result<usize, String>>,
     /// The spec's folder, which names in messages are relative to.
     base: PathBuf,
-    /// The project's folder: no file outside it is read.
-    project: PathBuf,
+    /// What may be read: the project, and the folders the configuration allows.
+    reach: Reach,
     total_bytes: u64,
 }
 
 impl Docs {
     /// Loads every file the spec refers to, and every file those refer to, within limits.
-    pub fn load(path: &Path, root: Node) -> Docs {
+    pub fn load(path: &Path, root: Node, reach: &Reach) -> Docs {
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let mut docs = Docs {
             docs: vec![Doc {
@@ -71,7 +72,7 @@ impl Docs {
             }],
             by_path: HashMap::new(),
             base: PathBuf::new(),
-            project: crate::walk::project_root(path),
+            reach: reach.clone(),
             total_bytes: 0,
         };
         if let Ok(canonical) = path.canonicalize() {
@@ -242,10 +243,10 @@ impl Docs {
         if self.docs.len() > MAX_DOCS {
             return Err(format!("more than {MAX_DOCS} referenced files"));
         }
-        if !path.starts_with(&self.project) {
+        if !self.reach.allows(path) {
             return Err(format!(
-                "`{shown}` is outside the project (`{}`), and no file outside it is read",
-                self.project.display()
+                "`{shown}` is outside the project (`{}`), and no file outside it is read (see `allow-outside-project`)",
+                self.reach.project().display()
             ));
         }
         let budget = MAX_FILE_BYTES.min(MAX_TOTAL_BYTES.saturating_sub(self.total_bytes));
@@ -377,7 +378,11 @@ mod tests {
             "a: {$ref: './r.yaml#/Found'}\nb: {$ref: 'missing.yaml#/X'}\nc: {$ref: '#/c'}\nd: {$ref: '#/nowhere'}\n",
         );
         let text = std::fs::read_to_string(&root).expect("read");
-        let docs = Docs::load(&root, tree::parse(&text).expect("parsed"));
+        let docs = Docs::load(
+            &root,
+            tree::parse(&text).expect("parsed"),
+            &Reach::of(&root, &[]),
+        );
         let top = &docs.get(0).root;
         let (doc, node, hops) = docs.deref(0, top.get("a").expect("a")).expect("followed");
         assert_eq!((docs.get(doc).name.as_str(), hops.len()), ("r.yaml", 2));
@@ -409,7 +414,11 @@ mod tests {
             "a: {$ref: 'sub'}\nb: {$ref: 'f0.yaml#/x'}\n",
         );
         let text = std::fs::read_to_string(&root).expect("read");
-        let docs = Docs::load(&root, tree::parse(&text).expect("parsed"));
+        let docs = Docs::load(
+            &root,
+            tree::parse(&text).expect("parsed"),
+            &Reach::of(&root, &[]),
+        );
         let top = &docs.get(0).root;
         let broken = docs.deref(0, top.get("a").expect("a")).expect_err("broken");
         assert_eq!(

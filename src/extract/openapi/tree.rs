@@ -306,6 +306,9 @@ impl<'de, const CTX: Context> Visitor<'de> for RawVisitor<CTX> {
         while let Some(item) = seq.next_element::<Spanned<Raw<FIELD>>>()? {
             items.push(node(item));
         }
+        // Most maps and lists of a spec hold one or two items: without this, the room a
+        // growing Vec keeps (four at least) would be most of the tree.
+        items.shrink_to_fit();
         Ok(Raw(Value::Seq(items)))
     }
 
@@ -344,6 +347,7 @@ impl<'de, const CTX: Context> Visitor<'de> for RawVisitor<CTX> {
                 value,
             });
         }
+        entries.shrink_to_fit();
         Ok(Raw(Value::Map(entries)))
     }
 }

@@ -3,7 +3,7 @@
 
 use super::table::TERRAFORM;
 use super::{Resource, comments, objects};
-use crate::extract::tree::{Node, line_of, written_like};
+use crate::extract::tree::{Node, written_like};
 use crate::usage::{Code, CodeToken, FileFacts, Headers, Scheme, Target, TextSource, Usage};
 
 pub fn application_gateway(r: &Resource, src: &str, facts: &mut FileFacts) {
@@ -22,11 +22,13 @@ pub fn application_gateway(r: &Resource, src: &str, facts: &mut FileFacts) {
         };
         let Some(kind) = value.as_str() else { continue };
         let Some(&code) = types.get(kind) else {
-            facts.notes.push(format!(
-                "line {}: Azure refuses `redirect_type = {kind}` (it takes {})",
-                line_of(src, value.span.start),
-                types.keys().cloned().collect::<Vec<_>>().join(", ")
-            ));
+            facts.note_at(
+                value.span.start,
+                format!(
+                    "Azure refuses `redirect_type = {kind}` (it takes {})",
+                    types.keys().cloned().collect::<Vec<_>>().join(", ")
+                ),
+            );
             continue;
         };
         let written = src.get(value.span.clone()).unwrap_or(kind);

@@ -3,7 +3,7 @@
 use super::table::TERRAFORM;
 use super::{Resource, objects};
 use crate::extract::platform::{self, PlatformRule};
-use crate::extract::tree::{Node, line_of, written_like};
+use crate::extract::tree::{Node, written_like};
 use crate::usage::{Code, CodeToken, FileFacts, Headers, Scheme, Target, Usage};
 
 pub fn page_rule(r: &Resource, src: &str, facts: &mut FileFacts) {
@@ -19,10 +19,10 @@ pub fn page_rule(r: &Resource, src: &str, facts: &mut FileFacts) {
         return;
     };
     if !table.page_rule_codes.contains(&code) {
-        facts.notes.push(format!(
-            "line {}: Cloudflare page rules forward with 301 or 302 only, not {code}",
-            line_of(src, status.span.start)
-        ));
+        facts.note_at(
+            status.span.start,
+            format!("Cloudflare page rules forward with 301 or 302 only, not {code}"),
+        );
     }
     let texts = r.texts(src);
     let mut u = platform::usage(PlatformRule {

@@ -3,7 +3,7 @@
 
 use super::table::TERRAFORM;
 use super::{Resource, all, comments, objects, strings};
-use crate::extract::tree::{Entry, Node, line_of, written_like};
+use crate::extract::tree::{Entry, Node, written_like};
 use crate::usage::{Code, CodeToken, FileFacts, Headers, Target, TextSource, Usage};
 
 /// The hosts and paths a redirect answers for, and the texts that name it.
@@ -83,10 +83,10 @@ fn push(entry: &Entry, scope: &Scope, r: &Resource, src: &str, facts: &mut FileF
         Some(value) => {
             let Some(text) = value.as_str() else { return };
             let Some(&code) = table.codes.get(text) else {
-                facts.notes.push(format!(
-                    "line {}: Google Cloud refuses `redirect_response_code = {text}`",
-                    line_of(src, value.span.start)
-                ));
+                facts.note_at(
+                    value.span.start,
+                    format!("Google Cloud refuses `redirect_response_code = {text}`",),
+                );
                 facts.usages.push(Usage::new(
                     value.span.clone(),
                     Code::Malformed(text.to_string()),

@@ -103,14 +103,6 @@ impl Node {
     }
 }
 
-/// The 1-based line of a byte offset.
-pub fn line_of(src: &str, offset: usize) -> usize {
-    1 + src.as_bytes()[..offset.min(src.len())]
-        .iter()
-        .filter(|b| **b == b'\n')
-        .count()
-}
-
 /// The full-line `#` comments right above the line holding `offset`, nearest last.
 pub fn comments_above(src: &str, offset: usize) -> Vec<String> {
     let offset = offset.min(src.len());
@@ -181,7 +173,6 @@ mod tests {
         let src = "a: 1\n# not this one?\nb: 2\n# first\n  # second\nc: 3\n";
         let at = src.find("c:").unwrap();
         assert_eq!(comments_above(src, at), ["first", "second"]);
-        assert_eq!(line_of(src, at), 6);
         assert!(comments_above(src, 0).is_empty());
     }
 }

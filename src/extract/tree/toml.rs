@@ -1,16 +1,21 @@
 //! A TOML file into a [`Node`] tree, keeping what parses when part of the file does not.
 
-use super::{Entry, Node, Value, line_of};
+use super::{Entry, Node, Value};
+use crate::diagnostic::Lines;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 /// The file's root table, and one note per error (naming its line).
 pub fn parse_toml(src: &str) -> (Node, Vec<String>) {
     let (root, errors) = DeTable::parse_recoverable(src);
+    // Line starts, found once and only when there is an error to place.
+    let lines = std::cell::OnceCell::new();
     let notes = errors
         .iter()
         .map(|e| {
-            let line = e.span().map_or(1, |s| line_of(src, s.start));
+            let line = e.span().map_or(1, |s| {
+                lines.get_or_init(|| Lines::new(src)).locate(s.start).line
+            });
             let reason = e.message().lines().next().unwrap_or("").trim().to_string();
             format!("line {line}: not valid TOML ({reason}); the rest of the file was still read")
         })

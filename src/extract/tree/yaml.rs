@@ -1,7 +1,7 @@
 //! YAML documents into [`Node`] trees, one document at a time, so one broken document
 //! does not hide the others. Helm template actions (`{{ ... }}`) are masked before parsing.
 
-use super::{Entry, Node, Value, line_of};
+use super::{Entry, Node, Value};
 use regex::Regex;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::{DuplicateKeyPolicy, Options, Spanned};
@@ -27,27 +27,28 @@ pub fn yaml_documents(src: &str) -> Vec<Document> {
     let masked = mask_templates(src);
     document_ranges(src)
         .into_iter()
-        .filter_map(|range| parse_document(src, &masked, range))
+        .filter_map(|(range, line)| parse_document(src, &masked, range, line))
         .collect()
 }
 
-/// Byte ranges of the documents: a line starting with `---` opens a new one (YAML forbids
-/// that marker at column 0 inside content, so this split is exact).
-fn document_ranges(src: &str) -> Vec<Range<usize>> {
+/// Byte ranges of the documents with the line each starts on: a line starting with `---`
+/// opens a new one (YAML forbids that marker at column 0 inside content, so this split is
+/// exact).
+fn document_ranges(src: &str) -> Vec<(Range<usize>, usize)> {
     let mut ranges = Vec::new();
-    let mut start = 0;
+    let (mut start, mut start_line) = (0, 1);
     let mut at = 0;
-    for line in src.split_inclusive('\n') {
+    for (i, line) in src.split_inclusive('\n').enumerate() {
         let marker = line
             .strip_prefix("---")
             .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '\r', '\n', '#']));
         if marker && at > start {
-            ranges.push(start..at);
-            start = at;
+            ranges.push((start..at, start_line));
+            (start, start_line) = (at, i + 1);
         }
         at += line.len();
     }
-    ranges.push(start..src.len());
+    ranges.push((start..src.len(), start_line));
     ranges
 }
 
@@ -84,7 +85,12 @@ fn blank(line: &str) -> String {
         .collect()
 }
 
-fn parse_document(src: &str, masked: &str, range: Range<usize>) -> Option<Document> {
+fn parse_document(
+    src: &str,
+    masked: &str,
+    range: Range<usize>,
+    start_line: usize,
+) -> Option<Document> {
     let text = &masked[range.clone()];
     let has_content = text.lines().any(|l| {
         let l = l.trim();
@@ -106,7 +112,7 @@ fn parse_document(src: &str, masked: &str, range: Range<usize>) -> Option<Docume
         Err(err) => {
             let line_in_doc = err.location().map_or(1, |l| l.line().max(1) as usize);
             Some(Document::Failed {
-                line: line_of(src, range.start) + line_in_doc - 1,
+                line: start_line + line_in_doc - 1,
                 reason: first_line(&err.to_string()),
                 templated: src[range].contains("{{"),
             })
