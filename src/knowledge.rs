@@ -177,11 +177,12 @@ pub fn words(text: &str) -> Vec<String> {
 /// must stand next to each other.
 pub fn find_word(text: &str, list: &[String]) -> Option<String> {
     let ws = words(text);
+    // Without collecting each entry's words: this runs for every text against every list.
     list.iter()
         .find(|entry| {
-            let wanted: Vec<&str> = entry.split(' ').collect();
-            ws.windows(wanted.len())
-                .any(|w| w.iter().zip(&wanted).all(|(a, b)| a == b))
+            let len = entry.split(' ').count();
+            ws.windows(len)
+                .any(|w| w.iter().zip(entry.split(' ')).all(|(a, b)| a == b))
         })
         .cloned()
 }

@@ -117,10 +117,40 @@ fn check_all(mut walked: WalkOutput, resolver: &Resolver) -> Result<LintOutput, 
 }
 
 fn check_files(walked: WalkOutput, resolver: &Resolver) -> Result<LintOutput, ConfigError> {
+    // A file kept without its text has nothing to check; the walk resolved its settings.
+    let files: Vec<&SourceFile> = walked.files.iter().filter(|f| f.text.is_some()).collect();
+    let check = |part: &[&SourceFile]| -> Result<Vec<Diagnostic>, ConfigError> {
+        let mut out = Vec::new();
+        for file in part {
+            let settings = resolver.for_file(&file.path)?;
+            check_file(file, &settings, &mut out);
+        }
+        Ok(out)
+    };
+    // The rules read one file at a time: the files are shared out among the cores, in
+    // order, so the diagnostics come back in the order one thread gives them.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = files.len().div_ceil(threads).max(1);
+    let parts: Vec<_> = if files.len() <= chunk {
+        vec![check(&files)]
+    } else {
+        std::thread::scope(|scope| {
+            let running: Vec<_> = files
+                .chunks(chunk)
+                .map(|part| scope.spawn(move || check(part)))
+                .collect();
+            running
+                .into_iter()
+                .map(|t| {
+                    t.join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect()
+        })
+    };
     let mut diagnostics = Vec::new();
-    for file in &walked.files {
-        let settings = resolver.for_file(&file.path)?;
-        check_file(file, &settings, &mut diagnostics);
+    for part in parts {
+        diagnostics.extend(part?);
     }
     diagnostics.sort_by(|a, b| (&a.file, a.start, a.rule).cmp(&(&b.file, b.start, b.rule)));
     Ok(LintOutput {

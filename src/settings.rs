@@ -416,22 +416,27 @@ impl Resolver {
     /// The settings for a file: those of its directory.
     pub fn for_file(&self, path: &Path) -> Resolved {
         let path = absolute(path);
-        self.for_dir(path.parent().unwrap_or(Path::new("/")))
+        self.for_absolute_dir(path.parent().unwrap_or(Path::new("/")))
     }
 
     /// The settings for the files of a directory.
     pub fn for_dir(&self, dir: &Path) -> Resolved {
+        self.for_absolute_dir(&absolute(dir))
+    }
+
+    /// [`Resolver::for_dir`] of a path already absolute: making one absolute asks the
+    /// kernel for the current directory, once per file of a walk is enough.
+    fn for_absolute_dir(&self, dir: &Path) -> Resolved {
         let overrides = match &self.source {
             Source::Fixed(s) => return Ok(s.clone()),
             Source::Nearest(o) => o,
         };
-        let dir = absolute(dir);
-        if let Some(found) = self.by_dir.lock().expect("not poisoned").get(&dir) {
+        if let Some(found) = self.by_dir.lock().expect("not poisoned").get(dir) {
             return found.clone();
         }
         // A directory without a config file of its own has its parent's settings.
-        let settings = match (config_in(&dir), dir.parent()) {
-            (None, Some(parent)) => self.for_dir(parent),
+        let settings = match (config_in(dir), dir.parent()) {
+            (None, Some(parent)) => self.for_absolute_dir(parent),
             (config_path, _) => self
                 .by_config
                 .lock()
@@ -446,7 +451,7 @@ impl Resolver {
         self.by_dir
             .lock()
             .expect("not poisoned")
-            .insert(dir, settings.clone());
+            .insert(dir.to_path_buf(), settings.clone());
         settings
     }
 }

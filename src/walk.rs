@@ -516,7 +516,8 @@ fn from_bytes(
         })]
     };
     let bytes = normalize(bytes);
-    if bytes.iter().take(8192).any(|b| *b == 0) {
+    // `contains` searches a word at a time; a byte loop with an early exit does not.
+    if bytes[..bytes.len().min(8192)].contains(&0) {
         return match class {
             NameClass::Kind(_) => note("skipped: looks like a binary file".into()),
             _ => Vec::new(),

@@ -188,14 +188,30 @@ pub fn text<'s>(node: Node, src: &'s str) -> &'s str {
 
 /// The nearest enclosing node of one of `kinds`.
 pub fn ancestor<'t>(node: Node<'t>, kinds: &[&str]) -> Option<Node<'t>> {
-    let mut current = node.parent();
-    while let Some(n) = current {
-        if kinds.contains(&n.kind()) {
-            return Some(n);
+    ancestors(node)
+        .into_iter()
+        .find(|n| kinds.contains(&n.kind()))
+}
+
+/// The nodes that hold `node`, nearest first. tree-sitter finds one parent by walking down
+/// from the root, so going up one `parent()` at a time costs depth squared; this takes the
+/// whole chain from that one descent.
+pub fn ancestors(node: Node<'_>) -> Vec<Node<'_>> {
+    // SAFETY: `node` borrows its tree, so the tree pointer it carries is alive, and its
+    // root node is valid for as long as `node` is.
+    let mut current =
+        unsafe { Node::from_raw(tree_sitter::ffi::ts_tree_root_node(node.into_raw().tree)) };
+    let mut chain = Vec::new();
+    // The same descent as `Node::parent`: the child holding `node`, until `node` itself.
+    while current.id() != node.id() {
+        chain.push(current);
+        match current.child_with_descendant(node) {
+            Some(next) => current = next,
+            None => break,
         }
-        current = n.parent();
     }
-    None
+    chain.reverse();
+    chain
 }
 
 /// Every string literal inside a node, in order.

@@ -482,16 +482,17 @@ fn constant_usage(
     let value = code_value(node, cx)?;
     // `c.JSON(http.StatusOK, gin.H{"code": http.StatusOK})`: the call chose the code; one
     // in its payload reports it.
-    let mut ancestor = node.parent();
-    while let Some(a) = ancestor {
-        if a.kind() == "call_expression" && entry_of(a, cx).is_some() {
-            return None;
-        }
-        ancestor = a.parent();
+    let chain = syntax::ancestors(node);
+    if chain
+        .iter()
+        .any(|a| a.kind() == "call_expression" && entry_of(*a, cx).is_some())
+    {
+        return None;
     }
     let mut outer = node;
     let mut messages_from = None;
-    while let Some(parent) = outer.parent() {
+    // Each arm that goes on moves `outer` up to `parent`.
+    for parent in chain {
         match parent.kind() {
             // Compared, matched, or a key: read, not chosen.
             "binary_expression" | "expression_case" => return None,

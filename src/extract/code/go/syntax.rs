@@ -3,7 +3,7 @@
 
 use crate::extract::code::Syntax;
 use crate::extract::code::context::one_line;
-pub use crate::extract::code::{ancestor, text};
+pub use crate::extract::code::{ancestor, ancestors, text};
 use tree_sitter::Node;
 
 /// Go's answers to the shared layer's questions.
@@ -52,8 +52,7 @@ impl Syntax for Go {
     /// (`if err := c.ShouldBindJSON(&req); err != nil`) or the statement right before.
     fn condition<'t>(site: Node<'t>, src: &str) -> Option<(Node<'t>, String)> {
         let mut child = site;
-        let mut current = site.parent();
-        while let Some(node) = current {
+        for node in ancestors(site) {
             match node.kind() {
                 "if_statement" => {
                     let cond = node.child_by_field_name("condition")?;
@@ -84,7 +83,6 @@ impl Syntax for Go {
                 _ => {}
             }
             child = node;
-            current = node.parent();
         }
         None
     }

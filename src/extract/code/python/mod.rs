@@ -636,7 +636,8 @@ fn constant_usage(
     }
     let value = code_value(node, cx)?;
     let mut outer = node;
-    while let Some(parent) = outer.parent() {
+    // Each arm that goes on moves `outer` up to `parent`.
+    for parent in syntax::ancestors(node) {
         match parent.kind() {
             // Compared, matched, or a key in a mapping: read, not chosen.
             "comparison_operator"

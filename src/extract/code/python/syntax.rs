@@ -2,7 +2,7 @@
 //! asks of it ([`Python`] implements [`Syntax`]).
 
 use crate::extract::code::Syntax;
-pub use crate::extract::code::{ancestor, text};
+pub use crate::extract::code::{ancestor, ancestors, text};
 use tree_sitter::Node;
 
 /// Python's answers to the shared layer's questions.
@@ -45,8 +45,7 @@ impl Syntax for Python {
     /// decides whether the site runs.
     fn condition<'t>(site: Node<'t>, src: &str) -> Option<(Node<'t>, String)> {
         let mut child = site;
-        let mut current = site.parent();
-        while let Some(node) = current {
+        for node in ancestors(site) {
             match node.kind() {
                 "if_statement" | "elif_clause" => {
                     let cond = node.child_by_field_name("condition")?;
@@ -73,7 +72,6 @@ impl Syntax for Python {
                 _ => {}
             }
             child = node;
-            current = node.parent();
         }
         None
     }
@@ -167,7 +165,9 @@ pub fn callee(call: Node, src: &str) -> Option<String> {
 
 /// True when the dotted `path` ends with the segments of `suffix`.
 pub fn path_ends_with(path: &str, suffix: &str) -> bool {
-    path == suffix || path.ends_with(&format!(".{suffix}"))
+    // Without building `.{suffix}`: this runs for every call against every table entry.
+    path.strip_suffix(suffix)
+        .is_some_and(|rest| rest.is_empty() || rest.ends_with('.'))
 }
 
 /// The last segment of a dotted path.

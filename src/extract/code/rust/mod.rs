@@ -205,8 +205,7 @@ const READS: &[&str] = &[
 
 /// True when the site only compares or inspects a code instead of choosing one.
 fn only_reads_code(node: Node, cx: &FileCx) -> bool {
-    let mut current = node.parent();
-    while let Some(n) = current {
+    for n in syntax::ancestors(node) {
         let kind = n.kind();
         if kind == "match_pattern" || kind.ends_with("_pattern") {
             return true;
@@ -214,7 +213,6 @@ fn only_reads_code(node: Node, cx: &FileCx) -> bool {
         if matches!(kind, "function_item" | "block" | "closure_expression") {
             break;
         }
-        current = n.parent();
     }
     if let Some(parent) = node.parent()
         && parent.kind() == "binary_expression"

@@ -2,7 +2,7 @@
 //! of it ([`Rust`] implements [`Syntax`]).
 
 use crate::extract::code::Syntax;
-pub use crate::extract::code::{ancestor, text};
+pub use crate::extract::code::{ancestor, ancestors, text};
 use tree_sitter::Node;
 
 /// Rust's answers to the shared layer's questions.
@@ -26,8 +26,7 @@ impl Syntax for Rust {
     /// The innermost `if` condition or `match` arm that decides whether the site runs.
     fn condition<'t>(site: Node<'t>, src: &str) -> Option<(Node<'t>, String)> {
         let mut child = site;
-        let mut current = site.parent();
-        while let Some(node) = current {
+        for node in ancestors(site) {
             match node.kind() {
                 "if_expression" => {
                     let cond = node.child_by_field_name("condition")?;
@@ -45,7 +44,6 @@ impl Syntax for Rust {
                 _ => {}
             }
             child = node;
-            current = node.parent();
         }
         None
     }
@@ -123,7 +121,9 @@ pub fn callee<'t>(call: Node<'t>, src: &'t str) -> Callee<'t> {
 
 /// True when `path` ends with the `::`-separated segments of `suffix`.
 pub fn path_ends_with(path: &str, suffix: &str) -> bool {
-    path == suffix || path.ends_with(&format!("::{suffix}"))
+    // Without building `::{suffix}`: this runs for every call against every table entry.
+    path.strip_suffix(suffix)
+        .is_some_and(|rest| rest.is_empty() || rest.ends_with("::"))
 }
 
 /// The last segment of a path: `handlers::users::create` gives `create`.
