@@ -4,7 +4,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use statuslint::baseline::Baseline;
 use statuslint::diagnostic::Diagnostic;
 use statuslint::git::ChangedLines;
-use statuslint::lint::{LintOutput, lint_text, lint_with};
+use statuslint::lint::{LintOutput, lint_in_project, lint_text};
 use statuslint::report::{OutputFormat, Run, github, printable, render, statistics};
 use statuslint::rules::Severity;
 use statuslint::settings::{Overrides, Resolver};
@@ -309,7 +309,7 @@ fn check_paths(args: &CheckArgs, paths: Vec<PathBuf>) -> Result<ExitCode, String
             n => usize::from(n),
         };
         let options = WalkOptions { paths, threads };
-        lint_with(&options, resolver.clone()).map_err(|e| e.to_string())?
+        lint_in_project(&options, resolver.clone()).map_err(|e| e.to_string())?
     };
     print_notes(&output.notes);
     narrow(args, &mut output.diagnostics)?;

@@ -169,6 +169,8 @@ pub enum TextSource {
     /// The condition the site runs under (`if not request.user.is_authenticated`,
     /// `except ValidationError`), as words the heuristic rules can read.
     Condition,
+    /// The error variant a mapping chooses the code for (`NoSession`, `NotMember`).
+    Variant,
 }
 
 impl TextSource {
@@ -180,6 +182,7 @@ impl TextSource {
             TextSource::Message => "the message",
             TextSource::Description => "the description",
             TextSource::Condition => "the condition",
+            TextSource::Variant => "the error variant",
         }
     }
 }
@@ -390,7 +393,10 @@ impl Usage {
 /// Facts about a handler's route, found where the router is built (possibly in another file).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RouteBinding {
+    /// The handler's own name.
     pub handler: String,
+    /// The handler as the router names it, resolved as far as the file can.
+    pub key: crate::summary::Key,
     pub methods: Vec<Method>,
     pub path: Option<String>,
 }
@@ -437,6 +443,8 @@ pub struct FileFacts {
     pub usages: Vec<Usage>,
     pub routes: Vec<RouteBinding>,
     pub operations: Vec<Operation>,
+    /// What this file says for the project index.
+    pub summary: crate::summary::Summary,
     /// Problems the user should know of (a file that could not be parsed in full).
     pub notes: Vec<String>,
     /// The file was read only in part: the byte where the unread part starts, and what was
