@@ -4,7 +4,7 @@
 
 use crate::classify::SourceKind;
 use crate::summary::{Key, Summary};
-use crate::usage::{Body, Headers, Method, Resource, RouteBinding, TextSource, Usage};
+use crate::usage::{Body, Code, Headers, Method, Resource, RouteBinding, TextSource, Usage};
 use crate::walk::SourceFile;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -141,6 +141,37 @@ pub fn join(files: &mut [SourceFile], more: &[Known]) {
                     },
                 ));
             }
+        }
+        for n in &own.summary.numbers {
+            let helpers = unique_by(views.iter().filter(|w| w.kind == own.kind).flat_map(|w| {
+                w.summary
+                    .helpers
+                    .iter()
+                    .filter(|h| n.callee.may_name(&h.key))
+                    .map(move |h| (&h.key, (w.display, h)))
+            }));
+            let Some((display, helper)) = helpers.iter().find(|(_, h)| h.parameter == n.argument)
+            else {
+                continue;
+            };
+            let mut usage = Usage::new(n.span.clone(), Code::Exact(n.code), n.spelled.clone());
+            usage.headers = helper.headers.clone();
+            usage.body = helper.body;
+            usage.handler = n.handler.clone();
+            usage
+                .evidence
+                .texts
+                .extend(n.handler.iter().map(|h| (TextSource::Handler, h.clone())));
+            usage
+                .evidence
+                .texts
+                .extend(n.messages.iter().map(|m| (TextSource::Message, m.clone())));
+            usage.evidence.origin.push(format!(
+                "the response is built by `{}`, defined at {display}:{}, with this number as its status",
+                helper.key.name(),
+                helper.line
+            ));
+            added[i].push(usage);
         }
         for p in &own.summary.propagations {
             let values = unique_by(views.iter().filter(|w| w.kind == own.kind).flat_map(|w| {

@@ -66,6 +66,9 @@ pub struct Summary {
     pub helpers: Vec<Helper>,
     /// Usages of this file that hand their status to a function defined elsewhere.
     pub calls: Vec<HelperCall>,
+    /// Bare numbers handed to a function or macro (`err_code!("no such item", 404)`): a
+    /// usage once the index knows the callee is a helper.
+    pub numbers: Vec<NumberCall>,
     /// Statuses that functions of this file return as an error value, for their caller to
     /// turn into a response.
     pub error_values: Vec<ErrorValue>,
@@ -79,6 +82,7 @@ impl Summary {
             && self.per_variant.is_empty()
             && self.helpers.is_empty()
             && self.calls.is_empty()
+            && self.numbers.is_empty()
             && self.error_values.is_empty()
             && self.propagations.is_empty()
     }
@@ -121,6 +125,21 @@ pub struct HelperCall {
     pub callee: Key,
     /// The position of the status among the call's arguments.
     pub argument: usize,
+}
+
+/// `err_code!("no such item", 404)`, `reject(401, "sign in")`.
+#[derive(Clone, Debug)]
+pub struct NumberCall {
+    /// The number, in this file.
+    pub span: Span,
+    pub code: u32,
+    /// The call as shown in findings (`err_code!(..)`).
+    pub spelled: String,
+    pub callee: Key,
+    pub argument: usize,
+    /// The string arguments of the call, and the function it is in.
+    pub messages: Vec<String>,
+    pub handler: Option<String>,
 }
 
 /// `fn session(..) -> Result<User, StatusCode> { .. ok_or(StatusCode::UNAUTHORIZED) }`.

@@ -47,8 +47,9 @@ fn frameworks(src: &str) -> Vec<&'static str> {
 /// Tokens without which a Rust file can neither name a status (constants, builders,
 /// redirect helpers, numeric status calls, actix `Error*` helpers) nor say something the
 /// project index needs: routers (`.route(`, `.service(`, route attributes, Rocket's
-/// `routes!`, warp filters) and error messages (`#[error(`, `impl Display`).
-pub const PREFILTER: &str = r"StatusCode|HttpResponse|Redirect|redirect|Status::|status::|\.status\(|with_status|\bError[A-Z][a-zA-Z]+\(|\.route\(|\.service\(|#\[(get|post|put|patch|delete|head|options|route)\(|routes!|warp::|#\[error\(|Display for";
+/// `routes!`, warp filters), error messages (`#[error(`, `impl Display`) and macros that
+/// may take a status.
+pub const PREFILTER: &str = r"StatusCode|HttpResponse|Redirect|redirect|Status::|status::|\.status\(|with_status|\bError[A-Z][a-zA-Z]+\(|\.route\(|\.service\(|#\[(get|post|put|patch|delete|head|options|route)\(|routes!|warp::|#\[error\(|Display for|macro_rules!";
 
 pub fn extract(path: &std::path::Path, src: &str) -> FileFacts {
     let mut facts = FileFacts::default();
@@ -104,7 +105,17 @@ pub fn extract(path: &std::path::Path, src: &str) -> FileFacts {
         }
     }
     for item in &nodes.items {
-        summary::variant_messages(*item, &cx, &mut facts.summary.variant_messages);
+        if item.kind() == "macro_definition" {
+            summary::macro_helpers(*item, &cx, &mut facts.summary.helpers);
+        } else {
+            summary::variant_messages(*item, &cx, &mut facts.summary.variant_messages);
+        }
+    }
+    for node in nodes.macros.iter().chain(&nodes.sites) {
+        facts
+            .summary
+            .numbers
+            .extend(summary::number_call(*node, &cx));
     }
     if let Some(line) = nodes.too_deep {
         facts.notes.push(format!(
@@ -120,8 +131,10 @@ struct Nodes<'t> {
     routing: Vec<Node<'t>>,
     /// Nodes that may name a status: paths and calls.
     sites: Vec<Node<'t>>,
-    /// Enums and `impl` blocks, for error variants' messages.
+    /// Enums and `impl` blocks (for error variants' messages) and macro definitions.
     items: Vec<Node<'t>>,
+    /// Macro calls, which may hand a bare number to a helper macro.
+    macros: Vec<Node<'t>>,
     /// Every comment.
     comments: Vec<Comment>,
     /// The first line of code nested too deep to read.
@@ -136,6 +149,7 @@ impl<'t> Nodes<'t> {
             routing: Vec::new(),
             sites: Vec::new(),
             items: Vec::new(),
+            macros: Vec::new(),
             comments: Vec::new(),
             too_deep: None,
         };
@@ -154,7 +168,8 @@ impl<'t> Nodes<'t> {
                     text: comment_text(node, src),
                 }),
                 "function_item" => nodes.routing.push(node),
-                "enum_item" | "impl_item" => nodes.items.push(node),
+                "enum_item" | "impl_item" | "macro_definition" => nodes.items.push(node),
+                "macro_invocation" => nodes.macros.push(node),
                 "call_expression" => {
                     nodes.routing.push(node);
                     nodes.sites.push(node);

@@ -10,8 +10,10 @@ use super::syntax::{
     string_literals, text,
 };
 use crate::knowledge::RUST_APIS;
-use crate::summary::{ErrorValue, Helper, Key, Propagation, VariantMessage};
-use crate::usage::{Code, Usage};
+use crate::summary::{ErrorValue, Helper, Key, NumberCall, Propagation, VariantMessage};
+use crate::usage::{Body, Code, Headers, Usage};
+use regex::Regex;
+use std::sync::LazyLock;
 use tree_sitter::Node;
 
 /// `#[error("no session token")] NoSession` in `enum ApiError`, and the arms of an
@@ -392,4 +394,169 @@ pub fn propagations(function: Node, cx: &FileCx, out: &mut Vec<Propagation>) {
             handler: text(name, cx.src).to_string(),
         });
     }
+}
+
+/// A macro rule's parameters, in order: `$msg:expr`.
+static MACRO_PARAMETER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\$(\w+)\s*:\s*\w+").expect("a valid regex"));
+
+/// A macro parameter handed to a status sink in the macro's body: `.with_code($code)`,
+/// `StatusCode::from_u16($code)`, `.status($code)`.
+static MACRO_SINK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:with_code|with_status|status_code|status|from_u16|from_code|build)\s*\(\s*\$(\w+)\s*\)")
+        .expect("a valid regex")
+});
+
+/// `macro_rules! err_code { ($msg:expr, $code:expr) => { .. .with_code($code) .. } }`: the
+/// parameter of each rule that becomes a status. What the response holds is not read.
+pub fn macro_helpers(item: Node, cx: &FileCx, out: &mut Vec<Helper>) {
+    let Some(name) = item.child_by_field_name("name") else {
+        return;
+    };
+    let key = cx.names.defined(None, text(name, cx.src));
+    for rule in named_children(item) {
+        let (Some(left), Some(right)) = (
+            rule.child_by_field_name("left"),
+            rule.child_by_field_name("right"),
+        ) else {
+            continue;
+        };
+        let parameters: Vec<&str> = MACRO_PARAMETER
+            .captures_iter(text(left, cx.src))
+            .filter_map(|c| c.get(1).map(|m| m.as_str()))
+            .collect();
+        for sink in MACRO_SINK.captures_iter(text(right, cx.src)) {
+            let Some(position) = parameters.iter().position(|p| *p == &sink[1]) else {
+                continue;
+            };
+            out.push(Helper {
+                key: key.clone(),
+                parameter: position,
+                headers: Headers::unknown(),
+                body: Body::Unknown,
+                line: rule.start_position().row + 1,
+            });
+        }
+    }
+}
+
+/// Macros of the standard library and common crates, which never send a status.
+const NOT_HELPERS: &[&str] = &[
+    "vec",
+    "println",
+    "print",
+    "eprintln",
+    "format",
+    "write",
+    "writeln",
+    "assert",
+    "assert_eq",
+    "assert_ne",
+    "debug_assert",
+    "panic",
+    "matches",
+    "json",
+    "debug",
+    "info",
+    "warn",
+    "error",
+    "trace",
+    "log",
+    "concat",
+    "include_str",
+    "env",
+    "todo",
+    "unimplemented",
+    "unreachable",
+];
+
+/// `err_code!("no such item", 404)`, `reject(401, "sign in")`: a bare number in the range of
+/// status codes handed to a macro or a function of the project.
+pub fn number_call(node: Node, cx: &FileCx) -> Option<NumberCall> {
+    let (name, arguments): (String, Vec<Option<Node>>) = match node.kind() {
+        "macro_invocation" => {
+            let name = text(node.child_by_field_name("macro")?, cx.src).to_string();
+            let tree = named_children(node)
+                .into_iter()
+                .find(|n| n.kind() == "token_tree")?;
+            (format!("{name}!"), macro_arguments(tree))
+        }
+        "call_expression" => {
+            let Callee::Path(path) = callee(node, cx.src) else {
+                return None;
+            };
+            (
+                path,
+                super::syntax::arguments(node)
+                    .into_iter()
+                    .map(Some)
+                    .collect(),
+            )
+        }
+        _ => return None,
+    };
+    let bare = name.trim_end_matches('!');
+    if NOT_HELPERS.contains(&last_segment(bare))
+        || ["Ok", "Err", "Some"].contains(&last_segment(bare))
+        || RUST_APIS
+            .numeric_calls
+            .iter()
+            .any(|e| super::syntax::path_ends_with(bare, &e.call))
+    {
+        return None;
+    }
+    let (argument, number) = arguments.iter().enumerate().find_map(|(i, a)| {
+        let a = (*a)?;
+        let code: u32 = (a.kind() == "integer_literal")
+            .then(|| text(a, cx.src).parse().ok())
+            .flatten()?;
+        (100..=999).contains(&code).then_some((i, (a, code)))
+    })?;
+    let mut messages = Vec::new();
+    for a in arguments.iter().flatten() {
+        string_literals(*a, cx.src, &mut messages);
+    }
+    let handler = ancestor(node, &["function_item"])
+        .and_then(|f| f.child_by_field_name("name"))
+        .map(|n| text(n, cx.src).to_string());
+    Some(NumberCall {
+        span: number.0.byte_range(),
+        code: number.1,
+        spelled: format!(
+            "{}{}(.., {})",
+            last_segment(bare),
+            if name.ends_with('!') { "!" } else { "" },
+            number.1
+        ),
+        callee: cx.names.resolve(bare),
+        argument,
+        messages,
+        handler,
+    })
+}
+
+/// The arguments of a macro call: the tokens between its top-level commas, when one token
+/// makes the argument (None for an argument of several).
+fn macro_arguments(tree: Node) -> Vec<Option<Node>> {
+    let mut out = Vec::new();
+    let mut current: Vec<Node> = Vec::new();
+    let mut cursor = tree.walk();
+    let children: Vec<Node> = tree.children(&mut cursor).collect();
+    let inner = children
+        .get(1..children.len().saturating_sub(1))
+        .unwrap_or(&[]);
+    for child in inner {
+        if child.kind() == "," {
+            out.push(std::mem::take(&mut current));
+        } else {
+            current.push(*child);
+        }
+    }
+    out.push(current);
+    out.into_iter()
+        .map(|tokens| match tokens.as_slice() {
+            [one] => Some(*one),
+            _ => None,
+        })
+        .collect()
 }
