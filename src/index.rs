@@ -53,7 +53,7 @@ impl Known {
             handlers: handler_keys(&file.facts.summary, &file.facts.usages),
             display: file.display,
             routes: file.facts.routes,
-            summary: file.facts.summary,
+            summary: *file.facts.summary,
         }
     }
 }

@@ -443,8 +443,8 @@ pub struct FileFacts {
     pub usages: Vec<Usage>,
     pub routes: Vec<RouteBinding>,
     pub operations: Vec<Operation>,
-    /// What this file says for the project index.
-    pub summary: crate::summary::Summary,
+    /// What this file says for the project index (boxed: most files say nothing).
+    pub summary: Box<crate::summary::Summary>,
     /// Problems the user should know of (a file that could not be parsed in full).
     pub notes: Vec<String>,
     /// The file was read only in part: the byte where the unread part starts, and what was
