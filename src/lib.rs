@@ -1,7 +1,8 @@
 //! statuslint: catch wrong HTTP status codes in route handlers and server config.
 //!
 //! The flow of data, one stage per module:
-//! walk → classify → prefilter and extract (facts) → rules (findings) → suppress → report,
+//! walk → classify → prefilter and extract (facts, summaries) → index (joins them across
+//! files) → rules (findings) → suppress → report,
 //! with `config`/`settings` deciding what runs per file, and `git`, `baseline` and `fix`
 //! acting on the findings after they exist.
 
@@ -16,12 +17,14 @@ pub mod extract;
 pub mod fix;
 pub mod git;
 pub mod ignores;
+pub mod index;
 pub mod knowledge;
 pub mod lint;
 pub mod report;
 pub mod rules;
 pub mod server;
 pub mod settings;
+pub mod summary;
 pub mod suppress;
 pub mod usage;
 pub mod walk;

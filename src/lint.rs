@@ -1,13 +1,15 @@
-//! The pipeline: walk and extract, join routes across files, run the rules, apply the
+//! The pipeline: walk and extract, join what files say of each other (`index`), run the rules, apply the
 //! suppression comments, place the findings. Rendering is left to `report`.
 
 use crate::classify::SourceKind;
 use crate::config::ConfigError;
 use crate::diagnostic::{Diagnostic, Lines};
+use crate::index::{self, Known};
 use crate::rules::{self, CheckContext, Finding, PARTLY_CHECKED, RuleEntry, UNUSED_SUPPRESSION};
 use crate::settings::{Resolver, Settings};
+use crate::summary::Summary;
 use crate::suppress::Suppressions;
-use crate::usage::{Method, Resource, RouteBinding, TextSource};
+use crate::usage::RouteBinding;
 use crate::walk::{Checked, Exclude, Note, Outside, SourceFile, WalkOptions, WalkOutput, walk};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -43,6 +45,65 @@ pub fn lint_with(
     );
     resolver.first_error().map_or(Ok(()), Err)?;
     check_all(walked, &resolver)
+}
+
+/// Lints like [`lint_with`], and a file named on its own is linted with what the rest of
+/// its project says (the routes that bind its handlers, the helpers it calls, the messages
+/// of the error types it maps): the project around it is read too, for the index only, so
+/// `statuslint src/api/todo.rs` finds what `statuslint .` finds in that file.
+pub fn lint_in_project(
+    walk_options: &WalkOptions,
+    resolver: Arc<Resolver>,
+) -> Result<LintOutput, ConfigError> {
+    let mut walked = walk(
+        walk_options,
+        Some(excluded_by(resolver.clone())),
+        Some(outside_of(resolver.clone())),
+    );
+    resolver.first_error().map_or(Ok(()), Err)?;
+    let known = around(walk_options, &walked.files, resolver.clone());
+    index::join(&mut walked.files, &known);
+    check_files(walked, &resolver)
+}
+
+/// What the projects around the files named one by one say, less those files: each
+/// project read once, for the kinds of the named files only.
+fn around(walk_options: &WalkOptions, read: &[SourceFile], resolver: Arc<Resolver>) -> Vec<Known> {
+    let mut roots: Vec<PathBuf> = Vec::new();
+    for path in walk_options.paths.iter().filter(|p| p.is_file()) {
+        if let Some(root) = index::project_root(path)
+            && !roots.contains(&root)
+            && !walk_options
+                .paths
+                .iter()
+                .any(|p| p.is_dir() && root.starts_with(p))
+        {
+            roots.push(root);
+        }
+    }
+    if roots.is_empty() {
+        return Vec::new();
+    }
+    let kinds: Vec<SourceKind> = read.iter().map(|f| f.kind).collect();
+    let named: Vec<PathBuf> = read
+        .iter()
+        .filter_map(|f| f.path.canonicalize().ok())
+        .collect();
+    let options = WalkOptions {
+        paths: roots,
+        threads: walk_options.threads,
+    };
+    walk(
+        &options,
+        Some(excluded_by(resolver.clone())),
+        Some(outside_of(resolver)),
+    )
+    .files
+    .into_iter()
+    .filter(|f| kinds.contains(&f.kind))
+    .filter(|f| f.path.canonicalize().is_ok_and(|p| !named.contains(&p)))
+    .map(Known::of)
+    .collect()
 }
 
 /// The routes each file of a project defines, without running the rules: what the editor
@@ -107,12 +168,22 @@ pub fn lint_text(
     } else {
         crate::walk::read_text(path, text, &settings.outside_folders)
     };
-    join_routes(&mut walked.files, project_routes);
+    let known: Vec<Known> = project_routes
+        .iter()
+        .map(|(kind, route)| Known {
+            kind: *kind,
+            display: String::new(),
+            routes: vec![route.clone()],
+            summary: Summary::default(),
+            handlers: Vec::new(),
+        })
+        .collect();
+    index::join(&mut walked.files, &known);
     check_files(walked, resolver)
 }
 
 fn check_all(mut walked: WalkOutput, resolver: &Resolver) -> Result<LintOutput, ConfigError> {
-    join_routes(&mut walked.files, &[]);
+    index::join(&mut walked.files, &[]);
     check_files(walked, resolver)
 }
 
@@ -159,64 +230,6 @@ fn check_files(walked: WalkOutput, resolver: &Resolver) -> Result<LintOutput, Co
         checked: walked.checked,
         files: walked.files,
     })
-}
-
-/// Handlers are often routed in another file than the one that defines them: give each
-/// usage the methods and paths its handler is routed with anywhere in the project, in a
-/// file of the same language (a Python `create` says nothing of a Rust `create`): in
-/// `files`, and in `more`, the routes of files not read this time.
-fn join_routes(files: &mut [SourceFile], more: &[KindRoute]) {
-    type Routed = (Vec<Method>, Vec<String>);
-    let mut routes: HashMap<(SourceKind, String), Routed> = HashMap::new();
-    let read = files
-        .iter()
-        .flat_map(|f| f.facts.routes.iter().map(move |r| (f.kind, r)));
-    for (kind, binding) in read.chain(more.iter().map(|(k, r)| (*k, r))) {
-        let entry = routes.entry((kind, binding.handler.clone())).or_default();
-        entry.0.extend(&binding.methods);
-        entry.1.extend(binding.path.clone());
-    }
-    // Every method each path answers, whichever handler serves it.
-    let mut by_path: HashMap<String, Vec<Method>> = HashMap::new();
-    for (methods, paths) in routes.values_mut() {
-        methods.sort();
-        methods.dedup();
-        paths.sort();
-        paths.dedup();
-        for path in paths.iter() {
-            by_path.entry(path.clone()).or_default().extend(&*methods);
-        }
-    }
-    for methods in by_path.values_mut() {
-        methods.sort();
-        methods.dedup();
-    }
-    for file in files.iter_mut() {
-        let kind = file.kind;
-        for usage in &mut file.facts.usages {
-            let Some((methods, paths)) = usage
-                .handler
-                .as_ref()
-                .and_then(|h| routes.get(&(kind, h.clone())))
-            else {
-                continue;
-            };
-            if usage.methods.is_none() {
-                usage.methods = Some(methods.clone());
-            }
-            if let [path] = paths.as_slice()
-                && usage.resource.is_none()
-            {
-                usage.resource = Some(Arc::new(Resource {
-                    path: path.clone(),
-                    methods: by_path.get(path).cloned().unwrap_or_default(),
-                }));
-            }
-            for path in paths {
-                usage.evidence.texts.push((TextSource::Route, path.clone()));
-            }
-        }
-    }
 }
 
 /// Turns findings into diagnostics placed in one file.
@@ -423,6 +436,7 @@ mod tests {
         assert_eq!(rules_fired(&[]), Vec::<&str>::new());
         let route = RouteBinding {
             handler: "submit".into(),
+            key: crate::summary::Key::partial(vec!["submit".into()]),
             methods: vec![Method::Post],
             path: Some("/checkout".into()),
         };

@@ -170,6 +170,8 @@ pub enum TextSource {
     /// The condition the site runs under (`if not request.user.is_authenticated`,
     /// `except ValidationError`), as words the heuristic rules can read.
     Condition,
+    /// The error variant a mapping chooses the code for (`NoSession`, `NotMember`).
+    Variant,
 }
 
 impl TextSource {
@@ -181,6 +183,7 @@ impl TextSource {
             TextSource::Message => "the message",
             TextSource::Description => "the description",
             TextSource::Condition => "the condition",
+            TextSource::Variant => "the error variant",
         }
     }
 }
@@ -393,7 +396,10 @@ impl Usage {
 /// Facts about a handler's route, found where the router is built (possibly in another file).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RouteBinding {
+    /// The handler's own name.
     pub handler: String,
+    /// The handler as the router names it, resolved as far as the file can.
+    pub key: crate::summary::Key,
     pub methods: Vec<Method>,
     pub path: Option<String>,
 }
@@ -460,6 +466,8 @@ pub struct FileFacts {
     pub usages: Vec<Usage>,
     pub routes: Vec<RouteBinding>,
     pub operations: Vec<Operation>,
+    /// What this file says for the project index (boxed: most files say nothing).
+    pub summary: Box<crate::summary::Summary>,
     /// Problems the user should know of (a file that could not be parsed in full).
     pub notes: Vec<String>,
     /// Notes about the byte at an offset, given their line once extraction ends (one

@@ -554,7 +554,11 @@ fn from_bytes(
             message: n,
         }));
     }
+    // A file that sends other files' error values, or hands numbers to helpers, gets
+    // usages from the index.
     let keep = !facts.usages.is_empty()
+        || !facts.summary.propagations.is_empty()
+        || !facts.summary.numbers.is_empty()
         || facts.partly_read.is_some()
         || SUPPRESSION.is_match(text.as_bytes());
     messages.push(Message::File(SourceFile {

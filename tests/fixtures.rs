@@ -6,13 +6,17 @@
 //! - `statuslint-expect: SL101, SL103` on the line where the diagnostics start;
 //! - `statuslint-enable: SL208` anywhere, to turn on rules that are off by default.
 //!
+//! A folder with a `Cargo.toml` is a fixture project: each of its files is linted alone, with
+//! what the project's other files say (routes, helpers, error types).
+//!
 //! Files without comments use a sidecar `<file>.expected` with one `LINE RULE` per line.
 
-use statuslint::lint::lint;
-use statuslint::settings::Settings;
+use statuslint::lint::{lint, lint_in_project};
+use statuslint::settings::{Resolver, Settings};
 use statuslint::walk::WalkOptions;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 fn fixture_files(dir: &Path, out: &mut Vec<PathBuf>) {
     let mut entries: Vec<_> = std::fs::read_dir(dir)
@@ -95,13 +99,21 @@ fn every_fixture_gets_exactly_its_expected_diagnostics() {
                 settings.enabled.push(rule.meta.id.as_str());
             }
         }
-        let output = lint(
-            &WalkOptions {
-                paths: vec![path.clone()],
-                threads: 1,
-            },
-            &settings,
-        );
+        let options = WalkOptions {
+            paths: vec![path.clone()],
+            threads: 1,
+        };
+        // A file of a fixture project (a folder below fixtures/ with a manifest) is linted
+        // alone with its project's knowledge, as `statuslint FILE` does.
+        let in_project = path
+            .ancestors()
+            .take_while(|d| *d != root)
+            .any(|d| d.join("Cargo.toml").exists());
+        let output = if in_project {
+            lint_in_project(&options, Arc::new(Resolver::fixed(settings))).expect("fixed settings")
+        } else {
+            lint(&options, &settings)
+        };
         let mut actual: BTreeMap<(usize, String), usize> = BTreeMap::new();
         for d in &output.diagnostics {
             *actual

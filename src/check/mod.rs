@@ -11,7 +11,7 @@ pub use console::Console;
 
 use crate::baseline::Baseline;
 use crate::git::ChangedLines;
-use crate::lint::{LintOutput, lint_text, lint_with};
+use crate::lint::{LintOutput, lint_in_project, lint_text};
 use crate::report::{OutputFormat, Run, printable};
 use crate::rules::Severity;
 use crate::settings::{Overrides, Resolver};
@@ -145,7 +145,7 @@ fn check_paths(
             paths,
             threads: threads.min(MAX_THREADS),
         };
-        lint_with(&walk_options, resolver.clone()).map_err(|e| e.to_string())?
+        lint_in_project(&walk_options, resolver.clone()).map_err(|e| e.to_string())?
     };
     print_notes(console, &output.notes);
     narrow(console, options, &mut output.diagnostics)?;

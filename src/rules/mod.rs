@@ -306,9 +306,12 @@ pub fn missing_required_header(
                 article(header)
             ),
         )
-        .evidence(format!(
-            "the whole response is visible here and has no {header} header"
-        )),
+        .evidence(if usage.evidence.origin.is_empty() {
+            format!("the whole response is visible here and has no {header} header")
+        } else {
+            // Built elsewhere (a helper, a caller): the origin, stated with the finding, says where.
+            format!("the whole response is known and has no {header} header")
+        }),
     );
     true
 }

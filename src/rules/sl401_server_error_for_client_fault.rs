@@ -12,11 +12,12 @@ impl Rule for ServerErrorForClientFault {
         let Some(code @ 500..=599) = u.code.exact() else {
             return;
         };
-        let Some((source, text, word)) =
-            text_with_word(u, &[TextSource::Message], &WORDS.client_fault).or_else(|| {
-                text_with_word(u, &[TextSource::Condition], &WORDS.client_fault_condition)
-            })
-        else {
+        let Some((source, text, word)) = text_with_word(
+            u,
+            &[TextSource::Message, TextSource::Variant],
+            &WORDS.client_fault,
+        )
+        .or_else(|| text_with_word(u, &[TextSource::Condition], &WORDS.client_fault_condition)) else {
             return;
         };
         // "invalid database state" is the server's fault after all.

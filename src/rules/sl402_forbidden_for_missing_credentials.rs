@@ -14,7 +14,11 @@ impl Rule for ForbiddenForMissingCredentials {
         }
         let Some((source, text, word)) = text_with_word(
             u,
-            &[TextSource::Message, TextSource::Comment],
+            &[
+                TextSource::Message,
+                TextSource::Comment,
+                TextSource::Variant,
+            ],
             &WORDS.missing_credentials,
         )
         .or_else(|| {

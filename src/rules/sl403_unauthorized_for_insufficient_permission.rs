@@ -14,7 +14,11 @@ impl Rule for UnauthorizedForInsufficientPermission {
         }
         let Some((source, text, word)) = text_with_word(
             u,
-            &[TextSource::Message, TextSource::Comment],
+            &[
+                TextSource::Message,
+                TextSource::Comment,
+                TextSource::Variant,
+            ],
             &WORDS.insufficient_permission,
         )
         .or_else(|| {

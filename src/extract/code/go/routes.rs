@@ -121,6 +121,7 @@ pub fn binding(reg: &Registration, src: &str) -> Option<RouteBinding> {
         _ => return None,
     };
     Some(RouteBinding {
+        key: crate::summary::Key::partial(vec![handler.clone()]),
         handler,
         methods,
         path: reg.path.clone(),

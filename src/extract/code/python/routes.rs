@@ -151,8 +151,10 @@ fn bound(
     if view.kind() != "identifier" && view.kind() != "attribute" {
         return None;
     }
+    let handler = last_segment(text(view, src)).to_string();
     Some(RouteBinding {
-        handler: last_segment(text(view, src)).to_string(),
+        key: crate::summary::Key::partial(vec![handler.clone()]),
+        handler,
         methods,
         path,
     })

@@ -3,9 +3,11 @@
 //! Spellings come from `data/apis/rust.toml`; this module knows only Rust syntax.
 
 mod evidence;
+mod names;
 mod response;
 mod routes;
 mod sites;
+mod summary;
 mod syntax;
 
 use super::context::{self, Place};
@@ -29,6 +31,8 @@ pub struct FileCx<'t> {
     /// Type aliases of response types (`type HttpResult = Result<Response<Body>, E>`),
     /// lowercased as `knowledge::words` gives them.
     pub response_aliases: HashSet<String>,
+    /// This file's module and what the paths it writes name.
+    pub names: names::Names,
 }
 
 const FRAMEWORKS: [&str; 6] = ["axum", "actix_web", "rocket", "warp", "hyper", "http"];
@@ -40,12 +44,14 @@ fn frameworks(src: &str) -> Vec<&'static str> {
         .collect()
 }
 
-/// Tokens without which a Rust file cannot name a status: constants, builders, redirect
-/// helpers and numeric status calls all contain one of these.
-pub const PREFILTER: &str =
-    r"StatusCode|HttpResponse|Redirect|redirect|Status::|status::|\.status\(|with_status";
+/// Tokens without which a Rust file can neither name a status (constants, builders,
+/// redirect helpers, numeric status calls, actix `Error*` helpers) nor say something the
+/// project index needs: routers (`.route(`, `.service(`, route attributes, Rocket's
+/// `routes!`, warp filters), error messages (`#[error(`, `impl Display`) and macros that
+/// may take a status.
+pub const PREFILTER: &str = r"StatusCode|HttpResponse|Redirect|redirect|Status::|status::|\.status\(|with_status|\bError[A-Z][a-zA-Z]+\(|\.route\(|\.service\(|#\[(get|post|put|patch|delete|head|options|route)\(|routes!|warp::|#\[error\(|Display for|macro_rules!";
 
-pub fn extract(_path: &std::path::Path, src: &str) -> FileFacts {
+pub fn extract(path: &std::path::Path, src: &str) -> FileFacts {
     let mut facts = FileFacts::default();
     let Some(tree) = super::parse_file(
         "rust",
@@ -60,12 +66,15 @@ pub fn extract(_path: &std::path::Path, src: &str) -> FileFacts {
     let root = tree.root_node();
 
     let nodes = Nodes::collect(root, src);
+    let module = names::module_of(path);
+    facts.summary.module = module.clone();
     let mut cx = FileCx {
         src,
         frameworks: frameworks(src),
         routed_handlers: HashSet::new(),
         routed_closures: HashMap::new(),
         response_aliases: response_aliases(root, src),
+        names: names::Names::collect(root, src, module),
     };
     let mut bound = Vec::new();
     for node in &nodes.routing {
@@ -84,9 +93,29 @@ pub fn extract(_path: &std::path::Path, src: &str) -> FileFacts {
         }
     }
     for node in &nodes.sites {
-        if let Some(usage) = usage_at(*node, &cx, &nodes.comments) {
+        if let Some((usage, site)) = usage_at(*node, &cx, &nodes.comments) {
+            summarise_usage(site, &usage, facts.usages.len(), &cx, &mut facts);
             facts.usages.push(usage);
         }
+    }
+    for node in &nodes.routing {
+        if node.kind() == "function_item" {
+            summary::helpers(*node, &cx, &mut facts.summary.helpers);
+            summary::propagations(*node, &cx, &mut facts.summary.propagations);
+        }
+    }
+    for item in &nodes.items {
+        if item.kind() == "macro_definition" {
+            summary::macro_helpers(*item, &cx, &mut facts.summary.helpers);
+        } else {
+            summary::variant_messages(*item, &cx, &mut facts.summary.variant_messages);
+        }
+    }
+    for node in nodes.macros.iter().chain(&nodes.sites) {
+        facts
+            .summary
+            .numbers
+            .extend(summary::number_call(*node, &cx));
     }
     if let Some(line) = nodes.too_deep {
         facts.notes.push(format!(
@@ -102,6 +131,10 @@ struct Nodes<'t> {
     routing: Vec<Node<'t>>,
     /// Nodes that may name a status: paths and calls.
     sites: Vec<Node<'t>>,
+    /// Enums and `impl` blocks (for error variants' messages) and macro definitions.
+    items: Vec<Node<'t>>,
+    /// Macro calls, which may hand a bare number to a helper macro.
+    macros: Vec<Node<'t>>,
     /// Every comment.
     comments: Vec<Comment>,
     /// The first line of code nested too deep to read.
@@ -115,6 +148,8 @@ impl<'t> Nodes<'t> {
         let mut nodes = Nodes {
             routing: Vec::new(),
             sites: Vec::new(),
+            items: Vec::new(),
+            macros: Vec::new(),
             comments: Vec::new(),
             too_deep: None,
         };
@@ -133,6 +168,8 @@ impl<'t> Nodes<'t> {
                     text: comment_text(node, src),
                 }),
                 "function_item" => nodes.routing.push(node),
+                "enum_item" | "impl_item" | "macro_definition" => nodes.items.push(node),
+                "macro_invocation" => nodes.macros.push(node),
                 "call_expression" => {
                     nodes.routing.push(node);
                     nodes.sites.push(node);
@@ -233,7 +270,37 @@ fn only_reads_code(node: Node, cx: &FileCx) -> bool {
     false
 }
 
-fn usage_at(node: Node, cx: &FileCx, comments: &[Comment]) -> Option<Usage> {
+/// What a usage tells the project index: the error variants its code is chosen for, the
+/// helper it is handed to, or the caller it is returned to as an error value.
+fn summarise_usage(site: Node, usage: &Usage, at: usize, cx: &FileCx, facts: &mut FileFacts) {
+    use crate::summary::{HelperCall, VariantUse};
+    let out = &mut facts.summary;
+    for (error_type, variant) in summary::variant_of(site, cx) {
+        out.per_variant.push(VariantUse {
+            usage: at,
+            error_type,
+            variant,
+        });
+    }
+    if usage.headers.complete {
+        return;
+    }
+    if let Some((callee, argument)) = summary::helper_call(site, cx) {
+        out.calls.push(HelperCall {
+            usage: at,
+            callee,
+            argument,
+        });
+    }
+    out.error_values
+        .extend(summary::error_value(site, usage, cx));
+}
+
+fn usage_at<'t>(
+    node: Node<'t>,
+    cx: &FileCx<'t>,
+    comments: &[Comment],
+) -> Option<(Usage, Node<'t>)> {
     let site = sites::recognise(node, cx)?;
     if only_reads_code(site.node, cx) {
         return None;
@@ -277,7 +344,7 @@ fn usage_at(node: Node, cx: &FileCx, comments: &[Comment]) -> Option<Usage> {
         usage.target = Some(target);
         usage.evidence.normalisation = normalisation;
     }
-    Some(built.usage)
+    Some((built.usage, site.node))
 }
 
 #[cfg(test)]
@@ -384,6 +451,151 @@ mod tests {
         assert!(!u.headers.complete);
         assert_eq!(u.body, Body::Unknown);
         assert!(u.evidence.texts.iter().any(|(_, t)| t == "bad password"));
+    }
+
+    #[test]
+    fn error_variants_with_their_messages_and_mappings() {
+        let f = extract(
+            Path::new("src/api/error.rs"),
+            r#"use axum::http::StatusCode;
+            #[derive(thiserror::Error)]
+            pub enum ApiError {
+                #[error("no session token")]
+                NoSession,
+                Other(String),
+            }
+            impl std::fmt::Display for Other {
+                fn fmt(&self, f: &mut Formatter) -> fmt::Result {
+                    match self { Other::Gone => write!(f, "it is gone") }
+                }
+            }
+            impl IntoResponse for ApiError {
+                fn into_response(self) -> Response {
+                    let status = match self {
+                        Self::NoSession => StatusCode::FORBIDDEN,
+                        ApiError::Other(_) | crate::x::E::Y => StatusCode::INTERNAL_SERVER_ERROR,
+                    };
+                    (status, self.to_string()).into_response()
+                }
+            }"#,
+        );
+        let m: Vec<(String, &str, &str)> = f
+            .summary
+            .variant_messages
+            .iter()
+            .map(|m| {
+                (
+                    m.error_type.display(),
+                    m.variant.as_str(),
+                    m.message.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            m,
+            [
+                (
+                    "api::error::ApiError".into(),
+                    "NoSession",
+                    "no session token"
+                ),
+                // Not defined here, nor imported: only its name is known.
+                ("Other".into(), "Gone", "it is gone"),
+            ]
+        );
+        let uses: Vec<(String, &str)> = f
+            .summary
+            .per_variant
+            .iter()
+            .map(|v| (v.error_type.display(), v.variant.as_str()))
+            .collect();
+        assert_eq!(
+            uses,
+            [
+                ("api::error::ApiError".into(), "NoSession"),
+                ("api::error::ApiError".into(), "Other"),
+                ("x::E".into(), "Y"),
+            ]
+        );
+    }
+
+    #[test]
+    fn helpers_say_what_their_status_parameter_becomes() {
+        let f = extract(
+            Path::new("src/http.rs"),
+            r#"use axum::http::{header, StatusCode};
+            pub fn reject(why: &str, code: StatusCode) -> Response {
+                (code, why.to_string()).into_response()
+            }
+            pub fn challenge(code: StatusCode) -> Response {
+                (code, [(header::WWW_AUTHENTICATE, "Bearer")], "no").into_response()
+            }
+            pub fn numeric(code: u16) -> Response {
+                Response::builder().status(StatusCode::from_u16(code).unwrap()).body(Body::empty()).unwrap()
+            }
+            pub fn stored(code: StatusCode) -> ApiError { ApiError { status: code } }"#,
+        );
+        let h: Vec<(String, usize, bool, bool)> = f
+            .summary
+            .helpers
+            .iter()
+            .map(|h| {
+                (
+                    h.key.display(),
+                    h.parameter,
+                    h.headers.complete,
+                    h.headers.has("www-authenticate"),
+                )
+            })
+            .collect();
+        assert_eq!(
+            h,
+            [
+                ("http::reject".into(), 1, true, false),
+                ("http::challenge".into(), 0, true, true),
+                ("http::numeric".into(), 0, true, false),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_status_returned_as_an_error_value_goes_to_the_caller() {
+        let f = extract(
+            Path::new("src/auth.rs"),
+            r#"use axum::http::StatusCode;
+            fn session(t: Option<&str>) -> Result<&str, StatusCode> {
+                t.ok_or(StatusCode::UNAUTHORIZED)
+            }
+            async fn me(t: Option<&str>) -> Result<String, StatusCode> {
+                let user = session(t)?;
+                Ok(user.into())
+            }"#,
+        );
+        assert!(!f.usages[0].headers.complete, "not a whole response");
+        assert_eq!(
+            f.summary.error_values[0].function.display(),
+            "auth::session"
+        );
+        assert_eq!(f.summary.propagations[0].callee.display(), "auth::session");
+        assert_eq!(f.summary.propagations[0].handler, "me");
+    }
+
+    #[test]
+    fn actix_error_helpers_carry_their_message() {
+        let f = facts(
+            r#"use actix_web::error;
+            async fn h() -> Result<HttpResponse, Error> {
+                Err(error::ErrorForbidden("no credentials sent"))
+            }"#,
+        );
+        let u = &f.usages[0];
+        assert_eq!(u.code, Code::Exact(403));
+        assert!(
+            u.evidence
+                .texts
+                .iter()
+                .any(|(_, t)| t == "no credentials sent")
+        );
     }
 
     #[test]

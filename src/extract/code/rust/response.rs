@@ -668,7 +668,7 @@ pub const RESPONSE_TYPES: &[&str] = &[
 
 /// A function answers requests when it is routed, async (handlers are), or returns a
 /// response type; a plain helper returning a bare `StatusCode` may be wrapped by its caller.
-fn sends_responses(function: Option<Node>, cx: &FileCx) -> bool {
+pub fn sends_responses(function: Option<Node>, cx: &FileCx) -> bool {
     let Some(f) = function else { return false };
     if f.kind() == "closure_expression" {
         return cx.routed_closures.contains_key(&f.start_byte());
@@ -692,7 +692,7 @@ fn sends_responses(function: Option<Node>, cx: &FileCx) -> bool {
         || crate::knowledge::words(returns)
             .iter()
             .any(|w| cx.response_aliases.contains(w.as_str()));
-    let error_status = returns.starts_with("Result") && returns.contains(", StatusCode")
-        || returns.contains(", (StatusCode");
-    is_async || response_type || error_status
+    // A plain function returning `Result<_, StatusCode>` hands the code to its caller,
+    // which may add headers to it (see `summary::error_value`).
+    is_async || response_type
 }

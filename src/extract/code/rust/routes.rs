@@ -63,6 +63,7 @@ fn attribute_routes<'t>(function: Node<'t>, cx: &FileCx<'t>, out: &mut Vec<Bound
         }
         out.push(Bound::Named(RouteBinding {
             handler: text(name, cx.src).to_string(),
+            key: cx.names.defined(None, text(name, cx.src)),
             methods: methods_from(&methods),
             path: literals.into_iter().find(|l| l.starts_with('/')),
         }));
@@ -256,6 +257,7 @@ fn bind<'t>(
     match handler.kind() {
         "identifier" | "scoped_identifier" => out.push(Bound::Named(RouteBinding {
             handler: last_segment(text(handler, cx.src)).to_string(),
+            key: cx.names.resolve(text(handler, cx.src)),
             methods,
             path,
         })),

@@ -1,0 +1,562 @@
+//! Summary: what this file says for the project index, in Rust syntax: error variants and
+//! their messages (`#[error("..")]`, `impl Display`), mappings chosen per variant, helpers
+//! whose status parameter becomes a response, and error values returned to a caller.
+
+use super::FileCx;
+use super::response;
+use super::sites::{Site, SiteKind};
+use super::syntax::{
+    Callee, ancestor, attributes, callee, enclosing_call, last_segment, named_children,
+    string_literals, text,
+};
+use crate::knowledge::RUST_APIS;
+use crate::summary::{ErrorValue, Helper, Key, NumberCall, Propagation, VariantMessage};
+use crate::usage::{Body, Code, Headers, Usage};
+use regex::Regex;
+use std::sync::LazyLock;
+use tree_sitter::Node;
+
+/// `#[error("no session token")] NoSession` in `enum ApiError`, and the arms of an
+/// `impl Display for ApiError` that write one message per variant.
+pub fn variant_messages(item: Node, cx: &FileCx, out: &mut Vec<VariantMessage>) {
+    match item.kind() {
+        "enum_item" => {
+            let (Some(name), Some(body)) = (
+                item.child_by_field_name("name"),
+                item.child_by_field_name("body"),
+            ) else {
+                return;
+            };
+            let error_type = cx.names.defined(None, text(name, cx.src));
+            for variant in named_children(body) {
+                if variant.kind() != "enum_variant" {
+                    continue;
+                }
+                let Some(variant_name) = variant.child_by_field_name("name") else {
+                    continue;
+                };
+                // Attributes of a variant sit before it inside the variant list.
+                let message = attributes(variant).into_iter().find_map(|a| {
+                    let attr = a.named_child(0)?;
+                    let path = attr.named_child(0)?;
+                    (text(path, cx.src) == "error").then(|| first_literal(attr, cx))?
+                });
+                if let Some(message) = message {
+                    out.push(VariantMessage {
+                        error_type: error_type.clone(),
+                        variant: text(variant_name, cx.src).to_string(),
+                        message,
+                    });
+                }
+            }
+        }
+        "impl_item" => {
+            let Some(trait_name) = item.child_by_field_name("trait") else {
+                return;
+            };
+            if last_segment(text(trait_name, cx.src)) != "Display" {
+                return;
+            }
+            let Some(self_type) = impl_type(item, cx) else {
+                return;
+            };
+            let mut arms = Vec::new();
+            super::super::walk(item, |n| {
+                if n.kind() == "match_arm" {
+                    arms.push(n);
+                }
+                true
+            });
+            for arm in arms {
+                let (Some(pattern), Some(value)) = (
+                    arm.child_by_field_name("pattern"),
+                    arm.child_by_field_name("value"),
+                ) else {
+                    continue;
+                };
+                let Some(message) = first_literal(value, cx) else {
+                    continue;
+                };
+                for (ty, variant) in variants_in(pattern, Some(&self_type), cx) {
+                    if ty == self_type {
+                        out.push(VariantMessage {
+                            error_type: ty,
+                            variant,
+                            message: message.clone(),
+                        });
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn first_literal(node: Node, cx: &FileCx) -> Option<String> {
+    let mut found = Vec::new();
+    string_literals(node, cx.src, &mut found);
+    found.into_iter().find(|m| !m.trim().is_empty())
+}
+
+/// The type an `impl` block is for, as a key.
+fn impl_type(item: Node, cx: &FileCx) -> Option<Key> {
+    let ty = item.child_by_field_name("type")?;
+    Some(cx.names.resolve(text(ty, cx.src)))
+}
+
+/// The variants a `match` pattern names (`ApiError::NoSession`, `Self::Missing(_)`,
+/// `A::X | A::Y`), each with its type.
+fn variants_in(pattern: Node, self_type: Option<&Key>, cx: &FileCx) -> Vec<(Key, String)> {
+    let written = text(pattern, cx.src);
+    let mut out = Vec::new();
+    for alternative in written.split('|') {
+        let path = alternative
+            .split(['(', '{'])
+            .next()
+            .unwrap_or("")
+            .trim()
+            .replace(' ', "");
+        let Some((ty, variant)) = path.rsplit_once("::") else {
+            continue;
+        };
+        if !variant
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_uppercase())
+        {
+            continue;
+        }
+        let key = if ty == "Self" {
+            match self_type {
+                Some(k) => k.clone(),
+                None => continue,
+            }
+        } else {
+            cx.names.resolve(ty)
+        };
+        out.push((key, variant.to_string()));
+    }
+    out
+}
+
+/// The variants a site's code is chosen for: it is the value of a `match` arm on them.
+pub fn variant_of(site: Node, cx: &FileCx) -> Vec<(Key, String)> {
+    let mut child = site;
+    let mut current = site.parent();
+    while let Some(node) = current {
+        match node.kind() {
+            "match_arm" => {
+                let Some(pattern) = node.child_by_field_name("pattern") else {
+                    return Vec::new();
+                };
+                if pattern.id() == child.id() {
+                    return Vec::new();
+                }
+                let self_type = ancestor(node, &["impl_item"]).and_then(|i| impl_type(i, cx));
+                return variants_in(pattern, self_type.as_ref(), cx);
+            }
+            "function_item" | "closure_expression" | "block" | "let_declaration" => {
+                return Vec::new();
+            }
+            _ => {}
+        }
+        child = node;
+        current = node.parent();
+    }
+    Vec::new()
+}
+
+/// The key a function is defined with: its module, the type of its `impl`, its name.
+pub fn function_key(function: Node, cx: &FileCx) -> Option<Key> {
+    let name = text(function.child_by_field_name("name")?, cx.src);
+    let owner = ancestor(function, &["impl_item"])
+        .and_then(|i| i.child_by_field_name("type"))
+        .map(|t| {
+            text(t, cx.src)
+                .split('<')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_string()
+        });
+    Some(cx.names.defined(owner.as_deref(), name))
+}
+
+/// Type names a status parameter is declared with.
+const STATUS_TYPES: &[&str] = &["StatusCode", "Status", "http::StatusCode", "u16"];
+
+/// `fn reject(code: StatusCode, why: &str) -> Response { (code, why).into_response() }`:
+/// each parameter that becomes a response's status, with the response it is sent in.
+pub fn helpers(function: Node, cx: &FileCx, out: &mut Vec<Helper>) {
+    let Some(parameters) = function.child_by_field_name("parameters") else {
+        return;
+    };
+    let (Some(key), Some(body)) = (
+        function_key(function, cx),
+        function.child_by_field_name("body"),
+    ) else {
+        return;
+    };
+    let mut position = 0;
+    for parameter in named_children(parameters) {
+        match parameter.kind() {
+            "parameter" => {}
+            "self_parameter" => continue,
+            _ => continue,
+        }
+        let (Some(pattern), Some(ty)) = (
+            parameter.child_by_field_name("pattern"),
+            parameter.child_by_field_name("type"),
+        ) else {
+            position += 1;
+            continue;
+        };
+        let this = position;
+        position += 1;
+        let ty = text(ty, cx.src).trim_start_matches('&');
+        if !STATUS_TYPES.contains(&ty) || pattern.kind() != "identifier" {
+            continue;
+        }
+        let name = text(pattern, cx.src);
+        let mut uses = Vec::new();
+        super::super::walk(body, |n| {
+            if n.kind() == "identifier" && text(n, cx.src) == name {
+                uses.push(n);
+            }
+            true
+        });
+        for node in uses {
+            let Some(site) = sink(node, cx) else { continue };
+            let Some(r) = response::read(&site, cx) else {
+                continue;
+            };
+            out.push(Helper {
+                key: key.clone(),
+                parameter: this,
+                headers: r.headers,
+                body: r.body,
+                line: function.start_position().row + 1,
+            });
+            break;
+        }
+    }
+}
+
+/// The site a status parameter makes where it becomes a response's status: an axum tuple's
+/// first part, `.status(p)`, `HttpResponse::build(p)`, `StatusCode::from_u16(p)`.
+fn sink<'t>(node: Node<'t>, cx: &FileCx<'t>) -> Option<Site<'t>> {
+    let site = |node, kind| Site {
+        node,
+        code: Code::Malformed(String::new()),
+        spelled: String::new(),
+        kind,
+        alternative: None,
+        token: None,
+    };
+    let parent = node.parent()?;
+    if parent.kind() == "tuple_expression" {
+        let first = named_children(parent).into_iter().next()?;
+        return (first.id() == node.id()).then(|| site(node, SiteKind::Constant));
+    }
+    let (call, _) = enclosing_call(node)?;
+    if let Callee::Path(p) = callee(call, cx.src)
+        && RUST_APIS
+            .numeric_calls
+            .iter()
+            .any(|e| super::syntax::path_ends_with(&p, &e.call))
+    {
+        // `.status(StatusCode::from_u16(p).unwrap())`: the status is the converted value.
+        let value = unwrapped(call, cx);
+        return match sink(value, cx) {
+            Some(outer) => Some(outer),
+            None => Some(site(call, SiteKind::Numeric)),
+        };
+    }
+    match callee(call, cx.src) {
+        Callee::Method { name, .. }
+            if RUST_APIS.numeric_methods.names.iter().any(|n| n == name) =>
+        {
+            Some(site(node, SiteKind::Constant))
+        }
+        Callee::Path(p)
+            if ["HttpResponse::build", "HttpResponseBuilder::new"]
+                .iter()
+                .any(|b| super::syntax::path_ends_with(&p, b)) =>
+        {
+            Some(site(node, SiteKind::Constant))
+        }
+        _ => None,
+    }
+}
+
+/// `x.unwrap()`, `x.expect(..)`, `x?` around `node`: the outermost.
+fn unwrapped<'t>(node: Node<'t>, cx: &FileCx<'t>) -> Node<'t> {
+    let mut current = node;
+    loop {
+        if let Some(call) = super::syntax::method_call_on(current)
+            && matches!(
+                callee(call, cx.src),
+                Callee::Method {
+                    name: "unwrap" | "expect",
+                    ..
+                }
+            )
+        {
+            current = call;
+        } else if let Some(parent) = current.parent()
+            && parent.kind() == "try_expression"
+        {
+            current = parent;
+        } else {
+            return current;
+        }
+    }
+}
+
+/// `reject(StatusCode::UNAUTHORIZED, "sign in first")`: the function a status is handed
+/// to, with the argument's position, when it is a plain call of a name.
+pub fn helper_call(site: Node, cx: &FileCx) -> Option<(Key, usize)> {
+    let (call, position) = enclosing_call(site)?;
+    let Callee::Path(path) = callee(call, cx.src) else {
+        return None;
+    };
+    if ["Ok", "Err", "Some"].contains(&last_segment(&path)) {
+        return None;
+    }
+    Some((cx.names.resolve(&path), position))
+}
+
+/// True when a function returns a status as its error for its caller to send:
+/// `-> Result<T, StatusCode>`.
+fn returns_status_error(function: Node, cx: &FileCx) -> bool {
+    let returns = function
+        .child_by_field_name("return_type")
+        .map(|t| text(t, cx.src).replace(' ', ""))
+        .unwrap_or_default();
+    returns.starts_with("Result<") && returns.ends_with(",StatusCode>")
+}
+
+/// `token.ok_or(StatusCode::UNAUTHORIZED)` or `Err(StatusCode::X)` in a function that is
+/// not a handler and returns `Result<_, StatusCode>`: the code goes to its caller.
+pub fn error_value(site: Node, usage: &Usage, cx: &FileCx) -> Option<ErrorValue> {
+    let function = ancestor(site, &["function_item", "closure_expression"])?;
+    if function.kind() != "function_item"
+        || response::sends_responses(Some(function), cx)
+        || !returns_status_error(function, cx)
+    {
+        return None;
+    }
+    Some(ErrorValue {
+        function: function_key(function, cx)?,
+        code: usage.code.clone(),
+        spelled: usage.spelled.clone(),
+        line: site.start_position().row + 1,
+    })
+}
+
+/// `let user = session(token)?;` in a handler that returns `Result<_, StatusCode>`: the
+/// callee's error is sent as the whole response.
+pub fn propagations(function: Node, cx: &FileCx, out: &mut Vec<Propagation>) {
+    if !response::sends_responses(Some(function), cx) || !returns_status_error(function, cx) {
+        return;
+    }
+    let (Some(name), Some(body)) = (
+        function.child_by_field_name("name"),
+        function.child_by_field_name("body"),
+    ) else {
+        return;
+    };
+    let mut found = Vec::new();
+    super::super::walk(body, |n| {
+        if n.kind() == "closure_expression" || n.kind() == "function_item" {
+            return false;
+        }
+        // `session(t)?` and `session(t).await?`
+        let inner = (n.kind() == "try_expression")
+            .then(|| n.named_child(0))
+            .flatten()
+            .map(|i| match i.kind() {
+                "await_expression" => i.named_child(0).unwrap_or(i),
+                _ => i,
+            });
+        if let Some(call) = inner
+            && call.kind() == "call_expression"
+            && let Callee::Path(path) = callee(call, cx.src)
+        {
+            found.push((call, path));
+        }
+        true
+    });
+    for (call, path) in found {
+        out.push(Propagation {
+            span: call.byte_range(),
+            callee: cx.names.resolve(&path),
+            handler: text(name, cx.src).to_string(),
+        });
+    }
+}
+
+/// A macro rule's parameters, in order: `$msg:expr`.
+static MACRO_PARAMETER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\$(\w+)\s*:\s*\w+").expect("a valid regex"));
+
+/// A macro parameter handed to a status sink in the macro's body: `.with_code($code)`,
+/// `StatusCode::from_u16($code)`, `.status($code)`.
+static MACRO_SINK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:with_code|with_status|status_code|status|from_u16|from_code|build)\s*\(\s*\$(\w+)\s*\)")
+        .expect("a valid regex")
+});
+
+/// `macro_rules! err_code { ($msg:expr, $code:expr) => { .. .with_code($code) .. } }`: the
+/// parameter of each rule that becomes a status. What the response holds is not read.
+pub fn macro_helpers(item: Node, cx: &FileCx, out: &mut Vec<Helper>) {
+    let Some(name) = item.child_by_field_name("name") else {
+        return;
+    };
+    let key = cx.names.defined(None, text(name, cx.src));
+    for rule in named_children(item) {
+        let (Some(left), Some(right)) = (
+            rule.child_by_field_name("left"),
+            rule.child_by_field_name("right"),
+        ) else {
+            continue;
+        };
+        let parameters: Vec<&str> = MACRO_PARAMETER
+            .captures_iter(text(left, cx.src))
+            .filter_map(|c| c.get(1).map(|m| m.as_str()))
+            .collect();
+        for sink in MACRO_SINK.captures_iter(text(right, cx.src)) {
+            let Some(position) = parameters.iter().position(|p| *p == &sink[1]) else {
+                continue;
+            };
+            out.push(Helper {
+                key: key.clone(),
+                parameter: position,
+                headers: Headers::unknown(),
+                body: Body::Unknown,
+                line: rule.start_position().row + 1,
+            });
+        }
+    }
+}
+
+/// Macros of the standard library and common crates, which never send a status.
+const NOT_HELPERS: &[&str] = &[
+    "vec",
+    "println",
+    "print",
+    "eprintln",
+    "format",
+    "write",
+    "writeln",
+    "assert",
+    "assert_eq",
+    "assert_ne",
+    "debug_assert",
+    "panic",
+    "matches",
+    "json",
+    "debug",
+    "info",
+    "warn",
+    "error",
+    "trace",
+    "log",
+    "concat",
+    "include_str",
+    "env",
+    "todo",
+    "unimplemented",
+    "unreachable",
+];
+
+/// `err_code!("no such item", 404)`, `reject(401, "sign in")`: a bare number in the range of
+/// status codes handed to a macro or a function of the project.
+pub fn number_call(node: Node, cx: &FileCx) -> Option<NumberCall> {
+    let (name, arguments): (String, Vec<Option<Node>>) = match node.kind() {
+        "macro_invocation" => {
+            let name = text(node.child_by_field_name("macro")?, cx.src).to_string();
+            let tree = named_children(node)
+                .into_iter()
+                .find(|n| n.kind() == "token_tree")?;
+            (format!("{name}!"), macro_arguments(tree))
+        }
+        "call_expression" => {
+            let Callee::Path(path) = callee(node, cx.src) else {
+                return None;
+            };
+            (
+                path,
+                super::syntax::arguments(node)
+                    .into_iter()
+                    .map(Some)
+                    .collect(),
+            )
+        }
+        _ => return None,
+    };
+    let bare = name.trim_end_matches('!');
+    if NOT_HELPERS.contains(&last_segment(bare))
+        || ["Ok", "Err", "Some"].contains(&last_segment(bare))
+        || RUST_APIS
+            .numeric_calls
+            .iter()
+            .any(|e| super::syntax::path_ends_with(bare, &e.call))
+    {
+        return None;
+    }
+    let (argument, number) = arguments.iter().enumerate().find_map(|(i, a)| {
+        let a = (*a)?;
+        let code: u32 = (a.kind() == "integer_literal")
+            .then(|| text(a, cx.src).parse().ok())
+            .flatten()?;
+        (100..=999).contains(&code).then_some((i, (a, code)))
+    })?;
+    let mut messages = Vec::new();
+    for a in arguments.iter().flatten() {
+        string_literals(*a, cx.src, &mut messages);
+    }
+    let handler = ancestor(node, &["function_item"])
+        .and_then(|f| f.child_by_field_name("name"))
+        .map(|n| text(n, cx.src).to_string());
+    Some(NumberCall {
+        span: number.0.byte_range(),
+        code: number.1,
+        spelled: format!(
+            "{}{}(.., {})",
+            last_segment(bare),
+            if name.ends_with('!') { "!" } else { "" },
+            number.1
+        ),
+        callee: cx.names.resolve(bare),
+        argument,
+        messages,
+        handler,
+    })
+}
+
+/// The arguments of a macro call: the tokens between its top-level commas, when one token
+/// makes the argument (None for an argument of several).
+fn macro_arguments(tree: Node) -> Vec<Option<Node>> {
+    let mut out = Vec::new();
+    let mut current: Vec<Node> = Vec::new();
+    let mut cursor = tree.walk();
+    let children: Vec<Node> = tree.children(&mut cursor).collect();
+    let inner = children
+        .get(1..children.len().saturating_sub(1))
+        .unwrap_or(&[]);
+    for child in inner {
+        if child.kind() == "," {
+            out.push(std::mem::take(&mut current));
+        } else {
+            current.push(*child);
+        }
+    }
+    out.push(current);
+    out.into_iter()
+        .map(|tokens| match tokens.as_slice() {
+            [one] => Some(*one),
+            _ => None,
+        })
+        .collect()
+}

@@ -1,0 +1,165 @@
+//! Summaries: what one file says about names that other files use, for the project index.
+//!
+//! Real applications rarely choose a status where the condition is: they return an error
+//! whose type maps to a code, or call a helper that takes one. Each code extractor says, per
+//! file and in these language-neutral terms, which error variants carry which message, which
+//! usages are chosen per variant, which functions send a status given to them, and which
+//! calls hand a status to such a function. [`crate::index`] joins them across files.
+
+use crate::usage::{Body, Code, Headers, Span};
+
+/// A name in the project: module path segments, then the item's own name. `full` when the
+/// file that wrote it resolved the whole path (`crate::api::todo::create`); otherwise the
+/// segments are only the path's tail as written (`todo::create`, `create`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Key {
+    pub segments: Vec<String>,
+    pub full: bool,
+}
+
+impl Key {
+    pub fn full(segments: Vec<String>) -> Key {
+        Key {
+            segments,
+            full: true,
+        }
+    }
+
+    pub fn partial(segments: Vec<String>) -> Key {
+        Key {
+            segments,
+            full: false,
+        }
+    }
+
+    /// The item's own name (the last segment).
+    pub fn name(&self) -> &str {
+        self.segments.last().map_or("", String::as_str)
+    }
+
+    /// True when this name, as written, may name the item defined as `defined` (a full key):
+    /// the same path when both are full, else this one's segments end `defined`'s.
+    pub fn may_name(&self, defined: &Key) -> bool {
+        if self.full {
+            return self.segments == defined.segments;
+        }
+        defined.segments.ends_with(&self.segments)
+    }
+
+    /// `api::todo::create`, for evidence.
+    pub fn display(&self) -> String {
+        self.segments.join("::")
+    }
+}
+
+/// What one file says for the project index.
+#[derive(Clone, Debug, Default)]
+pub struct Summary {
+    /// The module this file is (`api::todo` for `src/api/todo.rs`): its handlers' keys are
+    /// this and their names.
+    pub module: Vec<String>,
+    /// Error variants with the message each is shown with (`#[error("...")]`, `Display`).
+    pub variant_messages: Vec<VariantMessage>,
+    /// Usages of this file chosen for one variant of an error type.
+    pub per_variant: Vec<VariantUse>,
+    /// Functions and macros of this file that send a status given to them.
+    pub helpers: Vec<Helper>,
+    /// Usages of this file that hand their status to a function defined elsewhere.
+    pub calls: Vec<HelperCall>,
+    /// Bare numbers handed to a function or macro (`err_code!("no such item", 404)`): a
+    /// usage once the index knows the callee is a helper.
+    pub numbers: Vec<NumberCall>,
+    /// Statuses that functions of this file return as an error value, for their caller to
+    /// turn into a response.
+    pub error_values: Vec<ErrorValue>,
+    /// Places in handlers of this file that send a called function's error value unchanged.
+    pub propagations: Vec<Propagation>,
+}
+
+impl Summary {
+    pub fn is_empty(&self) -> bool {
+        self.variant_messages.is_empty()
+            && self.per_variant.is_empty()
+            && self.helpers.is_empty()
+            && self.calls.is_empty()
+            && self.numbers.is_empty()
+            && self.error_values.is_empty()
+            && self.propagations.is_empty()
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct VariantMessage {
+    /// The error type, a full key.
+    pub error_type: Key,
+    pub variant: String,
+    pub message: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct VariantUse {
+    /// The index of the usage in the file's facts.
+    pub usage: usize,
+    /// The error type as the mapping names it.
+    pub error_type: Key,
+    pub variant: String,
+}
+
+/// `fn reject(code: StatusCode, why: &str) -> Response`: argument `parameter` becomes the
+/// status of a response with these headers and body.
+#[derive(Clone, Debug)]
+pub struct Helper {
+    /// A full key.
+    pub key: Key,
+    pub parameter: usize,
+    pub headers: Headers,
+    pub body: Body,
+    /// Where it is defined, 1-based.
+    pub line: usize,
+}
+
+#[derive(Clone, Debug)]
+pub struct HelperCall {
+    /// The index of the usage (the status argument) in the file's facts.
+    pub usage: usize,
+    pub callee: Key,
+    /// The position of the status among the call's arguments.
+    pub argument: usize,
+}
+
+/// `err_code!("no such item", 404)`, `reject(401, "sign in")`.
+#[derive(Clone, Debug)]
+pub struct NumberCall {
+    /// The number, in this file.
+    pub span: Span,
+    pub code: u32,
+    /// The call as shown in findings (`err_code!(..)`).
+    pub spelled: String,
+    pub callee: Key,
+    pub argument: usize,
+    /// The string arguments of the call, and the function it is in.
+    pub messages: Vec<String>,
+    pub handler: Option<String>,
+}
+
+/// `fn session(..) -> Result<User, StatusCode> { .. ok_or(StatusCode::UNAUTHORIZED) }`.
+#[derive(Clone, Debug)]
+pub struct ErrorValue {
+    /// The function returning it, a full key.
+    pub function: Key,
+    pub code: Code,
+    pub spelled: String,
+    /// Where the status is named, 1-based.
+    pub line: usize,
+}
+
+/// `let user = session(token)?;` in a handler whose error type is the status itself: the
+/// callee's error value is sent as it is, with nothing added.
+#[derive(Clone, Debug)]
+pub struct Propagation {
+    /// The call, in this file.
+    pub span: Span,
+    pub callee: Key,
+    /// The handler that sends it.
+    pub handler: String,
+}
