@@ -34,6 +34,12 @@ pub enum SourceKind {
     CloudFormation,
     /// IIS `web.config`.
     WebConfig,
+    /// Envoy bootstrap and route configuration (YAML or JSON).
+    Envoy,
+    /// Firebase Hosting `firebase.json`.
+    FirebaseJson,
+    /// Azure Static Web Apps `staticwebapp.config.json`.
+    StaticWebApp,
 }
 
 impl SourceKind {
@@ -56,6 +62,9 @@ impl SourceKind {
             SourceKind::Terraform => "terraform",
             SourceKind::CloudFormation => "cloudformation",
             SourceKind::WebConfig => "web-config",
+            SourceKind::Envoy => "envoy",
+            SourceKind::FirebaseJson => "firebase-json",
+            SourceKind::StaticWebApp => "static-web-app",
         }
     }
 
@@ -79,6 +88,9 @@ impl SourceKind {
             SourceKind::Terraform => "Terraform",
             SourceKind::CloudFormation => "CloudFormation",
             SourceKind::WebConfig => "web.config",
+            SourceKind::Envoy => "Envoy",
+            SourceKind::FirebaseJson => "firebase.json",
+            SourceKind::StaticWebApp => "staticwebapp.config.json",
         }
     }
 }
@@ -132,6 +144,8 @@ pub fn by_name(path: &Path) -> Option<NameClass> {
         "_redirects" => return kind(SourceKind::Redirects),
         "netlify.toml" => return kind(SourceKind::NetlifyToml),
         "vercel.json" => return kind(SourceKind::VercelJson),
+        "firebase.json" => return kind(SourceKind::FirebaseJson),
+        "staticwebapp.config.json" => return kind(SourceKind::StaticWebApp),
         "nginx.conf" => return kind(SourceKind::Nginx),
         ".htaccess" | "httpd.conf" | "apache2.conf" | "apache.conf" => {
             return kind(SourceKind::Apache);
@@ -219,6 +233,25 @@ static CLOUDFORMATION: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("valid regex")
 });
+/// The ingress-nginx chart's values (or a parent chart's `ingress-nginx:` section) setting
+/// the controller's configuration.
+static INGRESS_NGINX_VALUES: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)^(ingress-nginx:\s*\n\s+)?controller:\s*\n(\s+.*\n|\s*\n)*?\s+config:\s*\n(\s+.*\n|\s*\n)*?\s+(http-redirect-code|server-snippet|location-snippet|http-snippet):")
+        .expect("valid regex")
+});
+/// A Docker Compose file whose container labels define Traefik middlewares.
+static COMPOSE_SERVICES: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?m)^services\s*:").expect("valid regex"));
+static TRAEFIK_LABELS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)traefik\.http\.middlewares\.|--entrypoints\.\S+\.redirections")
+        .expect("valid regex")
+});
+/// Envoy configuration: a bootstrap's `static_resources`, or a route configuration (an RDS
+/// file, a bare `RouteConfiguration`) with its `virtual_hosts`.
+static ENVOY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?m)^\s*\{?\s*"?(static_resources|staticResources)"?\s*:|^\s*-?\s*\{?\s*"?(virtual_hosts|virtualHosts)"?\s*:|type\.googleapis\.com/envoy\.config\.route\.v3\.RouteConfiguration"#)
+        .expect("valid regex")
+});
 static TRAEFIK_TOML: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?m)^\s*\[(http\.middlewares|entryPoints)").expect("valid regex")
 });
@@ -254,6 +287,12 @@ pub fn by_content(class: NameClass, bytes: &[u8]) -> Option<SourceKind> {
                 Some(SourceKind::CloudFormation)
             } else if KUBERNETES.is_match(head) && KUBERNETES_KIND.is_match(head) {
                 Some(SourceKind::Kubernetes)
+            } else if INGRESS_NGINX_VALUES.is_match(head) {
+                Some(SourceKind::Kubernetes)
+            } else if COMPOSE_SERVICES.is_match(head) && TRAEFIK_LABELS.is_match(head) {
+                Some(SourceKind::Traefik)
+            } else if ENVOY.is_match(head) {
+                Some(SourceKind::Envoy)
             } else if TRAEFIK_YAML.is_match(head) {
                 Some(SourceKind::Traefik)
             } else if OPENAPI_ANYWHERE.is_match(bytes) {
@@ -287,6 +326,11 @@ mod tests {
         assert_eq!(kind("public/_redirects", ""), Some(SourceKind::Redirects));
         assert_eq!(kind("netlify.toml", ""), Some(SourceKind::NetlifyToml));
         assert_eq!(kind("vercel.json", ""), Some(SourceKind::VercelJson));
+        assert_eq!(kind("firebase.json", ""), Some(SourceKind::FirebaseJson));
+        assert_eq!(
+            kind("app/staticwebapp.config.json", ""),
+            Some(SourceKind::StaticWebApp)
+        );
         assert_eq!(
             kind("web/next.config.mjs", ""),
             Some(SourceKind::NextConfig)
@@ -388,6 +432,31 @@ mod tests {
             Some(SourceKind::Traefik)
         );
         assert_eq!(kind("ci.yml", "on: push\njobs: {}\n"), None);
+        assert_eq!(
+            kind(
+                "docker-compose.yml",
+                "services:\n  web:\n    labels:\n      - traefik.http.middlewares.r.redirectscheme.scheme=https\n"
+            ),
+            Some(SourceKind::Traefik)
+        );
+        let values = "controller:\n  replicaCount: 2\n  config:\n    use-forwarded-headers: \"true\"\n    http-redirect-code: \"302\"\n";
+        assert_eq!(kind("values.yaml", values), Some(SourceKind::Kubernetes));
+        assert_eq!(
+            kind("values.yaml", "controller:\n  config: {}\n"),
+            None
+        );
+        assert_eq!(
+            kind("docker-compose.yml", "services:\n  db:\n    image: postgres\n"),
+            None
+        );
+        assert_eq!(
+            kind("envoy.yaml", "static_resources:\n  listeners: []\n"),
+            Some(SourceKind::Envoy)
+        );
+        assert_eq!(
+            kind("rds.json", "{\"virtual_hosts\": []}"),
+            Some(SourceKind::Envoy)
+        );
         let cfn = "Resources:\n  L:\n    Type: AWS::ElasticLoadBalancingV2::Listener\n";
         assert_eq!(kind("stack.yaml", cfn), Some(SourceKind::CloudFormation));
         assert_eq!(

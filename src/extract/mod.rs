@@ -15,6 +15,8 @@ mod aws_elb;
 pub mod caddy;
 pub mod cloudformation;
 pub mod code;
+pub mod envoy;
+pub mod firebase_json;
 pub mod haproxy;
 pub mod kubernetes;
 pub mod netlify_toml;
@@ -24,6 +26,7 @@ pub mod openapi;
 mod platform;
 pub mod redirects_file;
 pub mod server_config;
+pub mod static_web_app;
 pub mod terraform;
 pub mod traefik;
 pub mod tree;
@@ -50,10 +53,13 @@ fn module(kind: SourceKind) -> (&'static str, fn(&Path, &str) -> FileFacts) {
         SourceKind::Terraform => (terraform::PREFILTER, terraform::extract),
         SourceKind::CloudFormation => (cloudformation::PREFILTER, cloudformation::extract),
         SourceKind::WebConfig => (web_config::PREFILTER, web_config::extract),
+        SourceKind::Envoy => (envoy::PREFILTER, envoy::extract),
+        SourceKind::FirebaseJson => (firebase_json::PREFILTER, firebase_json::extract),
+        SourceKind::StaticWebApp => (static_web_app::PREFILTER, static_web_app::extract),
     }
 }
 
-const KINDS: [SourceKind; 17] = [
+const KINDS: [SourceKind; 20] = [
     SourceKind::Rust,
     SourceKind::Python,
     SourceKind::Go,
@@ -71,6 +77,9 @@ const KINDS: [SourceKind; 17] = [
     SourceKind::Terraform,
     SourceKind::CloudFormation,
     SourceKind::WebConfig,
+    SourceKind::Envoy,
+    SourceKind::FirebaseJson,
+    SourceKind::StaticWebApp,
 ];
 
 /// Compiled once per process, in the order of `KINDS`.

@@ -86,6 +86,10 @@ pub fn extract(_path: &Path, src: &str) -> FileFacts {
             google::url_map(r, src, &mut facts);
         } else if is(&t.azure.application_gateways, r.kind) {
             azure::application_gateway(r, src, &mut facts);
+        } else if is(&t.azure.front_door_rules, r.kind) {
+            azure::front_door_rule(r, src, &mut facts);
+        } else if is(&t.azure.classic_front_doors, r.kind) {
+            azure::classic_front_door(r, src, &mut facts);
         } else if is(&t.cloudflare.page_rules, r.kind) {
             cloudflare::page_rule(r, src, &mut facts);
         } else if is(&t.cloudflare.rulesets, r.kind) {

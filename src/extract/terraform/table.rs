@@ -34,6 +34,9 @@ pub struct Google {
 pub struct Azure {
     pub application_gateways: Vec<String>,
     pub redirect_types: BTreeMap<String, u32>,
+    pub front_door_rules: Vec<String>,
+    pub classic_front_doors: Vec<String>,
+    pub front_door_redirect_types: BTreeMap<String, u32>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -93,6 +93,18 @@ impl Node {
         self.entry_nocase(name).map(|e| &e.value)
     }
 
+    /// The value of `key` matching every spelling of one name that ignores case and
+    /// underscores: Terraform's `status_code`, CloudFormation's `StatusCode`, proto JSON's
+    /// `statusCode`.
+    pub fn get_loose(&self, key: &str) -> Option<&Node> {
+        let wanted = loose(key);
+        self.entries()
+            .iter()
+            .rev()
+            .find(|e| e.key.as_str().is_some_and(|k| loose(k) == wanted))
+            .map(|e| &e.value)
+    }
+
     /// Follows a path of keys: `doc.path(&["metadata", "name"])`.
     pub fn path(&self, keys: &[&str]) -> Option<&Node> {
         keys.iter().try_fold(self, |node, key| node.get(key))
@@ -101,6 +113,13 @@ impl Node {
     pub fn path_nocase(&self, keys: &[&str]) -> Option<&Node> {
         keys.iter().try_fold(self, |node, key| node.get_nocase(key))
     }
+}
+
+fn loose(key: &str) -> String {
+    key.chars()
+        .filter(|c| *c != '_')
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
 }
 
 /// The 1-based line of a byte offset.
