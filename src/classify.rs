@@ -285,9 +285,9 @@ pub fn by_content(class: NameClass, bytes: &[u8]) -> Option<SourceKind> {
                 Some(SourceKind::OpenApi)
             } else if CLOUDFORMATION.is_match(head) {
                 Some(SourceKind::CloudFormation)
-            } else if KUBERNETES.is_match(head) && KUBERNETES_KIND.is_match(head) {
-                Some(SourceKind::Kubernetes)
-            } else if INGRESS_NGINX_VALUES.is_match(head) {
+            } else if (KUBERNETES.is_match(head) && KUBERNETES_KIND.is_match(head))
+                || INGRESS_NGINX_VALUES.is_match(head)
+            {
                 Some(SourceKind::Kubernetes)
             } else if COMPOSE_SERVICES.is_match(head) && TRAEFIK_LABELS.is_match(head) {
                 Some(SourceKind::Traefik)
@@ -441,12 +441,12 @@ mod tests {
         );
         let values = "controller:\n  replicaCount: 2\n  config:\n    use-forwarded-headers: \"true\"\n    http-redirect-code: \"302\"\n";
         assert_eq!(kind("values.yaml", values), Some(SourceKind::Kubernetes));
+        assert_eq!(kind("values.yaml", "controller:\n  config: {}\n"), None);
         assert_eq!(
-            kind("values.yaml", "controller:\n  config: {}\n"),
-            None
-        );
-        assert_eq!(
-            kind("docker-compose.yml", "services:\n  db:\n    image: postgres\n"),
+            kind(
+                "docker-compose.yml",
+                "services:\n  db:\n    image: postgres\n"
+            ),
             None
         );
         assert_eq!(

@@ -80,7 +80,11 @@ fn walk(node: &Node, listener: &Listener, src: &str, facts: &mut FileFacts, dept
         return;
     }
     for entry in node.entries() {
-        if entry.key.as_str().is_some_and(|k| loose_is(k, "virtual_hosts")) {
+        if entry
+            .key
+            .as_str()
+            .is_some_and(|k| loose_is(k, "virtual_hosts"))
+        {
             for host in entry.value.items() {
                 virtual_host(host, listener, src, facts);
             }
@@ -94,7 +98,8 @@ fn walk(node: &Node, listener: &Listener, src: &str, facts: &mut FileFacts, dept
 }
 
 fn loose_is(key: &str, name: &str) -> bool {
-    key.replace('_', "").eq_ignore_ascii_case(&name.replace('_', ""))
+    key.replace('_', "")
+        .eq_ignore_ascii_case(&name.replace('_', ""))
 }
 
 fn virtual_host(host: &Node, listener: &Listener, src: &str, facts: &mut FileFacts) {
@@ -151,8 +156,14 @@ fn route_match(m: &Node, u: &mut Usage) {
         u.evidence.texts.push((TextSource::Route, path.to_string()));
     }
     for header in m.get_loose("headers").map_or(&[][..], Node::items) {
-        let name = header.get_loose("name").and_then(Node::as_str).unwrap_or("");
-        if !matches!(name.to_ascii_lowercase().as_str(), ":scheme" | "x-forwarded-proto") {
+        let name = header
+            .get_loose("name")
+            .and_then(Node::as_str)
+            .unwrap_or("");
+        if !matches!(
+            name.to_ascii_lowercase().as_str(),
+            ":scheme" | "x-forwarded-proto"
+        ) {
             continue;
         }
         let exact = header
@@ -225,7 +236,8 @@ fn target(redirect: &Node) -> Target {
         .map(|p| format!(":{p}"))
         .unwrap_or_default();
     let path = text("path_redirect");
-    let rewrites = text("prefix_rewrite").is_some() || redirect.get_loose("regex_rewrite").is_some();
+    let rewrites =
+        text("prefix_rewrite").is_some() || redirect.get_loose("regex_rewrite").is_some();
     Target {
         text: format!(
             "{}://{}{port}{}",
@@ -273,7 +285,10 @@ mod tests {
         let t = u.target.as_ref().unwrap();
         assert_eq!(t.text, "https://{host}{path}");
         assert!(t.keeps_host && t.keeps_path);
-        assert_eq!(u.code_token.as_ref().unwrap().spelling(308), Some("PERMANENT_REDIRECT"));
+        assert_eq!(
+            u.code_token.as_ref().unwrap().spelling(308),
+            Some("PERMANENT_REDIRECT")
+        );
     }
 
     #[test]

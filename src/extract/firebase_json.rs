@@ -139,7 +139,10 @@ mod tests {
         let f = extract(Path::new("firebase.json"), src);
         assert_eq!(f.usages[0].code, Code::Exact(302));
         assert_eq!(&src[f.usages[0].span.clone()], "302");
-        assert_eq!(f.usages[0].code_token.as_ref().unwrap().spelling(301), Some("301"));
+        assert_eq!(
+            f.usages[0].code_token.as_ref().unwrap().spelling(301),
+            Some("301")
+        );
         assert_eq!(f.usages[1].code, Code::Exact(301));
         assert!(f.usages[1].implicit);
         let list = r#"{"hosting": [{"target": "app", "redirects": [{"regex": "^/x$", "destination": "/y", "type": 301}]}]}"#;
@@ -156,10 +159,18 @@ mod tests {
 
     #[test]
     fn broken_or_odd_files_are_read_without_panic() {
-        let f = extract(Path::new("firebase.json"), "{\"hosting\": {\"redirects\": [");
+        let f = extract(
+            Path::new("firebase.json"),
+            "{\"hosting\": {\"redirects\": [",
+        );
         assert!(f.usages.is_empty());
         assert_eq!(f.notes.len(), 1);
-        for odd in ["[]", "{\"hosting\": 3}", "{\"hosting\": {\"redirects\": {}}}", ""] {
+        for odd in [
+            "[]",
+            "{\"hosting\": 3}",
+            "{\"hosting\": {\"redirects\": {}}}",
+            "",
+        ] {
             assert!(extract(Path::new("firebase.json"), odd).usages.is_empty());
         }
     }

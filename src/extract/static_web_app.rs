@@ -62,8 +62,7 @@ pub fn extract(_path: &Path, src: &str) -> FileFacts {
                 continue;
             };
             let answered = format!("the response Static Web Apps would send with {code}");
-            if let Some(mut u) = rule(&entry.value, entry.key.span.clone(), None, src, &mut facts)
-            {
+            if let Some(mut u) = rule(&entry.value, entry.key.span.clone(), None, src, &mut facts) {
                 u.evidence.texts.push((TextSource::Handler, answered));
                 facts.usages.push(u);
             }
@@ -161,7 +160,10 @@ mod tests {
     fn reads_routes_defaults_methods_and_overrides() {
         let f = extract(Path::new("staticwebapp.config.json"), SRC);
         let codes: Vec<_> = f.usages.iter().map(|u| u.code.exact()).collect();
-        assert_eq!(codes, [Some(302), Some(301), Some(302), Some(404), Some(302)]);
+        assert_eq!(
+            codes,
+            [Some(302), Some(301), Some(302), Some(404), Some(302)]
+        );
         assert!(f.usages[0].implicit);
         assert!(f.usages[0].is_redirect());
         assert_eq!(f.usages[2].methods, Some(vec![Method::Post]));

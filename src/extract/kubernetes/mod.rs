@@ -234,6 +234,8 @@ mod robustness {
             include_str!("../../../fixtures/kubernetes/ingress_nginx.yaml"),
             include_str!("../../../fixtures/kubernetes/traefik_middlewares.yaml"),
             include_str!("../../../fixtures/kubernetes/helm/templates/ingress.yaml"),
+            include_str!("../../../fixtures/kubernetes/ingress_snippets.yaml"),
+            include_str!("../../../fixtures/kubernetes/ingress-nginx-values/values.yaml"),
         ];
         for src in files {
             for cut in (0..src.len())

@@ -174,13 +174,17 @@ pub fn front_door_rule(r: &Resource, src: &str, facts: &mut FileFacts) {
             for condition in &conditions {
                 for scheme in objects(condition, "request_scheme_condition") {
                     let values = strings(scheme.get("match_values"));
-                    let negated = scheme.get("negate_condition").and_then(Node::as_bool)
-                        == Some(true);
+                    let negated =
+                        scheme.get("negate_condition").and_then(Node::as_bool) == Some(true);
                     let equal = scheme
                         .get("operator")
                         .and_then(Node::as_str)
                         .is_none_or(|o| o == "Equal");
-                    if equal && !negated && values.iter().all(|v| v.eq_ignore_ascii_case("http")) && !values.is_empty() {
+                    if equal
+                        && !negated
+                        && values.iter().all(|v| v.eq_ignore_ascii_case("http"))
+                        && !values.is_empty()
+                    {
                         u.evidence.request_scheme = Some((
                             Scheme::Http,
                             "the rule's `request_scheme_condition` matches only HTTP".to_string(),
@@ -189,7 +193,9 @@ pub fn front_door_rule(r: &Resource, src: &str, facts: &mut FileFacts) {
                 }
                 for host in objects(condition, "host_name_condition") {
                     if host.get("operator").and_then(Node::as_str) == Some("Equal") {
-                        u.evidence.request_hosts.extend(strings(host.get("match_values")));
+                        u.evidence
+                            .request_hosts
+                            .extend(strings(host.get("match_values")));
                     }
                 }
                 for path in objects(condition, "url_path_condition") {
@@ -231,7 +237,9 @@ pub fn classic_front_door(r: &Resource, src: &str, facts: &mut FileFacts) {
             u.evidence.texts = r.texts(src);
             u.evidence.texts.extend(comments(src, entry.key.span.start));
             if let Some(name) = rule.get("name").and_then(Node::as_str) {
-                u.evidence.texts.push((TextSource::Handler, name.to_string()));
+                u.evidence
+                    .texts
+                    .push((TextSource::Handler, name.to_string()));
             }
             let accepted = strings(rule.get("accepted_protocols"));
             if !accepted.is_empty() && accepted.iter().all(|p| p.eq_ignore_ascii_case("http")) {

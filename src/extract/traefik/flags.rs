@@ -30,10 +30,13 @@ pub fn read(items: &[&Node], src: &str, out: &mut Vec<Usage>) {
 fn flag(item: &Node, src: &str) -> Option<(Vec<String>, Node)> {
     let (path, value) = dotted(item, PREFIX, src)?;
     // A boolean flag without a value is true.
-    Some((path, value.unwrap_or_else(|| Node {
-        span: item.span.clone(),
-        value: Value::Scalar("true".to_string()),
-    })))
+    Some((
+        path,
+        value.unwrap_or_else(|| Node {
+            span: item.span.clone(),
+            value: Value::Scalar("true".to_string()),
+        }),
+    ))
 }
 
 /// A `PREFIX.a.b=value` string (a flag, a Docker label in list form): the path after the

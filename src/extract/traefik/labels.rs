@@ -51,7 +51,12 @@ fn middlewares(labels: &Node, src: &str, out: &mut Vec<Usage>) {
             continue;
         }
         if let Some(path) = flags::split_path(&key[PREFIX.len()..]) {
-            flags::insert(&mut root, &path, entry.value.clone(), entry.key.span.clone());
+            flags::insert(
+                &mut root,
+                &path,
+                entry.value.clone(),
+                entry.key.span.clone(),
+            );
         }
     }
     for entry in root.entries() {

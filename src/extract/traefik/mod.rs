@@ -135,6 +135,10 @@ mod robustness {
                 "a.yml",
                 include_str!("../../../fixtures/traefik/dynamic.yml"),
             ),
+            (
+                "docker-compose.yml",
+                include_str!("../../../fixtures/traefik/compose/docker-compose.yml"),
+            ),
         ];
         for (name, src) in files {
             for cut in (0..src.len())
