@@ -4,6 +4,7 @@
 //! file); `dynamic` blocks and computed values are left alone, and of modules only the
 //! terraform-aws-modules ALB module, whose inputs have the resources' shapes, is read.
 
+mod amplify;
 mod aws;
 mod azure;
 mod cloudflare;
@@ -82,6 +83,8 @@ pub fn extract(_path: &Path, src: &str) -> FileFacts {
             aws::listener(r, src, &mut facts);
         } else if is(&t.aws.listener_rules, r.kind) {
             aws::listener_rule(r, &resources, src, &mut facts);
+        } else if is(&t.aws.amplify_apps, r.kind) {
+            amplify::app(r, src, &mut facts);
         } else if is(&t.google.url_maps, r.kind) {
             google::url_map(r, src, &mut facts);
         } else if is(&t.azure.application_gateways, r.kind) {

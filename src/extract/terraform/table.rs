@@ -19,6 +19,9 @@ pub struct Aws {
     pub listeners: Vec<String>,
     pub listener_rules: Vec<String>,
     pub alb_modules: Vec<String>,
+    pub amplify_apps: Vec<String>,
+    pub amplify_redirect_codes: Vec<u32>,
+    pub amplify_placeholders: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
