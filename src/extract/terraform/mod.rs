@@ -20,7 +20,7 @@ use table::TERRAFORM;
 
 /// Attribute names that choose a redirect code in the resources read.
 pub const PREFILTER: &str =
-    r"status_code|redirect_response_code|https_redirect|redirect_type|forwarding_url";
+    r"status_code|redirect_response_code|https_redirect|redirect_type|forwarding_url|custom_rule";
 
 /// One `resource "TYPE" "NAME"` block.
 pub struct Resource<'a> {
