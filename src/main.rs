@@ -72,7 +72,7 @@ struct CheckArgs {
     #[arg(long, value_enum)]
     fail_on: Option<FailOn>,
 
-    /// Worker threads (0 picks one per core, up to 256).
+    /// Worker threads (0 picks one per core; at most 256, and 4 per core).
     #[arg(long, short = 'j', default_value_t = 0, value_parser = clap::value_parser!(u16).range(0..=MAX_THREADS as i64))]
     threads: u16,
 

@@ -25,6 +25,9 @@ use std::time::Instant;
 /// More threads than this only cost memory: reading files is the work.
 pub const MAX_THREADS: usize = 256;
 
+/// The most threads used per core, whatever `-j` asks for.
+const THREADS_PER_CORE: usize = 4;
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Color {
     #[default]
@@ -137,9 +140,12 @@ fn check_paths(
         stdin_text = Some(text);
         output
     } else {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        // Idle walker threads poll for work, so far more threads than cores cost CPU time
+        // without reading any faster.
         let threads = match options.threads {
-            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
-            n => n,
+            0 => cores,
+            n => n.min(cores * THREADS_PER_CORE),
         };
         let walk_options = WalkOptions {
             paths,

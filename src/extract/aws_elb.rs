@@ -64,30 +64,12 @@ pub struct Around {
     pub per_request: Option<String>,
 }
 
-/// The value of `key` in a mapping, matching Terraform's and CloudFormation's spellings of
-/// one key (`status_code`, `StatusCode`).
-pub fn get<'a>(node: &'a Node, key: &str) -> Option<&'a Node> {
-    let wanted = loose(key);
-    node.entries()
-        .iter()
-        .rev()
-        .find(|e| e.key.as_str().is_some_and(|k| loose(k) == wanted))
-        .map(|e| &e.value)
-}
-
-fn loose(key: &str) -> String {
-    key.chars()
-        .filter(|c| *c != '_')
-        .map(|c| c.to_ascii_lowercase())
-        .collect()
-}
-
 /// The redirect an action sends, or None when it is no redirect or its code is not
 /// written as a literal. A code the API refuses is noted and kept as written (SL301).
 pub fn redirect(action: &Node, src: &str, around: Around, facts: &mut FileFacts) -> Option<Usage> {
     let table = &*ELB;
-    let config = table.config_keys.iter().find_map(|k| get(action, k))?;
-    let is_redirect = match get(action, "type").map(|t| &t.value) {
+    let config = table.config_keys.iter().find_map(|k| action.get_loose(k))?;
+    let is_redirect = match action.get_loose("type").map(|t| &t.value) {
         Some(Value::Scalar(t)) => t.eq_ignore_ascii_case(&table.action_type),
         Some(_) => false,
         None => true,
@@ -95,7 +77,7 @@ pub fn redirect(action: &Node, src: &str, around: Around, facts: &mut FileFacts)
     if !is_redirect {
         return None;
     }
-    let status = get(config, "status_code")?;
+    let status = config.get_loose("status_code")?;
     let text = status.as_str()?;
     let Some(&code) = table.status_codes.get(text) else {
         facts.note_at(
@@ -163,7 +145,7 @@ fn plain_http(listener: &Listener) -> Option<(Scheme, String)> {
 /// The Location the load balancer builds: each component left out keeps the request's.
 fn target(config: &Node, listener: Option<&Listener>) -> Target {
     let ph = &ELB.placeholders;
-    let part = |key: &str| get(config, key).and_then(Node::as_str);
+    let part = |key: &str| config.get_loose(key).and_then(Node::as_str);
     let protocol = part("protocol").filter(|p| *p != ph.protocol);
     let scheme = protocol
         .or_else(|| listener.and_then(|l| l.protocol.as_deref()))

@@ -16,6 +16,8 @@ mod aws_elb;
 pub mod caddy;
 pub mod cloudformation;
 pub mod code;
+pub mod envoy;
+pub mod firebase_json;
 pub mod haproxy;
 pub mod kubernetes;
 pub mod netlify_toml;
@@ -26,6 +28,7 @@ mod platform;
 pub mod reach;
 pub mod redirects_file;
 pub mod server_config;
+pub mod static_web_app;
 pub mod terraform;
 pub mod traefik;
 pub mod tree;
@@ -59,10 +62,13 @@ fn module(kind: SourceKind) -> (&'static str, Extractor) {
         SourceKind::Terraform => (terraform::PREFILTER, Own(terraform::extract)),
         SourceKind::CloudFormation => (cloudformation::PREFILTER, Own(cloudformation::extract)),
         SourceKind::WebConfig => (web_config::PREFILTER, Own(web_config::extract)),
+        SourceKind::Envoy => (envoy::PREFILTER, Own(envoy::extract)),
+        SourceKind::FirebaseJson => (firebase_json::PREFILTER, Own(firebase_json::extract)),
+        SourceKind::StaticWebApp => (static_web_app::PREFILTER, Own(static_web_app::extract)),
     }
 }
 
-const KINDS: [SourceKind; 17] = [
+const KINDS: [SourceKind; 20] = [
     SourceKind::Rust,
     SourceKind::Python,
     SourceKind::Go,
@@ -80,6 +86,9 @@ const KINDS: [SourceKind; 17] = [
     SourceKind::Terraform,
     SourceKind::CloudFormation,
     SourceKind::WebConfig,
+    SourceKind::Envoy,
+    SourceKind::FirebaseJson,
+    SourceKind::StaticWebApp,
 ];
 
 /// Compiled once per process, in the order of `KINDS`.

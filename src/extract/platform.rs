@@ -86,7 +86,7 @@ pub fn source_evidence(from: &str, evidence: &mut Evidence) {
 }
 
 /// The path of a pattern or URL: all of a relative one.
-fn path_of(pattern: &str) -> &str {
+pub fn path_of(pattern: &str) -> &str {
     match pattern.split_once("://") {
         Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
         None => pattern,

@@ -14,8 +14,10 @@ impl Rule for UnregisteredStatusCode {
             return;
         }
         // nginx's 444 closes the connection without a response: it never reaches a client.
+        // Kubernetes files hold nginx too, in ingress-nginx snippets; their own code keys
+        // accept no 444.
         if ctx.options.allowed_codes.contains(&code)
-            || (code == 444 && ctx.kind == SourceKind::Nginx)
+            || (code == 444 && matches!(ctx.kind, SourceKind::Nginx | SourceKind::Kubernetes))
         {
             return;
         }

@@ -144,11 +144,15 @@ pub fn comment_opener(kind: SourceKind, path: &Path) -> Option<&'static str> {
     match kind {
         SourceKind::Rust | SourceKind::Go | SourceKind::NextConfig => Some("//"),
         // XML has only block comments.
-        SourceKind::VercelJson | SourceKind::WebConfig => None,
+        SourceKind::VercelJson
+        | SourceKind::FirebaseJson
+        | SourceKind::StaticWebApp
+        | SourceKind::WebConfig => None,
         SourceKind::OpenApi
         | SourceKind::Kubernetes
         | SourceKind::Traefik
         | SourceKind::CloudFormation
+        | SourceKind::Envoy
             if json =>
         {
             None
@@ -164,6 +168,7 @@ pub fn comment_opener(kind: SourceKind, path: &Path) -> Option<&'static str> {
         | SourceKind::Traefik
         | SourceKind::OpenApi
         | SourceKind::Terraform
-        | SourceKind::CloudFormation => Some("#"),
+        | SourceKind::CloudFormation
+        | SourceKind::Envoy => Some("#"),
     }
 }

@@ -1,19 +1,38 @@
-//! ingress-nginx: the redirect annotations of an Ingress and the controller ConfigMap's
-//! `http-redirect-code`. Names, defaults and ranges come from `data/apis/ingress-nginx.toml`.
+//! ingress-nginx: the redirect annotations of an Ingress, its nginx snippets, and the
+//! controller ConfigMap's `http-redirect-code` and snippets. Names, defaults and ranges
+//! come from `data/apis/ingress-nginx.toml`.
 
 use super::resource_texts;
+use super::snippets;
 use super::table::{INGRESS_NGINX, RedirectAnnotation};
 use crate::extract::tree::{Entry, Node, Value, code_of, comment_texts};
 use crate::usage::{Body, Code, FileFacts, Headers, Scheme, Span, Target, TextSource, Usage};
+use std::path::Path;
 
 /// An Ingress's redirect annotations: the first redirect annotation set (temporal before
 /// permanent, as the controller reads them) and its code annotation.
-pub fn ingress(doc: &Node, src: &str, facts: &mut FileFacts) {
+pub fn ingress(doc: &Node, path: &Path, src: &str, facts: &mut FileFacts) {
     let Some(annotations) = doc.path(&["metadata", "annotations"]) else {
         return;
     };
     let prefix = &INGRESS_NGINX.annotation_prefix;
     let find = |name: &str| annotations.entry(&format!("{prefix}/{name}"));
+    for name in &INGRESS_NGINX.snippet_annotations {
+        let Some(entry) = find(name) else { continue };
+        for mut u in snippets::read(&entry.value, path, src, facts) {
+            u.evidence.texts.extend(resource_texts(doc));
+            let (hosts, paths) = rules(doc);
+            u.evidence.request_hosts.extend(hosts);
+            // A server snippet answers every path of the hosts; a location snippet only
+            // the Ingress's paths.
+            if name == "configuration-snippet" {
+                u.evidence
+                    .texts
+                    .extend(paths.into_iter().map(|p| (TextSource::Route, p)));
+            }
+            facts.usages.push(u);
+        }
+    }
     let mut chosen: Option<(&RedirectAnnotation, &Entry)> = None;
     for redirect in &INGRESS_NGINX.redirects {
         let Some(entry) = find(&redirect.annotation).filter(|e| has_text(&e.value)) else {
@@ -54,9 +73,42 @@ pub fn ingress(doc: &Node, src: &str, facts: &mut FileFacts) {
 
 /// The controller ConfigMap's `http-redirect-code`: the code of ingress-nginx's own
 /// http-to-https (and www) redirects.
-pub fn config_map(doc: &Node, src: &str, facts: &mut FileFacts) {
+pub fn config_map(doc: &Node, path: &Path, src: &str, facts: &mut FileFacts) {
+    if let Some(data) = doc.get("data") {
+        controller_config(data, &resource_texts(doc), path, src, facts);
+    }
+}
+
+/// The controller chart's values (`controller.config`, or under `ingress-nginx:` in a
+/// parent chart): the chart writes them into the controller ConfigMap.
+pub fn chart_values(root: &Node, path: &Path, src: &str, facts: &mut FileFacts) {
+    let config = root
+        .path(&["controller", "config"])
+        .or_else(|| root.path(&["ingress-nginx", "controller", "config"]));
+    if let Some(config) = config {
+        controller_config(config, &[], path, src, facts);
+    }
+}
+
+/// The keys of the controller's configuration that choose codes.
+fn controller_config(
+    data: &Node,
+    texts: &[(TextSource, String)],
+    path: &Path,
+    src: &str,
+    facts: &mut FileFacts,
+) {
     let table = &INGRESS_NGINX.config_map;
-    let Some(entry) = doc.get("data").and_then(|d| d.entry(&table.key)) else {
+    for key in &table.snippet_keys {
+        let Some(entry) = data.entry(key) else {
+            continue;
+        };
+        for mut u in snippets::read(&entry.value, path, src, facts) {
+            u.evidence.texts.extend(texts.iter().cloned());
+            facts.usages.push(u);
+        }
+    }
+    let Some(entry) = data.entry(&table.key) else {
         return;
     };
     let Some(text) = entry.value.as_str() else {
@@ -107,7 +159,7 @@ pub fn config_map(doc: &Node, src: &str, facts: &mut FileFacts) {
             annotations.join(" and ")
         ),
     ));
-    u.evidence.texts = resource_texts(doc);
+    u.evidence.texts = texts.to_vec();
     u.evidence.texts.extend(comment_texts(src, &entry.key));
     facts.usages.push(u);
 }
@@ -228,18 +280,29 @@ fn list(codes: &[i64]) -> String {
 
 /// The hosts and paths the Ingress routes: the requests its redirect answers.
 fn add_rules(doc: &Node, u: &mut Usage) {
-    let Some(rules) = doc.path(&["spec", "rules"]) else {
-        return;
-    };
-    for rule in rules.items() {
+    let (hosts, paths) = rules(doc);
+    u.evidence.request_hosts.extend(hosts);
+    u.evidence
+        .texts
+        .extend(paths.into_iter().map(|p| (TextSource::Route, p)));
+}
+
+/// The literal hosts and the paths of the Ingress's rules.
+fn rules(doc: &Node) -> (Vec<String>, Vec<String>) {
+    let (mut hosts, mut paths) = (Vec::new(), Vec::new());
+    for rule in doc.path(&["spec", "rules"]).map_or(&[][..], Node::items) {
         if let Some(host) = rule.get("host").and_then(Node::as_str)
             && !host.contains('*')
         {
-            u.evidence.request_hosts.push(host.to_string());
+            hosts.push(host.to_string());
         }
-        let paths = rule.path(&["http", "paths"]).map_or(&[][..], Node::items);
-        for path in paths.iter().filter_map(|p| p.get("path")?.as_str()) {
-            u.evidence.texts.push((TextSource::Route, path.to_string()));
-        }
+        let found = rule.path(&["http", "paths"]).map_or(&[][..], Node::items);
+        paths.extend(
+            found
+                .iter()
+                .filter_map(|p| p.get("path")?.as_str())
+                .map(str::to_string),
+        );
     }
+    (hosts, paths)
 }

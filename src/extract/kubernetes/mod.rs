@@ -1,11 +1,13 @@
 //! Kubernetes manifests: ingress-nginx Ingress annotations and controller ConfigMap, Traefik
 //! `Middleware` resources and container args, Gateway API HTTPRoute redirect filters, and
-//! Istio VirtualService and Contour HTTPProxy redirects. Several documents per file; Helm templates are read
-//! where they parse once their `{{ }}` actions are masked.
+//! Istio VirtualService and Contour HTTPProxy redirects, and the ingress-nginx chart's
+//! `controller.config` values. Several documents per file; Helm templates are read where
+//! they parse once their `{{ }}` actions are masked.
 
 mod gateway_api;
 mod ingress_nginx;
 mod mesh;
+mod snippets;
 mod table;
 
 use crate::extract::traefik::{flags, middleware};
@@ -16,21 +18,24 @@ use std::path::Path;
 /// Names that choose a code: the ingress-nginx redirect annotations and ConfigMap key,
 /// Traefik Middleware resources and entry-point redirection flags, and Gateway API
 /// redirect filters.
-pub const PREFILTER: &str = r#"permanent-redirect|temporal-redirect|http-redirect-code|kind"?\s*:\s*["']?Middleware\b|(?i:--entrypoints\.\S+\.redirections)|requestRedirect|redirectCode|kind"?\s*:\s*["']?(VirtualService|HTTPProxy)\b"#;
+pub const PREFILTER: &str = r#"(server|configuration|location|http)-snippet|permanent-redirect|temporal-redirect|http-redirect-code|kind"?\s*:\s*["']?Middleware\b|(?i:--entrypoints\.\S+\.redirections)|requestRedirect|redirectCode|kind"?\s*:\s*["']?(VirtualService|HTTPProxy)\b"#;
 
 /// API groups of Traefik's Middleware resource (v2 and v3).
 const TRAEFIK_GROUPS: [&str; 2] = ["traefik.io/", "traefik.containo.us/"];
 
-pub fn extract(_path: &Path, src: &str) -> FileFacts {
+pub fn extract(path: &Path, src: &str) -> FileFacts {
     let mut facts = FileFacts::default();
     for document in yaml_documents(src) {
         match document {
             Document::Parsed(root) => {
-                read_resource(&root, src, &mut facts);
+                if kind_of(&root).is_none() {
+                    ingress_nginx::chart_values(&root, path, src, &mut facts);
+                }
+                read_resource(&root, path, src, &mut facts);
                 // `kubectl get -o yaml` wraps resources in a List.
                 if kind_of(&root) == Some("List") {
                     for item in root.get("items").map_or(&[][..], Node::items) {
-                        read_resource(item, src, &mut facts);
+                        read_resource(item, path, src, &mut facts);
                     }
                 }
             }
@@ -56,10 +61,10 @@ fn kind_of(doc: &Node) -> Option<&str> {
     doc.get("kind").and_then(Node::as_str)
 }
 
-fn read_resource(doc: &Node, src: &str, facts: &mut FileFacts) {
+fn read_resource(doc: &Node, path: &Path, src: &str, facts: &mut FileFacts) {
     match kind_of(doc) {
-        Some("Ingress") => ingress_nginx::ingress(doc, src, facts),
-        Some("ConfigMap") => ingress_nginx::config_map(doc, src, facts),
+        Some("Ingress") => ingress_nginx::ingress(doc, path, src, facts),
+        Some("ConfigMap") => ingress_nginx::config_map(doc, path, src, facts),
         Some(_) if gateway_api::is_route(doc) => gateway_api::route(doc, src, facts),
         Some(_) if mesh::read(doc, src, facts) => {}
         Some("Middleware") if is_traefik(doc) => {
@@ -231,6 +236,8 @@ mod robustness {
             include_str!("../../../fixtures/kubernetes/ingress_nginx.yaml"),
             include_str!("../../../fixtures/kubernetes/traefik_middlewares.yaml"),
             include_str!("../../../fixtures/kubernetes/helm/templates/ingress.yaml"),
+            include_str!("../../../fixtures/kubernetes/ingress_snippets.yaml"),
+            include_str!("../../../fixtures/kubernetes/ingress-nginx-values/values.yaml"),
         ];
         for src in files {
             for cut in (0..src.len())

@@ -9,6 +9,7 @@ use std::sync::LazyLock;
 #[serde(deny_unknown_fields)]
 pub struct IngressNginxTable {
     pub annotation_prefix: String,
+    pub snippet_annotations: Vec<String>,
     pub redirects: Vec<RedirectAnnotation>,
     pub config_map: ConfigMapCode,
 }
@@ -31,6 +32,7 @@ pub struct ConfigMapCode {
     pub default: u32,
     pub allowed: Vec<i64>,
     pub upgrade_annotations: Vec<String>,
+    pub snippet_keys: Vec<String>,
 }
 
 pub static INGRESS_NGINX: LazyLock<IngressNginxTable> = LazyLock::new(|| {

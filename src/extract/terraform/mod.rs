@@ -4,6 +4,7 @@
 //! file); `dynamic` blocks and computed values are left alone, and of modules only the
 //! terraform-aws-modules ALB module, whose inputs have the resources' shapes, is read.
 
+mod amplify;
 mod aws;
 mod azure;
 mod cloudflare;
@@ -19,7 +20,7 @@ use table::TERRAFORM;
 
 /// Attribute names that choose a redirect code in the resources read.
 pub const PREFILTER: &str =
-    r"status_code|redirect_response_code|https_redirect|redirect_type|forwarding_url";
+    r"status_code|redirect_response_code|https_redirect|redirect_type|forwarding_url|custom_rule";
 
 /// One `resource "TYPE" "NAME"` block.
 pub struct Resource<'a> {
@@ -82,10 +83,16 @@ pub fn extract(_path: &Path, src: &str) -> FileFacts {
             aws::listener(r, src, &mut facts);
         } else if is(&t.aws.listener_rules, r.kind) {
             aws::listener_rule(r, &resources, src, &mut facts);
+        } else if is(&t.aws.amplify_apps, r.kind) {
+            amplify::app(r, src, &mut facts);
         } else if is(&t.google.url_maps, r.kind) {
             google::url_map(r, src, &mut facts);
         } else if is(&t.azure.application_gateways, r.kind) {
             azure::application_gateway(r, src, &mut facts);
+        } else if is(&t.azure.front_door_rules, r.kind) {
+            azure::front_door_rule(r, src, &mut facts);
+        } else if is(&t.azure.classic_front_doors, r.kind) {
+            azure::classic_front_door(r, src, &mut facts);
         } else if is(&t.cloudflare.page_rules, r.kind) {
             cloudflare::page_rule(r, src, &mut facts);
         } else if is(&t.cloudflare.rulesets, r.kind) {

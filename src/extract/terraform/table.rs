@@ -19,6 +19,9 @@ pub struct Aws {
     pub listeners: Vec<String>,
     pub listener_rules: Vec<String>,
     pub alb_modules: Vec<String>,
+    pub amplify_apps: Vec<String>,
+    pub amplify_redirect_codes: Vec<u32>,
+    pub amplify_placeholders: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -34,6 +37,9 @@ pub struct Google {
 pub struct Azure {
     pub application_gateways: Vec<String>,
     pub redirect_types: BTreeMap<String, u32>,
+    pub front_door_rules: Vec<String>,
+    pub classic_front_doors: Vec<String>,
+    pub front_door_redirect_types: BTreeMap<String, u32>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -28,18 +28,35 @@ pub fn read(items: &[&Node], src: &str, out: &mut Vec<Usage>) {
 
 /// The dotted path after `--entrypoints.` and the value node, spanning the value as written.
 fn flag(item: &Node, src: &str) -> Option<(Vec<String>, Node)> {
-    let text = item.as_str()?.trim();
-    let head = text.get(..PREFIX.len())?;
-    if !head.eq_ignore_ascii_case(PREFIX) {
-        return None;
-    }
-    let rest = &text[PREFIX.len()..];
+    let (path, value) = dotted(item, PREFIX, src)?;
     // A boolean flag without a value is true.
-    let (path, value) = rest.split_once('=').unwrap_or((rest, "true"));
-    let path: Vec<String> = path.split('.').map(str::to_string).collect();
-    if path.iter().any(String::is_empty) {
+    Some((
+        path,
+        value.unwrap_or_else(|| Node {
+            span: item.span.clone(),
+            value: Value::Scalar("true".to_string()),
+        }),
+    ))
+}
+
+/// A `PREFIX.a.b=value` string (a flag, a Docker label in list form): the path after the
+/// prefix (matched without regard to case) and the value, spanning it as written; no value
+/// when there is no `=`.
+pub(super) fn dotted(item: &Node, prefix: &str, src: &str) -> Option<(Vec<String>, Option<Node>)> {
+    let text = item.as_str()?.trim();
+    let head = text.get(..prefix.len())?;
+    if !head.eq_ignore_ascii_case(prefix) {
         return None;
     }
+    let rest = &text[prefix.len()..];
+    let (path, value) = match rest.split_once('=') {
+        Some((path, value)) => (path, Some(value)),
+        None => (rest, None),
+    };
+    let path = split_path(path)?;
+    let Some(value) = value else {
+        return Some((path, None));
+    };
     let written = src.get(item.span.clone()).unwrap_or("");
     let span = match (written.find(text), text.find('=')) {
         (Some(at), Some(eq)) => {
@@ -52,12 +69,18 @@ fn flag(item: &Node, src: &str) -> Option<(Vec<String>, Node)> {
         span,
         value: Value::Scalar(value.to_string()),
     };
-    Some((path, node))
+    Some((path, Some(node)))
+}
+
+/// The keys of a dotted path; None when one is empty (`a..b`).
+pub(super) fn split_path(path: &str) -> Option<Vec<String>> {
+    let path: Vec<String> = path.split('.').map(str::to_string).collect();
+    (!path.iter().any(String::is_empty)).then_some(path)
 }
 
 /// Puts `value` at `path` in the tree, making the tables on the way; each new key points
 /// at the flag that made it.
-fn insert(root: &mut Node, path: &[String], value: Node, flag_span: Span) {
+pub(super) fn insert(root: &mut Node, path: &[String], value: Node, flag_span: Span) {
     let mut node = root;
     for (i, key) in path.iter().enumerate() {
         let last = i + 1 == path.len();

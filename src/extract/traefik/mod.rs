@@ -1,10 +1,12 @@
 //! Traefik's own configuration files: the file provider's dynamic configuration
-//! (`http.middlewares`) and the static configuration (`entryPoints`), in YAML or TOML.
+//! (`http.middlewares`) and the static configuration (`entryPoints`), in YAML or TOML, and
+//! Docker Compose files whose container labels define Traefik middlewares.
 //!
 //! Codes and defaults come from `data/apis/traefik.toml`.
 
 mod entry_points;
 pub mod flags;
+mod labels;
 pub mod middleware;
 mod table;
 
@@ -48,6 +50,9 @@ fn read_config(root: &Node, src: &str, facts: &mut FileFacts) {
             texts.extend(comment_texts(src, &entry.key));
             middleware::read(&entry.value, &texts, src, &mut facts.usages);
         }
+    }
+    if let Some(services) = root.get("services") {
+        labels::read_compose(services, src, &mut facts.usages);
     }
     let redirection = &table::TRAEFIK.entry_point_redirection;
     for table in &redirection.tables {
@@ -129,6 +134,10 @@ mod robustness {
             (
                 "a.yml",
                 include_str!("../../../fixtures/traefik/dynamic.yml"),
+            ),
+            (
+                "docker-compose.yml",
+                include_str!("../../../fixtures/traefik/compose/docker-compose.yml"),
             ),
         ];
         for (name, src) in files {

@@ -7,6 +7,8 @@ mod yaml;
 pub use self::toml::parse_toml;
 pub use self::yaml::{Document, yaml_documents};
 
+/// For a note on one line; many notes go through `FileFacts::note_at`.
+pub use crate::diagnostic::line_of;
 use crate::usage::{Code, Span, TextSource};
 
 /// One node of a document.
@@ -93,6 +95,18 @@ impl Node {
         self.entry_nocase(name).map(|e| &e.value)
     }
 
+    /// The value of `key` matching every spelling of one name that ignores case and
+    /// underscores: Terraform's `status_code`, CloudFormation's `StatusCode`, proto JSON's
+    /// `statusCode`.
+    pub fn get_loose(&self, key: &str) -> Option<&Node> {
+        let wanted = loose(key);
+        self.entries()
+            .iter()
+            .rev()
+            .find(|e| e.key.as_str().is_some_and(|k| loose(k) == wanted))
+            .map(|e| &e.value)
+    }
+
     /// Follows a path of keys: `doc.path(&["metadata", "name"])`.
     pub fn path(&self, keys: &[&str]) -> Option<&Node> {
         keys.iter().try_fold(self, |node, key| node.get(key))
@@ -101,6 +115,13 @@ impl Node {
     pub fn path_nocase(&self, keys: &[&str]) -> Option<&Node> {
         keys.iter().try_fold(self, |node, key| node.get_nocase(key))
     }
+}
+
+fn loose(key: &str) -> String {
+    key.chars()
+        .filter(|c| *c != '_')
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
 }
 
 /// The full-line `#` comments right above the line holding `offset`, nearest last.

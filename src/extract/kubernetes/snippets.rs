@@ -1,0 +1,98 @@
+//! nginx written inside YAML: ingress-nginx `server-snippet` / `configuration-snippet`
+//! annotations and the controller ConfigMap's snippet keys. The snippet is run through the
+//! nginx extractor on a copy of the file with every byte outside the snippet blanked, so
+//! the spans, lines and notes it gives are those of the YAML file.
+
+use crate::extract::nginx;
+use crate::extract::tree::{Node, Value, line_of};
+use crate::usage::{FileFacts, Usage};
+use std::path::Path;
+
+/// The usages of the nginx text in `value`; empty when the value is a template or is
+/// written with escapes (then its bytes are not the text nginx reads; a note says so).
+pub fn read(value: &Node, path: &Path, src: &str, facts: &mut FileFacts) -> Vec<Usage> {
+    let Value::Scalar(text) = &value.value else {
+        return Vec::new();
+    };
+    let Some(span) = body(src, value) else {
+        facts.notes.push(format!(
+            "line {}: this snippet is written with escapes or folding, so its nginx text is not checked",
+            line_of(src, value.span.start)
+        ));
+        return Vec::new();
+    };
+    if text.trim().is_empty() {
+        return Vec::new();
+    }
+    let mut masked = String::with_capacity(src.len());
+    for (i, c) in src.char_indices() {
+        match c {
+            '\n' => masked.push('\n'),
+            _ if span.contains(&i) => masked.push(c),
+            // As many spaces as the character has bytes, so offsets stay true.
+            _ => masked.extend(std::iter::repeat_n(' ', c.len_utf8())),
+        }
+    }
+    // Includes named in a snippet are read only inside the project, as any nginx file's are.
+    let found = nginx::extract(path, &masked, &crate::extract::reach::Reach::of(path, &[]));
+    facts.notes.extend(found.notes);
+    facts.notes_at.extend(found.notes_at);
+    found.usages
+}
+
+/// The byte range of the scalar's text as nginx reads it: a literal block's lines (`|`), or
+/// a plain or quoted scalar without escapes. None for folded blocks (`>`, which join lines
+/// only where nginx does not care, but may hide a `#` comment's end) and escaped strings.
+fn body(src: &str, value: &Node) -> Option<std::ops::Range<usize>> {
+    let written = src.get(value.span.clone())?;
+    let start = value.span.start;
+    match written.chars().next()? {
+        '|' => {
+            let first_line = written.find('\n')? + 1;
+            Some(start + first_line..value.span.end)
+        }
+        '>' => None,
+        '"' if written.contains('\\') => None,
+        '\'' if written[1..written.len().saturating_sub(1)].contains('\'') => None,
+        '"' | '\'' => Some(start + 1..value.span.end.saturating_sub(1).max(start + 1)),
+        _ => Some(value.span.clone()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::tree::{Document, yaml_documents};
+    use crate::usage::Code;
+
+    fn read_at(src: &str, key: &str) -> (Vec<Usage>, FileFacts) {
+        let Document::Parsed(root) = yaml_documents(src).remove(0) else {
+            panic!("parses");
+        };
+        let mut facts = FileFacts::default();
+        let value = root.get(key).unwrap();
+        (read(value, Path::new("ing.yaml"), src, &mut facts), facts)
+    }
+
+    #[test]
+    fn block_snippets_keep_the_yaml_positions() {
+        let src = "a: 1\nsnippet: |\n  if ($scheme = http) {\n    return 302 https://$host$request_uri;\n  }\n";
+        let (u, _) = read_at(src, "snippet");
+        assert_eq!(u.len(), 1);
+        assert_eq!(u[0].code, Code::Exact(302));
+        assert_eq!(line_of(src, u[0].span.start), 4);
+        assert!(u[0].evidence.request_scheme.is_some());
+    }
+
+    #[test]
+    fn quoted_plain_and_escaped_snippets() {
+        let src = "snippet: \"return 301 https://example.com$request_uri;\"\n";
+        assert_eq!(read_at(src, "snippet").0[0].code, Code::Exact(301));
+        let src = "snippet: return 308 https://example.com;\n";
+        assert_eq!(read_at(src, "snippet").0[0].code, Code::Exact(308));
+        let src = "snippet: \"return 302 https://x;\\nreturn 301 /y;\"\n";
+        let (u, facts) = read_at(src, "snippet");
+        assert!(u.is_empty());
+        assert!(facts.notes[0].contains("escapes"));
+    }
+}
