@@ -12,6 +12,9 @@ pub enum SourceKind {
     Rust,
     Python,
     Go,
+    /// JavaScript and TypeScript (`.js`, `.mjs`, `.cjs`, `.jsx`, `.ts`, `.mts`, `.cts`,
+    /// `.tsx`): one kind, so handlers are joined with routes across both.
+    JavaScript,
     Nginx,
     Apache,
     Caddy,
@@ -42,6 +45,7 @@ impl SourceKind {
             SourceKind::Rust => "rust",
             SourceKind::Python => "python",
             SourceKind::Go => "go",
+            SourceKind::JavaScript => "javascript",
             SourceKind::Nginx => "nginx",
             SourceKind::Apache => "apache",
             SourceKind::Caddy => "caddy",
@@ -65,6 +69,7 @@ impl SourceKind {
             SourceKind::Rust => "Rust",
             SourceKind::Python => "Python",
             SourceKind::Go => "Go",
+            SourceKind::JavaScript => "JavaScript/TypeScript",
             SourceKind::Nginx => "nginx",
             SourceKind::Apache => "Apache",
             SourceKind::Caddy => "Caddy",
@@ -158,6 +163,7 @@ pub fn by_name(path: &Path) -> Option<NameClass> {
         // Vendored copies of dependencies are not the project's code.
         "go" if path.components().any(|c| c.as_os_str() == "vendor") => None,
         "go" => Some(NameClass::Go),
+        "js" | "mjs" | "cjs" | "jsx" | "ts" | "mts" | "cts" | "tsx" => javascript(path, &lower),
         "tf" | "tofu" => kind(SourceKind::Terraform),
         "nginx" | "nginxconf" => kind(SourceKind::Nginx),
         "htaccess" => kind(SourceKind::Apache),
@@ -178,6 +184,30 @@ pub fn by_name(path: &Path) -> Option<NameClass> {
         }
         _ => None,
     }
+}
+
+/// Folders of build output and bundled copies: not the project's handlers.
+const JS_OUTPUT_DIRS: &[&str] = &[
+    "dist",
+    "build",
+    ".next",
+    ".nuxt",
+    ".output",
+    ".svelte-kit",
+    ".vercel",
+    ".wrangler",
+    "coverage",
+    "bower_components",
+];
+
+/// A JavaScript or TypeScript file, unless it is build output or a minified bundle.
+fn javascript(path: &Path, lower: &str) -> Option<NameClass> {
+    let output = path
+        .components()
+        .any(|c| JS_OUTPUT_DIRS.contains(&&*c.as_os_str().to_string_lossy()));
+    let minified =
+        lower.contains(".min.") || lower.ends_with("-min.js") || lower.contains(".bundle.");
+    (!output && !minified).then_some(NameClass::Kind(SourceKind::JavaScript))
 }
 
 static APACHE: LazyLock<Regex> = LazyLock::new(|| {

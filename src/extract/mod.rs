@@ -36,6 +36,7 @@ fn module(kind: SourceKind) -> (&'static str, fn(&Path, &str) -> FileFacts) {
         SourceKind::Rust => (code::rust::PREFILTER, code::rust::extract),
         SourceKind::Python => (code::python::PREFILTER, code::python::extract),
         SourceKind::Go => (code::go::PREFILTER, code::go::extract),
+        SourceKind::JavaScript => (code::javascript::PREFILTER, code::javascript::extract),
         SourceKind::Nginx => (nginx::PREFILTER, nginx::extract),
         SourceKind::Apache => (apache::PREFILTER, apache::extract),
         SourceKind::Caddy => (caddy::PREFILTER, caddy::extract),
@@ -53,10 +54,11 @@ fn module(kind: SourceKind) -> (&'static str, fn(&Path, &str) -> FileFacts) {
     }
 }
 
-const KINDS: [SourceKind; 17] = [
+const KINDS: [SourceKind; 18] = [
     SourceKind::Rust,
     SourceKind::Python,
     SourceKind::Go,
+    SourceKind::JavaScript,
     SourceKind::Nginx,
     SourceKind::Apache,
     SourceKind::Caddy,
