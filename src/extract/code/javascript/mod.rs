@@ -46,7 +46,8 @@ pub struct FileCx<'t> {
     imports: HashMap<&'t str, (&'t str, String)>,
     /// Frameworks the file imports.
     frameworks: HashSet<&'static str>,
-    /// Local names of the objects that name codes (`StatusCodes`), with their table.
+    /// Local names of the objects that name codes (`StatusCodes`, `httpStatus`), with their
+    /// table.
     constants: HashMap<&'t str, &'static table::Constants>,
     /// A `'use server'` file: Next.js answers a server action's `redirect` with 303.
     server_actions: bool,

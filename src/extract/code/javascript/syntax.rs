@@ -5,6 +5,8 @@
 use crate::extract::code::Syntax;
 use crate::extract::code::context::one_line;
 pub use crate::extract::code::{ancestor, text};
+use regex::Regex;
+use std::sync::LazyLock;
 use tree_sitter::Node;
 
 /// JavaScript's and TypeScript's answers to the shared layer's questions.
@@ -33,7 +35,14 @@ impl Syntax for Js {
         if let Some(name) = function.child_by_field_name("name") {
             return Some(text(name, src).to_string());
         }
-        let parent = function.parent()?;
+        let mut parent = function.parent()?;
+        // `const create = catchAsync(async (req, res) => ..)`: the wrapper's name.
+        if parent.kind() == "arguments"
+            && let Some(call) = parent.parent().filter(|c| c.kind() == "call_expression")
+            && call.parent().is_some_and(|p| p.kind() == "variable_declarator")
+        {
+            parent = call.parent()?;
+        }
         let name = match parent.kind() {
             "variable_declarator" => parent.child_by_field_name("name")?,
             "assignment_expression" => {
@@ -141,7 +150,9 @@ impl Syntax for Js {
 /// A condition as written, with JavaScript's empty tests in words (`=== null` reads "is
 /// none").
 fn spelled(cond: Node, src: &str) -> String {
-    one_line(cond, src)
+    let written = one_line(cond, src).replace("?.", ".");
+    SIGNED_IN_USER
+        .replace_all(&written, "current_user")
         .replace("!== null", "is not none")
         .replace("=== null", "is none")
         .replace("!== undefined", "is not none")
@@ -149,6 +160,13 @@ fn spelled(cond: Node, src: &str) -> String {
         .replace("===", "==")
         .replace("!==", "!=")
 }
+
+/// The signed-in user as handlers hold it (`req.user`, `ctx.state.user`, `session.user`,
+/// `event.locals.user`): read as the shared layer's `current_user`.
+static SIGNED_IN_USER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:req|request|ctx\.state|ctx|locals|event\.locals|session|this\.session)\s*\.\s*user\b")
+        .expect("valid regex")
+});
 
 /// The call a name tested by `cond` was bound to in the statement just before the `if`.
 fn tested_call(if_statement: Node, cond: Node, src: &str) -> Option<String> {

@@ -129,6 +129,7 @@ pub struct OptionKeys {
 #[serde(deny_unknown_fields)]
 pub struct Constants {
     pub module: String,
+    /// The export that holds them (`default`: the module itself).
     pub object: String,
     pub names: BTreeMap<String, u32>,
 }
