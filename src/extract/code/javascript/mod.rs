@@ -1043,14 +1043,19 @@ fn concatenation(node: Node, src: &str, out: &mut String) {
     }
 }
 
-/// JavaScript's identifiers as the shared layer names request parts: `req.originalUrl`
-/// reads `req original_url`, and the request's `url` (Node's path and query) reads
+/// JavaScript's identifiers as the shared layer names request parts: `url.pathname` reads
+/// `url path`, and `req.originalUrl` and the request's `url` (Node's path and query) read
 /// `request_uri`.
 fn js_identifiers(written: &str) -> String {
     let mut out: Vec<String> = written
         .split(|c: char| !(c.is_alphanumeric() || c == '_'))
         .filter(|w| !w.is_empty())
-        .map(|w| words(w).join("_"))
+        .map(|w| match w {
+            // The URL API's and Express's names for the request's path.
+            "pathname" => "path".to_string(),
+            "originalUrl" => "request_uri".to_string(),
+            _ => words(w).join("_"),
+        })
         .collect();
     if REQUEST_URL.is_match(written) {
         out.push("request_uri".into());

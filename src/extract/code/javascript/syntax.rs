@@ -39,7 +39,9 @@ impl Syntax for Js {
         // `const create = catchAsync(async (req, res) => ..)`: the wrapper's name.
         if parent.kind() == "arguments"
             && let Some(call) = parent.parent().filter(|c| c.kind() == "call_expression")
-            && call.parent().is_some_and(|p| p.kind() == "variable_declarator")
+            && call
+                .parent()
+                .is_some_and(|p| p.kind() == "variable_declarator")
         {
             parent = call.parent()?;
         }
@@ -67,6 +69,12 @@ impl Syntax for Js {
         let mut row = item.start_position().row;
         let mut sibling = item.prev_sibling();
         while let Some(s) = sibling {
+            // A TypeScript method's decorators stand between it and its comments.
+            if s.kind() == "decorator" {
+                row = s.start_position().row;
+                sibling = s.prev_sibling();
+                continue;
+            }
             if s.kind() != "comment" || s.end_position().row + 1 < row {
                 break;
             }
