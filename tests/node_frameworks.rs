@@ -75,7 +75,10 @@ fn every_node_api_sends_what_the_table_says() {
                 .unwrap()
                 .iter()
                 .filter_map(|(k, v)| Some((k.clone(), v.as_u64()?)))
-                .filter(|(k, _)| k.chars().all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit()))
+                .filter(|(k, _)| {
+                    k.chars()
+                        .all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit())
+                })
                 .collect();
             for (name, code) in &table.names {
                 if real.get(name) != Some(&u64::from(*code)) {
@@ -101,7 +104,9 @@ fn every_node_api_sends_what_the_table_says() {
             .calls
             .iter()
             .find(|e| e.call == call && e.frameworks.iter().any(|f| f == framework))
-            .unwrap_or_else(|| panic!("the probe reported `{call}` ({framework}), not in the table"));
+            .unwrap_or_else(|| {
+                panic!("the probe reported `{call}` ({framework}), not in the table")
+            });
         seen.insert((call.to_string(), framework.to_string()));
         let status = row["status"].as_u64().unwrap_or(0) as u32;
         let headers: Vec<&str> = row["headers"]

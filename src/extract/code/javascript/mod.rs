@@ -451,7 +451,9 @@ fn imported_name<'t>(node: Node, cx: &FileCx<'t>) -> Option<(&'t str, String)> {
         "identifier" => (text(node, cx.src), None),
         "member_expression" => {
             let (object, name) = member(node, cx.src)?;
-            (object.kind() == "identifier").then_some(())?;
+            if object.kind() != "identifier" {
+                return None;
+            }
             (text(object, cx.src), Some(name))
         }
         _ => return None,
@@ -684,7 +686,7 @@ fn entry_usage(
         }
         _ => text(callee(node)?, cx.src).to_string(),
     };
-    let (code, span, spelled, implicit, bare) = match (&code, chosen_at) {
+    let (mut code, mut span, mut spelled, implicit, bare) = match (&code, chosen_at) {
         (Some(value), Some((_, arg))) => {
             let spelled = if node.kind() == "assignment_expression" {
                 format!("{callee_text}{}", value.spelled)
@@ -696,9 +698,6 @@ fn entry_usage(
         _ => (entry.code?, node, format!("{callee_text}(..)"), true, None),
     };
     let mut r = Response::seen_whole();
-    let mut code = code;
-    let mut span = span;
-    let mut spelled = spelled;
     match &writer {
         Some(w) => r.headers = response::headers_before(w, node, cx),
         None if entry.kind == CallKind::Error => r.seen_in_part(),
