@@ -337,6 +337,13 @@ mod tests {
             Some(SourceKind::Go)
         );
         assert_eq!(kind("vendor/github.com/x/y/y.go", "package y"), None);
+        assert_eq!(kind("src/routes/users.ts", ""), Some(SourceKind::JavaScript));
+        assert_eq!(kind("app/page.tsx", ""), Some(SourceKind::JavaScript));
+        assert_eq!(kind("server.mjs", ""), Some(SourceKind::JavaScript));
+        assert_eq!(kind("dist/server.js", ""), None);
+        assert_eq!(kind("web/.next/server/app.js", ""), None);
+        assert_eq!(kind("public/jquery.min.js", ""), None);
+        assert_eq!(kind("next.config.js", ""), Some(SourceKind::NextConfig));
         assert_eq!(
             kind(
                 "api/api.pb.go",
