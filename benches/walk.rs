@@ -22,7 +22,7 @@ struct Tree {
     rg_pattern: &'static str,
 }
 
-const TREES: [Tree; 3] = [
+const TREES: [Tree; 4] = [
     Tree {
         language: "rust",
         extension: "rs",
@@ -40,6 +40,13 @@ const TREES: [Tree; 3] = [
         extension: "go",
         filler: "package util\n\nfunc Add(a, b int) int {\n\treturn a + b\n}\n",
         rg_pattern: "Status|Redirect|WriteHeader",
+    },
+    Tree {
+        language: "javascript",
+        extension: "js",
+        // Front-end code: components that fetch and read JSON, as most of a Node tree is.
+        filler: "export function Item({ id }) {\n  const data = useData(`/api/items/${id}`);\n  return <li className=\"item\">{data.title}</li>;\n}\n",
+        rg_pattern: "status|redirect|Response",
     },
 ];
 
@@ -124,7 +131,8 @@ fn handler_sources(tree: &Tree) -> Vec<String> {
         for entry in std::fs::read_dir(&d).expect("fixtures/<language> exists") {
             let path = entry.unwrap().path();
             if path.is_dir() {
-                // fixtures/go/skipped holds vendored and generated files, never read.
+                // fixtures/<language>/skipped holds vendored, generated and built files,
+                // never read.
                 if !path.ends_with("skipped") {
                     stack.push(path);
                 }

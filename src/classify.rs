@@ -12,6 +12,9 @@ pub enum SourceKind {
     Rust,
     Python,
     Go,
+    /// JavaScript and TypeScript (`.js`, `.mjs`, `.cjs`, `.jsx`, `.ts`, `.mts`, `.cts`,
+    /// `.tsx`): one kind, so handlers are joined with routes across both.
+    JavaScript,
     Nginx,
     Apache,
     Caddy,
@@ -48,6 +51,7 @@ impl SourceKind {
             SourceKind::Rust => "rust",
             SourceKind::Python => "python",
             SourceKind::Go => "go",
+            SourceKind::JavaScript => "javascript",
             SourceKind::Nginx => "nginx",
             SourceKind::Apache => "apache",
             SourceKind::Caddy => "caddy",
@@ -74,6 +78,7 @@ impl SourceKind {
             SourceKind::Rust => "Rust",
             SourceKind::Python => "Python",
             SourceKind::Go => "Go",
+            SourceKind::JavaScript => "JavaScript/TypeScript",
             SourceKind::Nginx => "nginx",
             SourceKind::Apache => "Apache",
             SourceKind::Caddy => "Caddy",
@@ -172,6 +177,7 @@ pub fn by_name(path: &Path) -> Option<NameClass> {
         // Vendored copies of dependencies are not the project's code.
         "go" if path.components().any(|c| c.as_os_str() == "vendor") => None,
         "go" => Some(NameClass::Go),
+        "js" | "mjs" | "cjs" | "jsx" | "ts" | "mts" | "cts" | "tsx" => javascript(path, &lower),
         "tf" | "tofu" => kind(SourceKind::Terraform),
         "nginx" | "nginxconf" => kind(SourceKind::Nginx),
         "htaccess" => kind(SourceKind::Apache),
@@ -192,6 +198,30 @@ pub fn by_name(path: &Path) -> Option<NameClass> {
         }
         _ => None,
     }
+}
+
+/// Folders of build output and bundled copies: not the project's handlers.
+const JS_OUTPUT_DIRS: &[&str] = &[
+    "dist",
+    "build",
+    ".next",
+    ".nuxt",
+    ".output",
+    ".svelte-kit",
+    ".vercel",
+    ".wrangler",
+    "coverage",
+    "bower_components",
+];
+
+/// A JavaScript or TypeScript file, unless it is build output or a minified bundle.
+fn javascript(path: &Path, lower: &str) -> Option<NameClass> {
+    let output = path
+        .components()
+        .any(|c| JS_OUTPUT_DIRS.contains(&&*c.as_os_str().to_string_lossy()));
+    let minified =
+        lower.contains(".min.") || lower.ends_with("-min.js") || lower.contains(".bundle.");
+    (!output && !minified).then_some(NameClass::Kind(SourceKind::JavaScript))
 }
 
 static APACHE: LazyLock<Regex> = LazyLock::new(|| {
@@ -364,6 +394,16 @@ mod tests {
             Some(SourceKind::Go)
         );
         assert_eq!(kind("vendor/github.com/x/y/y.go", "package y"), None);
+        assert_eq!(
+            kind("src/routes/users.ts", ""),
+            Some(SourceKind::JavaScript)
+        );
+        assert_eq!(kind("app/page.tsx", ""), Some(SourceKind::JavaScript));
+        assert_eq!(kind("server.mjs", ""), Some(SourceKind::JavaScript));
+        assert_eq!(kind("dist/server.js", ""), None);
+        assert_eq!(kind("web/.next/server/app.js", ""), None);
+        assert_eq!(kind("public/jquery.min.js", ""), None);
+        assert_eq!(kind("next.config.js", ""), Some(SourceKind::NextConfig));
         assert_eq!(
             kind(
                 "api/api.pb.go",

@@ -48,6 +48,7 @@ fn module(kind: SourceKind) -> (&'static str, Extractor) {
         SourceKind::Rust => (code::rust::PREFILTER, Own(code::rust::extract)),
         SourceKind::Python => (code::python::PREFILTER, Own(code::python::extract)),
         SourceKind::Go => (code::go::PREFILTER, Own(code::go::extract)),
+        SourceKind::JavaScript => (code::javascript::PREFILTER, Own(code::javascript::extract)),
         SourceKind::Nginx => (nginx::PREFILTER, Reaching(nginx::extract)),
         SourceKind::Apache => (apache::PREFILTER, Own(apache::extract)),
         SourceKind::Caddy => (caddy::PREFILTER, Own(caddy::extract)),
@@ -68,10 +69,11 @@ fn module(kind: SourceKind) -> (&'static str, Extractor) {
     }
 }
 
-const KINDS: [SourceKind; 20] = [
+const KINDS: [SourceKind; 21] = [
     SourceKind::Rust,
     SourceKind::Python,
     SourceKind::Go,
+    SourceKind::JavaScript,
     SourceKind::Nginx,
     SourceKind::Apache,
     SourceKind::Caddy,

@@ -142,7 +142,9 @@ pub fn comment_opener(kind: SourceKind, path: &Path) -> Option<&'static str> {
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("json"));
     match kind {
-        SourceKind::Rust | SourceKind::Go | SourceKind::NextConfig => Some("//"),
+        SourceKind::Rust | SourceKind::Go | SourceKind::JavaScript | SourceKind::NextConfig => {
+            Some("//")
+        }
         // XML has only block comments.
         SourceKind::VercelJson
         | SourceKind::FirebaseJson

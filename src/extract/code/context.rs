@@ -115,10 +115,15 @@ fn gather<L: Syntax>(place: &Place, src: &str, evidence: &mut Evidence) {
         .request_hosts
         .extend(literals.iter().filter(|l| looks_like_host(l)).cloned());
     let lower = full.to_ascii_lowercase();
+    // JavaScript's `url.protocol === 'http:'` tests the scheme too.
     let tests_scheme = lower.contains("forwarded-proto")
         || lower.contains("forwarded_proto")
-        || lower.contains("scheme");
-    if tests_scheme && literals.iter().any(|l| l.eq_ignore_ascii_case("http"))
+        || lower.contains("scheme")
+        || lower.contains("protocol");
+    if tests_scheme
+        && literals
+            .iter()
+            .any(|l| l.eq_ignore_ascii_case("http") || l.eq_ignore_ascii_case("http:"))
         || lower.contains("scheme::http)")
         || INSECURE_TEST.is_match(&full)
     {

@@ -1,4 +1,5 @@
-//! Code: route handlers written in a programming language (Rust, Python).
+//! Code: route handlers written in a programming language (Rust, Python, Go, JavaScript
+//! and TypeScript).
 //!
 //! A language module holds only its syntax: its tree-sitter grammar, its tree walk, and the
 //! spellings of its frameworks in `data/apis/<lang>.toml`. What is not syntax lives here and
@@ -15,6 +16,7 @@
 pub mod context;
 pub mod evidence;
 pub mod go;
+pub mod javascript;
 pub mod python;
 pub mod response;
 pub mod routes;

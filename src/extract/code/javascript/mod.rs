@@ -1,0 +1,1089 @@
+//! JavaScript and TypeScript handlers (Express, Koa, Fastify, Hono, NestJS, Next.js,
+//! SvelteKit, Remix and React Router, Node's http, and the Fetch standard) with
+//! tree-sitter-javascript, tree-sitter-typescript and its TSX grammar.
+//!
+//! Spellings come from `data/apis/javascript.toml`; this module knows only the syntax and
+//! hands the rest to the shared code layer. A writer method (`res.status`) is read only
+//! on a parameter that is the framework's writer by its type, its place in a handler of an
+//! imported framework, or its conventional name; an imported function (`redirect`) only
+//! when the file imports it from the framework's module.
+
+mod response;
+mod routes;
+mod syntax;
+pub mod table;
+
+use super::context::{self, Place};
+use super::evidence::{follow_bindings, normalisation, template_target};
+use super::response::{Chosen, Response};
+use super::{Comment, MAX_SITE_DEPTH};
+use crate::knowledge::words;
+use crate::usage::{Body, Code, CodeToken, FileFacts, Target, TextSource, Usage};
+use response::Writer;
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use syntax::{
+    Js, arguments, comment_text, enclosing_function, member, method_call, property, string_value,
+    text, unwrap_await,
+};
+use table::{BodyKind, CallEntry, CallKind, JS_APIS, On};
+use tree_sitter::Node;
+
+/// Tokens without which a JavaScript file cannot choose a status the tables know. Most
+/// files of a front end (components, utilities) have none of them and are not parsed.
+pub const PREFILTER: &str = r"\.(status|sendStatus|redirect|writeHead|code|throw|assert|json|text|html|body|callNotFound|notFound)\(|statusCode\s*=|\.status\s*=|createError|HTTPException|Exception\(|@HttpCode|@Redirect|NextResponse|Response\b|[Rr]edirect\(|\b(error|fail|data|notFound)\(|StatusCodes\.|HttpStatus\.";
+
+/// Files larger than this are generated or bundled, not handlers: skipped with a note.
+const MAX_SOURCE_BYTES: usize = 1024 * 1024;
+/// A line longer than this is minified or generated code: the file is skipped with a note.
+const MAX_LINE_CHARS: usize = 4000;
+
+/// What the extractor knows of the whole file while it reads one site.
+pub struct FileCx<'t> {
+    pub src: &'t str,
+    /// Local name to the module it is imported from and the name it exports there
+    /// (`default` for a default import or `require`, `*` for a namespace).
+    imports: HashMap<&'t str, (&'t str, String)>,
+    /// Frameworks the file imports.
+    frameworks: HashSet<&'static str>,
+    /// Local names of the objects that name codes (`StatusCodes`, `httpStatus`), with their
+    /// table.
+    constants: HashMap<&'t str, &'static table::Constants>,
+    /// A `'use server'` file: Next.js answers a server action's `redirect` with 303.
+    server_actions: bool,
+}
+
+impl FileCx<'_> {
+    pub fn uses(&self, framework: &str) -> bool {
+        self.frameworks.contains(framework)
+    }
+
+    /// The frameworks whose modules include `module` (`next/server` is Next.js's).
+    fn frameworks_of(module: &str) -> impl Iterator<Item = &'static str> + '_ {
+        JS_APIS
+            .frameworks
+            .iter()
+            .filter_map(move |(name, modules)| {
+                modules
+                    .iter()
+                    .any(|m| {
+                        module == m
+                            || module
+                                .strip_prefix(m.as_str())
+                                .is_some_and(|r| r.starts_with('/'))
+                    })
+                    .then_some(name.as_str())
+            })
+    }
+}
+
+fn file_cx<'t>(root: Node<'t>, src: &'t str) -> FileCx<'t> {
+    let mut cx = FileCx {
+        src,
+        imports: HashMap::new(),
+        frameworks: HashSet::new(),
+        constants: HashMap::new(),
+        server_actions: false,
+    };
+    for (i, item) in syntax::named_children(root).into_iter().enumerate() {
+        if i == 0
+            && item.kind() == "expression_statement"
+            && item
+                .named_child(0)
+                .and_then(|s| string_value(s, src))
+                .is_some_and(|s| s == "use server")
+        {
+            cx.server_actions = true;
+        }
+        match item.kind() {
+            "import_statement" => import(item, src, &mut cx),
+            "lexical_declaration" | "variable_declaration" => {
+                for declarator in syntax::named_children(item) {
+                    required(declarator, src, &mut cx);
+                }
+            }
+            _ => {}
+        }
+    }
+    cx
+}
+
+/// `import x, { a as b } from 'm'`, `import * as m from 'm'`.
+fn import<'t>(item: Node<'t>, src: &'t str, cx: &mut FileCx<'t>) {
+    let Some(module) = item
+        .child_by_field_name("source")
+        .and_then(|s| src.get(s.start_byte() + 1..s.end_byte().saturating_sub(1)))
+    else {
+        return;
+    };
+    let mut stack = vec![item];
+    while let Some(node) = stack.pop() {
+        match node.kind() {
+            "import_clause" => {
+                for child in syntax::named_children(node) {
+                    if child.kind() == "identifier" {
+                        add_import(cx, text(child, src), module, "default".into());
+                    } else {
+                        stack.push(child);
+                    }
+                }
+            }
+            "namespace_import" => {
+                if let Some(name) = node.named_child(0) {
+                    add_import(cx, text(name, src), module, "*".into());
+                }
+            }
+            "import_specifier" => {
+                let Some(name) = node.child_by_field_name("name") else {
+                    continue;
+                };
+                let local = node.child_by_field_name("alias").unwrap_or(name);
+                add_import(cx, text(local, src), module, text(name, src).to_string());
+            }
+            _ => {
+                let mut cursor = node.walk();
+                stack.extend(node.named_children(&mut cursor));
+            }
+        }
+    }
+}
+
+/// `const x = require('m')`, `const { a, b: c } = require('m')`, `require('m').Router()`.
+fn required<'t>(declarator: Node<'t>, src: &'t str, cx: &mut FileCx<'t>) {
+    let (Some(name), Some(value)) = (
+        declarator.child_by_field_name("name"),
+        declarator.child_by_field_name("value"),
+    ) else {
+        return;
+    };
+    let mut call = unwrap_await(value);
+    // `require('express').Router()`: the module is used, the name is a router.
+    while let Some((inner, _)) = method_call(call, src).or_else(|| member(call, src)) {
+        call = inner;
+    }
+    if call.kind() != "call_expression"
+        || call
+            .child_by_field_name("function")
+            .is_none_or(|f| text(f, src) != "require")
+    {
+        return;
+    }
+    let Some(module) = arguments(call)
+        .first()
+        .and_then(|a| (a.kind() == "string").then(|| text(*a, src)))
+        .and_then(|s| s.get(1..s.len().saturating_sub(1)))
+    else {
+        return;
+    };
+    match name.kind() {
+        "identifier" => add_import(cx, text(name, src), module, "default".into()),
+        "object_pattern" => {
+            for p in syntax::named_children(name) {
+                match p.kind() {
+                    "shorthand_property_identifier_pattern" => {
+                        add_import(cx, text(p, src), module, text(p, src).to_string())
+                    }
+                    "pair_pattern" => {
+                        if let (Some(k), Some(v)) =
+                            (p.child_by_field_name("key"), p.child_by_field_name("value"))
+                        {
+                            add_import(cx, text(v, src), module, text(k, src).to_string());
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn add_import<'t>(cx: &mut FileCx<'t>, local: &'t str, module: &'t str, exported: String) {
+    cx.frameworks.extend(FileCx::frameworks_of(module));
+    for constants in JS_APIS.constants.values() {
+        if constants.module == module && exported == constants.object {
+            cx.constants.insert(local, constants);
+        }
+    }
+    cx.imports.insert(local, (module, exported));
+}
+
+/// Test files check codes; they do not choose them. Type declarations choose nothing.
+fn is_test_file(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let stem_has = |part: &str| name.split('.').any(|p| p == part);
+    stem_has("test")
+        || stem_has("spec")
+        || stem_has("stories")
+        || name.ends_with(".d.ts")
+        || path
+            .components()
+            .any(|c| matches!(c.as_os_str().to_str(), Some("__tests__" | "__mocks__")))
+}
+
+/// The grammar for a file by its extension: TypeScript, TSX, or JavaScript (with JSX).
+fn grammar(path: &Path) -> (&'static str, fn() -> tree_sitter::Language) {
+    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "ts" | "mts" | "cts" => ("typescript", || {
+            tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into()
+        }),
+        "tsx" => ("tsx", || tree_sitter_typescript::LANGUAGE_TSX.into()),
+        _ => ("javascript", || tree_sitter_javascript::LANGUAGE.into()),
+    }
+}
+
+pub fn extract(path: &Path, src: &str) -> FileFacts {
+    let mut facts = FileFacts::default();
+    if is_test_file(path) {
+        return facts;
+    }
+    if src.len() > MAX_SOURCE_BYTES {
+        facts.notes.push(format!(
+            "skipped: more than {} KiB of JavaScript, which is bundled or generated code",
+            MAX_SOURCE_BYTES / 1024
+        ));
+        return facts;
+    }
+    if let Some(line) = src
+        .lines()
+        .position(|l| l.len() > MAX_LINE_CHARS && l.chars().count() > MAX_LINE_CHARS)
+    {
+        facts.notes.push(format!(
+            "skipped: line {} is longer than {MAX_LINE_CHARS} characters (minified or generated code)",
+            line + 1
+        ));
+        return facts;
+    }
+    let (language, grammar) = grammar(path);
+    let Some(tree) = super::parse_file(
+        language,
+        "JavaScript",
+        grammar,
+        src,
+        " (a syntax error, or syntax of a newer or other dialect)",
+        &mut facts,
+    ) else {
+        return facts;
+    };
+    let root = tree.root_node();
+    let cx = file_cx(root, src);
+    let nodes = Nodes::collect(root, src);
+    for call in &nodes.calls {
+        if let Some(reg) = routes::registration(*call, src)
+            && let Some(binding) = routes::binding(&reg, src)
+        {
+            facts.routes.push(binding);
+        }
+    }
+    let comments = &nodes.comments;
+    let mut taken: HashSet<usize> = HashSet::new();
+    let sites = nodes
+        .calls
+        .iter()
+        .chain(&nodes.decorators)
+        .chain(&nodes.assignments)
+        .filter_map(|c| site_usage(*c, &cx, comments));
+    for usage in sites {
+        if taken.insert(usage.span.start) {
+            facts.usages.push(usage);
+        }
+    }
+    for call in &nodes.calls {
+        if let Some(usage) = handed_usage(*call, &cx, comments, &taken) {
+            taken.insert(usage.span.start);
+            facts.usages.push(usage);
+        }
+    }
+    facts.usages.sort_by_key(|u| u.span.start);
+    if let Some(line) = nodes.too_deep {
+        facts.notes.push(format!(
+            "line {line}: code nested more than {MAX_SITE_DEPTH} levels deep was skipped"
+        ));
+    }
+    facts
+}
+
+/// The nodes of a file worth a second look, found in one walk of the tree.
+#[derive(Default)]
+struct Nodes<'t> {
+    /// Calls and `new` expressions.
+    calls: Vec<Node<'t>>,
+    decorators: Vec<Node<'t>>,
+    /// Assignments to a member (`res.statusCode = 404`).
+    assignments: Vec<Node<'t>>,
+    comments: Vec<Comment>,
+    too_deep: Option<usize>,
+}
+
+impl<'t> Nodes<'t> {
+    /// Walks the tree once, skipping imports and type declarations.
+    fn collect(root: Node<'t>, src: &str) -> Nodes<'t> {
+        let mut nodes = Nodes::default();
+        let too_deep = super::walk(root, |node| {
+            match node.kind() {
+                "import_statement" | "interface_declaration" | "type_alias_declaration" => {
+                    return false;
+                }
+                "comment" => nodes.comments.push(Comment {
+                    start: node.start_byte(),
+                    row: node.start_position().row,
+                    text: comment_text(node, src),
+                }),
+                "call_expression" | "new_expression" => nodes.calls.push(node),
+                "decorator" => nodes.decorators.push(node),
+                "assignment_expression"
+                    if node
+                        .child_by_field_name("left")
+                        .is_some_and(|l| l.kind() == "member_expression") =>
+                {
+                    nodes.assignments.push(node)
+                }
+                _ => {}
+            }
+            true
+        });
+        nodes.too_deep = too_deep;
+        nodes
+    }
+}
+
+/// A code as written: `404`, `StatusCodes.NOT_FOUND`, `HttpStatus.NOT_FOUND`.
+pub struct CodeValue {
+    pub code: u32,
+    pub spelled: String,
+    pub bare: bool,
+}
+
+/// What an argument in a code position holds.
+enum Argument {
+    Code(CodeValue),
+    /// Not a code: a string, an object without the code key, `undefined`.
+    Other,
+    /// A value we cannot read (a variable, a call).
+    Unknown,
+}
+
+pub fn code_value(node: Node, cx: &FileCx) -> Option<CodeValue> {
+    let node = unwrap_await(node);
+    let written = text(node, cx.src).to_string();
+    match node.kind() {
+        "number" => written.parse().ok().map(|code| CodeValue {
+            code,
+            spelled: written,
+            bare: true,
+        }),
+        "member_expression" => {
+            let (object, name) = member(node, cx.src)?;
+            let constants = cx.constants.get(text(object, cx.src))?;
+            Some(CodeValue {
+                code: *constants.names.get(name)?,
+                spelled: written,
+                bare: false,
+            })
+        }
+        _ => None,
+    }
+}
+
+fn argument(node: Node, key: Option<&str>, cx: &FileCx) -> Argument {
+    let node = unwrap_await(node);
+    if let Some(value) = code_value(node, cx) {
+        return Argument::Code(value);
+    }
+    match node.kind() {
+        "object" => match key.and_then(|k| property(node, k, cx.src)) {
+            Some(v) => match code_value(v, cx) {
+                Some(value) => Argument::Code(value),
+                None => Argument::Unknown,
+            },
+            // `{ status: s, ..rest }` may hold a code we cannot see.
+            None if text(node, cx.src).contains("...") => Argument::Unknown,
+            None => Argument::Other,
+        },
+        "string" | "template_string" | "undefined" | "binary_expression" => Argument::Other,
+        _ => Argument::Unknown,
+    }
+}
+
+/// The named constant for a bare number, and a fix, when the file imports a module of
+/// named codes: bare numbers are the norm in JavaScript, so nothing is offered otherwise.
+fn alternative(code: u32, node: Node, cx: &FileCx) -> (Option<String>, Option<CodeToken>) {
+    let Some((local, constants)) = cx.constants.iter().min_by_key(|(l, _)| **l) else {
+        return (None, None);
+    };
+    let Some(name) = constants
+        .names
+        .iter()
+        .find(|(_, c)| **c == code)
+        .map(|(n, _)| n)
+    else {
+        return (None, None);
+    };
+    let spelling = format!("{local}.{name}");
+    let token = CodeToken {
+        span: node.byte_range(),
+        spellings: vec![(code, spelling.clone())],
+    };
+    (Some(spelling), Some(token))
+}
+
+/// What a site is: a table entry, or an error class that carries its code.
+#[derive(Clone, Copy)]
+enum Site<'t> {
+    Entry(&'static CallEntry, Option<Writer<'t>>),
+    ErrorClass(u32),
+}
+
+/// The callee of a call, `new` or decorator.
+fn callee(node: Node) -> Option<Node> {
+    match node.kind() {
+        "call_expression" => node.child_by_field_name("function"),
+        "new_expression" => node.child_by_field_name("constructor"),
+        "decorator" => node.named_child(0).and_then(callee),
+        _ => None,
+    }
+}
+
+/// The name an imported callee has in its module (`NextResponse.redirect`, `default`,
+/// `default.NotFound`), with the module.
+fn imported_name<'t>(node: Node, cx: &FileCx<'t>) -> Option<(&'t str, String)> {
+    let (root, rest) = match node.kind() {
+        "identifier" => (text(node, cx.src), None),
+        "member_expression" => {
+            let (object, name) = member(node, cx.src)?;
+            if object.kind() != "identifier" {
+                return None;
+            }
+            (text(object, cx.src), Some(name))
+        }
+        _ => return None,
+    };
+    let (module, exported) = cx.imports.get(root)?;
+    let name = match (exported.as_str(), rest) {
+        ("*", Some(rest)) => rest.to_string(),
+        ("*", None) => return None,
+        (e, None) => e.to_string(),
+        (e, Some(rest)) => format!("{e}.{rest}"),
+    };
+    Some((module, name))
+}
+
+/// The site a call, `new`, decorator or assignment is, if any.
+fn site_of<'t>(node: Node<'t>, cx: &FileCx<'t>) -> Option<Site<'t>> {
+    let is_new = node.kind() == "new_expression";
+    if node.kind() == "assignment_expression" {
+        let left = node.child_by_field_name("left")?;
+        let (object, name) = member(left, cx.src)?;
+        return writer_entry(object, name, On::Property, node, cx);
+    }
+    let function = callee(node)?;
+    if node.kind() == "decorator" {
+        let (module, name) = imported_name(function, cx)?;
+        let entry = JS_APIS.calls.iter().find(|e| {
+            e.on == On::Decorator
+                && e.call == name
+                && FileCx::frameworks_of(module).any(|f| e.frameworks.iter().any(|x| x == f))
+        })?;
+        return Some(Site::Entry(entry, None));
+    }
+    if let Some((module, name)) = imported_name(function, cx) {
+        for framework in FileCx::frameworks_of(module) {
+            let class = name.strip_prefix("default.").unwrap_or(&name);
+            if let Some(code) = JS_APIS.errors.get(framework).and_then(|e| e.get(class)) {
+                return Some(Site::ErrorClass(*code));
+            }
+            if let Some(entry) = JS_APIS.calls.iter().find(|e| {
+                e.on == On::Import
+                    && e.new == is_new
+                    && e.call == name
+                    && e.frameworks.iter().any(|f| f == framework)
+            }) {
+                return Some(Site::Entry(entry, None));
+            }
+        }
+        return None;
+    }
+    let written = text(function, cx.src);
+    let root = written.split('.').next().unwrap_or("");
+    if !cx.imports.contains_key(root)
+        && let Some(entry) = JS_APIS
+            .calls
+            .iter()
+            .find(|e| e.on == On::Global && e.new == is_new && e.call == written)
+    {
+        return Some(Site::Entry(entry, None));
+    }
+    if is_new {
+        return None;
+    }
+    let (mut receiver, name) = member(function, cx.src)?;
+    // `res.set('Allow', 'GET').status(405)`: the writer the chain starts from.
+    while let Some((inner, _)) = method_call(receiver, cx.src) {
+        receiver = inner;
+    }
+    writer_entry(receiver, name, On::Writer, node, cx)
+}
+
+/// A method or property of a writer (`res.status`, `ctx.response.redirect`).
+fn writer_entry<'t>(
+    receiver: Node<'t>,
+    name: &str,
+    on: On,
+    site: Node<'t>,
+    cx: &FileCx<'t>,
+) -> Option<Site<'t>> {
+    let written = text(receiver, cx.src).replace(char::is_whitespace, "");
+    for entry in JS_APIS
+        .calls
+        .iter()
+        .filter(|e| e.on == on && e.call == name)
+    {
+        let Some(root) = written.strip_suffix(entry.via.as_str()) else {
+            continue;
+        };
+        if let Some(w) = writer_named(root, site, cx)
+            && entry.frameworks.iter().any(|f| f == w.framework)
+        {
+            return Some(Site::Entry(entry, Some(w)));
+        }
+    }
+    None
+}
+
+/// True when `call` is one the tables read (a writer is not handed over by it).
+pub fn is_table_call(call: Node, cx: &FileCx) -> bool {
+    site_of(call, cx).is_some()
+}
+
+/// The writer `name` is, as a parameter of a function around `site`.
+fn writer_named<'t>(name: &str, site: Node<'t>, cx: &FileCx<'t>) -> Option<Writer<'t>> {
+    let mut current = enclosing_function(site);
+    while let Some(function) = current {
+        let params = syntax::parameters(function, cx.src);
+        if let Some(position) = params.iter().position(|(n, _)| *n == Some(name)) {
+            let ty = params[position].1;
+            let framework = writer_framework(name, position, ty, cx)?;
+            return Some(Writer {
+                name: params[position].0?,
+                framework,
+                declared_in: function,
+                in_handler: JS_APIS.writers[framework].positions.contains(&position),
+            });
+        }
+        current = enclosing_function(function);
+    }
+    None
+}
+
+/// Which framework's writer a parameter is: by its type in a file that imports the
+/// framework, by its place in a file that imports one, or by its name.
+fn writer_framework(
+    name: &str,
+    position: usize,
+    ty: Option<&str>,
+    cx: &FileCx,
+) -> Option<&'static str> {
+    let writers = || JS_APIS.writers.iter().map(|(f, w)| (f.as_str(), w));
+    if let Some(ty) = ty {
+        return writers()
+            .find(|(f, w)| cx.uses(f) && w.types.iter().any(|t| t == ty))
+            .map(|(f, _)| f);
+    }
+    let imported: Vec<_> = writers()
+        .filter(|(f, w)| cx.uses(f) && w.positions.contains(&position))
+        .collect();
+    if let Some((f, _)) = imported
+        .iter()
+        .find(|(_, w)| w.names.iter().any(|n| n == name))
+        .or(imported.first())
+    {
+        return Some(f);
+    }
+    if writers().any(|(f, _)| cx.uses(f)) && !cx.uses("express") {
+        // A file of another framework: its conventional names mean its own writer.
+        return None;
+    }
+    writers()
+        .find(|(_, w)| w.names.iter().any(|n| n == name))
+        .map(|(f, _)| f)
+}
+
+fn site_usage(node: Node, cx: &FileCx, comments: &[Comment]) -> Option<Usage> {
+    match site_of(node, cx)? {
+        Site::Entry(entry, writer) => entry_usage(node, entry, writer, cx, comments),
+        Site::ErrorClass(code) => {
+            let mut r = Response::seen_whole();
+            r.seen_in_part();
+            r.body = Body::Present;
+            for a in arguments(node) {
+                syntax::messages(a, cx.src, &mut r.messages);
+            }
+            let spelled = format!("{}(..)", text(callee(node)?, cx.src));
+            let chosen = Chosen {
+                span: node.byte_range(),
+                code: Code::Exact(code),
+                spelled,
+                implicit: true,
+                alternative: None,
+                token: None,
+            };
+            finish(r, chosen, node, cx, comments)
+        }
+    }
+}
+
+/// The arguments of a site: a call's, a decorator's call's, or an assignment's value.
+fn site_arguments(node: Node) -> Vec<Node> {
+    match node.kind() {
+        "assignment_expression" => node.child_by_field_name("right").into_iter().collect(),
+        "decorator" => node.named_child(0).map(arguments).unwrap_or_default(),
+        _ => arguments(node),
+    }
+}
+
+fn entry_usage(
+    node: Node,
+    entry: &'static CallEntry,
+    writer: Option<Writer>,
+    cx: &FileCx,
+    comments: &[Comment],
+) -> Option<Usage> {
+    // Next.js answers a server action's `redirect` with 303, not the route handler's 307.
+    if cx.server_actions && entry.frameworks.iter().any(|f| f == "next") {
+        return None;
+    }
+    if entry.on == On::Property
+        && let Some(w) = &writer
+        && sets_redirect_code(node, w, cx)
+    {
+        return None;
+    }
+    let args = site_arguments(node);
+    let mut chosen_at = None;
+    let mut code = None;
+    for p in &entry.code_argument {
+        let Some(arg) = args.get(*p) else { continue };
+        match argument(*arg, entry.code_key.as_deref(), cx) {
+            Argument::Code(value) => {
+                chosen_at = Some((*p, *arg));
+                code = Some(value);
+                break;
+            }
+            Argument::Other => {}
+            // A lone target in a place a code may take (`res.redirect(url)`).
+            Argument::Unknown
+                if entry.target_argument.contains(p)
+                    && !entry
+                        .target_argument
+                        .iter()
+                        .any(|t| t != p && args.get(*t).is_some()) => {}
+            Argument::Unknown => return None,
+        }
+    }
+    let callee_text = match node.kind() {
+        "assignment_expression" => {
+            format!("{} = ", text(node.child_by_field_name("left")?, cx.src))
+        }
+        _ => text(callee(node)?, cx.src).to_string(),
+    };
+    let (mut code, mut span, mut spelled, implicit, bare) = match (&code, chosen_at) {
+        (Some(value), Some((_, arg))) => {
+            let spelled = if node.kind() == "assignment_expression" {
+                format!("{callee_text}{}", value.spelled)
+            } else {
+                format!("{callee_text}(.., {})", value.spelled)
+            };
+            (value.code, arg, spelled, false, value.bare.then_some(arg))
+        }
+        _ => (entry.code?, node, format!("{callee_text}(..)"), true, None),
+    };
+    let mut r = Response::seen_whole();
+    match &writer {
+        Some(w) => r.headers = response::headers_before(w, node, cx),
+        None if entry.kind == CallKind::Error => r.seen_in_part(),
+        None if entry.kind == CallKind::Response && !routes::is_returned(node) => r.seen_in_part(),
+        None => {}
+    }
+    // Koa keeps a redirect code set on the context (`ctx.status = 301; ctx.redirect(..)`).
+    if entry.keeps_set_code
+        && let Some(w) = &writer
+        && let Some((set, value)) = redirect_status_set(w, cx)
+    {
+        code = value.code;
+        span = set;
+        spelled = format!("{} then {callee_text}(..)", text(set, cx.src));
+    }
+    if entry.kind == CallKind::Redirect {
+        let target = entry
+            .target_argument
+            .iter()
+            .filter(|t| chosen_at.is_none_or(|(p, _)| p != **t))
+            .find_map(|t| args.get(*t).copied());
+        r.locate(target);
+    }
+    for p in &entry.headers_argument {
+        let Some(arg) = args.get(*p) else { continue };
+        if chosen_at.is_some_and(|(c, _)| c == *p) && entry.headers_key.is_none() {
+            continue;
+        }
+        let fields = match &entry.headers_key {
+            Some(key) if arg.kind() == "object" => property(*arg, key, cx.src),
+            Some(_) => {
+                r.headers.complete = false;
+                None
+            }
+            None => Some(*arg),
+        };
+        match fields {
+            Some(f) if f.kind() == "object" => response::add_object(f, cx.src, &mut r.headers),
+            // A code passed in the headers' place (`writeHead(200, 'OK', {..})`).
+            Some(f) if f.kind() == "string" => continue,
+            Some(_) => r.headers.complete = false,
+            None => {}
+        }
+        break;
+    }
+    for header in &entry.adds {
+        r.headers.add(header, None);
+    }
+    r.body = match entry.body {
+        BodyKind::Always => Body::Present,
+        BodyKind::Never => Body::Absent,
+        BodyKind::Argument => response::content_of(
+            entry.body_argument.and_then(|i| args.get(i).copied()),
+            cx.src,
+        ),
+        BodyKind::StatusText if matches!(code, 100..=199 | 204 | 304) => Body::Absent,
+        BodyKind::StatusText => Body::Present,
+        BodyKind::Chain => match &writer {
+            Some(w) => response::chain(node, w, cx, &mut r.headers, &mut r.messages),
+            None => Body::Unknown,
+        },
+        BodyKind::Unknown => Body::Unknown,
+    };
+    if r.body == Body::Unknown {
+        // The response is finished by code after this one.
+        r.seen_in_part();
+    }
+    for i in &entry.message_arguments {
+        if let Some(arg) = args.get(*i)
+            && chosen_at.is_none_or(|(p, _)| p != *i)
+        {
+            syntax::messages(*arg, cx.src, &mut r.messages);
+        }
+    }
+    if !entry.seen_whole {
+        r.seen_in_part();
+    }
+    let (alternative, token) = match bare {
+        Some(n) => alternative(code, n, cx),
+        None => (None, None),
+    };
+    let chosen = Chosen {
+        span: span.byte_range(),
+        code: Code::Exact(code),
+        spelled,
+        implicit,
+        alternative,
+        token,
+    };
+    finish(r, chosen, node, cx, comments)
+}
+
+/// `ctx.status = 301` on the writer, in the function that declares it, with a redirect code.
+fn redirect_status_set<'t>(w: &Writer<'t>, cx: &FileCx<'t>) -> Option<(Node<'t>, CodeValue)> {
+    let mut stack = vec![w.declared_in.child_by_field_name("body")?];
+    while let Some(node) = stack.pop() {
+        if node.kind() == "assignment_expression"
+            && let Some(Site::Entry(e, Some(other))) = site_of(node, cx)
+            && e.on == On::Property
+            && other.name == w.name
+            && let Some(value) = node
+                .child_by_field_name("right")
+                .and_then(|v| code_value(v, cx))
+            && matches!(value.code, 300..=399)
+        {
+            return Some((node, value));
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    None
+}
+
+/// True when a status assignment is the code of a redirect in the same function that keeps
+/// it (Koa's), which reports it.
+fn sets_redirect_code(node: Node, w: &Writer, cx: &FileCx) -> bool {
+    let mut stack = vec![w.declared_in];
+    while let Some(n) = stack.pop() {
+        if n.kind() == "call_expression"
+            && let Some(Site::Entry(e, Some(other))) = site_of(n, cx)
+            && e.keeps_set_code
+            && other.name == w.name
+        {
+            return redirect_status_set(w, cx).is_some_and(|(set, _)| set.id() == node.id());
+        }
+        let mut cursor = n.walk();
+        stack.extend(n.named_children(&mut cursor));
+    }
+    false
+}
+
+/// A code handed to code we cannot see, beside a writer (`sendError(res, 401, 'sign in
+/// first')`) or named by a constant (`fail(StatusCodes.FORBIDDEN)`): the code and the
+/// messages beside it are known, the response is not.
+fn handed_usage(
+    call: Node,
+    cx: &FileCx,
+    comments: &[Comment],
+    taken: &HashSet<usize>,
+) -> Option<Usage> {
+    if call.kind() != "call_expression" || site_of(call, cx).is_some() {
+        return None;
+    }
+    let args = arguments(call);
+    let (arg, value) = args.iter().find_map(|a| {
+        let value = code_value(*a, cx)?;
+        (!taken.contains(&a.start_byte())).then_some((*a, value))
+    })?;
+    let beside_writer = args
+        .iter()
+        .any(|a| a.kind() == "identifier" && writer_named(text(*a, cx.src), call, cx).is_some());
+    if value.bare && !(beside_writer && (100..=599).contains(&value.code)) {
+        return None;
+    }
+    // A code inside a table call's payload reports it; it does not choose.
+    let mut up = call.parent();
+    while let Some(a) = up {
+        if matches!(a.kind(), "call_expression" | "new_expression") && site_of(a, cx).is_some() {
+            return None;
+        }
+        up = a.parent();
+    }
+    let mut r = Response::seen_whole();
+    r.seen_in_part();
+    for a in &args {
+        syntax::messages(*a, cx.src, &mut r.messages);
+    }
+    let chosen = Chosen {
+        span: arg.byte_range(),
+        code: Code::Exact(value.code),
+        spelled: format!("{}(.., {})", text(callee(call)?, cx.src), value.spelled),
+        implicit: false,
+        alternative: None,
+        token: None,
+    };
+    finish(r, chosen, call, cx, comments)
+}
+
+/// The function a site belongs to, with the methods and path its route gives it.
+struct Handler<'t> {
+    function: Option<Node<'t>>,
+    methods: Option<Vec<crate::usage::Method>>,
+    path: Option<String>,
+}
+
+fn handler_of<'t>(site: Node<'t>, cx: &FileCx<'t>) -> Handler<'t> {
+    let around = routes::functions_around(site);
+    for f in &around {
+        if let Some(reg) = routes::inline_route(*f, cx.src) {
+            return Handler {
+                function: Some(*f),
+                methods: reg.methods,
+                path: reg.path,
+            };
+        }
+        if let Some((methods, path)) = routes::nest_route(*f, cx) {
+            return Handler {
+                function: Some(*f),
+                methods: Some(methods),
+                path,
+            };
+        }
+        if let Some(methods) = routes::exported_method(*f, cx.src) {
+            return Handler {
+                function: Some(*f),
+                methods: Some(methods),
+                path: None,
+            };
+        }
+    }
+    // A decorator belongs to the method it decorates.
+    if site.kind() == "decorator"
+        && let Some(method) = decorated(site)
+    {
+        if let Some((methods, path)) = routes::nest_route(method, cx) {
+            return Handler {
+                function: Some(method),
+                methods: Some(methods),
+                path,
+            };
+        }
+        return Handler {
+            function: Some(method),
+            methods: None,
+            path: None,
+        };
+    }
+    Handler {
+        function: around
+            .iter()
+            .find(|f| <Js as super::Syntax>::function_name(**f, cx.src).is_some())
+            .copied(),
+        methods: None,
+        path: None,
+    }
+}
+
+/// The method a decorator is written on.
+fn decorated(decorator: Node) -> Option<Node> {
+    if let Some(p) = decorator
+        .parent()
+        .filter(|p| p.kind() == "method_definition")
+    {
+        return Some(p);
+    }
+    let mut next = decorator.next_named_sibling();
+    while let Some(n) = next {
+        match n.kind() {
+            "method_definition" => return Some(n),
+            "decorator" | "comment" => next = n.next_named_sibling(),
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// Turns a response into a usage with the handler's context and the redirect target.
+fn finish(
+    r: Response,
+    chosen: Chosen,
+    site: Node,
+    cx: &FileCx,
+    comments: &[Comment],
+) -> Option<Usage> {
+    let mut built = r.into_usage(chosen)?;
+    let handler = handler_of(site, cx);
+    let scope = enclosing_function(site).or(handler.function);
+    built.usage.methods = handler.methods;
+    if let Some(path) = handler.path {
+        built.usage.evidence.texts.push((TextSource::Route, path));
+    }
+    if let Some(s) = scope
+        && let Some(methods) = routes::checked_methods(s, site, cx.src)
+    {
+        built.usage.methods = Some(methods);
+    }
+    let place = Place {
+        site,
+        function: handler.function,
+        scope,
+    };
+    context::describe::<Js>(&place, comments, cx.src, &mut built.usage);
+    built.add_messages();
+    if let Some(location) = built.location {
+        let (target, normalised) = target(location, scope, cx);
+        built.usage.target = Some(target);
+        built.usage.evidence.normalisation = normalised;
+    }
+    Some(built.usage)
+}
+
+/// A redirect target: a literal, a template, a concatenation, `new URL(path, base)`, or a
+/// local variable bound to one of these earlier in the function.
+fn target(node: Node, function: Option<Node>, cx: &FileCx) -> (Target, Option<String>) {
+    let (current, provenance) = follow_bindings(node, cx.src, |id| {
+        function.and_then(|f| binding(f, text(id, cx.src), id.start_byte(), cx.src))
+    });
+    let current = unwrap_await(current);
+    let uses = js_identifiers(text(current, cx.src));
+    let target = if let Some(value) = string_value(current, cx.src) {
+        Target::literal(value)
+    } else if let Some((template, used)) = syntax::template(current, cx.src) {
+        template_target(template, &js_identifiers(&used))
+    } else if current.kind() == "binary_expression" {
+        let mut template = String::new();
+        concatenation(current, cx.src, &mut template);
+        template_target(template, &uses)
+    } else if current.kind() == "new_expression"
+        && current
+            .child_by_field_name("constructor")
+            .is_some_and(|c| text(c, cx.src) == "URL")
+        && let Some(path) = arguments(current)
+            .first()
+            .and_then(|a| string_value(*a, cx.src))
+    {
+        Target::literal(path)
+    } else {
+        template_target(text(current, cx.src).trim().to_string(), &uses)
+    };
+    let normalised = normalisation(&provenance, &target);
+    (target, normalised)
+}
+
+/// `'https://' + req.hostname + req.originalUrl` as `https://{}{}`.
+fn concatenation(node: Node, src: &str, out: &mut String) {
+    if node.kind() == "binary_expression"
+        && node
+            .child_by_field_name("operator")
+            .is_some_and(|o| text(o, src) == "+")
+        && let (Some(l), Some(r)) = (
+            node.child_by_field_name("left"),
+            node.child_by_field_name("right"),
+        )
+    {
+        concatenation(l, src, out);
+        concatenation(r, src, out);
+        return;
+    }
+    match string_value(node, src) {
+        Some(value) => out.push_str(&value),
+        None => out.push_str("{}"),
+    }
+}
+
+/// JavaScript's identifiers as the shared layer names request parts: `url.pathname` reads
+/// `url path`, and `req.originalUrl` and the request's `url` (Node's path and query) read
+/// `request_uri`.
+fn js_identifiers(written: &str) -> String {
+    let mut out: Vec<String> = written
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+        .map(|w| match w {
+            // The URL API's and Express's names for the request's path.
+            "pathname" => "path".to_string(),
+            "originalUrl" => "request_uri".to_string(),
+            _ => words(w).join("_"),
+        })
+        .collect();
+    if REQUEST_URL.is_match(written) {
+        out.push("request_uri".into());
+    }
+    out.join(" ")
+}
+
+static REQUEST_URL: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"\b(req|request|ctx)\.url\b").expect("valid regex")
+});
+
+/// The value last bound to `name` before `before` in the function.
+fn binding<'t>(function: Node<'t>, name: &str, before: usize, src: &str) -> Option<Node<'t>> {
+    super::last_binding(function, before, |node| match node.kind() {
+        "variable_declarator" => {
+            let left = node.child_by_field_name("name")?;
+            (text(left, src) == name)
+                .then(|| node.child_by_field_name("value"))
+                .flatten()
+        }
+        "assignment_expression" => {
+            let left = node.child_by_field_name("left")?;
+            (text(left, src).trim() == name)
+                .then(|| node.child_by_field_name("right"))
+                .flatten()
+        }
+        _ => None,
+    })
+}
+
+#[cfg(test)]
+mod tests;

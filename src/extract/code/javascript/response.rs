@@ -1,0 +1,190 @@
+//! Response: what a handler writes around a site, as far as the syntax shows it. A writer
+//! (`res`, `ctx`, `reply`, `c`) is written imperatively: headers set on it before the code
+//! belong to the response, and so do the calls chained after the code
+//! (`res.status(405).set('Allow', 'GET').end()`), whose last one sends the body.
+
+use super::FileCx;
+use super::syntax::{arguments, chained_call, keys, messages, method_call, string_value, text};
+use super::table::JS_APIS;
+use crate::usage::{Body, Headers};
+use tree_sitter::Node;
+
+/// A writer: the parameter a response is written through, and its framework.
+#[derive(Clone, Copy)]
+pub struct Writer<'t> {
+    pub name: &'t str,
+    pub framework: &'static str,
+    /// The function that declares it as a parameter.
+    pub declared_in: Node<'t>,
+    /// Declared where the framework puts its writer: a handler, not a helper.
+    pub in_handler: bool,
+}
+
+/// Headers set on `writer` before `site` in the function that declares it; incomplete
+/// when the writer is handed to other code first or that function is not a handler.
+pub fn headers_before(writer: &Writer, site: Node, cx: &FileCx) -> Headers {
+    let mut headers = Headers::complete();
+    headers.complete = writer.in_handler;
+    let Some(body) = writer.declared_in.child_by_field_name("body") else {
+        return headers;
+    };
+    let mut stack = vec![body];
+    while let Some(node) = stack.pop() {
+        if node.start_byte() >= site.start_byte() {
+            continue;
+        }
+        if node.kind() == "call_expression" {
+            if header_set(node, writer, cx, &mut headers) {
+                continue;
+            }
+            if hands_over(node, writer.name, cx) {
+                headers.complete = false;
+            }
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    headers
+}
+
+/// `res.set('Allow', 'GET')`, `res.set({ Allow: 'GET' })`, `res.location(u)`: adds what a
+/// header setter on this writer sets, and says whether `call` is one. A name that is not
+/// written out makes the headers incomplete.
+pub fn header_set(call: Node, writer: &Writer, cx: &FileCx, headers: &mut Headers) -> bool {
+    let Some((receiver, method)) = method_call(call, cx.src) else {
+        return false;
+    };
+    let receiver = text(receiver, cx.src).replace(char::is_whitespace, "");
+    let setter = JS_APIS.headers.iter().any(|h| {
+        h.frameworks.iter().any(|f| f == writer.framework)
+            && h.methods.iter().any(|m| m == method)
+            && receiver == format!("{}{}", writer.name, h.via)
+    });
+    if !setter {
+        return false;
+    }
+    add_setter(call, method, cx.src, headers);
+    true
+}
+
+/// The fields one setter call sets.
+fn add_setter(call: Node, method: &str, src: &str, headers: &mut Headers) {
+    let args = arguments(call);
+    if let Some(name) = JS_APIS.header_methods.get(method) {
+        headers.add(name, args.first().and_then(|a| string_value(*a, src)));
+        return;
+    }
+    match args.first() {
+        Some(a) if a.kind() == "object" => match keys(*a, src) {
+            Some(fields) => {
+                for (name, value) in fields {
+                    headers.add(&name, value);
+                }
+            }
+            None => headers.complete = false,
+        },
+        Some(a) => match string_value(*a, src) {
+            Some(name) => headers.add(&name, args.get(1).and_then(|v| string_value(*v, src))),
+            None => headers.complete = false,
+        },
+        None => {}
+    }
+}
+
+/// An object of header fields (`{ 'Content-Type': 'text/plain' }`); anything else built
+/// elsewhere makes the headers incomplete.
+pub fn add_object(node: Node, src: &str, headers: &mut Headers) {
+    match keys(node, src) {
+        Some(fields) => {
+            for (name, value) in fields {
+                headers.add(&name, value);
+            }
+        }
+        None => headers.complete = false,
+    }
+}
+
+/// True when `call` passes the writer itself to other code, which may set headers or
+/// answer (`cors()(req, res, next)`, `setAuthCookie(res, user)`).
+fn hands_over(call: Node, name: &str, cx: &FileCx) -> bool {
+    if super::is_table_call(call, cx) {
+        return false;
+    }
+    arguments(call)
+        .iter()
+        .any(|a| a.kind() == "identifier" && text(*a, cx.src) == name)
+}
+
+/// Methods that send a response's body (`res.status(404).json(..)`).
+const SENDERS: &[&str] = &[
+    "json", "send", "end", "render", "jsonp", "sendFile", "download", "redirect",
+];
+
+/// What the calls chained after a code send: headers set in the chain (before it too:
+/// `res.set(..).status(..)`) and the body of the last one. Unknown when nothing in the
+/// chain sends.
+pub fn chain(
+    call: Node,
+    writer: &Writer,
+    cx: &FileCx,
+    headers: &mut Headers,
+    out: &mut Vec<String>,
+) -> Body {
+    // Setters chained before the code.
+    let mut before = method_call(call, cx.src).map(|(r, _)| r);
+    while let Some(r) = before.filter(|r| r.kind() == "call_expression") {
+        if let Some((_, method)) = method_call(r, cx.src) {
+            add_if_setter(r, method, writer, cx, headers);
+        }
+        before = method_call(r, cx.src).map(|(r, _)| r);
+    }
+    let mut current = call;
+    while let Some(next) = chained_call(current) {
+        let Some((_, method)) = method_call(next, cx.src) else {
+            break;
+        };
+        if add_if_setter(next, method, writer, cx, headers) {
+            current = next;
+            continue;
+        }
+        if SENDERS.contains(&method) {
+            let args = arguments(next);
+            for a in &args {
+                messages(*a, cx.src, out);
+            }
+            let empty = args.is_empty()
+                || args
+                    .iter()
+                    .all(|a| matches!(text(*a, cx.src), "null" | "undefined" | "''" | "\"\""));
+            return if empty { Body::Absent } else { Body::Present };
+        }
+        current = next;
+    }
+    Body::Unknown
+}
+
+fn add_if_setter(
+    call: Node,
+    method: &str,
+    writer: &Writer,
+    cx: &FileCx,
+    headers: &mut Headers,
+) -> bool {
+    let setter = JS_APIS.headers.iter().any(|h| {
+        h.frameworks.iter().any(|f| f == writer.framework)
+            && h.via.is_empty()
+            && h.methods.iter().any(|m| m == method)
+    });
+    if setter {
+        add_setter(call, method, cx.src, headers);
+    }
+    setter
+}
+
+/// How a body argument is known: content unless it is missing or empty.
+pub fn content_of(node: Option<Node>, src: &str) -> Body {
+    match node.map(|n| text(n, src).trim()) {
+        None | Some("null" | "undefined" | "''" | "\"\"" | "``") => Body::Absent,
+        Some(_) => Body::Present,
+    }
+}

@@ -1,0 +1,310 @@
+//! Routes: the methods a handler answers, from router calls (`app.post('/p', h)`,
+//! `router.route('/p').post(h).get(g)`, koa-router's `router.post('name', '/p', h)`,
+//! `fastify.route({ method, url, handler })`), NestJS decorators (`@Post(p)` in a
+//! `@Controller(prefix)` class), functions exported under a method's name (Next.js and
+//! SvelteKit `export async function POST`), SvelteKit form `actions` (POST), and method
+//! checks in the handler (`if (req.method !== 'POST') return ..`).
+
+use super::FileCx;
+use super::syntax::{
+    FUNCTIONS, arguments, decorator_call, decorators, method_call, named_children, property,
+    string_value, text, unwrap_await,
+};
+use super::table::JS_APIS;
+use crate::extract::code::routes::methods_from;
+use crate::usage::{Method, RouteBinding};
+use regex::Regex;
+use std::sync::LazyLock;
+use tree_sitter::Node;
+
+/// A router call: the methods, the path, and the handler expression (the last argument:
+/// the ones before it are middleware).
+pub struct Registration<'t> {
+    pub methods: Option<Vec<Method>>,
+    pub path: Option<String>,
+    pub handler: Node<'t>,
+}
+
+pub fn registration<'t>(call: Node<'t>, src: &'t str) -> Option<Registration<'t>> {
+    let table = &JS_APIS.routing;
+    let (receiver, name) = method_call(call, src)?;
+    if is_client(receiver, src) {
+        return None;
+    }
+    let args = arguments(call);
+    if name == table.route_call
+        && let Some(options) = args.first().filter(|a| a.kind() == "object")
+    {
+        let keys = &table.option_keys;
+        let method = property(*options, &keys.method, src)?;
+        let names: Vec<String> = match method.kind() {
+            "array" => named_children(method)
+                .into_iter()
+                .filter_map(|m| string_value(m, src))
+                .collect(),
+            _ => vec![string_value(method, src)?],
+        };
+        let path = keys
+            .path
+            .iter()
+            .find_map(|k| property(*options, k, src).and_then(|p| string_value(p, src)));
+        return Some(Registration {
+            methods: Some(methods_from(&names)),
+            path,
+            handler: property(*options, &keys.handler, src)?,
+        });
+    }
+    let lower = name.to_ascii_lowercase();
+    if !table.methods.contains(&lower) || lower != name {
+        return None;
+    }
+    let method = match lower.as_str() {
+        "all" => "*",
+        "del" => "DELETE",
+        m => m,
+    };
+    let handler = *args.last()?;
+    // The path is the first argument, or the second after a route name; a chained
+    // `router.route('/p').post(h)` names it in the `route` call.
+    let path = match args.iter().position(|a| string_value(*a, src).is_some()) {
+        Some(i @ (0 | 1)) if i + 1 < args.len() => {
+            string_value(args[i], src).filter(|p| is_path(p))
+        }
+        _ => route_path(receiver, src),
+    };
+    let path = path?;
+    Some(Registration {
+        methods: Some(methods_from(&[method.to_ascii_uppercase()])),
+        path: Some(path),
+        handler,
+    })
+}
+
+fn is_path(s: &str) -> bool {
+    s.is_empty() || s.starts_with('/') || s == "*"
+}
+
+/// `axios.post('/login', body)`: an HTTP client, not a router.
+fn is_client(receiver: Node, src: &str) -> bool {
+    let mut root = receiver;
+    while let Some(inner) = root
+        .child_by_field_name("object")
+        .or_else(|| root.child_by_field_name("function"))
+    {
+        root = inner;
+    }
+    let name = text(root, src);
+    JS_APIS.routing.clients.iter().any(|c| c == name)
+}
+
+/// The path of `router.route('/p')` at the start of a chain of method calls.
+fn route_path(receiver: Node, src: &str) -> Option<String> {
+    let mut current = receiver;
+    while current.kind() == "call_expression" {
+        let (inner, name) = method_call(current, src)?;
+        if name == JS_APIS.routing.route_call {
+            return arguments(current)
+                .first()
+                .and_then(|a| string_value(*a, src))
+                .filter(|p| is_path(p));
+        }
+        current = inner;
+    }
+    None
+}
+
+/// The binding a registration makes for a handler named in it (`create`,
+/// `userController.create`, `asyncHandler(ctrl.create)`, `ctrl.create.bind(ctrl)`); None
+/// for a function written in place.
+pub fn binding(reg: &Registration, src: &str) -> Option<RouteBinding> {
+    let methods = reg.methods.clone()?;
+    let handler = handler_name(reg.handler, src, 0)?;
+    Some(RouteBinding {
+        key: crate::summary::Key::partial(vec![handler.clone()]),
+        handler,
+        methods,
+        path: reg.path.clone(),
+    })
+}
+
+fn handler_name(node: Node, src: &str, depth: u32) -> Option<String> {
+    match node.kind() {
+        "identifier" => Some(text(node, src).to_string()),
+        "member_expression" => Some(text(node.child_by_field_name("property")?, src).to_string()),
+        "call_expression" if depth < 2 => {
+            // `ctrl.create.bind(ctrl)`, or a wrapper `catchAsync(create)`.
+            if let Some((receiver, "bind")) = method_call(node, src) {
+                return handler_name(receiver, src, depth + 1);
+            }
+            let args = arguments(node);
+            match args.as_slice() {
+                [only] => handler_name(*only, src, depth + 1),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The registration a function is written in as the handler: the last argument of a
+/// router call, directly or in a wrapper (`asyncHandler(async (req, res) => ..)`), or the
+/// `handler` of Fastify's route options.
+pub fn inline_route<'t>(function: Node<'t>, src: &'t str) -> Option<Registration<'t>> {
+    let mut arg = function;
+    for _ in 0..3 {
+        let parent = arg.parent()?;
+        let call = match parent.kind() {
+            "arguments" => parent.parent()?,
+            // `{ method: 'POST', url, handler: async (req, reply) => .. }`
+            "pair" => parent.parent()?.parent()?.parent()?,
+            _ => return None,
+        };
+        if let Some(reg) = registration(call, src)
+            && reg.handler.id() == arg.id()
+        {
+            return Some(reg);
+        }
+        if call.kind() != "call_expression" {
+            return None;
+        }
+        arg = call;
+    }
+    None
+}
+
+/// The methods and path a NestJS controller method answers (`@Post('login')` in
+/// `@Controller('auth')`).
+pub fn nest_route(method: Node, cx: &FileCx) -> Option<(Vec<Method>, Option<String>)> {
+    if method.kind() != "method_definition" || !cx.uses("nest") {
+        return None;
+    }
+    let src = cx.src;
+    let (names, path) = decorators(method).into_iter().find_map(|d| {
+        let (name, call) = decorator_call(d, src)?;
+        let method = JS_APIS.routing.decorators.get(name)?;
+        let path = arguments(call).first().and_then(|a| string_value(*a, src));
+        Some((vec![method.clone()], path))
+    })?;
+    let prefix =
+        super::syntax::ancestor(method, &["class_declaration", "class"]).and_then(|class| {
+            decorators(class).into_iter().find_map(|d| {
+                let (name, call) = decorator_call(d, src)?;
+                (name == "Controller")
+                    .then(|| arguments(call).first().and_then(|a| string_value(*a, src)))?
+            })
+        });
+    let path = match (prefix, path) {
+        (Some(p), Some(q)) => Some(format!("/{}/{}", p.trim_matches('/'), q.trim_matches('/'))),
+        (Some(p), None) => Some(format!("/{}", p.trim_matches('/'))),
+        (None, Some(q)) => Some(format!("/{}", q.trim_matches('/'))),
+        (None, None) => None,
+    };
+    Some((methods_from(&names), path))
+}
+
+/// The method an exported function answers by its name (`export async function POST`,
+/// `export const DELETE = ..`), or POST for a SvelteKit form action.
+pub fn exported_method(function: Node, src: &str) -> Option<Vec<Method>> {
+    let mut declaration = function;
+    let name = match function.kind() {
+        "function_declaration" => text(function.child_by_field_name("name")?, src),
+        _ => {
+            let parent = function.parent()?;
+            match parent.kind() {
+                "variable_declarator" => {
+                    declaration = parent.parent()?;
+                    text(parent.child_by_field_name("name")?, src)
+                }
+                // `export const actions = { default: async (event) => .. }`
+                "pair" => {
+                    let declarator = parent.parent()?.parent()?;
+                    let actions = declarator.kind() == "variable_declarator"
+                        && declarator
+                            .child_by_field_name("name")
+                            .is_some_and(|n| text(n, src) == JS_APIS.routing.form_actions);
+                    let exported = declarator
+                        .parent()
+                        .and_then(|d| d.parent())
+                        .is_some_and(|e| e.kind() == "export_statement");
+                    return (actions && exported).then(|| vec![Method::Post]);
+                }
+                _ => return None,
+            }
+        }
+    };
+    let exported = declaration
+        .parent()
+        .is_some_and(|p| p.kind() == "export_statement");
+    let method = Method::parse(name).filter(|m| m.as_str() == name)?;
+    exported.then(|| vec![method])
+}
+
+/// The methods that reach `site` by the handler's own early check:
+/// `if (req.method !== 'POST') { ..; return .. }` before it.
+pub fn checked_methods(scope: Node, site: Node, src: &str) -> Option<Vec<Method>> {
+    let body = scope.child_by_field_name("body")?;
+    for stmt in named_children(body) {
+        if stmt.start_byte() >= site.start_byte() {
+            break;
+        }
+        if stmt.kind() != "if_statement" || stmt.end_byte() > site.start_byte() {
+            continue;
+        }
+        let Some(cond) = stmt.child_by_field_name("condition") else {
+            continue;
+        };
+        let Some(caps) = METHOD_NOT_EQUAL.captures(text(cond, src)) else {
+            continue;
+        };
+        let consequence = stmt.child_by_field_name("consequence");
+        let returns = consequence.is_some_and(|c| {
+            matches!(c.kind(), "return_statement" | "throw_statement")
+                || named_children(c)
+                    .last()
+                    .is_some_and(|l| matches!(l.kind(), "return_statement" | "throw_statement"))
+        });
+        if returns {
+            return Some(methods_from(&[caps[1].to_string()]));
+        }
+    }
+    None
+}
+
+static METHOD_NOT_EQUAL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"^\(\s*[\w.]*\bmethod\s*!==?\s*['"]([A-Z]+)['"]\s*\)$"#).expect("valid regex")
+});
+
+/// Every function in `node`'s ancestry, innermost first, up to the file.
+pub fn functions_around(node: Node) -> Vec<Node> {
+    let mut out = Vec::new();
+    let mut current = node.parent();
+    while let Some(n) = current {
+        if FUNCTIONS.contains(&n.kind()) {
+            out.push(n);
+        }
+        current = n.parent();
+    }
+    out
+}
+
+/// `await`ed or parenthesised, the value a function returns or throws directly.
+pub fn is_returned(node: Node) -> bool {
+    let mut current = node;
+    while let Some(parent) = current.parent() {
+        match parent.kind() {
+            "await_expression"
+            | "parenthesized_expression"
+            | "as_expression"
+            | "satisfies_expression" => current = parent,
+            "return_statement" | "throw_statement" => return true,
+            // `async (req) => Response.json(..)`
+            "arrow_function" => {
+                return parent
+                    .child_by_field_name("body")
+                    .is_some_and(|b| unwrap_await(b).id() == node.id() || b.id() == current.id());
+            }
+            _ => return false,
+        }
+    }
+    false
+}

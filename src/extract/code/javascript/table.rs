@@ -1,0 +1,177 @@
+//! The spellings of JavaScript and TypeScript web frameworks (`data/apis/javascript.toml`).
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JsApis {
+    /// Framework name to the modules whose import shows it is used.
+    pub frameworks: BTreeMap<String, Vec<String>>,
+    pub writers: BTreeMap<String, Writer>,
+    pub calls: Vec<CallEntry>,
+    pub headers: Vec<HeaderSetter>,
+    pub header_methods: BTreeMap<String, String>,
+    pub routing: Routing,
+    pub constants: BTreeMap<String, Constants>,
+    /// Framework to error class to the code it carries.
+    pub errors: BTreeMap<String, BTreeMap<String, u32>>,
+}
+
+/// How a handler's writer parameter is recognised.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Writer {
+    pub positions: Vec<usize>,
+    pub names: Vec<String>,
+    pub types: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum CallKind {
+    Redirect,
+    Response,
+    Error,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum On {
+    Writer,
+    Property,
+    Import,
+    Global,
+    Decorator,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum BodyKind {
+    Always,
+    Never,
+    Argument,
+    Chain,
+    StatusText,
+    Unknown,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CallEntry {
+    pub call: String,
+    pub on: On,
+    #[serde(default)]
+    pub new: bool,
+    #[serde(default)]
+    pub via: String,
+    pub frameworks: Vec<String>,
+    pub kind: CallKind,
+    pub code: Option<u32>,
+    #[serde(default)]
+    pub code_argument: Vec<usize>,
+    pub code_key: Option<String>,
+    #[serde(default)]
+    pub target_argument: Vec<usize>,
+    #[serde(default)]
+    pub headers_argument: Vec<usize>,
+    pub headers_key: Option<String>,
+    pub body_argument: Option<usize>,
+    #[serde(default)]
+    pub message_arguments: Vec<usize>,
+    pub body: BodyKind,
+    #[serde(default)]
+    pub adds: Vec<String>,
+    #[serde(default = "yes")]
+    pub seen_whole: bool,
+    /// A redirect code set on the writer before (`ctx.status = 301`) is kept.
+    #[serde(default)]
+    pub keeps_set_code: bool,
+    /// Checked against the real framework by tests/node_frameworks.rs.
+    pub probe: String,
+    pub expect: Option<u32>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HeaderSetter {
+    pub frameworks: Vec<String>,
+    pub via: String,
+    pub methods: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Routing {
+    pub methods: Vec<String>,
+    pub route_call: String,
+    pub option_keys: OptionKeys,
+    pub decorators: BTreeMap<String, String>,
+    pub form_actions: String,
+    pub clients: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OptionKeys {
+    pub method: String,
+    pub path: Vec<String>,
+    pub handler: String,
+}
+
+/// A module of named codes (`StatusCodes.NOT_FOUND`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Constants {
+    pub module: String,
+    /// The export that holds them (`default`: the module itself).
+    pub object: String,
+    pub names: BTreeMap<String, u32>,
+}
+
+pub static JS_APIS: LazyLock<JsApis> = LazyLock::new(|| {
+    toml::from_str(include_str!("../../../../data/apis/javascript.toml"))
+        .expect("data/apis/javascript.toml is checked by the test suite")
+});
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_loads_and_names_known_frameworks() {
+        let apis = &*JS_APIS;
+        for call in &apis.calls {
+            for f in &call.frameworks {
+                assert!(apis.frameworks.contains_key(f), "{} names {f}", call.call);
+                if matches!(call.on, On::Writer | On::Property) {
+                    assert!(apis.writers.contains_key(f), "{} on {f}", call.call);
+                }
+            }
+            assert!(
+                call.code.is_some() || !call.code_argument.is_empty(),
+                "{}",
+                call.call
+            );
+            assert_eq!(
+                call.body == BodyKind::Argument,
+                call.body_argument.is_some(),
+                "{}",
+                call.call
+            );
+            assert!(call.kind != CallKind::Redirect || !call.target_argument.is_empty());
+        }
+        for f in apis.headers.iter().flat_map(|h| &h.frameworks) {
+            assert!(apis.writers.contains_key(f), "{f}");
+        }
+        for f in apis.errors.keys() {
+            assert!(apis.frameworks.contains_key(f), "{f}");
+        }
+        assert_eq!(apis.constants["nest"].names.get("NOT_FOUND"), Some(&404));
+    }
+}
