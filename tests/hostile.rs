@@ -493,3 +493,30 @@ fn a_file_of_thousands_of_broken_entries_gives_a_few_notes() {
         "{stderr}"
     );
 }
+
+#[test]
+fn deeply_nested_yaml_is_a_note_not_a_crash() {
+    let dir = project();
+    let flow = |n: usize| format!("{}1{}", "{a: ".repeat(n), "}".repeat(n));
+    let block = |n: usize| {
+        let mut text = String::new();
+        for i in 0..n {
+            text.push_str(&format!("{}a{i}:\n", "  ".repeat(i + 2)));
+        }
+        text + &"  ".repeat(n + 2) + "x: 1\n"
+    };
+    for n in [50, 1000] {
+        let ingress = format!(
+            "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  annotations:\n    nginx.ingress.kubernetes.io/permanent-redirect: {}\n",
+            flow(n)
+        );
+        std::fs::write(dir.path().join("ingress.yaml"), ingress).expect("written");
+        let values = format!("controller:\n  config:\n    server-snippet:\n{}", block(n));
+        std::fs::write(dir.path().join("values.yaml"), values).expect("written");
+        statuslint(dir.path())
+            .args(["ingress.yaml", "values.yaml"])
+            .assert()
+            .code(predicate::in_iter([0, 1]))
+            .stderr(predicate::str::contains("could not be read"));
+    }
+}

@@ -104,6 +104,10 @@ fn parse_document(
     // replayed alias events (serde-saphyr's `AliasLimits`), not by this ratio.
     let mut budget = serde_saphyr::budget::Budget::default();
     budget.enforce_alias_anchor_ratio = false;
+    // Each level of nesting costs the parser and this reader many stack frames; past this
+    // depth a worker thread's stack could overflow (real manifests and specs stay well
+    // under it), so a deeper document is a note, not a crash.
+    budget.max_depth = MAX_DEPTH;
     options.budget = Some(budget);
     options.duplicate_keys = DuplicateKeyPolicy::PassThrough;
     options.with_snippet = false;
@@ -119,6 +123,9 @@ fn parse_document(
         }
     }
 }
+
+/// The deepest nesting of mappings and sequences read.
+const MAX_DEPTH: usize = 40;
 
 /// The first line of a parser message, without the position it names inside the document
 /// (the note names the line in the file instead).
