@@ -2,6 +2,7 @@
 //! normalises the request's path or host. Shared by every language; each language reads
 //! its own templates (`format!`, f-strings) and hands over the text it followed.
 
+use super::{Syntax, text};
 use crate::usage::Target;
 use regex::Regex;
 use std::sync::LazyLock;
@@ -47,6 +48,29 @@ pub fn template_target(template: String, uses: &str) -> Target {
         keeps_host: has(REQUEST_HOST),
         keeps_path: has(REQUEST_PATH),
         text: template,
+    }
+}
+
+/// A `+` concatenation of strings as a template with `{}` for each part that is not a
+/// literal: `"https://" + r.Host + r.URL.Path` is `https://{}{}` (Go and JavaScript write
+/// it with the same node kind and fields).
+pub fn concatenation<L: Syntax>(node: Node, src: &str, out: &mut String) {
+    if node.kind() == "binary_expression"
+        && node
+            .child_by_field_name("operator")
+            .is_some_and(|o| text(o, src) == "+")
+        && let (Some(l), Some(r)) = (
+            node.child_by_field_name("left"),
+            node.child_by_field_name("right"),
+        )
+    {
+        concatenation::<L>(l, src, out);
+        concatenation::<L>(r, src, out);
+        return;
+    }
+    match L::string_value(node, src) {
+        Some(value) => out.push_str(&value),
+        None => out.push_str("{}"),
     }
 }
 

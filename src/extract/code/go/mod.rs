@@ -11,7 +11,7 @@ mod syntax;
 pub mod table;
 
 use super::context::{self, Place};
-use super::evidence::{follow_bindings, normalisation, template_target};
+use super::evidence::{concatenation, follow_bindings, normalisation, template_target};
 use super::response::{Chosen, Response};
 use super::{Comment, MAX_SITE_DEPTH};
 use crate::knowledge::words;
@@ -615,34 +615,13 @@ fn target(node: Node, function: Option<Node>, cx: &FileCx) -> (Target, Option<St
         template_target(format.replace("%s", "{}").replace("%v", "{}"), &uses)
     } else if current.kind() == "binary_expression" {
         let mut template = String::new();
-        concatenation(current, cx.src, &mut template);
+        concatenation::<Go>(current, cx.src, &mut template);
         template_target(template, &uses)
     } else {
         template_target(text(current, cx.src).trim().to_string(), &uses)
     };
     let normalised = normalisation(&provenance, &target);
     (target, normalised)
-}
-
-/// `"https://" + r.Host + r.URL.Path` as `https://{}{}`.
-fn concatenation(node: Node, src: &str, out: &mut String) {
-    if node.kind() == "binary_expression"
-        && node
-            .child_by_field_name("operator")
-            .is_some_and(|o| text(o, src) == "+")
-        && let (Some(l), Some(r)) = (
-            node.child_by_field_name("left"),
-            node.child_by_field_name("right"),
-        )
-    {
-        concatenation(l, src, out);
-        concatenation(r, src, out);
-        return;
-    }
-    match string_value(node, src) {
-        Some(value) => out.push_str(&value),
-        None => out.push_str("{}"),
-    }
 }
 
 /// Go's identifiers as the shared layer names request parts: `r.URL.RequestURI()` reads

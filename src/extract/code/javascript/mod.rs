@@ -14,7 +14,7 @@ mod syntax;
 pub mod table;
 
 use super::context::{self, Place};
-use super::evidence::{follow_bindings, normalisation, template_target};
+use super::evidence::{concatenation, follow_bindings, normalisation, template_target};
 use super::response::{Chosen, Response};
 use super::{Comment, MAX_SITE_DEPTH};
 use crate::knowledge::words;
@@ -1003,7 +1003,7 @@ fn target(node: Node, function: Option<Node>, cx: &FileCx) -> (Target, Option<St
         template_target(template, &js_identifiers(&used))
     } else if current.kind() == "binary_expression" {
         let mut template = String::new();
-        concatenation(current, cx.src, &mut template);
+        concatenation::<Js>(current, cx.src, &mut template);
         template_target(template, &uses)
     } else if current.kind() == "new_expression"
         && current
@@ -1019,27 +1019,6 @@ fn target(node: Node, function: Option<Node>, cx: &FileCx) -> (Target, Option<St
     };
     let normalised = normalisation(&provenance, &target);
     (target, normalised)
-}
-
-/// `'https://' + req.hostname + req.originalUrl` as `https://{}{}`.
-fn concatenation(node: Node, src: &str, out: &mut String) {
-    if node.kind() == "binary_expression"
-        && node
-            .child_by_field_name("operator")
-            .is_some_and(|o| text(o, src) == "+")
-        && let (Some(l), Some(r)) = (
-            node.child_by_field_name("left"),
-            node.child_by_field_name("right"),
-        )
-    {
-        concatenation(l, src, out);
-        concatenation(r, src, out);
-        return;
-    }
-    match string_value(node, src) {
-        Some(value) => out.push_str(&value),
-        None => out.push_str("{}"),
-    }
 }
 
 /// JavaScript's identifiers as the shared layer names request parts: `url.pathname` reads
