@@ -3,8 +3,10 @@
 //! the heuristic rules. The same for every language; the syntax comes from [`Syntax`].
 
 use super::{Comment, Syntax, string_literals, text};
+use crate::knowledge::{STATUS, words};
 use crate::usage::{Evidence, Method, Scheme, TextSource, Usage};
 use regex::Regex;
+use std::collections::HashSet;
 use std::sync::LazyLock;
 use tree_sitter::Node;
 
@@ -27,7 +29,9 @@ pub fn describe<L: Syntax>(place: &Place, comments: &[Comment], src: &str, usage
             usage.handler = Some(name);
         }
         for doc in L::function_docs(f, src) {
-            usage.evidence.texts.push((TextSource::Comment, doc));
+            if let Some(doc) = without_response_docs(&doc) {
+                usage.evidence.texts.push((TextSource::Comment, doc));
+            }
         }
         // Comments inside the function, on the site's line or the three lines above it.
         let row = place.site.start_position().row;
@@ -36,16 +40,71 @@ pub fn describe<L: Syntax>(place: &Place, comments: &[Comment], src: &str, usage
                 && comment.row <= row
                 && comment.row + 3 >= row
             {
-                usage
-                    .evidence
-                    .texts
-                    .push((TextSource::Comment, comment.text.clone()));
+                if let Some(text) = without_response_docs(&comment.text) {
+                    usage.evidence.texts.push((TextSource::Comment, text));
+                }
             }
         }
     }
     gather::<L>(place, src, &mut usage.evidence);
     narrow_methods::<L>(place.site, src, usage);
 }
+
+/// A doc or comment without its lines that document responses (a go-swagger `403:` with
+/// `description: Forbidden` under it, `Returns 404 if ...`, `:raises 401:`): each names the
+/// case of its own code, not the condition this site runs under. None when nothing is left.
+fn without_response_docs(text: &str) -> Option<String> {
+    let kept: Vec<&str> = text
+        .lines()
+        .filter(|line| !documents_a_response(line))
+        .collect();
+    let kept = kept.join("\n");
+    (!kept.trim().is_empty()).then_some(kept)
+}
+
+/// A line that starts with a status code, or is only a reason phrase, after a label word.
+fn documents_a_response(line: &str) -> bool {
+    const LABELS: &[&str] = &[
+        "description",
+        "desc",
+        "summary",
+        "response",
+        "responses",
+        "return",
+        "returns",
+        "raise",
+        "raises",
+        "throw",
+        "throws",
+        "status",
+        "code",
+        "http",
+        "apiresponse",
+        "success",
+        "failure",
+        "error",
+    ];
+    let ws = words(line);
+    let rest: Vec<&str> = ws
+        .iter()
+        .map(String::as_str)
+        .skip_while(|w| LABELS.contains(w))
+        .collect();
+    let Some(first) = rest.first() else {
+        return false;
+    };
+    first.len() == 3 && first.parse::<u32>().is_ok_and(|c| (100..600).contains(&c))
+        || REASON_PHRASES.contains(&rest.join(" "))
+}
+
+/// Every reason phrase, as lowercase words (`not found`, `ok`).
+static REASON_PHRASES: LazyLock<HashSet<String>> = LazyLock::new(|| {
+    STATUS
+        .status
+        .iter()
+        .map(|s| words(&s.reason).join(" "))
+        .collect()
+});
 
 /// The conditions around a site, innermost first (at most a few levels).
 fn conditions<L: Syntax>(site: Node, src: &str) -> Vec<String> {
@@ -186,4 +245,40 @@ pub fn one_line(node: Node, src: &str) -> String {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn response_docs_are_not_evidence() {
+        for line in [
+            "  403:",
+            "    description: Forbidden",
+            "description: Ok",
+            "Returns 404 if the item is gone",
+            ":raises 401: when no token is sent",
+            "- 500 Internal Server Error",
+        ] {
+            assert!(documents_a_response(line), "{line}");
+        }
+        for line in [
+            "Only admins may delete a team.",
+            "should be 301: this move is permanent",
+            "the user is not allowed here",
+            "",
+        ] {
+            assert!(!documents_a_response(line), "{line}");
+        }
+        let doc = "CreateUser adds a user.\nresponses:\n  403:\n    description: Forbidden";
+        assert_eq!(
+            without_response_docs(doc).as_deref(),
+            Some("CreateUser adds a user.\nresponses:")
+        );
+        assert_eq!(
+            without_response_docs("  401:\n description: Unauthorized"),
+            None
+        );
+    }
 }

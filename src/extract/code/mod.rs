@@ -24,6 +24,7 @@ pub mod rust;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::LazyLock;
 use tree_sitter::{Language, Node, Parser, Tree};
 
 /// What the shared layer asks of a language's syntax tree.
@@ -94,7 +95,7 @@ pub fn parse_file(
             .push(format!("the {label} parser gave up on this file"));
         return None;
     };
-    if let Some(line) = first_error_line(tree.root_node()) {
+    if let Some(line) = first_unread_line(tree.root_node(), src) {
         facts.read_in_part(
             src,
             line,
@@ -106,24 +107,59 @@ pub fn parse_file(
     Some(tree)
 }
 
-/// The line (1-based) of the first syntax error, if any.
-fn first_error_line(root: Node) -> Option<usize> {
+/// Words and numbers without which code cannot choose a status, in any language: the
+/// tables' calls and constants all hold one (`abort(403)`, `StatusCode::FOUND`,
+/// `res.redirect(...)`, `raise NotFound`, `throw new HttpException`).
+static STATUS_HINT: LazyLock<regex::bytes::Regex> = LazyLock::new(|| {
+    regex::bytes::Regex::new(
+        r"(?i)status|redirect|abort|respon|reply|http|error|exception|raise|throw|reject|found|forbid|unauthori|\b[1-5][0-9][0-9]\b",
+    )
+    .expect("valid regex")
+});
+
+/// The line (1-based) of the first syntax error whose unread lines could hold a status
+/// choice ([`STATUS_HINT`]), if any. An error in code that names no status (a styled-component
+/// template TypeScript's grammar cannot read, say) hides nothing from the rules, so saying
+/// the file was read in part would only be noise.
+fn first_unread_line(root: Node, src: &str) -> Option<usize> {
     if !root.has_error() {
         return None;
     }
     let mut cursor = root.walk();
     loop {
         let node = cursor.node();
-        if node.is_error() || node.is_missing() {
-            return Some(node.start_position().row + 1);
-        }
-        // Only subtrees that hold an error are worth entering.
-        if node.has_error() && cursor.goto_first_child() {
+        let unread = if node.is_error() {
+            Some(node)
+        } else if node.is_missing() {
+            // A missing token has no text: what it leaves unread is its parent's.
+            Some(node.parent().unwrap_or(root))
+        } else {
+            None
+        };
+        if let Some(unread) = unread {
+            // The whole lines it spans: an error often starts just after the call it broke.
+            // (Bytes: a node of a broken file need not end on a character boundary.)
+            let bytes = src.as_bytes();
+            let to = unread.end_byte().min(bytes.len());
+            let from = unread.start_byte().min(to);
+            let start = bytes[..from]
+                .iter()
+                .rposition(|b| *b == b'\n')
+                .map_or(0, |i| i + 1);
+            let end = bytes[to..]
+                .iter()
+                .position(|b| *b == b'\n')
+                .map_or(bytes.len(), |i| to + i);
+            if STATUS_HINT.is_match(&bytes[start..end]) {
+                return Some(node.start_position().row + 1);
+            }
+        } else if node.has_error() && cursor.goto_first_child() {
+            // Only subtrees that hold an error are worth entering.
             continue;
         }
         while !cursor.goto_next_sibling() {
             if !cursor.goto_parent() {
-                return Some(root.start_position().row + 1);
+                return None;
             }
         }
     }

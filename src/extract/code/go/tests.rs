@@ -143,7 +143,7 @@ func h(w http.ResponseWriter, r *http.Request) {
 #[test]
 fn gorilla_methods_and_broken_files() {
     let f = facts(
-        "package main\nimport \"net/http\"\nfunc main() {\n\tr.HandleFunc(\"/p\", s.create).Methods(\"POST\")\n}\nfunc broken( {\n",
+        "package main\nimport \"net/http\"\nfunc main() {\n\tr.HandleFunc(\"/p\", s.create).Methods(\"POST\")\n}\nfunc broken( { w.WriteHeader(404)\n",
     );
     assert_eq!(f.routes[0].methods, [Method::Post]);
     assert!(f.notes.iter().any(|n| n.contains("line")), "{:?}", f.notes);
