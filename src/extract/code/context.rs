@@ -208,6 +208,8 @@ pub fn condition_texts(condition: &str) -> Vec<String> {
         .replace("&&", " and ")
         .replace("||", " or ");
     let spelled = spelled.split_whitespace().collect::<Vec<_>>().join(" ");
+    // `!errors.Is(err, ErrNotFound)` says what the error is not: no evidence of it.
+    let spelled = NEGATED_MATCH.replace_all(&spelled, "not");
     // Only the form without receivers: `not current_user.is_admin` must not read as
     // "not current user".
     vec![NEGATED_PATH.replace_all(&spelled, "not $last").into_owned()]
@@ -217,6 +219,15 @@ pub fn condition_texts(condition: &str) -> Vec<String> {
 static NEGATED_PATH: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\bnot\s+\(?\s*(?:[A-Za-z_][\w]*\s*(?:\(\))?\s*\.\s*)+(?P<last>[A-Za-z_]\w*)")
         .expect("valid regex")
+});
+
+/// A negated test of an error's kind: `not errors.Is(err, x)`, `not isinstance(e, x)`,
+/// `not (err instanceof X)`.
+static NEGATED_MATCH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\bnot\s+(?:(?:[A-Za-z_][\w]*\s*\.\s*)*(?:Is|As|isinstance|is_a)\s*\([^()]*\)|\(\s*[\w.]+\s+instanceof\s+[\w.]+\s*\))",
+    )
+    .expect("valid regex")
 });
 
 /// `not request.is_secure` (Flask, Django): the request arrived over plain http.
@@ -250,6 +261,24 @@ pub fn one_line(node: Node, src: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn negated_error_tests_are_no_evidence() {
+        for (condition, read) in [
+            (
+                "err != nil && !errors.Is(err, avatar.ErrNotFound)",
+                "err not equal nil and not",
+            ),
+            ("not isinstance(exc, NotFound)", "not"),
+            ("!(err instanceof NotFoundError)", "not"),
+            (
+                "errors.Is(err, sql.ErrNoRows)",
+                "errors.Is(err, sql.ErrNoRows)",
+            ),
+        ] {
+            assert_eq!(condition_texts(condition), [read], "{condition}");
+        }
+    }
 
     #[test]
     fn response_docs_are_not_evidence() {
