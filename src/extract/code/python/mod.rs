@@ -404,6 +404,11 @@ fn entry_for(name: &str, cx: &FileCx) -> Option<&'static CallEntry> {
         .calls
         .iter()
         .filter(|e| path_ends_with(name, &e.call))
+        // `self.redirect()` in a Flask view is the class's own method, not `flask.redirect`:
+        // a call on `self` or `cls` matches only the table's methods (Tornado's).
+        .filter(|e| {
+            !(name.starts_with("self.") || name.starts_with("cls.")) || e.call.starts_with("self.")
+        })
         .filter(|e| {
             e.frameworks
                 .iter()
