@@ -175,6 +175,14 @@ fn permanent_move(u: &Usage, options: &RuleOptions) -> Option<String> {
         ));
     }
 
+    // A redirect that only unsafe methods reach sends a submitted form on: a "legacy" on
+    // its handler speaks of the code's age, not of a URL that moved.
+    if u.methods
+        .as_ref()
+        .is_some_and(|m| !m.is_empty() && m.iter().all(|m| m.is_unsafe()))
+    {
+        return None;
+    }
     // Names and comments that say so (with the project's own words); in a route, a whole
     // segment must (a word inside a slug names the page's topic).
     // A comment that "permanently deletes" something speaks of the data, not the URL.
@@ -234,6 +242,17 @@ mod tests {
             .texts
             .push((TextSource::Handler, "legacy_blog_post".into()));
         assert_eq!(run(&TemporaryRedirectForPermanentMove, &u).len(), 1);
+    }
+
+    #[test]
+    fn words_do_not_make_a_redirect_after_a_form_a_move() {
+        let mut u = redirect(302, "/");
+        u.evidence
+            .texts
+            .push((TextSource::Comment, "LEGACY - Login form handling".into()));
+        assert_eq!(run(&TemporaryRedirectForPermanentMove, &u).len(), 1);
+        u.methods = Some(vec![crate::usage::Method::Post]);
+        assert!(run(&TemporaryRedirectForPermanentMove, &u).is_empty());
     }
 
     #[test]

@@ -562,6 +562,11 @@ fn writer_named<'t>(name: &str, site: Node<'t>, cx: &FileCx<'t>) -> Option<Write
         let params = syntax::parameters(function, cx.src);
         if let Some(position) = params.iter().position(|(n, _)| *n == Some(name)) {
             let ty = params[position].1;
+            // `new Promise((resolve) => setTimeout(resolve, 150))`: an executor's `resolve`
+            // is no writer, whatever place it has.
+            if ty.is_none() && is_promise_executor(function, cx.src) {
+                return None;
+            }
             let framework = writer_framework(name, position, ty, cx)?;
             return Some(Writer {
                 name: params[position].0?,
@@ -573,6 +578,17 @@ fn writer_named<'t>(name: &str, site: Node<'t>, cx: &FileCx<'t>) -> Option<Write
         current = enclosing_function(function);
     }
     None
+}
+
+/// True for the function handed to `new Promise(...)`.
+fn is_promise_executor(function: Node, src: &str) -> bool {
+    function
+        .parent()
+        .filter(|p| p.kind() == "arguments")
+        .and_then(|p| p.parent())
+        .filter(|n| n.kind() == "new_expression")
+        .and_then(|n| n.child_by_field_name("constructor"))
+        .is_some_and(|c| text(c, src) == "Promise")
 }
 
 /// Which framework's writer a parameter is: by its type in a file that imports the
