@@ -39,10 +39,9 @@ pub fn describe<L: Syntax>(place: &Place, comments: &[Comment], src: &str, usage
             if (f.start_byte()..f.end_byte()).contains(&comment.start)
                 && comment.row <= row
                 && comment.row + 3 >= row
+                && let Some(text) = without_response_docs(&comment.text)
             {
-                if let Some(text) = without_response_docs(&comment.text) {
-                    usage.evidence.texts.push((TextSource::Comment, text));
-                }
+                usage.evidence.texts.push((TextSource::Comment, text));
             }
         }
     }
