@@ -2,6 +2,7 @@
 //! normalises the request's path or host. Shared by every language; each language reads
 //! its own templates (`format!`, f-strings) and hands over the text it followed.
 
+use crate::extract::code::Field;
 use super::{Syntax, text};
 use crate::usage::Target;
 use regex::Regex;
@@ -57,11 +58,11 @@ pub fn template_target(template: String, uses: &str) -> Target {
 pub fn concatenation<L: Syntax>(node: Node, src: &str, out: &mut String) {
     if node.kind() == "binary_expression"
         && node
-            .child_by_field_name("operator")
+            .field("operator")
             .is_some_and(|o| text(o, src) == "+")
         && let (Some(l), Some(r)) = (
-            node.child_by_field_name("left"),
-            node.child_by_field_name("right"),
+            node.field("left"),
+            node.field("right"),
         )
     {
         concatenation::<L>(l, src, out);

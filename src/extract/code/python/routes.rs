@@ -3,6 +3,7 @@
 //! views (`def post(self, request)`), and registrations (`app.add_url_rule`,
 //! `app.router.add_post`, `web.post`).
 
+use crate::extract::code::Field;
 use super::syntax::{
     Args, callee, decorators, enclosing_class, last_segment, named_children, string_items,
     string_value, text,
@@ -84,7 +85,7 @@ pub fn route_of<'t>(function: Node<'t>, src: &'t str) -> Route<'t> {
     {
         route.answers_requests = true;
         let name = function
-            .child_by_field_name("name")
+            .field("name")
             .map(|n| text(n, src))
             .unwrap_or("");
         if table.view_methods.iter().any(|m| m == name) {
@@ -99,7 +100,7 @@ pub fn route_of<'t>(function: Node<'t>, src: &'t str) -> Route<'t> {
 /// A class whose bases name a view (`View`, `MethodView`, `APIView`, `RequestHandler`,
 /// `HTTPEndpoint`, `ModelViewSet`).
 fn is_view_class(class: Node, src: &str) -> bool {
-    let Some(bases) = class.child_by_field_name("superclasses") else {
+    let Some(bases) = class.field("superclasses") else {
         return false;
     };
     let base_words = words(text(bases, src));

@@ -10,6 +10,7 @@ mod sites;
 mod summary;
 mod syntax;
 
+use crate::extract::code::Field;
 use super::context::{self, Place};
 use super::response::Chosen;
 use super::{Comment, MAX_SITE_DEPTH};
@@ -208,8 +209,8 @@ fn response_aliases(root: Node, src: &str) -> HashSet<String> {
             continue;
         }
         let (Some(name), Some(value)) = (
-            item.child_by_field_name("name"),
-            item.child_by_field_name("type"),
+            item.field("name"),
+            item.field("type"),
         ) else {
             continue;
         };
@@ -255,7 +256,7 @@ fn only_reads_code(node: Node, cx: &FileCx) -> bool {
         && parent.kind() == "binary_expression"
     {
         let op = parent
-            .child_by_field_name("operator")
+            .field("operator")
             .map(|o| text(o, cx.src))
             .unwrap_or("");
         if matches!(op, "==" | "!=" | "<" | ">" | "<=" | ">=") {

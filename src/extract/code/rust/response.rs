@@ -1,6 +1,7 @@
 //! Response: from the site that names a code, read the rest of the response built around
 //! it (headers, body, where it goes), as far as the syntax shows it.
 
+use crate::extract::code::Field;
 use super::FileCx;
 use super::sites::{Site, SiteKind};
 use super::syntax::{
@@ -243,8 +244,8 @@ fn redirect_modifier<'t>(call: Node<'t>, cx: &FileCx<'t>, r: &mut Response<'t>) 
         return false;
     };
     let field = call
-        .child_by_field_name("function")
-        .and_then(|f| f.child_by_field_name("field"))
+        .field("function")
+        .and_then(|f| f.field("field"))
         .unwrap_or(call);
     if let Some(code) = RUST_APIS.redirect_modifiers.get(name) {
         r.code_change = Some((Code::Exact(*code), format!(".{name}()"), field));
@@ -674,7 +675,7 @@ pub fn sends_responses(function: Option<Node>, cx: &FileCx) -> bool {
         return cx.routed_closures.contains_key(&f.start_byte());
     }
     let name = f
-        .child_by_field_name("name")
+        .field("name")
         .map(|n| text(n, cx.src))
         .unwrap_or("");
     if cx.routed_handlers.contains(name) {
@@ -685,7 +686,7 @@ pub fn sends_responses(function: Option<Node>, cx: &FileCx) -> bool {
         .children(&mut cursor)
         .any(|c| c.kind() == "function_modifiers" && text(c, cx.src).contains("async"));
     let returns = f
-        .child_by_field_name("return_type")
+        .field("return_type")
         .map(|t| text(t, cx.src))
         .unwrap_or("");
     let response_type = RESPONSE_TYPES.iter().any(|t| returns.contains(t))

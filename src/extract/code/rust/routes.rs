@@ -1,6 +1,7 @@
 //! Routes: which handler answers which methods, from routers (axum `.route`, actix-web
 //! `web::post().to(h)`, warp filters) and attribute macros (`#[post("/p")]`).
 
+use crate::extract::code::Field;
 use super::FileCx;
 use super::syntax::{
     Callee, arguments, attributes, callee, enclosing_call, last_segment, string_literals,
@@ -28,7 +29,7 @@ pub fn bindings_at<'t>(node: Node<'t>, cx: &FileCx<'t>, out: &mut Vec<Bound<'t>>
 
 /// `#[post("/users")]`, `#[actix_web::get("/")]`, `#[route("/", method = "GET", method = "POST")]`.
 fn attribute_routes<'t>(function: Node<'t>, cx: &FileCx<'t>, out: &mut Vec<Bound<'t>>) {
-    let Some(name) = function.child_by_field_name("name") else {
+    let Some(name) = function.field("name") else {
         return;
     };
     for attribute in attributes(function) {
@@ -262,7 +263,7 @@ fn bind<'t>(
             path,
         })),
         "generic_function" => {
-            if let Some(f) = handler.child_by_field_name("function") {
+            if let Some(f) = handler.field("function") {
                 bind(f, methods, path, cx, out);
             }
         }
