@@ -86,12 +86,12 @@ fn around(walk_options: &WalkOptions, read: &[SourceFile], resolver: Arc<Resolve
         threads: walk_options.threads,
     };
     walk(&options, Some(settings_of(resolver)))
-    .files
-    .into_iter()
-    .filter(|f| kinds.contains(&f.kind))
-    .filter(|f| f.path.canonicalize().is_ok_and(|p| !named.contains(&p)))
-    .map(Known::of)
-    .collect()
+        .files
+        .into_iter()
+        .filter(|f| kinds.contains(&f.kind))
+        .filter(|f| f.path.canonicalize().is_ok_and(|p| !named.contains(&p)))
+        .map(Known::of)
+        .collect()
 }
 
 /// The routes each file of a project defines, without running the rules: what the editor

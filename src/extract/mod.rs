@@ -134,7 +134,10 @@ mod tests {
     #[test]
     fn every_prefilter_compiles() {
         for kind in KINDS {
-            assert!(!may_choose_status(kind, b""), "{kind:?} wants an empty file");
+            assert!(
+                !may_choose_status(kind, b""),
+                "{kind:?} wants an empty file"
+            );
         }
     }
 

@@ -2,8 +2,8 @@
 //! normalises the request's path or host. Shared by every language; each language reads
 //! its own templates (`format!`, f-strings) and hands over the text it followed.
 
-use crate::extract::code::Field;
 use super::{Syntax, text};
+use crate::extract::code::Field;
 use crate::usage::Target;
 use regex::Regex;
 use std::sync::LazyLock;
@@ -57,13 +57,8 @@ pub fn template_target(template: String, uses: &str) -> Target {
 /// it with the same node kind and fields).
 pub fn concatenation<L: Syntax>(node: Node, src: &str, out: &mut String) {
     if node.kind() == "binary_expression"
-        && node
-            .field("operator")
-            .is_some_and(|o| text(o, src) == "+")
-        && let (Some(l), Some(r)) = (
-            node.field("left"),
-            node.field("right"),
-        )
+        && node.field("operator").is_some_and(|o| text(o, src) == "+")
+        && let (Some(l), Some(r)) = (node.field("left"), node.field("right"))
     {
         concatenation::<L>(l, src, out);
         concatenation::<L>(r, src, out);

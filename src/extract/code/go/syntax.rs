@@ -105,15 +105,13 @@ fn failed_call(if_statement: Node, cond: Node, src: &str) -> Option<String> {
     if !text(cond, src).contains("err") {
         return None;
     }
-    let assignment = if_statement
-        .field("initializer")
-        .or_else(|| {
-            let mut prev = if_statement.prev_named_sibling();
-            while let Some(p) = prev.filter(|p| p.kind() == "comment") {
-                prev = p.prev_named_sibling();
-            }
-            prev
-        })?;
+    let assignment = if_statement.field("initializer").or_else(|| {
+        let mut prev = if_statement.prev_named_sibling();
+        while let Some(p) = prev.filter(|p| p.kind() == "comment") {
+            prev = p.prev_named_sibling();
+        }
+        prev
+    })?;
     if !matches!(
         assignment.kind(),
         "short_var_declaration" | "assignment_statement"
@@ -230,9 +228,7 @@ pub fn parameters<'t>(
         let (package, name) = if ty.kind() == "qualified_type" {
             (
                 ty.field("package").map(|n| text(n, src)),
-                ty.field("name")
-                    .map(|n| text(n, src))
-                    .unwrap_or(""),
+                ty.field("name").map(|n| text(n, src)).unwrap_or(""),
             )
         } else {
             (None, text(ty, src))

@@ -335,10 +335,7 @@ pub fn member<'t>(node: Node<'t>, src: &'t str) -> Option<(Node<'t>, &'t str)> {
     if node.kind() != "member_expression" {
         return None;
     }
-    Some((
-        node.field("object")?,
-        text(node.field("property")?, src),
-    ))
+    Some((node.field("object")?, text(node.field("property")?, src)))
 }
 
 /// The call a member call is chained on to (`res.status(404).json(..)`: the `json` call,
@@ -370,10 +367,9 @@ pub fn parameters<'t>(function: Node<'t>, src: &'t str) -> Vec<(Option<&'t str>,
         .filter(|p| p.kind() != "decorator")
         .map(|p| {
             let (pattern, ty) = match p.kind() {
-                "required_parameter" | "optional_parameter" => (
-                    p.field("pattern"),
-                    p.field("type"),
-                ),
+                "required_parameter" | "optional_parameter" => {
+                    (p.field("pattern"), p.field("type"))
+                }
                 "assignment_pattern" => (p.field("left"), None),
                 _ => (Some(p), None),
             };
@@ -423,9 +419,7 @@ pub fn keys(object: Node, src: &str) -> Option<Vec<(String, Option<String>)>> {
                     "property_identifier" => text(k, src).to_string(),
                     _ => string_value(k, src)?,
                 };
-                let value = p
-                    .field("value")
-                    .and_then(|v| string_value(v, src));
+                let value = p.field("value").and_then(|v| string_value(v, src));
                 out.push((name, value));
             }
             "shorthand_property_identifier" => out.push((text(p, src).to_string(), None)),
@@ -445,8 +439,7 @@ pub fn messages(node: Node, src: &str, out: &mut Vec<String>) {
             continue;
         }
         if n.kind() == "pair"
-            && let (Some(key), Some(value)) =
-                (n.field("key"), n.field("value"))
+            && let (Some(key), Some(value)) = (n.field("key"), n.field("value"))
         {
             let key = string_value(key, src).unwrap_or_else(|| text(key, src).to_string());
             let value = unwrap_await(value);

@@ -2,12 +2,12 @@
 //! body, messages) and whether the handler sends it as seen: returned or raised from a
 //! handler, or held in a variable whose later changes are all visible.
 
-use crate::extract::code::Field;
 use super::FileCx;
 use super::syntax::{
     Args, callee, enclosing_function, last_segment, named_children, string_value, text,
 };
 use super::table::{BodyKind, CallEntry, CallKind};
+use crate::extract::code::Field;
 use crate::extract::code::response::Response;
 use crate::usage::{Body, Code};
 use tree_sitter::Node;
@@ -80,8 +80,7 @@ pub fn read_headers<'t>(node: Node<'t>, cx: &FileCx<'t>, r: &mut Response<'t>) {
             continue;
         }
         let (Some(key), value) = (
-            pair.field("key")
-                .and_then(|k| string_value(k, cx.src)),
+            pair.field("key").and_then(|k| string_value(k, cx.src)),
             pair.field("value"),
         ) else {
             r.headers.complete = false;
@@ -133,10 +132,7 @@ pub fn follow<'t>(start: Node<'t>, kind: CallKind, cx: &FileCx<'t>, r: &mut Resp
             "assignment" => {
                 let left = parent.field("left");
                 match left.filter(|l| l.kind() == "identifier") {
-                    Some(name)
-                        if parent.field("right").map(|n| n.id())
-                            == Some(current.id()) =>
-                    {
+                    Some(name) if parent.field("right").map(|n| n.id()) == Some(current.id()) => {
                         return follow_variable(parent, text(name, cx.src), cx, r);
                     }
                     _ => return r.seen_in_part(),
@@ -225,10 +221,7 @@ fn use_of<'t>(stmt: Node<'t>, name: &str, cx: &FileCx<'t>) -> Use<'t> {
     };
     match expr.kind() {
         "assignment" => {
-            let (Some(left), Some(right)) = (
-                expr.field("left"),
-                expr.field("right"),
-            ) else {
+            let (Some(left), Some(right)) = (expr.field("left"), expr.field("right")) else {
                 return Use::Other;
             };
             if mentions(right, name, cx.src) {

@@ -3,12 +3,12 @@
 //! views (`def post(self, request)`), and registrations (`app.add_url_rule`,
 //! `app.router.add_post`, `web.post`).
 
-use crate::extract::code::Field;
 use super::syntax::{
     Args, callee, decorators, enclosing_class, last_segment, named_children, string_items,
     string_value, text,
 };
 use super::table::PYTHON_APIS;
+use crate::extract::code::Field;
 use crate::extract::code::routes::methods_from;
 use crate::knowledge::words;
 use crate::usage::{Method, RouteBinding};
@@ -84,10 +84,7 @@ pub fn route_of<'t>(function: Node<'t>, src: &'t str) -> Route<'t> {
         && is_view_class(class, src)
     {
         route.answers_requests = true;
-        let name = function
-            .field("name")
-            .map(|n| text(n, src))
-            .unwrap_or("");
+        let name = function.field("name").map(|n| text(n, src)).unwrap_or("");
         if table.view_methods.iter().any(|m| m == name) {
             route.methods = Some(methods_from(&[name]));
         } else if let Some(method) = table.viewset_actions.get(name) {

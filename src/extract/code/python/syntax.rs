@@ -197,10 +197,7 @@ impl<'t> Args<'t> {
         for arg in named_children(list) {
             match arg.kind() {
                 "keyword_argument" => {
-                    if let (Some(name), Some(value)) = (
-                        arg.field("name"),
-                        arg.field("value"),
-                    ) {
+                    if let (Some(name), Some(value)) = (arg.field("name"), arg.field("value")) {
                         args.keywords.push((text(name, src), value));
                     }
                 }
@@ -294,10 +291,7 @@ pub fn messages(node: Node, src: &str, out: &mut Vec<String>) {
             continue;
         }
         if n.kind() == "keyword_argument"
-            && let (Some(name), Some(value)) = (
-                n.field("name"),
-                n.field("value"),
-            )
+            && let (Some(name), Some(value)) = (n.field("name"), n.field("value"))
             && let Some(value) = string_value(value, src)
         {
             out.push(format!("{}: {value}", text(name, src)));

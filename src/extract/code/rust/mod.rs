@@ -10,10 +10,10 @@ mod sites;
 mod summary;
 mod syntax;
 
-use crate::extract::code::Field;
 use super::context::{self, Place};
 use super::response::Chosen;
 use super::{Comment, MAX_SITE_DEPTH};
+use crate::extract::code::Field;
 use crate::usage::{FileFacts, Method, TextSource, Usage};
 use routes::Bound;
 use std::collections::{HashMap, HashSet};
@@ -208,10 +208,7 @@ fn response_aliases(root: Node, src: &str) -> HashSet<String> {
         if item.kind() != "type_item" {
             continue;
         }
-        let (Some(name), Some(value)) = (
-            item.field("name"),
-            item.field("type"),
-        ) else {
+        let (Some(name), Some(value)) = (item.field("name"), item.field("type")) else {
             continue;
         };
         if response::RESPONSE_TYPES

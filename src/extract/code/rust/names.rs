@@ -1,8 +1,8 @@
 //! Names: a file's module path and what the paths it writes resolve to (`use` imports,
 //! `mod` declarations, items defined here), as keys for the project index.
 
-use crate::extract::code::Field;
 use super::syntax::{named_children, text};
+use crate::extract::code::Field;
 use crate::summary::Key;
 use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path};

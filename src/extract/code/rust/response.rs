@@ -1,13 +1,13 @@
 //! Response: from the site that names a code, read the rest of the response built around
 //! it (headers, body, where it goes), as far as the syntax shows it.
 
-use crate::extract::code::Field;
 use super::FileCx;
 use super::sites::{Site, SiteKind};
 use super::syntax::{
     Callee, arguments, callee, enclosing_call, is_comment, last_segment, method_call_on,
     named_children, path_ends_with, string_literals, string_value, text,
 };
+use crate::extract::code::Field;
 pub use crate::extract::code::response::Response;
 use crate::knowledge::RUST_APIS;
 use crate::usage::{Body, Code};
@@ -674,10 +674,7 @@ pub fn sends_responses(function: Option<Node>, cx: &FileCx) -> bool {
     if f.kind() == "closure_expression" {
         return cx.routed_closures.contains_key(&f.start_byte());
     }
-    let name = f
-        .field("name")
-        .map(|n| text(n, cx.src))
-        .unwrap_or("");
+    let name = f.field("name").map(|n| text(n, cx.src)).unwrap_or("");
     if cx.routed_handlers.contains(name) {
         return true;
     }

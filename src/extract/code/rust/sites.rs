@@ -1,8 +1,8 @@
 //! Sites: the syntax that names a status code, recognised from `data/apis/rust.toml`.
 
-use crate::extract::code::Field;
 use super::FileCx;
 use super::syntax::{Callee, arguments, callee, last_segment, path_ends_with, text};
+use crate::extract::code::Field;
 use crate::knowledge::{RUST_APIS, RedirectEntry, applies};
 use crate::usage::{Code, CodeToken};
 use tree_sitter::Node;

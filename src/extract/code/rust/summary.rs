@@ -2,7 +2,6 @@
 //! their messages (`#[error("..")]`, `impl Display`), mappings chosen per variant, helpers
 //! whose status parameter becomes a response, and error values returned to a caller.
 
-use crate::extract::code::Field;
 use super::FileCx;
 use super::response;
 use super::sites::{Site, SiteKind};
@@ -10,6 +9,7 @@ use super::syntax::{
     Callee, ancestor, attributes, callee, enclosing_call, last_segment, named_children,
     string_literals, text,
 };
+use crate::extract::code::Field;
 use crate::knowledge::RUST_APIS;
 use crate::summary::{ErrorValue, Helper, Key, NumberCall, Propagation, VariantMessage};
 use crate::usage::{Body, Code, Headers, Usage};
@@ -22,10 +22,7 @@ use tree_sitter::Node;
 pub fn variant_messages(item: Node, cx: &FileCx, out: &mut Vec<VariantMessage>) {
     match item.kind() {
         "enum_item" => {
-            let (Some(name), Some(body)) = (
-                item.field("name"),
-                item.field("body"),
-            ) else {
+            let (Some(name), Some(body)) = (item.field("name"), item.field("body")) else {
                 return;
             };
             let error_type = cx.names.defined(None, text(name, cx.src));
@@ -69,10 +66,8 @@ pub fn variant_messages(item: Node, cx: &FileCx, out: &mut Vec<VariantMessage>) 
                 true
             });
             for arm in arms {
-                let (Some(pattern), Some(value)) = (
-                    arm.field("pattern"),
-                    arm.field("value"),
-                ) else {
+                let (Some(pattern), Some(value)) = (arm.field("pattern"), arm.field("value"))
+                else {
                     continue;
                 };
                 let Some(message) = first_literal(value, cx) else {
@@ -192,10 +187,7 @@ pub fn helpers(function: Node, cx: &FileCx, out: &mut Vec<Helper>) {
     let Some(parameters) = function.field("parameters") else {
         return;
     };
-    let (Some(key), Some(body)) = (
-        function_key(function, cx),
-        function.field("body"),
-    ) else {
+    let (Some(key), Some(body)) = (function_key(function, cx), function.field("body")) else {
         return;
     };
     let mut position = 0;
@@ -205,10 +197,8 @@ pub fn helpers(function: Node, cx: &FileCx, out: &mut Vec<Helper>) {
             "self_parameter" => continue,
             _ => continue,
         }
-        let (Some(pattern), Some(ty)) = (
-            parameter.field("pattern"),
-            parameter.field("type"),
-        ) else {
+        let (Some(pattern), Some(ty)) = (parameter.field("pattern"), parameter.field("type"))
+        else {
             position += 1;
             continue;
         };
@@ -361,10 +351,7 @@ pub fn propagations(function: Node, cx: &FileCx, out: &mut Vec<Propagation>) {
     if !response::sends_responses(Some(function), cx) || !returns_status_error(function, cx) {
         return;
     }
-    let (Some(name), Some(body)) = (
-        function.field("name"),
-        function.field("body"),
-    ) else {
+    let (Some(name), Some(body)) = (function.field("name"), function.field("body")) else {
         return;
     };
     let mut found = Vec::new();
@@ -416,10 +403,7 @@ pub fn macro_helpers(item: Node, cx: &FileCx, out: &mut Vec<Helper>) {
     };
     let key = cx.names.defined(None, text(name, cx.src));
     for rule in named_children(item) {
-        let (Some(left), Some(right)) = (
-            rule.field("left"),
-            rule.field("right"),
-        ) else {
+        let (Some(left), Some(right)) = (rule.field("left"), rule.field("right")) else {
             continue;
         };
         let parameters: Vec<&str> = MACRO_PARAMETER

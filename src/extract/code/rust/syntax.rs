@@ -106,10 +106,7 @@ pub fn callee<'t>(call: Node<'t>, src: &'t str) -> Callee<'t> {
     };
     match function.kind() {
         "identifier" | "scoped_identifier" => Callee::Path(text(function, src).replace(' ', "")),
-        "field_expression" => match (
-            function.field("field"),
-            function.field("value"),
-        ) {
+        "field_expression" => match (function.field("field"), function.field("value")) {
             (Some(field), Some(receiver)) => Callee::Method {
                 name: text(field, src),
                 receiver,
