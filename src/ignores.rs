@@ -29,10 +29,22 @@ pub type Refused = String;
 
 type Loaded = Result<Arc<Folder>, Refused>;
 
-/// The ignore files of every folder seen, read once each.
+/// The ignore files of every folder seen, read once each, and the chain of them over each
+/// folder's entries, put together once each.
 #[derive(Default)]
 pub struct Ignores {
     folders: RwLock<HashMap<PathBuf, Loaded>>,
+    chains: RwLock<HashMap<PathBuf, Arc<Chain>>>,
+}
+
+/// The ignore files that apply to the entries of one folder: its own and those of every
+/// folder above it, nearest first.
+pub struct Chain {
+    folders: Vec<Arc<Folder>>,
+    in_git: bool,
+    /// No file of the chain has a pattern (and the global file does not count or has
+    /// none): nothing below is ignored, which most folders of most trees are.
+    empty: bool,
 }
 
 /// The user's global excludes file (`core.excludesFile`), not the repository's.
@@ -47,16 +59,62 @@ impl Ignores {
 
     /// True when the ignore files of the folders above `path` (absolute) ignore it.
     pub fn ignored(&self, path: &Path, is_dir: bool) -> bool {
-        let folders: Vec<Arc<Folder>> = path
+        path.parent()
+            .is_some_and(|dir| self.chain(dir).ignores(path, is_dir))
+    }
+
+    /// The ignore files over the entries of `dir` (absolute), put together once per folder.
+    pub fn chain(&self, dir: &Path) -> Arc<Chain> {
+        if let Some(chain) = self.chains.read().expect("not poisoned").get(dir) {
+            return chain.clone();
+        }
+        let folders: Vec<Arc<Folder>> = dir
             .ancestors()
-            .skip(1)
-            .filter_map(|dir| self.folder(dir).ok())
+            .filter_map(|d| self.folder(d).ok())
             .collect();
         let in_git = folders.iter().any(|f| f.has_git);
+        let empty = folders.iter().all(|f| {
+            f.custom.is_empty() && f.ignore.is_empty() && f.git.is_empty() && f.exclude.is_empty()
+        }) && (!in_git || GLOBAL.is_empty());
+        let chain = Arc::new(Chain {
+            folders,
+            in_git,
+            empty,
+        });
+        self.chains
+            .write()
+            .expect("not poisoned")
+            .insert(dir.to_path_buf(), chain.clone());
+        chain
+    }
+
+    fn folder(&self, dir: &Path) -> Loaded {
+        if let Some(loaded) = self.folders.read().expect("not poisoned").get(dir) {
+            return loaded.clone();
+        }
+        let loaded = load(dir).map(Arc::new);
+        self.folders
+            .write()
+            .expect("not poisoned")
+            .insert(dir.to_path_buf(), loaded.clone());
+        loaded
+    }
+}
+
+impl Chain {
+    pub fn is_empty(&self) -> bool {
+        self.empty
+    }
+
+    /// True when these ignore files ignore `path` (absolute), an entry of their folder.
+    pub fn ignores(&self, path: &Path, is_dir: bool) -> bool {
+        if self.empty {
+            return false;
+        }
         let mut found = [Match::None, Match::None, Match::None, Match::None];
         let mut saw_git = false;
-        for folder in &folders {
-            let git = in_git && !saw_git;
+        for folder in &self.folders {
+            let git = self.in_git && !saw_git;
             let matchers = [
                 Some(&folder.custom),
                 Some(&folder.ignore),
@@ -70,7 +128,7 @@ impl Ignores {
             }
             saw_git |= folder.has_git;
         }
-        let global = if in_git {
+        let global = if self.in_git {
             GLOBAL.matched(path, is_dir).map(|_| ())
         } else {
             Match::None
@@ -80,18 +138,6 @@ impl Ignores {
             .chain([global])
             .find(|m| !m.is_none())
             .is_some_and(|m| m.is_ignore())
-    }
-
-    fn folder(&self, dir: &Path) -> Loaded {
-        if let Some(loaded) = self.folders.read().expect("not poisoned").get(dir) {
-            return loaded.clone();
-        }
-        let loaded = load(dir).map(Arc::new);
-        self.folders
-            .write()
-            .expect("not poisoned")
-            .insert(dir.to_path_buf(), loaded.clone());
-        loaded
     }
 }
 

@@ -176,10 +176,18 @@ pub fn words(text: &str) -> Vec<String> {
 /// The first entry of `list` found in `text`: an entry is one word or several words that
 /// must stand next to each other.
 pub fn find_word(text: &str, list: &[String]) -> Option<String> {
-    let ws = words(text);
+    find_in_words(&words(text), list)
+}
+
+/// [`find_word`] over a text already split by [`words`], for a caller that looks for
+/// several lists in one text.
+pub fn find_in_words(ws: &[String], list: &[String]) -> Option<String> {
     // Without collecting each entry's words: this runs for every text against every list.
     list.iter()
         .find(|entry| {
+            if !entry.contains(' ') {
+                return ws.iter().any(|w| w == *entry);
+            }
             let len = entry.split(' ').count();
             ws.windows(len)
                 .any(|w| w.iter().zip(entry.split(' ')).all(|(a, b)| a == b))

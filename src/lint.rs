@@ -10,7 +10,7 @@ use crate::settings::{Resolver, Settings};
 use crate::summary::Summary;
 use crate::suppress::Suppressions;
 use crate::usage::RouteBinding;
-use crate::walk::{Checked, Exclude, Note, Outside, SourceFile, WalkOptions, WalkOutput, walk};
+use crate::walk::{Checked, FolderSettings, Note, SourceFile, WalkOptions, WalkOutput, walk};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -38,11 +38,7 @@ pub fn lint_with(
     walk_options: &WalkOptions,
     resolver: Arc<Resolver>,
 ) -> Result<LintOutput, ConfigError> {
-    let walked = walk(
-        walk_options,
-        Some(excluded_by(resolver.clone())),
-        Some(outside_of(resolver.clone())),
-    );
+    let walked = walk(walk_options, Some(settings_of(resolver.clone())));
     resolver.first_error().map_or(Ok(()), Err)?;
     check_all(walked, &resolver)
 }
@@ -55,11 +51,7 @@ pub fn lint_in_project(
     walk_options: &WalkOptions,
     resolver: Arc<Resolver>,
 ) -> Result<LintOutput, ConfigError> {
-    let mut walked = walk(
-        walk_options,
-        Some(excluded_by(resolver.clone())),
-        Some(outside_of(resolver.clone())),
-    );
+    let mut walked = walk(walk_options, Some(settings_of(resolver.clone())));
     resolver.first_error().map_or(Ok(()), Err)?;
     let known = around(walk_options, &walked.files, resolver.clone());
     index::join(&mut walked.files, &known);
@@ -93,17 +85,13 @@ fn around(walk_options: &WalkOptions, read: &[SourceFile], resolver: Arc<Resolve
         paths: roots,
         threads: walk_options.threads,
     };
-    walk(
-        &options,
-        Some(excluded_by(resolver.clone())),
-        Some(outside_of(resolver)),
-    )
-    .files
-    .into_iter()
-    .filter(|f| kinds.contains(&f.kind))
-    .filter(|f| f.path.canonicalize().is_ok_and(|p| !named.contains(&p)))
-    .map(Known::of)
-    .collect()
+    walk(&options, Some(settings_of(resolver)))
+        .files
+        .into_iter()
+        .filter(|f| kinds.contains(&f.kind))
+        .filter(|f| f.path.canonicalize().is_ok_and(|p| !named.contains(&p)))
+        .map(Known::of)
+        .collect()
 }
 
 /// The routes each file of a project defines, without running the rules: what the editor
@@ -112,11 +100,7 @@ pub fn project_routes(
     walk_options: &WalkOptions,
     resolver: Arc<Resolver>,
 ) -> Vec<(PathBuf, Vec<KindRoute>)> {
-    let walked = walk(
-        walk_options,
-        Some(excluded_by(resolver.clone())),
-        Some(outside_of(resolver)),
-    );
+    let walked = walk(walk_options, Some(settings_of(resolver)));
     walked
         .files
         .into_iter()
@@ -131,26 +115,9 @@ pub fn project_routes(
         .collect()
 }
 
-/// Each file and directory's own `exclude` settings.
-fn excluded_by(resolver: Arc<Resolver>) -> Exclude {
-    Arc::new(move |path: &Path, is_dir| {
-        let settings = if is_dir {
-            resolver.for_dir(path)
-        } else {
-            resolver.for_file(path)
-        };
-        settings.is_ok_and(|settings| settings.exclude.matches(path))
-    })
-}
-
-/// Each file's own `allow-outside-project` folders.
-fn outside_of(resolver: Arc<Resolver>) -> Outside {
-    Arc::new(move |path: &Path| {
-        resolver
-            .for_file(path)
-            .map(|settings| settings.outside_folders.clone())
-            .unwrap_or_default()
-    })
+/// Each folder's own settings, for its `exclude` and `allow-outside-project`.
+fn settings_of(resolver: Arc<Resolver>) -> FolderSettings {
+    Arc::new(move |dir: &Path| resolver.for_dir(dir).ok())
 }
 
 /// Lints `text` as if it were the file `path`, with that file's settings, its handlers

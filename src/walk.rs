@@ -3,12 +3,14 @@
 
 use crate::classify::{NameClass, SourceKind, by_content, by_name};
 use crate::extract::{extract, may_choose_status};
-use crate::ignores::Ignores;
+use crate::ignores::{Chain, Ignores};
+use crate::settings::Settings;
 use crate::usage::FileFacts;
 use ignore::{WalkBuilder, WalkState};
+use std::collections::HashMap;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, LazyLock};
+use std::sync::{Arc, LazyLock, OnceLock, RwLock};
 
 /// Files larger than this are skipped with a note. Bundled OpenAPI descriptions of large
 /// APIs reach 10-20 MiB and are read in well under a second; anything past this is
@@ -98,27 +100,85 @@ impl Message {
     }
 }
 
-/// Tells whether a path (a directory when the flag is set) is excluded by configuration.
-pub type Exclude = Arc<dyn Fn(&Path, bool) -> bool + Send + Sync>;
+/// The settings of a folder (an absolute path) and of its files; none when its
+/// configuration cannot be used (the run then stops with that error).
+pub type FolderSettings = Arc<dyn Fn(&Path) -> Option<Arc<Settings>> + Send + Sync>;
 
-/// The folders outside its project that a file's includes and `$ref`s may read
-/// (`allow-outside-project` in its configuration).
-pub type Outside = Arc<dyn Fn(&Path) -> Vec<PathBuf> + Send + Sync>;
+/// What the walk works out once per folder and shares among its entries: most trees have
+/// tens of files per folder, and a path made absolute, an ignore chain or a settings
+/// lookup per file cost more than reading the file.
+struct Folder {
+    /// The folder's path as the walker spells it (an entry's `parent()`).
+    key: PathBuf,
+    absolute: PathBuf,
+    ignores: Arc<Chain>,
+    /// Looked up when a file of the folder is read (a folder the walker entered has
+    /// them already: they said whether to enter it).
+    settings: OnceLock<Option<Arc<Settings>>>,
+}
 
-pub fn walk(
-    options: &WalkOptions,
-    exclude: Option<Exclude>,
-    outside: Option<Outside>,
-) -> WalkOutput {
-    let exclude = exclude.unwrap_or_else(|| Arc::new(|_: &Path, _| false));
-    let outside = outside.unwrap_or_else(|| Arc::new(|_: &Path| Vec::new()));
+impl Folder {
+    fn settings(&self, folders: &Folders) -> Option<&Settings> {
+        self.settings
+            .get_or_init(|| (folders.settings)(&self.absolute))
+            .as_deref()
+    }
+}
+
+/// Every folder met, by the walker's spelling of its path.
+struct Folders {
+    known: RwLock<HashMap<PathBuf, Arc<Folder>>>,
+    ignores: Ignores,
+    settings: FolderSettings,
+}
+
+impl Folders {
+    fn add(&self, folder: Folder) -> Arc<Folder> {
+        let folder = Arc::new(folder);
+        self.known
+            .write()
+            .expect("not poisoned")
+            .insert(folder.key.clone(), folder.clone());
+        folder
+    }
+
+    /// The folder holding `entry`: met when the walker entered it, or (a root, a file
+    /// named on the command line) worked out now.
+    fn of(&self, entry: &Path) -> Arc<Folder> {
+        let key = entry.parent().unwrap_or(Path::new(""));
+        if let Some(folder) = self.known.read().expect("not poisoned").get(key) {
+            return folder.clone();
+        }
+        let absolute = absolute(entry);
+        let absolute = absolute.parent().unwrap_or(Path::new("/")).to_path_buf();
+        self.add(Folder {
+            key: key.to_path_buf(),
+            ignores: self.ignores.chain(&absolute),
+            settings: OnceLock::new(),
+            absolute,
+        })
+    }
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.into())
+}
+
+pub fn walk(options: &WalkOptions, settings: Option<FolderSettings>) -> WalkOutput {
     let (tx, rx) = crossbeam_channel::unbounded::<Message>();
     let mut roots = Vec::new();
-    let ignores = Arc::new(Ignores::default());
+    let folders = Arc::new(Folders {
+        known: RwLock::default(),
+        ignores: Ignores::default(),
+        settings: settings.unwrap_or_else(|| Arc::new(|_: &Path| None)),
+    });
     for path in &options.paths {
         // The ignore files of a root and of every folder above it apply.
-        let dirs = std::path::absolute(path).unwrap_or_else(|_| path.clone());
-        match dirs.ancestors().find_map(|d| ignores.enter(d).err()) {
+        let dirs = absolute(path);
+        match dirs
+            .ancestors()
+            .find_map(|d| folders.ignores.enter(d).err())
+        {
             Some(why) => {
                 let _ = tx.send(Message::Note(Note {
                     path: String::new(),
@@ -149,17 +209,19 @@ pub fn walk(
     };
     // The crate's own ignore handling opens the files by name: `ignores` reads them.
     builder.standard_filters(false).threads(options.threads);
-    let skip_dir = exclude.clone();
     let skipped = tx.clone();
     let cwd = std::env::current_dir().ok();
     let shown_from = cwd.clone();
+    let filter_folders = folders.clone();
     builder.filter_entry(move |entry| {
+        let folders = &filter_folders;
         let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
         if entry.depth() == 0 {
             return true;
         }
-        let absolute = std::path::absolute(entry.path()).unwrap_or_else(|_| entry.path().into());
-        if ignores.ignored(&absolute, is_dir) {
+        let parent = folders.of(entry.path());
+        let absolute = || parent.absolute.join(entry.file_name());
+        if !parent.ignores.is_empty() && parent.ignores.ignores(&absolute(), is_dir) {
             return false;
         }
         if !is_dir {
@@ -167,19 +229,30 @@ pub fn walk(
         }
         let name = entry.file_name().to_str().unwrap_or("");
         // Cargo's target folder and other caches mark themselves with CACHEDIR.TAG.
-        if ALWAYS_SKIPPED.contains(&name)
-            || entry.path().join("CACHEDIR.TAG").exists()
-            || skip_dir(entry.path(), true)
+        if ALWAYS_SKIPPED.contains(&name) || entry.path().join("CACHEDIR.TAG").exists() {
+            return false;
+        }
+        let absolute = absolute();
+        let settings = (folders.settings)(&absolute);
+        if settings
+            .as_ref()
+            .is_some_and(|s| s.exclude.matches(entry.path()))
         {
             return false;
         }
-        if let Err(why) = ignores.enter(&absolute) {
+        if let Err(why) = folders.ignores.enter(&absolute) {
             let _ = skipped.send(Message::Note(Note {
                 path: display_path(entry.path(), shown_from.as_deref()),
                 message: format!("folder not checked: {why}"),
             }));
             return false;
         }
+        folders.add(Folder {
+            key: entry.path().to_path_buf(),
+            ignores: folders.ignores.chain(&absolute),
+            settings: settings.into(),
+            absolute,
+        });
         true
     });
     let walker = builder.build_parallel();
@@ -199,16 +272,26 @@ pub fn walk(
     walker.run(|| {
         let tx = tx.clone();
         let cwd = cwd.clone();
-        let exclude = exclude.clone();
-        let outside = outside.clone();
+        let folders = folders.clone();
+        // A thread is handed the files of one folder one after another.
+        let mut last: Option<Arc<Folder>> = None;
         Box::new(move |entry| {
             match entry {
                 Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {
                     let path = entry.path();
-                    if let Some(class) = by_name(path).filter(|_| !exclude(path, false)) {
-                        for message in read_one(path, class, cwd.as_deref(), &outside(path)) {
-                            let _ = tx.send(message);
+                    if let Some(class) = by_name(path) {
+                        let folder = match last.take() {
+                            Some(f) if path.parent() == Some(f.key.as_path()) => f,
+                            _ => folders.of(path),
+                        };
+                        let settings = folder.settings(&folders);
+                        if !settings.is_some_and(|s| s.exclude.matches(path)) {
+                            let outside = settings.map_or(&[][..], |s| &s.outside_folders);
+                            for message in read_one(path, class, cwd.as_deref(), outside) {
+                                let _ = tx.send(message);
+                            }
                         }
+                        last = Some(folder);
                     }
                 }
                 Ok(_) => {}
@@ -336,8 +419,10 @@ const ELOOP: i32 = 62;
 /// for a FIFO after listing is caught), and read up to `limit` bytes actually read, not
 /// bytes `stat` reports.
 pub fn read_file(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
-    let file = open_regular(path)?;
-    let reported = file.metadata().map_err(ReadError::Io)?.len();
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    let (file, meta) = open_checked(path, options)?;
+    let reported = meta.len();
     if reported > limit {
         return Err(ReadError::TooLarge(limit));
     }
@@ -368,22 +453,30 @@ fn open_regular(path: &Path) -> Result<std::fs::File, ReadError> {
 /// opened handle, so a file swapped for a FIFO or a device after it was checked is caught.
 pub fn open_regular_with(
     path: &Path,
-    mut options: std::fs::OpenOptions,
+    options: std::fs::OpenOptions,
 ) -> Result<std::fs::File, ReadError> {
+    open_checked(path, options).map(|(file, _)| file)
+}
+
+/// [`open_regular_with`], and the opened file's metadata (one `fstat` per file read).
+fn open_checked(
+    path: &Path,
+    mut options: std::fs::OpenOptions,
+) -> Result<(std::fs::File, std::fs::Metadata), ReadError> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
         options.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
     }
     let file = options.open(path).map_err(ReadError::Io)?;
-    let file_type = file.metadata().map_err(ReadError::Io)?.file_type();
-    if !file_type.is_file() {
-        return Err(ReadError::NotRegular(describe(file_type)));
+    let meta = file.metadata().map_err(ReadError::Io)?;
+    if !meta.file_type().is_file() {
+        return Err(ReadError::NotRegular(describe(meta.file_type())));
     }
     if is_kernel_file(&file) {
         return Err(ReadError::SystemFile);
     }
-    Ok(file)
+    Ok((file, meta))
 }
 
 /// What a file that is not regular is, in words.

@@ -1,15 +1,15 @@
 //! Extract: one module per source kind turns a file into [`FileFacts`].
 //!
-//! Every module has `PREFILTER`, a regex the raw bytes must match to be worth parsing, and
-//! `extract(path, text)`, which never panics: a file that cannot be read in full yields
-//! what could be read, with a note naming the line.
+//! Every module has `PREFILTER`, a regex (for JavaScript, regexes any of which) the raw
+//! bytes must match to be worth parsing, and `extract(path, text)`, which never panics: a
+//! file that cannot be read in full yields what could be read, with a note naming the line.
 
 use crate::classify::SourceKind;
 use crate::usage::FileFacts;
 use reach::Reach;
 use regex::bytes::Regex;
 use std::path::{Path, PathBuf};
-use std::sync::LazyLock;
+use std::sync::OnceLock;
 
 pub mod apache;
 mod aws_elb;
@@ -41,31 +41,31 @@ enum Extractor {
     Reaching(fn(&Path, &str, &Reach) -> FileFacts),
 }
 
-/// The prefilter and extractor of each kind.
-fn module(kind: SourceKind) -> (&'static str, Extractor) {
+/// The prefilter of each kind (regexes any of which lets a file through) and its extractor.
+fn module(kind: SourceKind) -> (&'static [&'static str], Extractor) {
     use Extractor::{Own, Reaching};
     match kind {
-        SourceKind::Rust => (code::rust::PREFILTER, Own(code::rust::extract)),
-        SourceKind::Python => (code::python::PREFILTER, Own(code::python::extract)),
-        SourceKind::Go => (code::go::PREFILTER, Own(code::go::extract)),
+        SourceKind::Rust => (&[code::rust::PREFILTER], Own(code::rust::extract)),
+        SourceKind::Python => (&[code::python::PREFILTER], Own(code::python::extract)),
+        SourceKind::Go => (&[code::go::PREFILTER], Own(code::go::extract)),
         SourceKind::JavaScript => (code::javascript::PREFILTER, Own(code::javascript::extract)),
-        SourceKind::Nginx => (nginx::PREFILTER, Reaching(nginx::extract)),
-        SourceKind::Apache => (apache::PREFILTER, Own(apache::extract)),
-        SourceKind::Caddy => (caddy::PREFILTER, Own(caddy::extract)),
-        SourceKind::Haproxy => (haproxy::PREFILTER, Own(haproxy::extract)),
-        SourceKind::Redirects => (redirects_file::PREFILTER, Own(redirects_file::extract)),
-        SourceKind::NetlifyToml => (netlify_toml::PREFILTER, Own(netlify_toml::extract)),
-        SourceKind::VercelJson => (vercel_json::PREFILTER, Own(vercel_json::extract)),
-        SourceKind::NextConfig => (next_config::PREFILTER, Own(next_config::extract)),
-        SourceKind::Kubernetes => (kubernetes::PREFILTER, Own(kubernetes::extract)),
-        SourceKind::Traefik => (traefik::PREFILTER, Own(traefik::extract)),
-        SourceKind::OpenApi => (openapi::PREFILTER, Reaching(openapi::extract)),
-        SourceKind::Terraform => (terraform::PREFILTER, Own(terraform::extract)),
-        SourceKind::CloudFormation => (cloudformation::PREFILTER, Own(cloudformation::extract)),
-        SourceKind::WebConfig => (web_config::PREFILTER, Own(web_config::extract)),
-        SourceKind::Envoy => (envoy::PREFILTER, Own(envoy::extract)),
-        SourceKind::FirebaseJson => (firebase_json::PREFILTER, Own(firebase_json::extract)),
-        SourceKind::StaticWebApp => (static_web_app::PREFILTER, Own(static_web_app::extract)),
+        SourceKind::Nginx => (&[nginx::PREFILTER], Reaching(nginx::extract)),
+        SourceKind::Apache => (&[apache::PREFILTER], Own(apache::extract)),
+        SourceKind::Caddy => (&[caddy::PREFILTER], Own(caddy::extract)),
+        SourceKind::Haproxy => (&[haproxy::PREFILTER], Own(haproxy::extract)),
+        SourceKind::Redirects => (&[redirects_file::PREFILTER], Own(redirects_file::extract)),
+        SourceKind::NetlifyToml => (&[netlify_toml::PREFILTER], Own(netlify_toml::extract)),
+        SourceKind::VercelJson => (&[vercel_json::PREFILTER], Own(vercel_json::extract)),
+        SourceKind::NextConfig => (&[next_config::PREFILTER], Own(next_config::extract)),
+        SourceKind::Kubernetes => (&[kubernetes::PREFILTER], Own(kubernetes::extract)),
+        SourceKind::Traefik => (&[traefik::PREFILTER], Own(traefik::extract)),
+        SourceKind::OpenApi => (&[openapi::PREFILTER], Reaching(openapi::extract)),
+        SourceKind::Terraform => (&[terraform::PREFILTER], Own(terraform::extract)),
+        SourceKind::CloudFormation => (&[cloudformation::PREFILTER], Own(cloudformation::extract)),
+        SourceKind::WebConfig => (&[web_config::PREFILTER], Own(web_config::extract)),
+        SourceKind::Envoy => (&[envoy::PREFILTER], Own(envoy::extract)),
+        SourceKind::FirebaseJson => (&[firebase_json::PREFILTER], Own(firebase_json::extract)),
+        SourceKind::StaticWebApp => (&[static_web_app::PREFILTER], Own(static_web_app::extract)),
     }
 }
 
@@ -93,13 +93,9 @@ const KINDS: [SourceKind; 21] = [
     SourceKind::StaticWebApp,
 ];
 
-/// Compiled once per process, in the order of `KINDS`.
-static PREFILTERS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
-    KINDS
-        .iter()
-        .map(|k| Regex::new(module(*k).0).expect("each PREFILTER is a valid regex"))
-        .collect()
-});
+/// In the order of `KINDS`, each compiled when the first file of its kind is met: most
+/// runs meet a few kinds, and compiling all of them cost more than reading a small tree.
+static PREFILTERS: [OnceLock<Vec<Regex>>; KINDS.len()] = [const { OnceLock::new() }; KINDS.len()];
 
 /// True when the file may hold a status choice for its kind and is worth parsing. Most
 /// files of a repository stop here, so this decides the speed on large trees.
@@ -108,7 +104,16 @@ pub fn may_choose_status(kind: SourceKind, bytes: &[u8]) -> bool {
         .iter()
         .position(|k| *k == kind)
         .expect("every kind is listed");
-    PREFILTERS[i].is_match(bytes)
+    PREFILTERS[i]
+        .get_or_init(|| {
+            module(kind)
+                .0
+                .iter()
+                .map(|p| Regex::new(p).expect("each PREFILTER is a valid regex"))
+                .collect()
+        })
+        .iter()
+        .any(|r| r.is_match(bytes))
 }
 
 /// Turns the text of one file into facts; `outside` are the folders outside its project
@@ -128,7 +133,12 @@ mod tests {
 
     #[test]
     fn every_prefilter_compiles() {
-        assert_eq!(PREFILTERS.len(), KINDS.len());
+        for kind in KINDS {
+            assert!(
+                !may_choose_status(kind, b""),
+                "{kind:?} wants an empty file"
+            );
+        }
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use super::evidence::shorten;
 use super::{CheckContext, Finding, Rule, named};
-use crate::knowledge::{Condition, WORDS, find_word, words};
+use crate::knowledge::{Condition, WORDS, find_in_words, find_word, words};
 use crate::usage::{TextSource, Usage};
 
 pub struct StatusContradictsMessage;
@@ -83,17 +83,17 @@ pub fn contradiction(u: &Usage) -> Option<Contradiction<'_>> {
 /// names none, several, or sits in prose.
 fn plain_condition(text: &str) -> Option<(String, &'static Condition)> {
     let rules = &WORDS.contradiction;
+    let all = words(text);
     let matched: Vec<(String, &'static Condition)> = rules
         .condition
         .iter()
-        .filter_map(|c| find_word(text, &c.words).map(|w| (w, c)))
+        .filter_map(|c| find_in_words(&all, &c.words).map(|w| (w, c)))
         .collect();
     let (word, condition) = matched.first()?.clone();
     // Mixed: two conditions ("not found or forbidden"), or one the code itself means.
     if matched.iter().any(|(_, c)| c.means != condition.means) {
         return None;
     }
-    let all = words(text);
     let phrase: Vec<&str> = word.split(' ').collect();
     let at = all
         .windows(phrase.len())

@@ -3,6 +3,7 @@
 //! its own templates (`format!`, f-strings) and hands over the text it followed.
 
 use super::{Syntax, text};
+use crate::extract::code::Field;
 use crate::usage::Target;
 use regex::Regex;
 use std::sync::LazyLock;
@@ -56,13 +57,8 @@ pub fn template_target(template: String, uses: &str) -> Target {
 /// it with the same node kind and fields).
 pub fn concatenation<L: Syntax>(node: Node, src: &str, out: &mut String) {
     if node.kind() == "binary_expression"
-        && node
-            .child_by_field_name("operator")
-            .is_some_and(|o| text(o, src) == "+")
-        && let (Some(l), Some(r)) = (
-            node.child_by_field_name("left"),
-            node.child_by_field_name("right"),
-        )
+        && node.field("operator").is_some_and(|o| text(o, src) == "+")
+        && let (Some(l), Some(r)) = (node.field("left"), node.field("right"))
     {
         concatenation::<L>(l, src, out);
         concatenation::<L>(r, src, out);

@@ -5,6 +5,7 @@
 use super::FileCx;
 use super::syntax::{arguments, method_call, statements, text};
 use super::table::GO_APIS;
+use crate::extract::code::Field;
 use crate::usage::{Body, Headers};
 use tree_sitter::Node;
 
@@ -24,7 +25,7 @@ pub fn headers_before(writer: &Writer, site: Node, cx: &FileCx) -> Headers {
     if !cx.is_handler(writer.declared_in) {
         headers.complete = false;
     }
-    let Some(body) = writer.declared_in.child_by_field_name("body") else {
+    let Some(body) = writer.declared_in.field("body") else {
         return headers;
     };
     let mut stack = vec![body];
@@ -168,8 +169,8 @@ pub fn root<'t>(node: Node, src: &'t str) -> Option<&'t str> {
     loop {
         match current.kind() {
             "identifier" => return Some(text(current, src)),
-            "selector_expression" => current = current.child_by_field_name("operand")?,
-            "call_expression" => current = current.child_by_field_name("function")?,
+            "selector_expression" => current = current.field("operand")?,
+            "call_expression" => current = current.field("function")?,
             _ => return None,
         }
     }

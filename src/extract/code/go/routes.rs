@@ -5,6 +5,7 @@
 
 use super::syntax::{arguments, method_call, named_children, statements, string_value, text};
 use super::table::GO_APIS;
+use crate::extract::code::Field;
 use crate::extract::code::routes::methods_from;
 use crate::usage::{Method, RouteBinding};
 use regex::Regex;
@@ -97,11 +98,11 @@ pub fn binding(reg: &Registration, src: &str) -> Option<RouteBinding> {
     let methods = reg.methods.clone()?;
     let handler = match reg.handler.kind() {
         "identifier" => text(reg.handler, src).to_string(),
-        "selector_expression" => text(reg.handler.child_by_field_name("field")?, src).to_string(),
+        "selector_expression" => text(reg.handler.field("field")?, src).to_string(),
         "call_expression" => {
-            let f = reg.handler.child_by_field_name("function")?;
+            let f = reg.handler.field("function")?;
             let name = match f.kind() {
-                "selector_expression" => f.child_by_field_name("field")?,
+                "selector_expression" => f.field("field")?,
                 "identifier" => f,
                 _ => return None,
             };
@@ -110,7 +111,7 @@ pub fn binding(reg: &Registration, src: &str) -> Option<RouteBinding> {
             if name == "HandlerFunc" {
                 let inner = *arguments(reg.handler).first()?;
                 let inner = match inner.kind() {
-                    "selector_expression" => inner.child_by_field_name("field")?,
+                    "selector_expression" => inner.field("field")?,
                     _ => inner,
                 };
                 text(inner, src).to_string()
@@ -143,10 +144,10 @@ pub fn checked_methods(scope: Node, site: Node, src: &str) -> Option<Vec<Method>
         if node.kind() == "expression_case"
             && let Some(switch) = node.parent()
             && switch
-                .child_by_field_name("value")
+                .field("value")
                 .is_some_and(|v| is_method_field(text(v, src)))
         {
-            let values = node.child_by_field_name("value")?;
+            let values = node.field("value")?;
             let names: Vec<String> = named_children(values)
                 .into_iter()
                 .filter_map(|v| string_value(v, src).or_else(|| method_constant(text(v, src))))
@@ -158,7 +159,7 @@ pub fn checked_methods(scope: Node, site: Node, src: &str) -> Option<Vec<Method>
         }
         current = node.parent();
     }
-    let body = scope.child_by_field_name("body")?;
+    let body = scope.field("body")?;
     for stmt in statements(body) {
         if stmt.start_byte() >= site.start_byte() {
             break;
@@ -166,14 +167,14 @@ pub fn checked_methods(scope: Node, site: Node, src: &str) -> Option<Vec<Method>
         if stmt.kind() != "if_statement" || stmt.end_byte() > site.start_byte() {
             continue;
         }
-        let Some(cond) = stmt.child_by_field_name("condition") else {
+        let Some(cond) = stmt.field("condition") else {
             continue;
         };
         let Some(caps) = METHOD_NOT_EQUAL.captures(text(cond, src)) else {
             continue;
         };
         let returns = stmt
-            .child_by_field_name("consequence")
+            .field("consequence")
             .and_then(|b| statements(b).last().copied())
             .is_some_and(|last| last.kind() == "return_statement");
         let method = caps.get(1).or(caps.get(2)).map(|m| m.as_str().to_string());

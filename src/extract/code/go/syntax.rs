@@ -1,6 +1,7 @@
 //! Small helpers over the tree-sitter-go syntax tree, and what the shared code layer asks
 //! of it ([`Go`] implements [`Syntax`]).
 
+use crate::extract::code::Field;
 use crate::extract::code::Syntax;
 use crate::extract::code::context::one_line;
 pub use crate::extract::code::{ancestor, ancestors, text};
@@ -21,7 +22,7 @@ impl Syntax for Go {
 
     /// Declared functions and methods by name; a closure has none.
     fn function_name(function: Node, src: &str) -> Option<String> {
-        Some(text(function.child_by_field_name("name")?, src).to_string())
+        Some(text(function.field("name")?, src).to_string())
     }
 
     /// Comments right above the declaration (Go doc comments), or above the statement a
@@ -55,12 +56,12 @@ impl Syntax for Go {
         for node in ancestors(site) {
             match node.kind() {
                 "if_statement" => {
-                    let cond = node.child_by_field_name("condition")?;
+                    let cond = node.field("condition")?;
                     let in_else = node
-                        .child_by_field_name("alternative")
+                        .field("alternative")
                         .is_some_and(|a| a.id() == child.id());
                     let in_body = node
-                        .child_by_field_name("consequence")
+                        .field("consequence")
                         .is_some_and(|c| c.id() == child.id());
                     if in_body || in_else {
                         let words = spelled(cond, src);
@@ -76,7 +77,7 @@ impl Syntax for Go {
                     }
                 }
                 "expression_case" | "type_case" => {
-                    let value = node.child_by_field_name("value").unwrap_or(node);
+                    let value = node.field("value").unwrap_or(node);
                     return Some((value, format!("case {}", one_line(value, src))));
                 }
                 "function_declaration" | "method_declaration" | "func_literal" => return None,
@@ -104,26 +105,24 @@ fn failed_call(if_statement: Node, cond: Node, src: &str) -> Option<String> {
     if !text(cond, src).contains("err") {
         return None;
     }
-    let assignment = if_statement
-        .child_by_field_name("initializer")
-        .or_else(|| {
-            let mut prev = if_statement.prev_named_sibling();
-            while let Some(p) = prev.filter(|p| p.kind() == "comment") {
-                prev = p.prev_named_sibling();
-            }
-            prev
-        })?;
+    let assignment = if_statement.field("initializer").or_else(|| {
+        let mut prev = if_statement.prev_named_sibling();
+        while let Some(p) = prev.filter(|p| p.kind() == "comment") {
+            prev = p.prev_named_sibling();
+        }
+        prev
+    })?;
     if !matches!(
         assignment.kind(),
         "short_var_declaration" | "assignment_statement"
     ) {
         return None;
     }
-    let left = assignment.child_by_field_name("left")?;
+    let left = assignment.field("left")?;
     if !text(left, src).split([',', ' ']).any(|n| n.trim() == "err") {
         return None;
     }
-    Some(one_line(assignment.child_by_field_name("right")?, src))
+    Some(one_line(assignment.field("right")?, src))
 }
 
 /// The statement a node is part of (the route call a closure is passed to).
@@ -184,20 +183,20 @@ pub fn statements(block: Node) -> Vec<Node> {
 
 /// A call's arguments, in order.
 pub fn arguments(call: Node) -> Vec<Node> {
-    call.child_by_field_name("arguments")
+    call.field("arguments")
         .map(named_children)
         .unwrap_or_default()
 }
 
 /// `x.Name(...)`: the receiver expression and the name.
 pub fn method_call<'t>(call: Node<'t>, src: &'t str) -> Option<(Node<'t>, &'t str)> {
-    let function = call.child_by_field_name("function")?;
+    let function = call.field("function")?;
     if function.kind() != "selector_expression" {
         return None;
     }
     Some((
-        function.child_by_field_name("operand")?,
-        text(function.child_by_field_name("field")?, src),
+        function.field("operand")?,
+        text(function.field("field")?, src),
     ))
 }
 
@@ -214,11 +213,11 @@ pub fn parameters<'t>(
     src: &'t str,
 ) -> Vec<(&'t str, Option<&'t str>, &'t str)> {
     let mut out = Vec::new();
-    let Some(list) = function.child_by_field_name("parameters") else {
+    let Some(list) = function.field("parameters") else {
         return out;
     };
     for p in named_children(list) {
-        let Some(ty) = p.child_by_field_name("type") else {
+        let Some(ty) = p.field("type") else {
             continue;
         };
         let ty = if ty.kind() == "pointer_type" {
@@ -228,10 +227,8 @@ pub fn parameters<'t>(
         };
         let (package, name) = if ty.kind() == "qualified_type" {
             (
-                ty.child_by_field_name("package").map(|n| text(n, src)),
-                ty.child_by_field_name("name")
-                    .map(|n| text(n, src))
-                    .unwrap_or(""),
+                ty.field("package").map(|n| text(n, src)),
+                ty.field("name").map(|n| text(n, src)).unwrap_or(""),
             )
         } else {
             (None, text(ty, src))

@@ -31,7 +31,13 @@ use tree_sitter::Node;
 
 /// Tokens without which a JavaScript file cannot choose a status the tables know. Most
 /// files of a front end (components, utilities) have none of them and are not parsed.
-pub const PREFILTER: &str = r"\.(status|sendStatus|redirect|writeHead|code|throw|assert|json|text|html|body|callNotFound|notFound)\(|statusCode\s*=|\.status\s*=|createError|HTTPException|Exception\(|@HttpCode|@Redirect|NextResponse|Response\b|[Rr]edirect\(|\b(error|fail|data|notFound)\(|StatusCodes\.|HttpStatus\.";
+/// Two regexes, either of which lets a file through: joined, the words after `\b` made
+/// the regex engine's literal search stop at nearly every letter of a front-end file
+/// (three times the cost of both apart on the walk benchmark's components).
+pub const PREFILTER: &[&str] = &[
+    r"\.(status|sendStatus|redirect|writeHead|code|throw|assert|json|text|html|body|callNotFound|notFound)\(|statusCode\s*=|\.status\s*=|createError|HTTPException|Exception\(|@HttpCode|@Redirect|NextResponse|Response\b|[Rr]edirect\(|StatusCodes\.|HttpStatus\.",
+    r"\b(error|fail|data|notFound)\(",
+];
 
 /// Files larger than this are generated or bundled, not handlers: skipped with a note.
 const MAX_SOURCE_BYTES: usize = 1024 * 1024;

@@ -2,6 +2,7 @@
 //! (their node kinds agree), and what the shared code layer asks of them ([`Js`]
 //! implements [`Syntax`]).
 
+use crate::extract::code::Field;
 use crate::extract::code::Syntax;
 use crate::extract::code::context::one_line;
 pub use crate::extract::code::{ancestor, text};
@@ -32,7 +33,7 @@ impl Syntax for Js {
     /// A declared function's name, or the name a function expression is bound to
     /// (`const create = async (req, res) => ..`, `exports.create = ..`, `{ create: .. }`).
     fn function_name(function: Node, src: &str) -> Option<String> {
-        if let Some(name) = function.child_by_field_name("name") {
+        if let Some(name) = function.field("name") {
             return Some(text(name, src).to_string());
         }
         let mut parent = function.parent()?;
@@ -46,15 +47,15 @@ impl Syntax for Js {
             parent = call.parent()?;
         }
         let name = match parent.kind() {
-            "variable_declarator" => parent.child_by_field_name("name")?,
+            "variable_declarator" => parent.field("name")?,
             "assignment_expression" => {
-                let left = parent.child_by_field_name("left")?;
+                let left = parent.field("left")?;
                 match left.kind() {
-                    "member_expression" => left.child_by_field_name("property")?,
+                    "member_expression" => left.field("property")?,
                     _ => left,
                 }
             }
-            "pair" => parent.child_by_field_name("key")?,
+            "pair" => parent.field("key")?,
             _ => return None,
         };
         matches!(name.kind(), "identifier" | "property_identifier")
@@ -95,12 +96,12 @@ impl Syntax for Js {
         while let Some(node) = current {
             match node.kind() {
                 "if_statement" => {
-                    let cond = node.child_by_field_name("condition")?;
+                    let cond = node.field("condition")?;
                     let in_else = node
-                        .child_by_field_name("alternative")
+                        .field("alternative")
                         .is_some_and(|a| a.id() == child.id());
                     let in_body = node
-                        .child_by_field_name("consequence")
+                        .field("consequence")
                         .is_some_and(|c| c.id() == child.id());
                     if in_body || in_else {
                         let words = spelled(cond, src);
@@ -116,11 +117,11 @@ impl Syntax for Js {
                     }
                 }
                 "ternary_expression" => {
-                    let cond = node.child_by_field_name("condition")?;
+                    let cond = node.field("condition")?;
                     if cond.id() != child.id() {
                         let words = spelled(cond, src);
                         let in_else = node
-                            .child_by_field_name("alternative")
+                            .field("alternative")
                             .is_some_and(|a| a.id() == child.id());
                         let full = if in_else {
                             format!("not ({words})")
@@ -131,13 +132,13 @@ impl Syntax for Js {
                     }
                 }
                 "switch_case" => {
-                    let value = node.child_by_field_name("value").unwrap_or(node);
+                    let value = node.field("value").unwrap_or(node);
                     return Some((value, format!("case {}", one_line(value, src))));
                 }
                 "catch_clause" => {
                     let call = node
                         .parent()
-                        .and_then(|t| t.child_by_field_name("body"))
+                        .and_then(|t| t.field("body"))
                         .and_then(|b| first_call(b, src));
                     let full = match call {
                         Some(call) => format!("catch error after {call}"),
@@ -185,13 +186,13 @@ fn tested_call(if_statement: Node, cond: Node, src: &str) -> Option<String> {
     let declaration =
         prev.filter(|p| matches!(p.kind(), "lexical_declaration" | "variable_declaration"))?;
     let declarator = declaration.named_child(0)?;
-    let name = text(declarator.child_by_field_name("name")?, src);
-    let value = unwrap_await(declarator.child_by_field_name("value")?);
+    let name = text(declarator.field("name")?, src);
+    let value = unwrap_await(declarator.field("value")?);
     let tested = text(cond, src)
         .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
         .any(|w| w == name);
     (tested && value.kind() == "call_expression")
-        .then(|| one_line(value.child_by_field_name("function").unwrap_or(value), src))
+        .then(|| one_line(value.field("function").unwrap_or(value), src))
 }
 
 /// The callee of the first call in a block (the call a `catch` is about).
@@ -199,7 +200,7 @@ fn first_call(block: Node, src: &str) -> Option<String> {
     let mut stack = vec![block];
     while let Some(n) = stack.pop() {
         if n.kind() == "call_expression" {
-            return n.child_by_field_name("function").map(|f| one_line(f, src));
+            return n.field("function").map(|f| one_line(f, src));
         }
         let mut cursor = n.walk();
         let children: Vec<Node> = n.named_children(&mut cursor).collect();
@@ -317,7 +318,7 @@ pub fn named_children(node: Node) -> Vec<Node> {
 
 /// A call's (or `new`'s) arguments, in order.
 pub fn arguments(call: Node) -> Vec<Node> {
-    call.child_by_field_name("arguments")
+    call.field("arguments")
         .filter(|a| a.kind() == "arguments")
         .map(named_children)
         .unwrap_or_default()
@@ -325,7 +326,7 @@ pub fn arguments(call: Node) -> Vec<Node> {
 
 /// `x.name(...)`: the receiver expression and the name.
 pub fn method_call<'t>(call: Node<'t>, src: &'t str) -> Option<(Node<'t>, &'t str)> {
-    let function = call.child_by_field_name("function")?;
+    let function = call.field("function")?;
     member(function, src)
 }
 
@@ -334,17 +335,14 @@ pub fn member<'t>(node: Node<'t>, src: &'t str) -> Option<(Node<'t>, &'t str)> {
     if node.kind() != "member_expression" {
         return None;
     }
-    Some((
-        node.child_by_field_name("object")?,
-        text(node.child_by_field_name("property")?, src),
-    ))
+    Some((node.field("object")?, text(node.field("property")?, src)))
 }
 
 /// The call a member call is chained on to (`res.status(404).json(..)`: the `json` call,
 /// for the `status` call).
 pub fn chained_call(call: Node) -> Option<Node> {
     let member = call.parent().filter(|p| p.kind() == "member_expression")?;
-    if member.child_by_field_name("object")?.id() != call.id() {
+    if member.field("object")?.id() != call.id() {
         return None;
     }
     member.parent().filter(|p| p.kind() == "call_expression")
@@ -358,10 +356,10 @@ pub fn enclosing_function(node: Node) -> Option<Node> {
 /// A function's parameters, in order: the name each binds (None for a pattern) and its
 /// type annotation's last segment without generics (`express.Response` gives Response).
 pub fn parameters<'t>(function: Node<'t>, src: &'t str) -> Vec<(Option<&'t str>, Option<&'t str>)> {
-    if let Some(single) = function.child_by_field_name("parameter") {
+    if let Some(single) = function.field("parameter") {
         return vec![(Some(text(single, src)), None)];
     }
-    let Some(list) = function.child_by_field_name("parameters") else {
+    let Some(list) = function.field("parameters") else {
         return Vec::new();
     };
     named_children(list)
@@ -369,11 +367,10 @@ pub fn parameters<'t>(function: Node<'t>, src: &'t str) -> Vec<(Option<&'t str>,
         .filter(|p| p.kind() != "decorator")
         .map(|p| {
             let (pattern, ty) = match p.kind() {
-                "required_parameter" | "optional_parameter" => (
-                    p.child_by_field_name("pattern"),
-                    p.child_by_field_name("type"),
-                ),
-                "assignment_pattern" => (p.child_by_field_name("left"), None),
+                "required_parameter" | "optional_parameter" => {
+                    (p.field("pattern"), p.field("type"))
+                }
+                "assignment_pattern" => (p.field("left"), None),
                 _ => (Some(p), None),
             };
             let name = pattern
@@ -398,9 +395,9 @@ pub fn property<'t>(object: Node<'t>, key: &str, src: &str) -> Option<Node<'t>> 
         .into_iter()
         .find_map(|p| match p.kind() {
             "pair" => {
-                let k = p.child_by_field_name("key")?;
+                let k = p.field("key")?;
                 let name = string_value(k, src).unwrap_or_else(|| text(k, src).to_string());
-                (name == key).then(|| p.child_by_field_name("value"))?
+                (name == key).then(|| p.field("value"))?
             }
             "shorthand_property_identifier" if text(p, src) == key => Some(p),
             _ => None,
@@ -417,14 +414,12 @@ pub fn keys(object: Node, src: &str) -> Option<Vec<(String, Option<String>)>> {
     for p in named_children(object) {
         match p.kind() {
             "pair" => {
-                let k = p.child_by_field_name("key")?;
+                let k = p.field("key")?;
                 let name = match k.kind() {
                     "property_identifier" => text(k, src).to_string(),
                     _ => string_value(k, src)?,
                 };
-                let value = p
-                    .child_by_field_name("value")
-                    .and_then(|v| string_value(v, src));
+                let value = p.field("value").and_then(|v| string_value(v, src));
                 out.push((name, value));
             }
             "shorthand_property_identifier" => out.push((text(p, src).to_string(), None)),
@@ -444,8 +439,7 @@ pub fn messages(node: Node, src: &str, out: &mut Vec<String>) {
             continue;
         }
         if n.kind() == "pair"
-            && let (Some(key), Some(value)) =
-                (n.child_by_field_name("key"), n.child_by_field_name("value"))
+            && let (Some(key), Some(value)) = (n.field("key"), n.field("value"))
         {
             let key = string_value(key, src).unwrap_or_else(|| text(key, src).to_string());
             let value = unwrap_await(value);
@@ -513,10 +507,10 @@ pub fn decorator_call<'t>(decorator: Node<'t>, src: &'t str) -> Option<(&'t str,
     if inner.kind() != "call_expression" {
         return None;
     }
-    let function = inner.child_by_field_name("function")?;
+    let function = inner.field("function")?;
     let name = match function.kind() {
         "identifier" => text(function, src),
-        "member_expression" => text(function.child_by_field_name("property")?, src),
+        "member_expression" => text(function.field("property")?, src),
         _ => return None,
     };
     Some((name, inner))

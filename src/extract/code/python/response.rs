@@ -7,6 +7,7 @@ use super::syntax::{
     Args, callee, enclosing_function, last_segment, named_children, string_value, text,
 };
 use super::table::{BodyKind, CallEntry, CallKind};
+use crate::extract::code::Field;
 use crate::extract::code::response::Response;
 use crate::usage::{Body, Code};
 use tree_sitter::Node;
@@ -79,9 +80,8 @@ pub fn read_headers<'t>(node: Node<'t>, cx: &FileCx<'t>, r: &mut Response<'t>) {
             continue;
         }
         let (Some(key), value) = (
-            pair.child_by_field_name("key")
-                .and_then(|k| string_value(k, cx.src)),
-            pair.child_by_field_name("value"),
+            pair.field("key").and_then(|k| string_value(k, cx.src)),
+            pair.field("value"),
         ) else {
             r.headers.complete = false;
             continue;
@@ -130,12 +130,9 @@ pub fn follow<'t>(start: Node<'t>, kind: CallKind, cx: &FileCx<'t>, r: &mut Resp
                 return;
             }
             "assignment" => {
-                let left = parent.child_by_field_name("left");
+                let left = parent.field("left");
                 match left.filter(|l| l.kind() == "identifier") {
-                    Some(name)
-                        if parent.child_by_field_name("right").map(|n| n.id())
-                            == Some(current.id()) =>
-                    {
+                    Some(name) if parent.field("right").map(|n| n.id()) == Some(current.id()) => {
                         return follow_variable(parent, text(name, cx.src), cx, r);
                     }
                     _ => return r.seen_in_part(),
@@ -224,10 +221,7 @@ fn use_of<'t>(stmt: Node<'t>, name: &str, cx: &FileCx<'t>) -> Use<'t> {
     };
     match expr.kind() {
         "assignment" => {
-            let (Some(left), Some(right)) = (
-                expr.child_by_field_name("left"),
-                expr.child_by_field_name("right"),
-            ) else {
+            let (Some(left), Some(right)) = (expr.field("left"), expr.field("right")) else {
                 return Use::Other;
             };
             if mentions(right, name, cx.src) {
@@ -236,11 +230,11 @@ fn use_of<'t>(stmt: Node<'t>, name: &str, cx: &FileCx<'t>) -> Use<'t> {
             let written = text(left, cx.src).replace(' ', "");
             // `resp.headers["Location"] = url` (Flask, Starlette), `resp["Location"] = url` (Django)
             if left.kind() == "subscript"
-                && let Some(value) = left.child_by_field_name("value")
+                && let Some(value) = left.field("value")
                 && [name.to_string(), format!("{name}.headers")]
                     .contains(&text(value, cx.src).replace(' ', ""))
                 && let Some(key) = left
-                    .child_by_field_name("subscript")
+                    .field("subscript")
                     .and_then(|k| string_value(k, cx.src))
             {
                 return Use::Header(key, string_value(right, cx.src));

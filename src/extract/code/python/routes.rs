@@ -8,6 +8,7 @@ use super::syntax::{
     string_value, text,
 };
 use super::table::PYTHON_APIS;
+use crate::extract::code::Field;
 use crate::extract::code::routes::methods_from;
 use crate::knowledge::words;
 use crate::usage::{Method, RouteBinding};
@@ -83,10 +84,7 @@ pub fn route_of<'t>(function: Node<'t>, src: &'t str) -> Route<'t> {
         && is_view_class(class, src)
     {
         route.answers_requests = true;
-        let name = function
-            .child_by_field_name("name")
-            .map(|n| text(n, src))
-            .unwrap_or("");
+        let name = function.field("name").map(|n| text(n, src)).unwrap_or("");
         if table.view_methods.iter().any(|m| m == name) {
             route.methods = Some(methods_from(&[name]));
         } else if let Some(method) = table.viewset_actions.get(name) {
@@ -99,7 +97,7 @@ pub fn route_of<'t>(function: Node<'t>, src: &'t str) -> Route<'t> {
 /// A class whose bases name a view (`View`, `MethodView`, `APIView`, `RequestHandler`,
 /// `HTTPEndpoint`, `ModelViewSet`).
 fn is_view_class(class: Node, src: &str) -> bool {
-    let Some(bases) = class.child_by_field_name("superclasses") else {
+    let Some(bases) = class.field("superclasses") else {
         return false;
     };
     let base_words = words(text(bases, src));

@@ -1,6 +1,7 @@
 //! Small helpers over the tree-sitter-python syntax tree, and what the shared code layer
 //! asks of it ([`Python`] implements [`Syntax`]).
 
+use crate::extract::code::Field;
 use crate::extract::code::Syntax;
 pub use crate::extract::code::{ancestor, ancestors, text};
 use tree_sitter::Node;
@@ -16,7 +17,7 @@ impl Syntax for Python {
     }
 
     fn function_name(function: Node, src: &str) -> Option<String> {
-        Some(text(function.child_by_field_name("name")?, src).to_string())
+        Some(text(function.field("name")?, src).to_string())
     }
 
     /// Comments right above the function (and its decorators), and its docstring.
@@ -48,7 +49,7 @@ impl Syntax for Python {
         for node in ancestors(site) {
             match node.kind() {
                 "if_statement" | "elif_clause" => {
-                    let cond = node.child_by_field_name("condition")?;
+                    let cond = node.field("condition")?;
                     if cond.id() != child.id() && !is_within(child, cond) {
                         let branch_is_else = child.kind() == "else_clause";
                         let words = one_line(cond, src);
@@ -146,7 +147,7 @@ pub fn comment_text(node: Node, src: &str) -> String {
 
 /// The docstring: a string that is the first statement of the body.
 pub fn docstring(function: Node, src: &str) -> Option<String> {
-    let body = function.child_by_field_name("body")?;
+    let body = function.field("body")?;
     let first = named_children(body).into_iter().next()?;
     if first.kind() != "expression_statement" {
         return None;
@@ -158,7 +159,7 @@ pub fn docstring(function: Node, src: &str) -> Option<String> {
 /// The callee of a call as written, without spaces (`redirect`, `web.HTTPFound`,
 /// `self.redirect`, `RedirectView.as_view`).
 pub fn callee(call: Node, src: &str) -> Option<String> {
-    let function = call.child_by_field_name("function")?;
+    let function = call.field("function")?;
     matches!(function.kind(), "identifier" | "attribute")
         .then(|| text(function, src).split_whitespace().collect())
 }
@@ -190,16 +191,13 @@ impl<'t> Args<'t> {
             keywords: Vec::new(),
             splat: false,
         };
-        let Some(list) = call.child_by_field_name("arguments") else {
+        let Some(list) = call.field("arguments") else {
             return args;
         };
         for arg in named_children(list) {
             match arg.kind() {
                 "keyword_argument" => {
-                    if let (Some(name), Some(value)) = (
-                        arg.child_by_field_name("name"),
-                        arg.child_by_field_name("value"),
-                    ) {
+                    if let (Some(name), Some(value)) = (arg.field("name"), arg.field("value")) {
                         args.keywords.push((text(name, src), value));
                     }
                 }
@@ -293,10 +291,7 @@ pub fn messages(node: Node, src: &str, out: &mut Vec<String>) {
             continue;
         }
         if n.kind() == "keyword_argument"
-            && let (Some(name), Some(value)) = (
-                n.child_by_field_name("name"),
-                n.child_by_field_name("value"),
-            )
+            && let (Some(name), Some(value)) = (n.field("name"), n.field("value"))
             && let Some(value) = string_value(value, src)
         {
             out.push(format!("{}: {value}", text(name, src)));

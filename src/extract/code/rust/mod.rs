@@ -13,6 +13,7 @@ mod syntax;
 use super::context::{self, Place};
 use super::response::Chosen;
 use super::{Comment, MAX_SITE_DEPTH};
+use crate::extract::code::Field;
 use crate::usage::{FileFacts, Method, TextSource, Usage};
 use routes::Bound;
 use std::collections::{HashMap, HashSet};
@@ -207,10 +208,7 @@ fn response_aliases(root: Node, src: &str) -> HashSet<String> {
         if item.kind() != "type_item" {
             continue;
         }
-        let (Some(name), Some(value)) = (
-            item.child_by_field_name("name"),
-            item.child_by_field_name("type"),
-        ) else {
+        let (Some(name), Some(value)) = (item.field("name"), item.field("type")) else {
             continue;
         };
         if response::RESPONSE_TYPES
@@ -255,7 +253,7 @@ fn only_reads_code(node: Node, cx: &FileCx) -> bool {
         && parent.kind() == "binary_expression"
     {
         let op = parent
-            .child_by_field_name("operator")
+            .field("operator")
             .map(|o| text(o, cx.src))
             .unwrap_or("");
         if matches!(op, "==" | "!=" | "<" | ">" | "<=" | ">=") {

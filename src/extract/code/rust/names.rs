@@ -2,6 +2,7 @@
 //! `mod` declarations, items defined here), as keys for the project index.
 
 use super::syntax::{named_children, text};
+use crate::extract::code::Field;
 use crate::summary::Key;
 use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path};
@@ -55,7 +56,7 @@ impl Names {
         for item in named_children(root) {
             match item.kind() {
                 "use_declaration" => {
-                    if let Some(argument) = item.child_by_field_name("argument") {
+                    if let Some(argument) = item.field("argument") {
                         let mut found = Vec::new();
                         // `x as y` becomes `x@y`, then no space is left to split on.
                         let tree = text(argument, src)
@@ -72,7 +73,7 @@ impl Names {
                     }
                 }
                 "mod_item" | "function_item" | "enum_item" | "struct_item" | "macro_definition" => {
-                    if let Some(name) = item.child_by_field_name("name") {
+                    if let Some(name) = item.field("name") {
                         names.local.insert(text(name, src).to_string());
                     }
                 }

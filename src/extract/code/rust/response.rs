@@ -7,6 +7,7 @@ use super::syntax::{
     Callee, arguments, callee, enclosing_call, is_comment, last_segment, method_call_on,
     named_children, path_ends_with, string_literals, string_value, text,
 };
+use crate::extract::code::Field;
 pub use crate::extract::code::response::Response;
 use crate::knowledge::RUST_APIS;
 use crate::usage::{Body, Code};
@@ -243,8 +244,8 @@ fn redirect_modifier<'t>(call: Node<'t>, cx: &FileCx<'t>, r: &mut Response<'t>) 
         return false;
     };
     let field = call
-        .child_by_field_name("function")
-        .and_then(|f| f.child_by_field_name("field"))
+        .field("function")
+        .and_then(|f| f.field("field"))
         .unwrap_or(call);
     if let Some(code) = RUST_APIS.redirect_modifiers.get(name) {
         r.code_change = Some((Code::Exact(*code), format!(".{name}()"), field));
@@ -673,10 +674,7 @@ pub fn sends_responses(function: Option<Node>, cx: &FileCx) -> bool {
     if f.kind() == "closure_expression" {
         return cx.routed_closures.contains_key(&f.start_byte());
     }
-    let name = f
-        .child_by_field_name("name")
-        .map(|n| text(n, cx.src))
-        .unwrap_or("");
+    let name = f.field("name").map(|n| text(n, cx.src)).unwrap_or("");
     if cx.routed_handlers.contains(name) {
         return true;
     }
@@ -685,7 +683,7 @@ pub fn sends_responses(function: Option<Node>, cx: &FileCx) -> bool {
         .children(&mut cursor)
         .any(|c| c.kind() == "function_modifiers" && text(c, cx.src).contains("async"));
     let returns = f
-        .child_by_field_name("return_type")
+        .field("return_type")
         .map(|t| text(t, cx.src))
         .unwrap_or("");
     let response_type = RESPONSE_TYPES.iter().any(|t| returns.contains(t))

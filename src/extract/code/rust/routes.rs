@@ -6,6 +6,7 @@ use super::syntax::{
     Callee, arguments, attributes, callee, enclosing_call, last_segment, string_literals,
     string_value, text,
 };
+use crate::extract::code::Field;
 use crate::extract::code::routes::methods_from;
 use crate::knowledge::RUST_APIS;
 use crate::usage::{Method, RouteBinding};
@@ -28,7 +29,7 @@ pub fn bindings_at<'t>(node: Node<'t>, cx: &FileCx<'t>, out: &mut Vec<Bound<'t>>
 
 /// `#[post("/users")]`, `#[actix_web::get("/")]`, `#[route("/", method = "GET", method = "POST")]`.
 fn attribute_routes<'t>(function: Node<'t>, cx: &FileCx<'t>, out: &mut Vec<Bound<'t>>) {
-    let Some(name) = function.child_by_field_name("name") else {
+    let Some(name) = function.field("name") else {
         return;
     };
     for attribute in attributes(function) {
@@ -262,7 +263,7 @@ fn bind<'t>(
             path,
         })),
         "generic_function" => {
-            if let Some(f) = handler.child_by_field_name("function") {
+            if let Some(f) = handler.field("function") {
                 bind(f, methods, path, cx, out);
             }
         }

@@ -2,6 +2,7 @@
 
 use super::FileCx;
 use super::syntax::{Callee, arguments, callee, last_segment, path_ends_with, text};
+use crate::extract::code::Field;
 use crate::knowledge::{RUST_APIS, RedirectEntry, applies};
 use crate::usage::{Code, CodeToken};
 use tree_sitter::Node;
@@ -48,8 +49,8 @@ pub fn recognise<'t>(node: Node<'t>, cx: &FileCx<'t>) -> Option<Site<'t>> {
 }
 
 fn constant<'t>(node: Node<'t>, cx: &FileCx<'t>) -> Option<Site<'t>> {
-    let path = text(node.child_by_field_name("path")?, cx.src);
-    let name = text(node.child_by_field_name("name")?, cx.src);
+    let path = text(node.field("path")?, cx.src);
+    let name = text(node.field("name")?, cx.src);
     let table = RUST_APIS
         .constants
         .iter()
@@ -200,7 +201,7 @@ fn constant_token(call: Node, path: &str, name: &str, code: u32, src: &str) -> O
     let whole = match parent.kind() {
         "try_expression" => parent,
         "field_expression" => {
-            let method = text(parent.child_by_field_name("field")?, src);
+            let method = text(parent.field("field")?, src);
             let outer = parent.parent().filter(|p| p.kind() == "call_expression")?;
             ["unwrap", "expect"].contains(&method).then_some(outer)?
         }
@@ -217,8 +218,8 @@ fn constant_token(call: Node, path: &str, name: &str, code: u32, src: &str) -> O
 /// `Redirect::temporary` can become `Redirect::permanent`: the other calls of the same
 /// type and framework that take the same arguments.
 fn redirect_token(call: Node, entry: &RedirectEntry) -> Option<CodeToken> {
-    let function = call.child_by_field_name("function")?;
-    let name = function.child_by_field_name("name")?;
+    let function = call.field("function")?;
+    let name = function.field("name")?;
     let (prefix, _) = entry.call.rsplit_once("::")?;
     let spellings = RUST_APIS
         .redirects

@@ -9,6 +9,7 @@ use super::syntax::{
     Callee, ancestor, attributes, callee, enclosing_call, last_segment, named_children,
     string_literals, text,
 };
+use crate::extract::code::Field;
 use crate::knowledge::RUST_APIS;
 use crate::summary::{ErrorValue, Helper, Key, NumberCall, Propagation, VariantMessage};
 use crate::usage::{Body, Code, Headers, Usage};
@@ -21,10 +22,7 @@ use tree_sitter::Node;
 pub fn variant_messages(item: Node, cx: &FileCx, out: &mut Vec<VariantMessage>) {
     match item.kind() {
         "enum_item" => {
-            let (Some(name), Some(body)) = (
-                item.child_by_field_name("name"),
-                item.child_by_field_name("body"),
-            ) else {
+            let (Some(name), Some(body)) = (item.field("name"), item.field("body")) else {
                 return;
             };
             let error_type = cx.names.defined(None, text(name, cx.src));
@@ -32,7 +30,7 @@ pub fn variant_messages(item: Node, cx: &FileCx, out: &mut Vec<VariantMessage>) 
                 if variant.kind() != "enum_variant" {
                     continue;
                 }
-                let Some(variant_name) = variant.child_by_field_name("name") else {
+                let Some(variant_name) = variant.field("name") else {
                     continue;
                 };
                 // Attributes of a variant sit before it inside the variant list.
@@ -51,7 +49,7 @@ pub fn variant_messages(item: Node, cx: &FileCx, out: &mut Vec<VariantMessage>) 
             }
         }
         "impl_item" => {
-            let Some(trait_name) = item.child_by_field_name("trait") else {
+            let Some(trait_name) = item.field("trait") else {
                 return;
             };
             if last_segment(text(trait_name, cx.src)) != "Display" {
@@ -68,10 +66,8 @@ pub fn variant_messages(item: Node, cx: &FileCx, out: &mut Vec<VariantMessage>) 
                 true
             });
             for arm in arms {
-                let (Some(pattern), Some(value)) = (
-                    arm.child_by_field_name("pattern"),
-                    arm.child_by_field_name("value"),
-                ) else {
+                let (Some(pattern), Some(value)) = (arm.field("pattern"), arm.field("value"))
+                else {
                     continue;
                 };
                 let Some(message) = first_literal(value, cx) else {
@@ -100,7 +96,7 @@ fn first_literal(node: Node, cx: &FileCx) -> Option<String> {
 
 /// The type an `impl` block is for, as a key.
 fn impl_type(item: Node, cx: &FileCx) -> Option<Key> {
-    let ty = item.child_by_field_name("type")?;
+    let ty = item.field("type")?;
     Some(cx.names.resolve(text(ty, cx.src)))
 }
 
@@ -146,7 +142,7 @@ pub fn variant_of(site: Node, cx: &FileCx) -> Vec<(Key, String)> {
     while let Some(node) = current {
         match node.kind() {
             "match_arm" => {
-                let Some(pattern) = node.child_by_field_name("pattern") else {
+                let Some(pattern) = node.field("pattern") else {
                     return Vec::new();
                 };
                 if pattern.id() == child.id() {
@@ -168,9 +164,9 @@ pub fn variant_of(site: Node, cx: &FileCx) -> Vec<(Key, String)> {
 
 /// The key a function is defined with: its module, the type of its `impl`, its name.
 pub fn function_key(function: Node, cx: &FileCx) -> Option<Key> {
-    let name = text(function.child_by_field_name("name")?, cx.src);
+    let name = text(function.field("name")?, cx.src);
     let owner = ancestor(function, &["impl_item"])
-        .and_then(|i| i.child_by_field_name("type"))
+        .and_then(|i| i.field("type"))
         .map(|t| {
             text(t, cx.src)
                 .split('<')
@@ -188,13 +184,10 @@ const STATUS_TYPES: &[&str] = &["StatusCode", "Status", "http::StatusCode", "u16
 /// `fn reject(code: StatusCode, why: &str) -> Response { (code, why).into_response() }`:
 /// each parameter that becomes a response's status, with the response it is sent in.
 pub fn helpers(function: Node, cx: &FileCx, out: &mut Vec<Helper>) {
-    let Some(parameters) = function.child_by_field_name("parameters") else {
+    let Some(parameters) = function.field("parameters") else {
         return;
     };
-    let (Some(key), Some(body)) = (
-        function_key(function, cx),
-        function.child_by_field_name("body"),
-    ) else {
+    let (Some(key), Some(body)) = (function_key(function, cx), function.field("body")) else {
         return;
     };
     let mut position = 0;
@@ -204,10 +197,8 @@ pub fn helpers(function: Node, cx: &FileCx, out: &mut Vec<Helper>) {
             "self_parameter" => continue,
             _ => continue,
         }
-        let (Some(pattern), Some(ty)) = (
-            parameter.child_by_field_name("pattern"),
-            parameter.child_by_field_name("type"),
-        ) else {
+        let (Some(pattern), Some(ty)) = (parameter.field("pattern"), parameter.field("type"))
+        else {
             position += 1;
             continue;
         };
@@ -330,7 +321,7 @@ pub fn helper_call(site: Node, cx: &FileCx) -> Option<(Key, usize)> {
 /// `-> Result<T, StatusCode>`.
 fn returns_status_error(function: Node, cx: &FileCx) -> bool {
     let returns = function
-        .child_by_field_name("return_type")
+        .field("return_type")
         .map(|t| text(t, cx.src).replace(' ', ""))
         .unwrap_or_default();
     returns.starts_with("Result<") && returns.ends_with(",StatusCode>")
@@ -360,10 +351,7 @@ pub fn propagations(function: Node, cx: &FileCx, out: &mut Vec<Propagation>) {
     if !response::sends_responses(Some(function), cx) || !returns_status_error(function, cx) {
         return;
     }
-    let (Some(name), Some(body)) = (
-        function.child_by_field_name("name"),
-        function.child_by_field_name("body"),
-    ) else {
+    let (Some(name), Some(body)) = (function.field("name"), function.field("body")) else {
         return;
     };
     let mut found = Vec::new();
@@ -410,15 +398,12 @@ static MACRO_SINK: LazyLock<Regex> = LazyLock::new(|| {
 /// `macro_rules! err_code { ($msg:expr, $code:expr) => { .. .with_code($code) .. } }`: the
 /// parameter of each rule that becomes a status. What the response holds is not read.
 pub fn macro_helpers(item: Node, cx: &FileCx, out: &mut Vec<Helper>) {
-    let Some(name) = item.child_by_field_name("name") else {
+    let Some(name) = item.field("name") else {
         return;
     };
     let key = cx.names.defined(None, text(name, cx.src));
     for rule in named_children(item) {
-        let (Some(left), Some(right)) = (
-            rule.child_by_field_name("left"),
-            rule.child_by_field_name("right"),
-        ) else {
+        let (Some(left), Some(right)) = (rule.field("left"), rule.field("right")) else {
             continue;
         };
         let parameters: Vec<&str> = MACRO_PARAMETER
@@ -475,7 +460,7 @@ const NOT_HELPERS: &[&str] = &[
 pub fn number_call(node: Node, cx: &FileCx) -> Option<NumberCall> {
     let (name, arguments): (String, Vec<Option<Node>>) = match node.kind() {
         "macro_invocation" => {
-            let name = text(node.child_by_field_name("macro")?, cx.src).to_string();
+            let name = text(node.field("macro")?, cx.src).to_string();
             let tree = named_children(node)
                 .into_iter()
                 .find(|n| n.kind() == "token_tree")?;
@@ -517,7 +502,7 @@ pub fn number_call(node: Node, cx: &FileCx) -> Option<NumberCall> {
         string_literals(*a, cx.src, &mut messages);
     }
     let handler = ancestor(node, &["function_item"])
-        .and_then(|f| f.child_by_field_name("name"))
+        .and_then(|f| f.field("name"))
         .map(|n| text(n, cx.src).to_string());
     Some(NumberCall {
         span: number.0.byte_range(),

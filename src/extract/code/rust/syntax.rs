@@ -1,6 +1,7 @@
 //! Small helpers over the tree-sitter-rust syntax tree, and what the shared code layer asks
 //! of it ([`Rust`] implements [`Syntax`]).
 
+use crate::extract::code::Field;
 use crate::extract::code::Syntax;
 pub use crate::extract::code::{ancestor, ancestors, text};
 use tree_sitter::Node;
@@ -16,7 +17,7 @@ impl Syntax for Rust {
     }
 
     fn function_name(function: Node, src: &str) -> Option<String> {
-        Some(text(function.child_by_field_name("name")?, src).to_string())
+        Some(text(function.field("name")?, src).to_string())
     }
 
     fn function_docs(function: Node, src: &str) -> Vec<String> {
@@ -29,14 +30,14 @@ impl Syntax for Rust {
         for node in ancestors(site) {
             match node.kind() {
                 "if_expression" => {
-                    let cond = node.child_by_field_name("condition")?;
+                    let cond = node.field("condition")?;
                     if cond.id() != child.id() {
                         return Some((cond, text(cond, src).to_string()));
                     }
                 }
                 "match_arm" => {
-                    let pattern = node.child_by_field_name("pattern")?;
-                    let scrutinee = node.parent()?.parent()?.child_by_field_name("value")?;
+                    let pattern = node.field("pattern")?;
+                    let scrutinee = node.parent()?.parent()?.field("value")?;
                     let full = format!("{} matches {}", text(scrutinee, src), text(pattern, src));
                     return Some((node, full));
                 }
@@ -57,7 +58,7 @@ pub fn named_children(node: Node) -> Vec<Node> {
 
 /// The arguments of a call expression, without comments.
 pub fn arguments(call: Node) -> Vec<Node> {
-    call.child_by_field_name("arguments")
+    call.field("arguments")
         .map(named_children)
         .unwrap_or_default()
         .into_iter()
@@ -92,12 +93,12 @@ pub enum Callee<'t> {
 }
 
 pub fn callee<'t>(call: Node<'t>, src: &'t str) -> Callee<'t> {
-    let Some(function) = call.child_by_field_name("function") else {
+    let Some(function) = call.field("function") else {
         return Callee::Other;
     };
     let function = match function.kind() {
         // `Json::<T>(..)`, `parse::<u32>()`
-        "generic_function" => match function.child_by_field_name("function") {
+        "generic_function" => match function.field("function") {
             Some(f) => f,
             None => return Callee::Other,
         },
@@ -105,10 +106,7 @@ pub fn callee<'t>(call: Node<'t>, src: &'t str) -> Callee<'t> {
     };
     match function.kind() {
         "identifier" | "scoped_identifier" => Callee::Path(text(function, src).replace(' ', "")),
-        "field_expression" => match (
-            function.child_by_field_name("field"),
-            function.child_by_field_name("value"),
-        ) {
+        "field_expression" => match (function.field("field"), function.field("value")) {
             (Some(field), Some(receiver)) => Callee::Method {
                 name: text(field, src),
                 receiver,
@@ -148,7 +146,7 @@ pub fn enclosing_call<'t>(node: Node<'t>) -> Option<(Node<'t>, usize)> {
 /// For `value.method(..)`, the call node when `node` is the receiver `value`.
 pub fn method_call_on<'t>(node: Node<'t>) -> Option<Node<'t>> {
     let field = node.parent()?;
-    if field.kind() != "field_expression" || field.child_by_field_name("value")?.id() != node.id() {
+    if field.kind() != "field_expression" || field.field("value")?.id() != node.id() {
         return None;
     }
     let call = field.parent()?;
@@ -206,9 +204,9 @@ pub fn let_binding<'t>(scope: Node<'t>, name: &str, before: usize, src: &str) ->
     crate::extract::code::last_binding(scope, before, |node| {
         (node.kind() == "let_declaration"
             && node
-                .child_by_field_name("pattern")
+                .field("pattern")
                 .is_some_and(|p| text(p, src).trim_start_matches("mut ").trim() == name))
-        .then(|| node.child_by_field_name("value"))
+        .then(|| node.field("value"))
         .flatten()
     })
 }
