@@ -1,6 +1,6 @@
 //! A finding placed in its file, with its rule and severity: what reporters print.
 
-use crate::rules::{Fix, Severity};
+use crate::rules::{Fix, Severity, Text};
 use crate::usage::Span;
 use serde::Serialize;
 use std::sync::Arc;
@@ -23,8 +23,8 @@ pub struct Diagnostic {
     pub start: Location,
     pub end: Location,
     pub status: Option<u32>,
-    pub evidence: Vec<String>,
-    pub help: Option<String>,
+    pub evidence: Vec<Text>,
+    pub help: Option<Text>,
     /// The file's text, for renderers that show source.
     pub source: Arc<str>,
     /// The edit that resolves it, when one is known.
@@ -32,12 +32,15 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    /// The text of the line where the finding starts.
+    /// The text of the line where the finding starts (without its line break), found
+    /// from the span: counting lines from the top costs a pass over the file per finding.
     pub fn line_text(&self) -> &str {
-        self.source
-            .lines()
-            .nth(self.start.line - 1)
-            .unwrap_or_default()
+        let bytes = self.source.as_bytes();
+        let at = self.span.start.min(bytes.len());
+        let start = bytes[..at].iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+        let end = bytes[at..].iter().position(|b| *b == b'\n').map_or(bytes.len(), |i| at + i);
+        let line = self.source.get(start..end).unwrap_or_default();
+        line.strip_suffix('\r').unwrap_or(line)
     }
 }
 
@@ -85,6 +88,16 @@ impl<'a> Lines<'a> {
         self.chars_before[block] + chars_in(&self.text.as_bytes()[block * BLOCK..offset])
     }
 
+    /// Characters from byte `from` to byte `to`: counted directly on a short stretch, from
+    /// the blocks on a long one, so no lookup costs more than a block.
+    fn chars_between(&self, from: usize, to: usize) -> usize {
+        if to - from <= BLOCK {
+            chars_in(&self.text.as_bytes()[from..to])
+        } else {
+            self.chars_to(to) - self.chars_to(from)
+        }
+    }
+
     /// Line and column of a byte offset.
     pub fn locate(&self, offset: usize) -> Location {
         let offset = offset.min(self.text.len());
@@ -96,7 +109,7 @@ impl<'a> Lines<'a> {
         let line_start = self.starts[line - 1];
         Location {
             line,
-            column: self.chars_to(offset) - self.chars_to(line_start) + 1,
+            column: self.chars_between(line_start, offset) + 1,
         }
     }
 }

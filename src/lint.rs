@@ -5,7 +5,9 @@ use crate::classify::SourceKind;
 use crate::config::ConfigError;
 use crate::diagnostic::{Diagnostic, Lines};
 use crate::index::{self, Known};
-use crate::rules::{self, CheckContext, Finding, PARTLY_CHECKED, RuleEntry, UNUSED_SUPPRESSION};
+use crate::rules::{
+    self, CheckContext, Finding, PARTLY_CHECKED, RuleEntry, Text, UNUSED_SUPPRESSION,
+};
 use crate::settings::{Resolver, Settings};
 use crate::summary::Summary;
 use crate::suppress::Suppressions;
@@ -327,24 +329,29 @@ fn run_rules(
                 if usage.implicit
                     && let Some(code) = usage.code.exact()
                 {
-                    finding.evidence.push(format!(
-                        "`{}` sends {code} when no code is written",
-                        usage.spelled
-                    ));
+                    finding.evidence.push(
+                        format!("`{}` sends {code} when no code is written", usage.spelled)
+                            .into(),
+                    );
                 }
                 let status = usage.code.exact();
                 match &usage.shared {
                     // A finding on what a shared definition sends is one finding.
                     Some(definition) if rule.rule.judges_content() => {
-                        finding.evidence.push(definition.what.clone());
+                        finding.evidence.push(definition.what.clone().into());
                         shared.add(rule, finding, status, definition);
                     }
                     _ => {
                         // Where the usage was defined elsewhere (an OpenAPI component), say where.
                         finding
                             .evidence
-                            .extend(usage.evidence.origin.iter().cloned());
-                        placed.push((rule, finding, status));
+                            .extend(usage.evidence.origin.iter().cloned().map(Text::from));
+                        // Placed at once: a dense spec has a finding per response, and
+                        // holding them all unplaced beside the placed ones doubles them.
+                        let line = placer.lines.locate(finding.span.start).line;
+                        if !suppressions.suppresses(&rule.meta.id, line) {
+                            out.push(placer.place(rule, finding, status));
+                        }
                     }
                 }
             }
@@ -406,11 +413,14 @@ impl SharedFindings {
         self.found
             .into_iter()
             .map(|(rule, mut finding, status, uses, first)| {
-                finding.evidence.push(if uses == 1 {
-                    format!("used by 1 operation: {first}")
-                } else {
-                    format!("used by {uses} operations: first at {first}")
-                });
+                finding.evidence.push(
+                    if uses == 1 {
+                        format!("used by 1 operation: {first}")
+                    } else {
+                        format!("used by {uses} operations: first at {first}")
+                    }
+                    .into(),
+                );
                 (rule, finding, status)
             })
     }
