@@ -12,13 +12,15 @@ pub struct Location {
     pub column: usize,
 }
 
+/// Its text is shared where it can be: a dense spec has a finding every few lines.
 #[derive(Clone, Debug)]
 pub struct Diagnostic {
     pub rule: &'static str,
     pub name: &'static str,
     pub severity: Severity,
     pub message: String,
-    pub file: String,
+    /// The file as shown, one copy for all of its findings.
+    pub file: Arc<str>,
     pub span: Span,
     pub start: Location,
     pub end: Location,
@@ -27,8 +29,8 @@ pub struct Diagnostic {
     pub help: Option<Text>,
     /// The file's text, for renderers that show source.
     pub source: Arc<str>,
-    /// The edit that resolves it, when one is known.
-    pub fix: Option<Fix>,
+    /// The edit that resolves it, when one is known (boxed: most findings have none).
+    pub fix: Option<Box<Fix>>,
 }
 
 impl Diagnostic {
@@ -135,5 +137,30 @@ mod tests {
         let long = format!("{}é{}x", "a".repeat(5000), "b".repeat(5000));
         let at = long.find('x').unwrap();
         assert_eq!(Lines::new(&long).locate(at).column, 10_002);
+    }
+
+    #[test]
+    fn line_text_is_the_line_of_the_span() {
+        let source: Arc<str> = "first\r\nsecond line\r\nlast".into();
+        let at = |start: usize| Diagnostic {
+            rule: "SL000",
+            name: "test",
+            severity: Severity::Warning,
+            message: String::new(),
+            file: "f".into(),
+            span: start..start + 1,
+            start: Lines::new(&source).locate(start),
+            end: Lines::new(&source).locate(start + 1),
+            status: None,
+            evidence: Vec::new(),
+            help: None,
+            source: Arc::clone(&source),
+            fix: None,
+        };
+        assert_eq!(at(0).line_text(), "first");
+        assert_eq!(at(7).line_text(), "second line");
+        assert_eq!(at(12).line_text(), "second line");
+        assert_eq!(at(22).line_text(), "last");
+        assert_eq!(at(999).line_text(), "last");
     }
 }

@@ -240,6 +240,8 @@ struct Placer<'a> {
     text: &'a Arc<str>,
     /// Line starts of `text`, built once per file.
     lines: Lines<'a>,
+    /// The file's name as shown, shared by its findings.
+    display: Arc<str>,
     settings: &'a Settings,
 }
 
@@ -250,7 +252,7 @@ impl Placer<'_> {
             name: rule.meta.name.as_str(),
             severity: self.settings.severity_of(rule),
             message: finding.message,
-            file: self.file.display.clone(),
+            file: Arc::clone(&self.display),
             start: self.lines.locate(finding.span.start),
             end: self.lines.locate(finding.span.end),
             span: finding.span,
@@ -258,7 +260,7 @@ impl Placer<'_> {
             evidence: finding.evidence,
             help: finding.help,
             source: self.text.clone(),
-            fix: finding.fix,
+            fix: finding.fix.map(Box::new),
         }
     }
 }
@@ -274,6 +276,7 @@ fn check_file(file: &SourceFile, settings: &Settings, out: &mut Vec<Diagnostic>)
         file,
         text,
         lines: Lines::new(text),
+        display: file.display.as_str().into(),
         settings,
     };
     let mut suppressions = Suppressions::parse(text);
