@@ -39,8 +39,14 @@ impl Diagnostic {
     pub fn line_text(&self) -> &str {
         let bytes = self.source.as_bytes();
         let at = self.span.start.min(bytes.len());
-        let start = bytes[..at].iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-        let end = bytes[at..].iter().position(|b| *b == b'\n').map_or(bytes.len(), |i| at + i);
+        let start = bytes[..at]
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(0, |i| i + 1);
+        let end = bytes[at..]
+            .iter()
+            .position(|b| *b == b'\n')
+            .map_or(bytes.len(), |i| at + i);
         let line = self.source.get(start..end).unwrap_or_default();
         line.strip_suffix('\r').unwrap_or(line)
     }

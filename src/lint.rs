@@ -333,8 +333,7 @@ fn run_rules(
                     && let Some(code) = usage.code.exact()
                 {
                     finding.evidence.push(
-                        format!("`{}` sends {code} when no code is written", usage.spelled)
-                            .into(),
+                        format!("`{}` sends {code} when no code is written", usage.spelled).into(),
                     );
                 }
                 let status = usage.code.exact();

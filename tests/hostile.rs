@@ -277,7 +277,9 @@ fn refs_and_includes_stay_inside_the_project() {
         .assert()
         .code(0)
         .stdout(predicate::str::contains("\"text/plain\""))
-        .stdout(predicate::str::contains("`$ref: /etc/passwd#/a` cannot be followed"));
+        .stdout(predicate::str::contains(
+            "`$ref: /etc/passwd#/a` cannot be followed",
+        ));
     std::fs::write(
         dir.path().join("statuslint.toml"),
         "allow-outside-project = [\"../no-such-folder\"]\n",

@@ -3,9 +3,7 @@
 //! `RouteConfiguration`), in YAML or JSON and with snake_case or proto-JSON camelCase keys.
 //! Names and the default come from `data/apis/envoy.toml`.
 
-use crate::extract::tree::{
-    Document, Entry, Node, comment_texts, written_like, yaml_documents,
-};
+use crate::extract::tree::{Document, Entry, Node, comment_texts, written_like, yaml_documents};
 use crate::usage::{Code, CodeToken, FileFacts, Headers, Scheme, Target, TextSource, Usage};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -305,7 +303,11 @@ mod tests {
         let mut f = extract(Path::new("rds.json"), &bad);
         f.place_notes(&bad);
         assert!(f.usages.is_empty());
-        assert!(f.notes[0].starts_with("line 1: Envoy refuses"), "{:?}", f.notes);
+        assert!(
+            f.notes[0].starts_with("line 1: Envoy refuses"),
+            "{:?}",
+            f.notes
+        );
     }
 
     #[test]

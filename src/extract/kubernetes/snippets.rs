@@ -17,7 +17,8 @@ pub fn read(value: &Node, path: &Path, src: &str, facts: &mut FileFacts) -> Vec<
     let Some(span) = body(src, value) else {
         facts.note_at(
             value.span.start,
-            "this snippet is written with escapes or folding, so its nginx text is not checked".into(),
+            "this snippet is written with escapes or folding, so its nginx text is not checked"
+                .into(),
         );
         return Vec::new();
     };

@@ -273,11 +273,15 @@ impl<'de, const CTX: Context> Visitor<'de> for RawVisitor<CTX> {
     }
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        Self::scalar(i64::try_from(v).map_or_else(|_| Scalar::Other(v.to_string().into()), Scalar::Int))
+        Self::scalar(
+            i64::try_from(v).map_or_else(|_| Scalar::Other(v.to_string().into()), Scalar::Int),
+        )
     }
 
     fn visit_i128<E: de::Error>(self, v: i128) -> Result<Self::Value, E> {
-        Self::scalar(i64::try_from(v).map_or_else(|_| Scalar::Other(v.to_string().into()), Scalar::Int))
+        Self::scalar(
+            i64::try_from(v).map_or_else(|_| Scalar::Other(v.to_string().into()), Scalar::Int),
+        )
     }
 
     fn visit_u128<E: de::Error>(self, v: u128) -> Result<Self::Value, E> {
