@@ -21,9 +21,9 @@ OUT="$PWD/target/fuzz"
 SANITIZER="${FUZZ_SANITIZER:-none}"
 TRIPLE="$(rustc -vV | sed -n 's/^host: //p')"
 BIN="$OUT/build/$TRIPLE/release"
-TARGETS=(rust python go nginx apache caddy haproxy redirects netlify_toml vercel_json
-    next_config kubernetes traefik openapi terraform cloudformation web_config config
-    suppress)
+TARGETS=(rust python go javascript typescript nginx apache caddy haproxy redirects
+    netlify_toml vercel_json next_config kubernetes traefik traefik_labels envoy firebase
+    static_web_app openapi terraform cloudformation web_config config suppress)
 
 if ! rustup run nightly rustc --version >/dev/null 2>&1; then
     echo "fuzz: no nightly toolchain (rustup toolchain install nightly)" >&2
@@ -58,6 +58,8 @@ seeds() {
         web_config) find fixtures -name 'web*.config' ;;
         config) find fuzz/seeds/config -type f ;;
         suppress) grep -rl 'statuslint-' fixtures ;;
+        traefik_labels) find fixtures/traefik/compose -type f -not -name '*.expected' ;;
+        static_web_app) find fixtures/static-web-apps -type f -not -name '*.expected' -not -name README.md ;;
         *) find "fixtures/$1" -type f -not -name '*.expected' -not -name README.md ;;
     esac
 }

@@ -114,7 +114,7 @@ fn dir_of(path: &Path) -> PathBuf {
 }
 
 fn key(d: &Diagnostic, base: &Path) -> (String, String, String) {
-    let absolute = std::path::absolute(&d.file).unwrap_or_else(|_| PathBuf::from(&d.file));
+    let absolute = std::path::absolute(&*d.file).unwrap_or_else(|_| PathBuf::from(&*d.file));
     let file = absolute.strip_prefix(base).unwrap_or(&absolute);
     let file = file
         .components()

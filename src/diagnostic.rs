@@ -1,6 +1,6 @@
 //! A finding placed in its file, with its rule and severity: what reporters print.
 
-use crate::rules::{Fix, Severity};
+use crate::rules::{Fix, Severity, Text};
 use crate::usage::Span;
 use serde::Serialize;
 use std::sync::Arc;
@@ -12,32 +12,43 @@ pub struct Location {
     pub column: usize,
 }
 
+/// Its text is shared where it can be: a dense spec has a finding every few lines.
 #[derive(Clone, Debug)]
 pub struct Diagnostic {
     pub rule: &'static str,
     pub name: &'static str,
     pub severity: Severity,
     pub message: String,
-    pub file: String,
+    /// The file as shown, one copy for all of its findings.
+    pub file: Arc<str>,
     pub span: Span,
     pub start: Location,
     pub end: Location,
     pub status: Option<u32>,
-    pub evidence: Vec<String>,
-    pub help: Option<String>,
+    pub evidence: Vec<Text>,
+    pub help: Option<Text>,
     /// The file's text, for renderers that show source.
     pub source: Arc<str>,
-    /// The edit that resolves it, when one is known.
-    pub fix: Option<Fix>,
+    /// The edit that resolves it, when one is known (boxed: most findings have none).
+    pub fix: Option<Box<Fix>>,
 }
 
 impl Diagnostic {
-    /// The text of the line where the finding starts.
+    /// The text of the line where the finding starts (without its line break), found
+    /// from the span: counting lines from the top costs a pass over the file per finding.
     pub fn line_text(&self) -> &str {
-        self.source
-            .lines()
-            .nth(self.start.line - 1)
-            .unwrap_or_default()
+        let bytes = self.source.as_bytes();
+        let at = self.span.start.min(bytes.len());
+        let start = bytes[..at]
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(0, |i| i + 1);
+        let end = bytes[at..]
+            .iter()
+            .position(|b| *b == b'\n')
+            .map_or(bytes.len(), |i| at + i);
+        let line = self.source.get(start..end).unwrap_or_default();
+        line.strip_suffix('\r').unwrap_or(line)
     }
 }
 
@@ -85,6 +96,16 @@ impl<'a> Lines<'a> {
         self.chars_before[block] + chars_in(&self.text.as_bytes()[block * BLOCK..offset])
     }
 
+    /// Characters from byte `from` to byte `to`: counted directly on a short stretch, from
+    /// the blocks on a long one, so no lookup costs more than a block.
+    fn chars_between(&self, from: usize, to: usize) -> usize {
+        if to - from <= BLOCK {
+            chars_in(&self.text.as_bytes()[from..to])
+        } else {
+            self.chars_to(to) - self.chars_to(from)
+        }
+    }
+
     /// Line and column of a byte offset.
     pub fn locate(&self, offset: usize) -> Location {
         let offset = offset.min(self.text.len());
@@ -96,7 +117,7 @@ impl<'a> Lines<'a> {
         let line_start = self.starts[line - 1];
         Location {
             line,
-            column: self.chars_to(offset) - self.chars_to(line_start) + 1,
+            column: self.chars_between(line_start, offset) + 1,
         }
     }
 }
@@ -122,5 +143,30 @@ mod tests {
         let long = format!("{}é{}x", "a".repeat(5000), "b".repeat(5000));
         let at = long.find('x').unwrap();
         assert_eq!(Lines::new(&long).locate(at).column, 10_002);
+    }
+
+    #[test]
+    fn line_text_is_the_line_of_the_span() {
+        let source: Arc<str> = "first\r\nsecond line\r\nlast".into();
+        let at = |start: usize| Diagnostic {
+            rule: "SL000",
+            name: "test",
+            severity: Severity::Warning,
+            message: String::new(),
+            file: "f".into(),
+            span: start..start + 1,
+            start: Lines::new(&source).locate(start),
+            end: Lines::new(&source).locate(start + 1),
+            status: None,
+            evidence: Vec::new(),
+            help: None,
+            source: Arc::clone(&source),
+            fix: None,
+        };
+        assert_eq!(at(0).line_text(), "first");
+        assert_eq!(at(7).line_text(), "second line");
+        assert_eq!(at(12).line_text(), "second line");
+        assert_eq!(at(22).line_text(), "last");
+        assert_eq!(at(999).line_text(), "last");
     }
 }

@@ -25,9 +25,9 @@ pub fn plan(diagnostics: &[Diagnostic], unsafe_fixes: bool) -> Vec<FileFix> {
     let mut by_file: Vec<(&str, Vec<usize>)> = Vec::new();
     for (i, d) in diagnostics.iter().enumerate() {
         if d.fix.as_ref().is_some_and(|f| f.safe || unsafe_fixes) {
-            match by_file.iter_mut().find(|(f, _)| *f == d.file) {
+            match by_file.iter_mut().find(|(f, _)| *f == &*d.file) {
                 Some((_, list)) => list.push(i),
-                None => by_file.push((&d.file, vec![i])),
+                None => by_file.push((&*d.file, vec![i])),
             }
         }
     }
@@ -38,7 +38,7 @@ pub fn plan(diagnostics: &[Diagnostic], unsafe_fixes: bool) -> Vec<FileFix> {
 }
 
 fn plan_file(diagnostics: &[Diagnostic], mut indexes: Vec<usize>) -> FileFix {
-    let fix_of = |i: usize| diagnostics[i].fix.as_ref().expect("chosen for its fix");
+    let fix_of = |i: usize| diagnostics[i].fix.as_deref().expect("chosen for its fix");
     indexes.sort_by_key(|i| (fix_of(*i).span.start, fix_of(*i).span.end));
     let first = &diagnostics[indexes[0]];
     let mut edits: Vec<Fix> = Vec::new();
@@ -54,7 +54,7 @@ fn plan_file(diagnostics: &[Diagnostic], mut indexes: Vec<usize>) -> FileFix {
         resolved.push(i);
     }
     FileFix {
-        file: first.file.clone(),
+        file: first.file.to_string(),
         original: first.source.clone(),
         fixed: apply(&first.source, &edits),
         edits,

@@ -81,7 +81,7 @@ impl ChangedLines {
     /// Keeps the diagnostics that start or end on a changed line.
     pub fn retain(&self, diagnostics: &mut Vec<Diagnostic>) {
         let cwd = std::env::current_dir().unwrap_or_default();
-        diagnostics.retain(|d| self.touches(&cwd.join(&d.file), d.start.line, d.end.line));
+        diagnostics.retain(|d| self.touches(&cwd.join(&*d.file), d.start.line, d.end.line));
     }
 }
 

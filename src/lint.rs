@@ -5,7 +5,9 @@ use crate::classify::SourceKind;
 use crate::config::ConfigError;
 use crate::diagnostic::{Diagnostic, Lines};
 use crate::index::{self, Known};
-use crate::rules::{self, CheckContext, Finding, PARTLY_CHECKED, RuleEntry, UNUSED_SUPPRESSION};
+use crate::rules::{
+    self, CheckContext, Finding, PARTLY_CHECKED, RuleEntry, Text, UNUSED_SUPPRESSION,
+};
 use crate::settings::{Resolver, Settings};
 use crate::summary::Summary;
 use crate::suppress::Suppressions;
@@ -205,6 +207,8 @@ struct Placer<'a> {
     text: &'a Arc<str>,
     /// Line starts of `text`, built once per file.
     lines: Lines<'a>,
+    /// The file's name as shown, shared by its findings.
+    display: Arc<str>,
     settings: &'a Settings,
 }
 
@@ -215,7 +219,7 @@ impl Placer<'_> {
             name: rule.meta.name.as_str(),
             severity: self.settings.severity_of(rule),
             message: finding.message,
-            file: self.file.display.clone(),
+            file: Arc::clone(&self.display),
             start: self.lines.locate(finding.span.start),
             end: self.lines.locate(finding.span.end),
             span: finding.span,
@@ -223,7 +227,7 @@ impl Placer<'_> {
             evidence: finding.evidence,
             help: finding.help,
             source: self.text.clone(),
-            fix: finding.fix,
+            fix: finding.fix.map(Box::new),
         }
     }
 }
@@ -239,6 +243,7 @@ fn check_file(file: &SourceFile, settings: &Settings, out: &mut Vec<Diagnostic>)
         file,
         text,
         lines: Lines::new(text),
+        display: file.display.as_str().into(),
         settings,
     };
     let mut suppressions = Suppressions::parse(text);
@@ -294,24 +299,28 @@ fn run_rules(
                 if usage.implicit
                     && let Some(code) = usage.code.exact()
                 {
-                    finding.evidence.push(format!(
-                        "`{}` sends {code} when no code is written",
-                        usage.spelled
-                    ));
+                    finding.evidence.push(
+                        format!("`{}` sends {code} when no code is written", usage.spelled).into(),
+                    );
                 }
                 let status = usage.code.exact();
                 match &usage.shared {
                     // A finding on what a shared definition sends is one finding.
                     Some(definition) if rule.rule.judges_content() => {
-                        finding.evidence.push(definition.what.clone());
+                        finding.evidence.push(definition.what.clone().into());
                         shared.add(rule, finding, status, definition);
                     }
                     _ => {
                         // Where the usage was defined elsewhere (an OpenAPI component), say where.
                         finding
                             .evidence
-                            .extend(usage.evidence.origin.iter().cloned());
-                        placed.push((rule, finding, status));
+                            .extend(usage.evidence.origin.iter().cloned().map(Text::from));
+                        // Placed at once: a dense spec has a finding per response, and
+                        // holding them all unplaced beside the placed ones doubles them.
+                        let line = placer.lines.locate(finding.span.start).line;
+                        if !suppressions.suppresses(&rule.meta.id, line) {
+                            out.push(placer.place(rule, finding, status));
+                        }
                     }
                 }
             }
@@ -373,11 +382,14 @@ impl SharedFindings {
         self.found
             .into_iter()
             .map(|(rule, mut finding, status, uses, first)| {
-                finding.evidence.push(if uses == 1 {
-                    format!("used by 1 operation: {first}")
-                } else {
-                    format!("used by {uses} operations: first at {first}")
-                });
+                finding.evidence.push(
+                    if uses == 1 {
+                        format!("used by 1 operation: {first}")
+                    } else {
+                        format!("used by {uses} operations: first at {first}")
+                    }
+                    .into(),
+                );
                 (rule, finding, status)
             })
     }

@@ -248,6 +248,12 @@ fn refs_and_includes_stay_inside_the_project() {
         .code(0)
         .stderr(predicate::str::contains("is outside the project"))
         .stdout(predicate::str::contains("SL201").not());
+    statuslint(dir.path())
+        .args(["facts", "api.yaml"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("is outside the project"))
+        .stdout(predicate::str::contains("\"text/plain\"").not());
     // A folder the config allows is read; the rest of the machine still is not.
     std::fs::write(
         dir.path().join("statuslint.toml"),
@@ -263,6 +269,15 @@ fn refs_and_includes_stay_inside_the_project() {
         .code(1)
         .stdout(predicate::str::contains("api.yaml:6:9: SL201"))
         .stderr(predicate::str::contains(
+            "`$ref: /etc/passwd#/a` cannot be followed",
+        ));
+    // `facts` reads with the same config: the allowed folder's response is read.
+    statuslint(dir.path())
+        .args(["facts", "api.yaml"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("\"text/plain\""))
+        .stdout(predicate::str::contains(
             "`$ref: /etc/passwd#/a` cannot be followed",
         ));
     std::fs::write(

@@ -18,7 +18,7 @@ fn findings(paths: Vec<PathBuf>) -> BTreeSet<(String, usize, String)> {
         .diagnostics
         .iter()
         .map(|d| {
-            let file = Path::new(&d.file)
+            let file = Path::new(&*d.file)
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();

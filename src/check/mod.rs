@@ -300,7 +300,12 @@ pub fn facts(path: &Path) -> Result<String, String> {
             path.display()
         ));
     };
+    // The file's own config decides which folders outside its project `$ref`s and
+    // includes may read, as in a check.
+    let settings = Resolver::new_for_cli(None, false, Overrides::default())
+        .and_then(|resolver| resolver.for_file(path))
+        .map_err(|e| e.to_string())?;
     let text = String::from_utf8_lossy(&bytes);
-    let facts = crate::extract::extract(kind, path, &text, &[]);
+    let facts = crate::extract::extract(kind, path, &text, &settings.outside_folders);
     Ok(format!("{facts:#?}\n"))
 }

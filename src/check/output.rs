@@ -21,7 +21,7 @@ pub fn report(
     let mut failing = false;
     for d in diagnostics {
         let settings = resolver
-            .for_file(&cwd.join(&d.file))
+            .for_file(&cwd.join(&*d.file))
             .map_err(|e| e.to_string())?;
         failing |= settings.fails(d.severity);
     }

@@ -3,9 +3,7 @@
 //! `RouteConfiguration`), in YAML or JSON and with snake_case or proto-JSON camelCase keys.
 //! Names and the default come from `data/apis/envoy.toml`.
 
-use crate::extract::tree::{
-    Document, Entry, Node, comment_texts, line_of, written_like, yaml_documents,
-};
+use crate::extract::tree::{Document, Entry, Node, comment_texts, written_like, yaml_documents};
 use crate::usage::{Code, CodeToken, FileFacts, Headers, Scheme, Target, TextSource, Usage};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -199,10 +197,10 @@ fn code_usage(redirect: &Entry, src: &str, facts: &mut FileFacts) -> Option<Usag
         name.as_str() == text || text.parse::<u32>().is_ok_and(|n| n == v.number)
     });
     let Some((name, v)) = known else {
-        facts.notes.push(format!(
-            "line {}: Envoy refuses `response_code: {text}`",
-            line_of(src, value.span.start)
-        ));
+        facts.note_at(
+            value.span.start,
+            format!("Envoy refuses `response_code: {text}`"),
+        );
         return None;
     };
     let mut u = Usage::new(
@@ -302,9 +300,14 @@ mod tests {
         assert_eq!(f.usages[0].code, Code::Exact(307));
         assert_eq!(&json[f.usages[0].span.clone()], "3");
         let bad = json.replace("\"responseCode\": 3", "\"responseCode\": \"MOVED\"");
-        let f = extract(Path::new("rds.json"), &bad);
+        let mut f = extract(Path::new("rds.json"), &bad);
+        f.place_notes(&bad);
         assert!(f.usages.is_empty());
-        assert!(f.notes[0].contains("refuses"), "{:?}", f.notes);
+        assert!(
+            f.notes[0].starts_with("line 1: Envoy refuses"),
+            "{:?}",
+            f.notes
+        );
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! redirects of `responseOverrides`. Codes come from `data/apis/static-web-apps.toml`.
 
 use super::platform::{self, PlatformRule};
-use crate::extract::tree::{Document, Node, code_of, line_of, written_like, yaml_documents};
+use crate::extract::tree::{Document, Node, code_of, written_like, yaml_documents};
 use crate::usage::{Code, CodeToken, FileFacts, Method, Span, TextSource, Usage};
 use serde::Deserialize;
 use std::path::Path;
@@ -106,10 +106,10 @@ fn rule(
             .exact()
             .is_some_and(|c| table.redirect_codes.contains(&c))
     {
-        facts.notes.push(format!(
-            "line {}: a Static Web Apps redirect takes only 301 or 302 as its statusCode; this rule was not checked",
-            line_of(src, span.start)
-        ));
+        facts.note_at(
+            span.start,
+            "a Static Web Apps redirect takes only 301 or 302 as its statusCode; this rule was not checked".into(),
+        );
         return None;
     }
     let token = (!implicit).then(|| {
@@ -158,7 +158,8 @@ mod tests {
 
     #[test]
     fn reads_routes_defaults_methods_and_overrides() {
-        let f = extract(Path::new("staticwebapp.config.json"), SRC);
+        let mut f = extract(Path::new("staticwebapp.config.json"), SRC);
+        f.place_notes(SRC);
         let codes: Vec<_> = f.usages.iter().map(|u| u.code.exact()).collect();
         assert_eq!(
             codes,

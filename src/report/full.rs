@@ -76,9 +76,9 @@ pub fn render(diagnostics: &[Diagnostic], color: bool, out: &mut dyn Write) -> i
     // Indexing a file's lines takes a pass over it: once per file, not per finding.
     let mut indexed: Option<(&str, Shown)> = None;
     for d in diagnostics {
-        if indexed.as_ref().is_none_or(|(name, _)| *name != d.file) {
+        if indexed.as_ref().is_none_or(|(name, _)| *name != &*d.file) {
             let file = SimpleFile::new(printable(&d.file), printable_source(&d.source));
-            indexed = Some((&d.file, file));
+            indexed = Some((&*d.file, file));
         }
         let (_, file) = indexed.as_ref().expect("indexed above");
         let level = match d.severity {

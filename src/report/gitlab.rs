@@ -26,7 +26,7 @@ pub fn render(diagnostics: &[Diagnostic], out: &mut dyn Write) -> io::Result<()>
                     Severity::Info | Severity::Hint => "info",
                 },
                 "location": {
-                    "path": d.file,
+                    "path": &*d.file,
                     "lines": { "begin": d.start.line, "end": d.end.line },
                 },
             })

@@ -14,7 +14,7 @@ struct JsonDiagnostic<'a> {
     location: Location,
     end_location: Location,
     status: Option<u32>,
-    evidence: &'a [String],
+    evidence: &'a [crate::rules::Text],
     help: Option<&'a str>,
 }
 

@@ -147,7 +147,7 @@ fn found(diagnostics: &[Diagnostic]) -> String {
     if diagnostics.is_empty() {
         return "no problems found.".into();
     }
-    let mut files: Vec<&str> = diagnostics.iter().map(|d| d.file.as_str()).collect();
+    let mut files: Vec<&str> = diagnostics.iter().map(|d| &*d.file).collect();
     files.dedup();
     let mut parts = Vec::new();
     for severity in [

@@ -30,9 +30,9 @@ fn escape(text: &str) -> String {
 fn by_file(diagnostics: &[Diagnostic]) -> Vec<(&str, Vec<&Diagnostic>)> {
     let mut files: Vec<(&str, Vec<&Diagnostic>)> = Vec::new();
     for d in diagnostics {
-        match files.iter_mut().find(|(f, _)| *f == d.file) {
+        match files.iter_mut().find(|(f, _)| *f == &*d.file) {
             Some((_, list)) => list.push(d),
-            None => files.push((&d.file, vec![d])),
+            None => files.push((&*d.file, vec![d])),
         }
     }
     files

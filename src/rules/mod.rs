@@ -132,15 +132,19 @@ impl Fix {
     }
 }
 
+/// Text of a finding: most evidence and help is the same sentence on every finding of a
+/// rule, kept once rather than copied into each (a large spec has tens of thousands).
+pub type Text = std::borrow::Cow<'static, str>;
+
 /// One problem a rule found.
 #[derive(Clone, Debug)]
 pub struct Finding {
     pub span: Span,
     pub message: String,
     /// Why the rule fired, in words a reviewer can check.
-    pub evidence: Vec<String>,
+    pub evidence: Vec<Text>,
     /// What to do instead.
-    pub help: Option<String>,
+    pub help: Option<Text>,
     /// The edit that resolves it, when one is known.
     pub fix: Option<Fix>,
 }
@@ -156,12 +160,12 @@ impl Finding {
         }
     }
 
-    pub fn evidence(mut self, text: impl Into<String>) -> Finding {
+    pub fn evidence(mut self, text: impl Into<Text>) -> Finding {
         self.evidence.push(text.into());
         self
     }
 
-    pub fn help(mut self, text: impl Into<String>) -> Finding {
+    pub fn help(mut self, text: impl Into<Text>) -> Finding {
         self.help = Some(text.into());
         self
     }

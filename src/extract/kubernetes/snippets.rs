@@ -4,7 +4,7 @@
 //! the spans, lines and notes it gives are those of the YAML file.
 
 use crate::extract::nginx;
-use crate::extract::tree::{Node, Value, line_of};
+use crate::extract::tree::{Node, Value};
 use crate::usage::{FileFacts, Usage};
 use std::path::Path;
 
@@ -15,10 +15,11 @@ pub fn read(value: &Node, path: &Path, src: &str, facts: &mut FileFacts) -> Vec<
         return Vec::new();
     };
     let Some(span) = body(src, value) else {
-        facts.notes.push(format!(
-            "line {}: this snippet is written with escapes or folding, so its nginx text is not checked",
-            line_of(src, value.span.start)
-        ));
+        facts.note_at(
+            value.span.start,
+            "this snippet is written with escapes or folding, so its nginx text is not checked"
+                .into(),
+        );
         return Vec::new();
     };
     if text.trim().is_empty() {
@@ -80,7 +81,7 @@ mod tests {
         let (u, _) = read_at(src, "snippet");
         assert_eq!(u.len(), 1);
         assert_eq!(u[0].code, Code::Exact(302));
-        assert_eq!(line_of(src, u[0].span.start), 4);
+        assert_eq!(crate::diagnostic::line_of(src, u[0].span.start), 4);
         assert!(u[0].evidence.request_scheme.is_some());
     }
 
@@ -91,8 +92,10 @@ mod tests {
         let src = "snippet: return 308 https://example.com;\n";
         assert_eq!(read_at(src, "snippet").0[0].code, Code::Exact(308));
         let src = "snippet: \"return 302 https://x;\\nreturn 301 /y;\"\n";
-        let (u, facts) = read_at(src, "snippet");
+        let (u, mut facts) = read_at(src, "snippet");
+        facts.place_notes(src);
         assert!(u.is_empty());
+        assert!(facts.notes[0].starts_with("line 1: "), "{:?}", facts.notes);
         assert!(facts.notes[0].contains("escapes"));
     }
 }

@@ -178,7 +178,7 @@ impl<'a> Collector<'a> {
             None => (doc, &[][..], anchor),
         };
         for entry in responses {
-            summary.has_default |= entry.key == Scalar::Str("default".into());
+            summary.has_default |= matches!(&entry.key, Scalar::Str(k) if &**k == "default");
             let Some(code) = self.code_of(&entry.key) else {
                 continue;
             };
@@ -359,8 +359,8 @@ impl<'a> Collector<'a> {
                     u32::try_from(*n).map_or_else(|_| Code::Malformed(n.to_string()), Code::Exact),
                 );
             }
-            Scalar::Str(s) => s.as_str(),
-            Scalar::Other(s) => return Some(Code::Malformed(s.clone())),
+            Scalar::Str(s) => &**s,
+            Scalar::Other(s) => return Some(Code::Malformed(s.to_string())),
         };
         if text == "default" || text.starts_with("x-") {
             return None;

@@ -144,7 +144,11 @@ impl Docs {
             doc = target_doc;
             hops.push(Hop {
                 // A whole file is named by its name alone.
-                target_line: if pointer.is_empty() { 0 } else { key.line },
+                target_line: if pointer.is_empty() {
+                    0
+                } else {
+                    key.line as usize
+                },
                 target_key: key,
                 ..hop
             });

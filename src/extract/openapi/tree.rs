@@ -12,44 +12,47 @@ use serde_saphyr::options::DuplicateKeyPolicy;
 use serde_saphyr::{Location, Options, Spanned};
 use std::fmt;
 
-/// Where a node is: its byte range and its 1-based line.
+/// Where a node is: its byte range and its 1-based line. 32 bits each: the walker reads
+/// no file over 8 MiB, and a large spec has hundreds of thousands of positions.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Pos {
-    pub start: usize,
-    pub end: usize,
-    pub line: usize,
+    pub start: u32,
+    pub end: u32,
+    pub line: u32,
 }
 
 impl Pos {
     fn of(location: &Location) -> Pos {
         let span = location.span();
-        let start = span.byte_offset().unwrap_or(0) as usize;
+        let start = span.byte_offset().unwrap_or(0);
+        let small = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
         Pos {
-            start,
-            end: start + span.byte_len().unwrap_or(0) as usize,
-            line: location.line() as usize,
+            start: small(start),
+            end: small(start.saturating_add(span.byte_len().unwrap_or(0))),
+            line: small(location.line()),
         }
     }
 
     pub fn span(self) -> std::ops::Range<usize> {
-        self.start..self.end
+        self.start as usize..self.end as usize
     }
 }
 
-/// A scalar as the document wrote it.
+/// A scalar as the document wrote it. Text is boxed (no spare capacity), and a node is
+/// kept small: a large spec's tree is most of the memory statuslint uses on it.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Scalar {
-    Str(String),
+    Str(Box<str>),
     /// An unquoted integer (YAML `200:`).
-    Int(i128),
-    /// A float, boolean or null, in words.
-    Other(String),
+    Int(i64),
+    /// A float, boolean, null or an integer beyond 64 bits, in words.
+    Other(Box<str>),
 }
 
 impl Scalar {
     pub fn text(&self) -> String {
         match self {
-            Scalar::Str(s) | Scalar::Other(s) => s.clone(),
+            Scalar::Str(s) | Scalar::Other(s) => s.to_string(),
             Scalar::Int(n) => n.to_string(),
         }
     }
@@ -57,8 +60,8 @@ impl Scalar {
 
 #[derive(Debug)]
 pub enum Value {
-    Map(Vec<Entry>),
-    Seq(Vec<Node>),
+    Map(Box<[Entry]>),
+    Seq(Box<[Node]>),
     Scalar(Scalar),
     /// A field that is never read (a schema, an example): only its presence is kept.
     Skipped,
@@ -90,7 +93,7 @@ impl Node {
     pub fn get(&self, key: &str) -> Option<&Node> {
         self.entries()
             .iter()
-            .find(|e| matches!(&e.key, Scalar::Str(k) if k == key))
+            .find(|e| matches!(&e.key, Scalar::Str(k) if &**k == key))
             .map(|e| &e.value)
     }
 
@@ -258,35 +261,39 @@ impl<'de, const CTX: Context> Visitor<'de> for RawVisitor<CTX> {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Self::scalar(Scalar::Str(v.to_string()))
+        Self::scalar(Scalar::Str(v.into()))
     }
 
     fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-        Self::scalar(Scalar::Str(v))
+        Self::scalar(Scalar::Str(v.into_boxed_str()))
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        Self::scalar(Scalar::Int(v.into()))
-    }
-
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        Self::scalar(Scalar::Int(v.into()))
-    }
-
-    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Self::Value, E> {
         Self::scalar(Scalar::Int(v))
     }
 
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Self::scalar(
+            i64::try_from(v).map_or_else(|_| Scalar::Other(v.to_string().into()), Scalar::Int),
+        )
+    }
+
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Self::Value, E> {
+        Self::scalar(
+            i64::try_from(v).map_or_else(|_| Scalar::Other(v.to_string().into()), Scalar::Int),
+        )
+    }
+
     fn visit_u128<E: de::Error>(self, v: u128) -> Result<Self::Value, E> {
-        Self::scalar(Scalar::Other(v.to_string()))
+        Self::scalar(Scalar::Other(v.to_string().into()))
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-        Self::scalar(Scalar::Other(v.to_string()))
+        Self::scalar(Scalar::Other(v.to_string().into()))
     }
 
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-        Self::scalar(Scalar::Other(v.to_string()))
+        Self::scalar(Scalar::Other(v.to_string().into()))
     }
 
     fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
@@ -306,10 +313,9 @@ impl<'de, const CTX: Context> Visitor<'de> for RawVisitor<CTX> {
         while let Some(item) = seq.next_element::<Spanned<Raw<FIELD>>>()? {
             items.push(node(item));
         }
-        // Most maps and lists of a spec hold one or two items: without this, the room a
-        // growing Vec keeps (four at least) would be most of the tree.
-        items.shrink_to_fit();
-        Ok(Raw(Value::Seq(items)))
+        // Most maps and lists of a spec hold one or two items: boxed without the room a
+        // growing Vec keeps (four at least), which would be most of the tree.
+        Ok(Raw(Value::Seq(items.into_boxed_slice())))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
@@ -322,7 +328,7 @@ impl<'de, const CTX: Context> Visitor<'de> for RawVisitor<CTX> {
                 continue;
             };
             let name = match &key {
-                Scalar::Str(s) => s.as_str(),
+                Scalar::Str(s) => &**s,
                 _ => "",
             };
             let value = if CTX == NAMED {
@@ -347,8 +353,7 @@ impl<'de, const CTX: Context> Visitor<'de> for RawVisitor<CTX> {
                 value,
             });
         }
-        entries.shrink_to_fit();
-        Ok(Raw(Value::Map(entries)))
+        Ok(Raw(Value::Map(entries.into_boxed_slice())))
     }
 }
 

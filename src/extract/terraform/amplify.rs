@@ -4,7 +4,7 @@
 use super::table::TERRAFORM;
 use super::{Resource, comments, objects};
 use crate::extract::platform::{self, PlatformRule};
-use crate::extract::tree::{Node, line_of, written_like};
+use crate::extract::tree::{Node, written_like};
 use crate::usage::{Code, CodeToken, FileFacts};
 
 pub fn app(r: &Resource, src: &str, facts: &mut FileFacts) {
@@ -17,10 +17,10 @@ pub fn app(r: &Resource, src: &str, facts: &mut FileFacts) {
         let Some(text) = value.as_str() else { continue };
         // `404-200` answers 404 with the target's page.
         let Ok(code) = text.split('-').next().unwrap_or("").parse::<u32>() else {
-            facts.notes.push(format!(
-                "line {}: Amplify refuses `status = \"{text}\"`",
-                line_of(src, value.span.start)
-            ));
+            facts.note_at(
+                value.span.start,
+                format!("Amplify refuses `status = \"{text}\"`"),
+            );
             continue;
         };
         let from = rule.get("source").and_then(Node::as_str);

@@ -5,7 +5,7 @@
 
 use super::table::TERRAFORM;
 use super::{Resource, comments, objects, strings};
-use crate::extract::tree::{Node, line_of, written_like};
+use crate::extract::tree::{Node, written_like};
 use crate::usage::{Code, CodeToken, FileFacts, Headers, Scheme, Target, TextSource, Usage};
 use std::collections::BTreeMap;
 
@@ -100,11 +100,13 @@ fn typed_code(
 ) -> Option<Usage> {
     let kind = value.as_str()?;
     let Some(&code) = types.get(kind) else {
-        facts.notes.push(format!(
-            "line {}: Azure refuses `redirect_type = {kind}` (it takes {})",
-            line_of(src, value.span.start),
-            types.keys().cloned().collect::<Vec<_>>().join(", ")
-        ));
+        facts.note_at(
+            value.span.start,
+            format!(
+                "Azure refuses `redirect_type = {kind}` (it takes {})",
+                types.keys().cloned().collect::<Vec<_>>().join(", ")
+            ),
+        );
         return None;
     };
     let written = src.get(value.span.clone()).unwrap_or(kind);

@@ -7,8 +7,6 @@ mod yaml;
 pub use self::toml::parse_toml;
 pub use self::yaml::{Document, yaml_documents};
 
-/// For a note on one line; many notes go through `FileFacts::note_at`.
-pub use crate::diagnostic::line_of;
 use crate::usage::{Code, Span, TextSource};
 
 /// One node of a document.
