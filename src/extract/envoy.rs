@@ -19,6 +19,15 @@ use std::sync::LazyLock;
 /// Route configurations with a redirect.
 pub const PREFILTER: &str = r#"(?i)virtual_?hosts"?\s*:[\s\S]*\b(redirect|direct_?response)"?\s*:"#;
 
+static PREFILTER_RE: LazyLock<regex::Regex> =
+    LazyLock::new(|| regex::Regex::new(PREFILTER).expect("PREFILTER is a valid regex"));
+
+/// True when `text` may be an Envoy route configuration with a redirect or direct response
+/// (for Envoy files inside other files).
+pub fn looks_like_envoy(text: &str) -> bool {
+    PREFILTER_RE.is_match(text)
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct EnvoyTable {

@@ -1,28 +1,34 @@
-//! nginx written inside YAML: ingress-nginx `server-snippet` / `configuration-snippet`
-//! annotations and the controller ConfigMap's snippet keys. The snippet is run through the
-//! nginx extractor on a copy of the file with every byte outside the snippet blanked, so
-//! the spans, lines and notes it gives are those of the YAML file.
+//! Config written inside YAML: ingress-nginx `server-snippet` / `configuration-snippet`
+//! annotations and the controller ConfigMap's snippet keys (nginx), and a ConfigMap's
+//! `envoy.yaml` (Envoy). The text is run through its extractor on a copy of the file with
+//! every byte outside it blanked, so the spans, lines and notes it gives are those of the
+//! YAML file.
 
 use crate::extract::nginx;
 use crate::extract::tree::{Node, Value, line_of};
 use crate::usage::{FileFacts, Usage};
 use std::path::Path;
 
-/// The usages of the nginx text in `value`; empty when the value is a template or is
-/// written with escapes (then its bytes are not the text nginx reads; a note says so).
-pub fn read(value: &Node, path: &Path, src: &str, facts: &mut FileFacts) -> Vec<Usage> {
+/// A scalar holding another file's text, on a copy of the YAML file.
+pub(super) enum Embedded {
+    /// Every byte outside the scalar's text blanked (newlines kept), so the spans, lines and
+    /// notes the inner extractor gives are those of the YAML file.
+    Masked(String),
+    /// Written with escapes or folding: its bytes are not the text it stands for.
+    Escaped,
+    /// Not a plain scalar (a template, a map) or blank.
+    Nothing,
+}
+
+pub(super) fn embedded(value: &Node, src: &str) -> Embedded {
     let Value::Scalar(text) = &value.value else {
-        return Vec::new();
+        return Embedded::Nothing;
     };
     let Some(span) = body(src, value) else {
-        facts.notes.push(format!(
-            "line {}: this snippet is written with escapes or folding, so its nginx text is not checked",
-            line_of(src, value.span.start)
-        ));
-        return Vec::new();
+        return Embedded::Escaped;
     };
     if text.trim().is_empty() {
-        return Vec::new();
+        return Embedded::Nothing;
     }
     let mut masked = String::with_capacity(src.len());
     for (i, c) in src.char_indices() {
@@ -33,6 +39,23 @@ pub fn read(value: &Node, path: &Path, src: &str, facts: &mut FileFacts) -> Vec<
             _ => masked.extend(std::iter::repeat_n(' ', c.len_utf8())),
         }
     }
+    Embedded::Masked(masked)
+}
+
+/// The usages of the nginx text in `value`; empty when the value is a template or is
+/// written with escapes (then its bytes are not the text nginx reads; a note says so).
+pub fn read(value: &Node, path: &Path, src: &str, facts: &mut FileFacts) -> Vec<Usage> {
+    let masked = match embedded(value, src) {
+        Embedded::Masked(masked) => masked,
+        Embedded::Escaped => {
+            facts.notes.push(format!(
+                "line {}: this snippet is written with escapes or folding, so its nginx text is not checked",
+                line_of(src, value.span.start)
+            ));
+            return Vec::new();
+        }
+        Embedded::Nothing => return Vec::new(),
+    };
     // Includes named in a snippet are read only inside the project, as any nginx file's are.
     let found = nginx::extract(path, &masked, &crate::extract::reach::Reach::of(path, &[]));
     facts.notes.extend(found.notes);
