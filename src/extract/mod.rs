@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
 pub mod apache;
+pub mod amplify;
 mod aws_elb;
 pub mod caddy;
 pub mod cloudformation;
