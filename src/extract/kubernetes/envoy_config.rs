@@ -4,7 +4,7 @@
 
 use super::snippets::{Embedded, embedded};
 use crate::extract::envoy;
-use crate::extract::tree::{Node, line_of};
+use crate::extract::tree::{Node, Value, line_of};
 use crate::usage::FileFacts;
 use std::path::Path;
 
@@ -23,8 +23,9 @@ pub fn read(doc: &Node, path: &Path, src: &str, facts: &mut FileFacts) {
         if !EXTENSIONS.iter().any(|e| lower.ends_with(e)) {
             continue;
         }
-        let Some(text) = entry.value.as_str() else {
-            continue;
+        let text = match &entry.value.value {
+            Value::Scalar(text) | Value::Templated(text) => text,
+            _ => continue,
         };
         if !envoy::looks_like_envoy(text) {
             continue;
@@ -37,6 +38,10 @@ pub fn read(doc: &Node, path: &Path, src: &str, facts: &mut FileFacts) {
             }
             Embedded::Escaped => facts.notes.push(format!(
                 "line {}: the Envoy file `{key}` is written with escapes or folding, so it is not checked",
+                line_of(src, entry.value.span.start)
+            )),
+            Embedded::Templated => facts.notes.push(format!(
+                "line {}: the Envoy file `{key}` has template actions inside its settings, so it is checked only once the chart is rendered",
                 line_of(src, entry.value.span.start)
             )),
             Embedded::Nothing => {}

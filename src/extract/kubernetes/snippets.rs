@@ -16,13 +16,17 @@ pub(super) enum Embedded {
     Masked(String),
     /// Written with escapes or folding: its bytes are not the text it stands for.
     Escaped,
+    /// A Helm template action inside a statement (`return 301 https://{{ .Values.host }}`):
+    /// the text is not known until the chart is rendered.
+    Templated,
     /// Not a plain scalar (a template, a map) or blank.
     Nothing,
 }
 
 pub(super) fn embedded(value: &Node, src: &str) -> Embedded {
-    let Value::Scalar(text) = &value.value else {
-        return Embedded::Nothing;
+    let text = match &value.value {
+        Value::Scalar(text) | Value::Templated(text) => text,
+        _ => return Embedded::Nothing,
     };
     let Some(span) = body(src, value) else {
         return Embedded::Escaped;
@@ -30,16 +34,47 @@ pub(super) fn embedded(value: &Node, src: &str) -> Embedded {
     if text.trim().is_empty() {
         return Embedded::Nothing;
     }
+    let Some(actions) = template_lines(&src[span.clone()]) else {
+        return Embedded::Templated;
+    };
+    let actions: Vec<std::ops::Range<usize>> = actions
+        .into_iter()
+        .map(|r| span.start + r.start..span.start + r.end)
+        .collect();
     let mut masked = String::with_capacity(src.len());
     for (i, c) in src.char_indices() {
+        let kept = span.contains(&i) && !actions.iter().any(|a| a.contains(&i));
         match c {
             '\n' => masked.push('\n'),
-            _ if span.contains(&i) => masked.push(c),
+            _ if kept => masked.push(c),
             // As many spaces as the character has bytes, so offsets stay true.
             _ => masked.extend(std::iter::repeat_n(' ', c.len_utf8())),
         }
     }
     Embedded::Masked(masked)
+}
+
+/// The Helm actions (`{{- if .Values.x }}`, `{{ end }}`, `{{ include .. | nindent 4 }}`) of a
+/// text, when each stands on a line of its own: blanked, the statements around them read as
+/// written (every branch of an `if` at once). None when an action sits inside a statement.
+fn template_lines(text: &str) -> Option<Vec<std::ops::Range<usize>>> {
+    let mut actions = Vec::new();
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        let mut rest_is_blank = true;
+        let mut at = 0;
+        while let Some(open) = line[at..].find("{{") {
+            rest_is_blank &= line[at..at + open].trim().is_empty();
+            let close = line[at + open..].find("}}")? + at + open + 2;
+            actions.push(line_start + at + open..line_start + close);
+            at = close;
+        }
+        if at > 0 && !(rest_is_blank && line[at..].trim().is_empty()) {
+            return None;
+        }
+        line_start += line.len();
+    }
+    Some(actions)
 }
 
 /// The usages of the nginx text in `value`; empty when the value is a template or is
@@ -50,6 +85,13 @@ pub fn read(value: &Node, path: &Path, src: &str, facts: &mut FileFacts) -> Vec<
         Embedded::Escaped => {
             facts.notes.push(format!(
                 "line {}: this snippet is written with escapes or folding, so its nginx text is not checked",
+                line_of(src, value.span.start)
+            ));
+            return Vec::new();
+        }
+        Embedded::Templated => {
+            facts.notes.push(format!(
+                "line {}: this snippet has template actions inside its nginx statements, so it is checked only once the chart is rendered",
                 line_of(src, value.span.start)
             ));
             return Vec::new();
@@ -105,6 +147,19 @@ mod tests {
         assert_eq!(u[0].code, Code::Exact(302));
         assert_eq!(line_of(src, u[0].span.start), 4);
         assert!(u[0].evidence.request_scheme.is_some());
+    }
+
+    #[test]
+    fn helm_actions_on_their_own_lines_are_blanked() {
+        let src = "snippet: |\n  {{- if .Values.upgrade }}\n  return 302 https://$host$request_uri;\n  {{- end }}\n";
+        let (u, _) = read_at(src, "snippet");
+        assert_eq!(u.len(), 1);
+        assert_eq!(line_of(src, u[0].span.start), 3);
+        let src = "snippet: |\n  return 302 https://{{ .Values.host }}$request_uri;\n";
+        let (u, facts) = read_at(src, "snippet");
+        assert!(u.is_empty());
+        assert!(facts.notes[0].contains("template actions"), "{:?}", facts.notes);
+        assert_eq!(template_lines("a {{ b"), None);
     }
 
     #[test]
