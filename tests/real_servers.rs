@@ -378,10 +378,24 @@ fn caddy_sorts_handle_blocks_but_not_route_blocks() {
     );
     let out = run(
         &caddy,
-        &["adapt", "--adapter", "caddyfile", "--config", &file.to_string_lossy()],
-        &[("HOME", dir.path()), ("XDG_DATA_HOME", dir.path()), ("XDG_CONFIG_HOME", dir.path())],
+        &[
+            "adapt",
+            "--adapter",
+            "caddyfile",
+            "--config",
+            &file.to_string_lossy(),
+        ],
+        &[
+            ("HOME", dir.path()),
+            ("XDG_DATA_HOME", dir.path()),
+            ("XDG_CONFIG_HOME", dir.path()),
+        ],
     );
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("caddy adapt JSON");
     let site = &json["apps"]["http"]["servers"]["srv0"]["routes"][0]["handle"][0]["routes"];
     assert_eq!(handler_order(site, "/h"), ["headers", "static_response"]);

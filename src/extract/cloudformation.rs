@@ -47,7 +47,10 @@ fn template(root: &Node, src: &str, facts: &mut FileFacts) {
         texts.extend(comment_texts(src, &resource.key));
         if kind.as_deref() == Some(AMPLIFY_APP) {
             for rule in props.get("CustomRules").map_or(&[][..], Node::items) {
-                let above = comment_texts(src, rule).into_iter().map(|(_, c)| c).collect();
+                let above = comment_texts(src, rule)
+                    .into_iter()
+                    .map(|(_, c)| c)
+                    .collect();
                 amplify::rule(rule, texts.clone(), above, src, facts);
             }
         } else if kind.as_deref() == Some(types.listener.as_str()) {

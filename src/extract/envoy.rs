@@ -8,9 +8,7 @@
 use crate::extract::tree::{
     Document, Entry, Node, comment_texts, line_of, written_like, yaml_documents,
 };
-use crate::usage::{
-    Body, Code, CodeToken, FileFacts, Headers, Scheme, Target, TextSource, Usage,
-};
+use crate::usage::{Body, Code, CodeToken, FileFacts, Headers, Scheme, Target, TextSource, Usage};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -191,16 +189,15 @@ fn virtual_host(
         .collect();
     let name = host.get_loose("name").and_then(Node::as_str);
     // Envoy answers plain http with its own 301 before any route of this host.
-    let tls_required = host
-        .get_loose("require_tls")
-        .and_then(Node::as_str)
-        .and_then(|v| {
-            ENVOY
-                .require_tls
-                .iter()
-                .find(|(name, n)| v == name.as_str() || v.parse::<u32>().is_ok_and(|x| x == **n))
-        })
-        .map(|(name, _)| name.clone());
+    let tls_required =
+        host.get_loose("require_tls")
+            .and_then(Node::as_str)
+            .and_then(|v| {
+                ENVOY.require_tls.iter().find(|(name, n)| {
+                    v == name.as_str() || v.parse::<u32>().is_ok_and(|x| x == **n)
+                })
+            })
+            .map(|(name, _)| name.clone());
     let mut host_adds = added_headers(host);
     host_adds.extend(config_adds.iter().cloned());
     for route in host.get_loose("routes").map_or(&[][..], Node::items) {
@@ -298,7 +295,9 @@ fn direct_response(
         Some(body) => match body.get_loose("inline_string").and_then(Node::as_str) {
             Some("") => Body::Absent,
             Some(text) => {
-                u.evidence.texts.push((TextSource::Message, text.to_string()));
+                u.evidence
+                    .texts
+                    .push((TextSource::Message, text.to_string()));
                 Body::Present
             }
             // Bytes, a file or an environment variable: content of unknown text.

@@ -11,8 +11,8 @@ use regex::bytes::Regex;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
-pub mod apache;
 pub mod amplify;
+pub mod apache;
 mod aws_elb;
 pub mod caddy;
 pub mod cloudformation;

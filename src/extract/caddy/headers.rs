@@ -81,13 +81,7 @@ fn frame_at(parsed: &Parsed, enclosing: &[usize], level: usize) -> usize {
         .count()
 }
 
-fn reach(
-    cx: &SiteCx,
-    args: &[Token],
-    chain: &[usize],
-    enclosing: &[usize],
-    frame: usize,
-) -> Reach {
+fn reach(cx: &SiteCx, args: &[Token], chain: &[usize], enclosing: &[usize], frame: usize) -> Reach {
     let Some(matcher) = matcher_of(args).filter(|m| m.text != "*") else {
         return Reach::Covers;
     };

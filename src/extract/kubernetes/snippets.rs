@@ -158,7 +158,11 @@ mod tests {
         let src = "snippet: |\n  return 302 https://{{ .Values.host }}$request_uri;\n";
         let (u, facts) = read_at(src, "snippet");
         assert!(u.is_empty());
-        assert!(facts.notes[0].contains("template actions"), "{:?}", facts.notes);
+        assert!(
+            facts.notes[0].contains("template actions"),
+            "{:?}",
+            facts.notes
+        );
         assert_eq!(template_lines("a {{ b"), None);
     }
 
