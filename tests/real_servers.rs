@@ -364,7 +364,9 @@ fn handler_order(routes: &serde_json::Value, path: &str) -> Vec<String> {
 }
 
 /// `src/extract/caddy/headers.rs` rests on this: Caddy sorts a `handle` block (`header`
-/// before `respond`, whatever the written order) but runs a `route` block as written.
+/// before `respond`, whatever the written order) but runs a `route` block as written; the
+/// `handle` and `handle_path` blocks of one level share a group (only the first that
+/// matches runs), `route` blocks have none.
 #[test]
 fn caddy_sorts_handle_blocks_but_not_route_blocks() {
     let Some(caddy) = server("usr/bin/caddy") else {
@@ -374,7 +376,7 @@ fn caddy_sorts_handle_blocks_but_not_route_blocks() {
     let file = dir.path().join("Caddyfile");
     write(
         &file,
-        "example.com {\n\thandle /h {\n\t\trespond 401\n\t\theader WWW-Authenticate Basic\n\t}\n\troute /r {\n\t\trespond 401\n\t\theader WWW-Authenticate Basic\n\t}\n}\n",
+        "example.com {\n\thandle /h {\n\t\trespond 401\n\t\theader WWW-Authenticate Basic\n\t}\n\thandle_path /p {\n\t\trespond 404\n\t}\n\troute /r {\n\t\trespond 401\n\t\theader WWW-Authenticate Basic\n\t}\n}\n",
     );
     let out = run(
         &caddy,
@@ -400,4 +402,12 @@ fn caddy_sorts_handle_blocks_but_not_route_blocks() {
     let site = &json["apps"]["http"]["servers"]["srv0"]["routes"][0]["handle"][0]["routes"];
     assert_eq!(handler_order(site, "/h"), ["headers", "static_response"]);
     assert_eq!(handler_order(site, "/r"), ["static_response", "headers"]);
+    let group = |path: &str| {
+        site.as_array()
+            .and_then(|routes| routes.iter().find(|r| r["match"][0]["path"][0] == path))
+            .map(|r| r["group"].clone())
+    };
+    assert!(group("/h").is_some_and(|g| g.is_string()));
+    assert_eq!(group("/p"), group("/h"));
+    assert!(group("/r").is_some_and(|g| g.is_null()));
 }

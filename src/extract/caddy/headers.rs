@@ -10,9 +10,15 @@
 //! A header whose matcher plainly covers the response counts with its value; one whose
 //! path matcher plainly excludes every path the response answers does not count; any
 //! other counts by name only, so no rule reports it missing.
+//!
+//! A block beside the response runs before it too when its matcher lets the request in
+//! (Caddy sorts `handle` and `route` before `respond`, and a block that does not answer
+//! lets the request go on), so the headers inside it count by name, unless its path plainly
+//! excludes the response's, or both are `handle`/`handle_path` blocks, of which Caddy runs
+//! only the first that matches. `handle_errors` runs only for errors.
 
 use super::lexer::{Line, Parsed, Token};
-use super::{SiteCx, TABLE, directive, matcher_of, without_matcher};
+use super::{SiteCx, TABLE, descendants, directive, matcher_of, without_matcher};
 use crate::usage::Headers;
 
 /// Where a response sits: the site's own lines, the route blocks around it, and itself.
@@ -48,21 +54,43 @@ pub(super) fn reaching(cx: &SiteCx, place: &Place) -> Headers {
         let next = chain[level];
         let in_order = holder.is_some_and(|h| directive(cx.parsed, h) == Some("route"));
         let frame = frame_at(cx.parsed, place.enclosing, level);
+        let next_exclusive = directive(cx.parsed, next).is_some_and(exclusive);
         for &i in lines {
             if in_order && i >= next {
                 break;
             }
-            if directive(cx.parsed, i) != Some("header") {
-                continue;
-            }
             let line = &cx.parsed.lines[i];
-            let reach = reach(cx, &line.tokens[1..], &chain, place.enclosing, frame);
-            if reach != Reach::Excluded {
-                add_fields(cx.parsed, line, reach == Reach::Covers, &mut headers);
+            let reach = || reach(cx, &line.tokens[1..], &chain, place.enclosing, frame);
+            match directive(cx.parsed, i) {
+                Some("header") => {
+                    let reach = reach();
+                    if reach != Reach::Excluded {
+                        add_fields(cx.parsed, line, reach == Reach::Covers, &mut headers);
+                    }
+                }
+                Some(block)
+                    if i != next
+                        && block != "handle_errors"
+                        && TABLE.route_blocks.iter().any(|b| b == block)
+                        && !(next_exclusive && exclusive(block))
+                        && reach() != Reach::Excluded =>
+                {
+                    for inner in descendants(cx.parsed, &line.children) {
+                        if directive(cx.parsed, inner) == Some("header") {
+                            add_fields(cx.parsed, &cx.parsed.lines[inner], false, &mut headers);
+                        }
+                    }
+                }
+                _ => {}
             }
         }
     }
     headers
+}
+
+/// `handle` and `handle_path` blocks of one level: Caddy runs only the first that matches.
+fn exclusive(block: &str) -> bool {
+    matches!(block, "handle" | "handle_path")
 }
 
 /// The route blocks around the response, then the response itself.
