@@ -346,3 +346,68 @@ fn haproxy_accepts_every_fixture() {
         run(&haproxy, &["-c", "-q", "-f", &file.to_string_lossy()], &[])
     });
 }
+
+/// The order of handlers in one adapted block, e.g. `["static_response", "headers"]`.
+fn handler_order(routes: &serde_json::Value, path: &str) -> Vec<String> {
+    let routes = routes.as_array().expect("routes");
+    let block = routes
+        .iter()
+        .find(|r| r["match"][0]["path"][0] == path)
+        .unwrap_or_else(|| panic!("no block for {path}"));
+    block["handle"][0]["routes"]
+        .as_array()
+        .expect("a subroute")
+        .iter()
+        .flat_map(|r| r["handle"].as_array().cloned().unwrap_or_default())
+        .map(|h| h["handler"].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+/// `src/extract/caddy/headers.rs` rests on this: Caddy sorts a `handle` block (`header`
+/// before `respond`, whatever the written order) but runs a `route` block as written; the
+/// `handle` and `handle_path` blocks of one level share a group (only the first that
+/// matches runs), `route` blocks have none.
+#[test]
+fn caddy_sorts_handle_blocks_but_not_route_blocks() {
+    let Some(caddy) = server("usr/bin/caddy") else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("Caddyfile");
+    write(
+        &file,
+        "example.com {\n\thandle /h {\n\t\trespond 401\n\t\theader WWW-Authenticate Basic\n\t}\n\thandle_path /p {\n\t\trespond 404\n\t}\n\troute /r {\n\t\trespond 401\n\t\theader WWW-Authenticate Basic\n\t}\n}\n",
+    );
+    let out = run(
+        &caddy,
+        &[
+            "adapt",
+            "--adapter",
+            "caddyfile",
+            "--config",
+            &file.to_string_lossy(),
+        ],
+        &[
+            ("HOME", dir.path()),
+            ("XDG_DATA_HOME", dir.path()),
+            ("XDG_CONFIG_HOME", dir.path()),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("caddy adapt JSON");
+    let site = &json["apps"]["http"]["servers"]["srv0"]["routes"][0]["handle"][0]["routes"];
+    assert_eq!(handler_order(site, "/h"), ["headers", "static_response"]);
+    assert_eq!(handler_order(site, "/r"), ["static_response", "headers"]);
+    let group = |path: &str| {
+        site.as_array()
+            .and_then(|routes| routes.iter().find(|r| r["match"][0]["path"][0] == path))
+            .map(|r| r["group"].clone())
+    };
+    assert!(group("/h").is_some_and(|g| g.is_string()));
+    assert_eq!(group("/p"), group("/h"));
+    assert!(group("/r").is_some_and(|g| g.is_null()));
+}

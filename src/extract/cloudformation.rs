@@ -1,15 +1,20 @@
 //! CloudFormation and SAM templates (YAML or JSON): the redirect actions of
-//! `AWS::ElasticLoadBalancingV2::Listener` and `::ListenerRule` resources. Short-form
+//! `AWS::ElasticLoadBalancingV2::Listener` and `::ListenerRule` resources, and the
+//! `CustomRules` of `AWS::Amplify::App` (read by the shared Amplify reader). Short-form
 //! intrinsics (`!Ref`, `!Sub`) and long-form ones (`{"Ref": ..}`) are values computed at
 //! deploy time: read as unknown, except a rule's `ListenerArn`, which names its listener.
 
+use super::amplify;
 use super::aws_elb::{self, Around, ELB, Listener};
 use super::tree::{Document, Node, Value, comment_texts, yaml_documents};
 use crate::usage::{FileFacts, Method, TextSource};
 use std::path::Path;
 
-/// The redirect settings key of an ELB action.
-pub const PREFILTER: &str = r"RedirectConfig";
+/// The redirect settings key of an ELB action, and Amplify's rules.
+pub const PREFILTER: &str = r"RedirectConfig|CustomRules";
+
+/// The resource type whose `CustomRules` are Amplify Hosting rules.
+const AMPLIFY_APP: &str = "AWS::Amplify::App";
 
 pub fn extract(_path: &Path, src: &str) -> FileFacts {
     let mut facts = FileFacts::default();
@@ -40,7 +45,15 @@ fn template(root: &Node, src: &str, facts: &mut FileFacts) {
         };
         let mut texts = vec![(TextSource::Handler, id.to_string())];
         texts.extend(comment_texts(src, &resource.key));
-        if kind.as_deref() == Some(types.listener.as_str()) {
+        if kind.as_deref() == Some(AMPLIFY_APP) {
+            for rule in props.get("CustomRules").map_or(&[][..], Node::items) {
+                let above = comment_texts(src, rule)
+                    .into_iter()
+                    .map(|(_, c)| c)
+                    .collect();
+                amplify::rule(rule, texts.clone(), above, src, facts);
+            }
+        } else if kind.as_deref() == Some(types.listener.as_str()) {
             let listener = listener_of(id, props);
             for action in props.get("DefaultActions").map_or(&[][..], Node::items) {
                 let around = Around {

@@ -1,23 +1,46 @@
-//! Envoy route configuration: the `redirect` of each route under `virtual_hosts`, wherever
-//! the route configuration sits (a bootstrap's listeners, an RDS file, a bare
-//! `RouteConfiguration`), in YAML or JSON and with snake_case or proto-JSON camelCase keys.
-//! Names and the default come from `data/apis/envoy.toml`.
+//! Envoy route configuration: the `redirect` and `direct_response` of each route under
+//! `virtual_hosts`, wherever the route configuration sits (a bootstrap's listeners, an RDS
+//! file, a bare `RouteConfiguration`, an `envoy.yaml` key of a Kubernetes ConfigMap), in
+//! YAML or JSON and with snake_case or proto-JSON camelCase keys. A virtual host's
+//! `require_tls` answers plain http itself, so its routes see only TLS requests.
+//! Names and defaults come from `data/apis/envoy.toml`.
 
 use crate::extract::tree::{Document, Entry, Node, comment_texts, written_like, yaml_documents};
-use crate::usage::{Code, CodeToken, FileFacts, Headers, Scheme, Target, TextSource, Usage};
+use crate::usage::{Body, Code, CodeToken, FileFacts, Headers, Scheme, Target, TextSource, Usage};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::LazyLock;
 
 /// Route configurations with a redirect.
-pub const PREFILTER: &str = r#"(?i)virtual_?hosts"?\s*:[\s\S]*\bredirect"?\s*:"#;
+pub const PREFILTER: &str = r#"(?i)virtual_?hosts"?\s*:[\s\S]*\b(redirect|direct_?response)"?\s*:"#;
+
+static PREFILTER_RE: LazyLock<regex::Regex> =
+    LazyLock::new(|| regex::Regex::new(PREFILTER).expect("PREFILTER is a valid regex"));
+
+/// True when `text` may be an Envoy route configuration with a redirect or direct response
+/// (for Envoy files inside other files).
+pub fn looks_like_envoy(text: &str) -> bool {
+    PREFILTER_RE.is_match(text)
+}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct EnvoyTable {
     default_code: String,
     codes: BTreeMap<String, EnumValue>,
+    direct_response: DirectResponse,
+    require_tls: BTreeMap<String, u32>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DirectResponse {
+    /// Codes the router gives a Location of its own.
+    location_added_for: Vec<u32>,
+    location_added_for_class: u32,
+    /// HTTP filters that can write any response header (matched inside the filter name).
+    header_writing_filters: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -37,7 +60,12 @@ static ENVOY: LazyLock<EnvoyTable> = LazyLock::new(|| {
 struct Listener {
     /// Why the requests are plain http (a port 80 listener without TLS), if they are.
     plain_http: Option<String>,
+    /// Why response headers may come from elsewhere (an HTTP filter, local reply mappers).
+    headers_elsewhere: Option<String>,
 }
+
+/// Header names a route configuration, virtual host or route adds to its responses.
+type Added = Vec<(String, Option<String>)>;
 
 pub fn extract(_path: &Path, src: &str) -> FileFacts {
     let mut facts = FileFacts::default();
@@ -72,19 +100,26 @@ fn walk(node: &Node, listener: &Listener, src: &str, facts: &mut FileFacts, dept
             let inner = Listener {
                 plain_http: (port == Some("80") && !tls)
                     .then(|| "the listener on port 80 has no TLS transport socket".to_string()),
+                headers_elsewhere: listener.headers_elsewhere.clone(),
             };
             walk(chain, &inner, src, facts, depth + 1);
         }
         return;
     }
+    let mut listener = listener.clone();
+    if let Some(why) = connection_manager_headers(node) {
+        listener.headers_elsewhere = Some(why);
+    }
+    let listener = &listener;
     for entry in node.entries() {
         if entry
             .key
             .as_str()
             .is_some_and(|k| loose_is(k, "virtual_hosts"))
         {
+            let config_adds = added_headers(node);
             for host in entry.value.items() {
-                virtual_host(host, listener, src, facts);
+                virtual_host(host, listener, &config_adds, src, facts);
             }
         } else {
             walk(&entry.value, listener, src, facts, depth + 1);
@@ -100,7 +135,48 @@ fn loose_is(key: &str, name: &str) -> bool {
         .eq_ignore_ascii_case(&name.replace('_', ""))
 }
 
-fn virtual_host(host: &Node, listener: &Listener, src: &str, facts: &mut FileFacts) {
+/// An HTTP connection manager's filters and local reply mappers that can change the headers
+/// of a direct response.
+fn connection_manager_headers(node: &Node) -> Option<String> {
+    let mappers = node
+        .get_loose("local_reply_config")
+        .and_then(|c| c.get_loose("mappers"));
+    if mappers.is_some_and(|m| !m.items().is_empty()) {
+        return Some("the connection manager's local_reply_config rewrites local replies".into());
+    }
+    let filters = node.get_loose("http_filters")?;
+    let writers = &ENVOY.direct_response.header_writing_filters;
+    filters.items().iter().find_map(|f| {
+        let name = f.get_loose("name").and_then(Node::as_str)?;
+        writers
+            .iter()
+            .any(|w| name.to_ascii_lowercase().contains(w.as_str()))
+            .then(|| format!("the HTTP filter `{name}` can set response headers"))
+    })
+}
+
+/// `response_headers_to_add: [{header: {key, value}}]` of a route configuration, virtual
+/// host or route.
+fn added_headers(node: &Node) -> Added {
+    node.get_loose("response_headers_to_add")
+        .map_or(&[][..], Node::items)
+        .iter()
+        .filter_map(|option| {
+            let header = option.get_loose("header")?;
+            let key = header.get_loose("key").and_then(Node::as_str)?;
+            let value = header.get_loose("value").and_then(Node::as_str);
+            Some((key.to_string(), value.map(str::to_string)))
+        })
+        .collect()
+}
+
+fn virtual_host(
+    host: &Node,
+    listener: &Listener,
+    config_adds: &Added,
+    src: &str,
+    facts: &mut FileFacts,
+) {
     let domains: Vec<String> = host
         .get_loose("domains")
         .map_or(&[][..], Node::items)
@@ -110,38 +186,123 @@ fn virtual_host(host: &Node, listener: &Listener, src: &str, facts: &mut FileFac
         .map(|d| d.split(':').next().unwrap_or(d).to_string())
         .collect();
     let name = host.get_loose("name").and_then(Node::as_str);
+    // Envoy answers plain http with its own 301 before any route of this host.
+    let tls_required =
+        host.get_loose("require_tls")
+            .and_then(Node::as_str)
+            .and_then(|v| {
+                ENVOY.require_tls.iter().find(|(name, n)| {
+                    v == name.as_str() || v.parse::<u32>().is_ok_and(|x| x == **n)
+                })
+            })
+            .map(|(name, _)| name.clone());
+    let mut host_adds = added_headers(host);
+    host_adds.extend(config_adds.iter().cloned());
     for route in host.get_loose("routes").map_or(&[][..], Node::items) {
-        let Some(redirect) = route
-            .entries()
-            .iter()
-            .rev()
-            .find(|e| e.key.as_str() == Some("redirect"))
-        else {
+        let action = |key: &str| {
+            route
+                .entries()
+                .iter()
+                .rev()
+                .find(|e| e.key.as_str().is_some_and(|k| loose_is(k, key)))
+        };
+        let mut u = if let Some(redirect) = action("redirect") {
+            let Some(mut u) = code_usage(redirect, src, facts) else {
+                continue;
+            };
+            let target = target(&redirect.value);
+            u.headers = Headers::complete();
+            u.headers.add("location", Some(target.text.clone()));
+            u.target = Some(target);
+            u.evidence.texts.extend(comment_texts(src, &redirect.key));
+            u
+        } else if let Some(direct) = action("direct_response") {
+            let Some(mut u) = direct_response(direct, listener, src, facts) else {
+                continue;
+            };
+            u.evidence.texts.extend(comment_texts(src, &direct.key));
+            for (key, value) in added_headers(route).into_iter().chain(host_adds.clone()) {
+                u.headers.add(&key, value);
+            }
+            u
+        } else {
             continue;
         };
-        let Some(mut u) = code_usage(redirect, src, facts) else {
-            continue;
-        };
-        let target = target(&redirect.value);
-        u.headers = Headers::complete();
-        u.headers.add("location", Some(target.text.clone()));
-        u.target = Some(target);
         u.evidence.texts.extend(
             [name, route.get_loose("name").and_then(Node::as_str)]
                 .into_iter()
                 .flatten()
                 .map(|n| (TextSource::Handler, n.to_string())),
         );
-        u.evidence.texts.extend(comment_texts(src, &redirect.key));
         u.evidence.request_hosts = domains.clone();
-        if let Some(why) = &listener.plain_http {
-            u.evidence.request_scheme = Some((Scheme::Http, why.clone()));
+        match (&tls_required, &listener.plain_http) {
+            (Some(level), _) => {
+                u.evidence.request_scheme = Some((
+                    Scheme::Https,
+                    format!("the virtual host's `require_tls: {level}` answers plain http itself"),
+                ));
+            }
+            (None, Some(why)) => u.evidence.request_scheme = Some((Scheme::Http, why.clone())),
+            (None, None) => {}
         }
         if let Some(m) = route.get("match") {
             route_match(m, &mut u);
         }
         facts.usages.push(u);
     }
+}
+
+/// `direct_response: {status, body}`: the router sends the body as written and gives 3xx
+/// and 201 answers a Location built from the request (the route has no redirect parts, so
+/// the same URL). Other headers come from `response_headers_to_add`.
+fn direct_response(
+    direct: &Entry,
+    listener: &Listener,
+    src: &str,
+    facts: &mut FileFacts,
+) -> Option<Usage> {
+    let status = direct.value.get_loose("status")?;
+    let Some(code) = status.as_str().and_then(|s| s.parse::<u32>().ok()) else {
+        facts.note_at(
+            status.span.start,
+            "this direct_response status is not a number, so it is not checked".into(),
+        );
+        return None;
+    };
+    let mut u = Usage::new(
+        status.span.clone(),
+        Code::Exact(code),
+        format!("direct_response status {code}"),
+    );
+    u.headers = Headers::complete();
+    if listener.headers_elsewhere.is_some() {
+        u.headers.complete = false;
+    }
+    let table = &ENVOY.direct_response;
+    if table.location_added_for.contains(&code) || code / 100 == table.location_added_for_class {
+        let target = Target {
+            text: "{scheme}://{host}{path}".to_string(),
+            keeps_host: true,
+            keeps_path: true,
+        };
+        u.headers.add("location", Some(target.text.clone()));
+        u.target = Some(target);
+    }
+    u.body = match direct.value.get_loose("body") {
+        None => Body::Absent,
+        Some(body) => match body.get_loose("inline_string").and_then(Node::as_str) {
+            Some("") => Body::Absent,
+            Some(text) => {
+                u.evidence
+                    .texts
+                    .push((TextSource::Message, text.to_string()));
+                Body::Present
+            }
+            // Bytes, a file or an environment variable: content of unknown text.
+            None => Body::Present,
+        },
+    };
+    Some(u)
 }
 
 /// The path a route matches and a `:scheme` or `x-forwarded-proto` header test for http.
@@ -300,14 +461,9 @@ mod tests {
         assert_eq!(f.usages[0].code, Code::Exact(307));
         assert_eq!(&json[f.usages[0].span.clone()], "3");
         let bad = json.replace("\"responseCode\": 3", "\"responseCode\": \"MOVED\"");
-        let mut f = extract(Path::new("rds.json"), &bad);
-        f.place_notes(&bad);
+        let f = extract(Path::new("rds.json"), &bad);
         assert!(f.usages.is_empty());
-        assert!(
-            f.notes[0].starts_with("line 1: Envoy refuses"),
-            "{:?}",
-            f.notes
-        );
+        assert!(f.notes[0].contains("refuses"), "{:?}", f.notes);
     }
 
     #[test]

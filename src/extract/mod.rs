@@ -11,6 +11,7 @@ use regex::bytes::Regex;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+pub mod amplify;
 pub mod apache;
 mod aws_elb;
 pub mod caddy;

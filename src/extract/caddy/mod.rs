@@ -1,13 +1,16 @@
 //! Caddyfiles: `redir`, `respond` and `error` in each site, with the site's addresses,
-//! its `header` directives and the matchers that lead to each directive as evidence.
+//! the `header` directives that reach each one (`headers.rs`) and the matchers that lead to
+//! each directive as evidence.
 //!
 //! Spellings and defaults come from `data/apis/caddy.toml`; this module knows the syntax.
 
+mod headers;
 mod lexer;
 
 use crate::usage::{
     Body, Code, Evidence, FileFacts, Headers, Method, Scheme, Target, TextSource, Usage,
 };
+use headers::Place;
 use lexer::{Line, Parsed, Token};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -27,6 +30,7 @@ struct CaddyTable {
     placeholders: Placeholders,
     matchers: Matchers,
     route_blocks: Vec<String>,
+    path_rewriters: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -60,6 +64,7 @@ static TABLE: LazyLock<CaddyTable> = LazyLock::new(|| {
 /// A site block (or a snippet, whose site is not known here).
 struct Site {
     addresses: Vec<Token>,
+    /// The site's own lines.
     body: Vec<usize>,
     snippet: bool,
 }
@@ -69,7 +74,10 @@ struct SiteCx<'a> {
     src: &'a str,
     parsed: &'a Parsed,
     evidence: Evidence,
-    headers: Headers,
+    /// False when snippets or imports bring directives this site cannot see.
+    headers_complete: bool,
+    /// A `rewrite`, `uri` or `try_files` changes the path later matchers see.
+    paths_rewritten: bool,
     /// Named matchers: `@name` to the lines that define it.
     matchers: BTreeMap<String, Vec<usize>>,
 }
@@ -129,19 +137,17 @@ fn read_site(src: &str, parsed: &Parsed, site: &Site, out: &mut Vec<Usage>) {
         src,
         parsed,
         evidence: address_evidence(&site.addresses),
-        headers: Headers::unknown(),
+        headers_complete: !site.snippet,
+        paths_rewritten: false,
         matchers: BTreeMap::new(),
     };
-    // Snippets and imports bring directives this site cannot see.
-    let imports = all.iter().any(|&i| directive(parsed, i) == Some("import"));
-    cx.headers.complete = !site.snippet && !imports;
     for &i in &all {
-        let line = &parsed.lines[i];
         match directive(parsed, i) {
             Some(name) if name.starts_with('@') => {
                 cx.matchers.entry(name.to_string()).or_default().push(i);
             }
-            Some("header") => header_names(parsed, line, &mut cx.headers),
+            Some("import") => cx.headers_complete = false,
+            Some(name) if headers::rewrites_paths(name) => cx.paths_rewritten = true,
             _ => {}
         }
     }
@@ -153,10 +159,15 @@ fn read_site(src: &str, parsed: &Parsed, site: &Site, out: &mut Vec<Usage>) {
         let Some(name) = directive(parsed, i) else {
             continue;
         };
+        let place = Place {
+            site_body: &site.body,
+            enclosing: &enclosing,
+            line: i,
+        };
         match name {
-            "redir" => out.extend(redir(&cx, line, &enclosing)),
-            "respond" => out.extend(respond(&cx, line, &enclosing)),
-            "error" => out.extend(error(&cx, line, &enclosing)),
+            "redir" => out.extend(redir(&cx, &place)),
+            "respond" => out.extend(respond(&cx, &place)),
+            "error" => out.extend(error(&cx, &place)),
             _ if TABLE.route_blocks.iter().any(|b| b == name) => {
                 let mut inner = enclosing.clone();
                 inner.push(i);
@@ -222,23 +233,6 @@ fn address_evidence(addresses: &[Token]) -> Evidence {
     evidence
 }
 
-/// `header Name value`, `header +Name value`, `header { Name value }`; `-Name` removes.
-fn header_names(parsed: &Parsed, line: &Line, headers: &mut Headers) {
-    let mut add = |tokens: &[Token]| {
-        if let Some(name) = tokens.first() {
-            let field = name.text.trim_start_matches(['+', '?', '>']);
-            if !name.text.starts_with('-') && !field.is_empty() {
-                headers.add(field, tokens.get(1).map(|t| t.text.clone()));
-            }
-        }
-    };
-    let args = without_matcher(&line.tokens[1..]);
-    add(args);
-    for &c in &line.children {
-        add(&parsed.lines[c].tokens);
-    }
-}
-
 /// A directive's first argument is a matcher when it is `*`, a path or `@name`.
 fn matcher_of(args: &[Token]) -> Option<&Token> {
     args.first().filter(|t| {
@@ -254,17 +248,20 @@ fn without_matcher(args: &[Token]) -> &[Token] {
 /// this directive and its route blocks say.
 fn usage_base(
     cx: &SiteCx,
-    line: &Line,
-    enclosing: &[usize],
+    place: &Place,
     span: std::ops::Range<usize>,
     code: Code,
     spelled: String,
 ) -> Usage {
     let mut u = Usage::new(span, code, spelled);
     u.evidence = cx.evidence.clone();
-    u.headers = cx.headers.clone();
-    let mut holders: Vec<&Line> = enclosing.iter().map(|&i| &cx.parsed.lines[i]).collect();
-    holders.push(line);
+    u.headers = headers::reaching(cx, place);
+    let mut holders: Vec<&Line> = place
+        .enclosing
+        .iter()
+        .map(|&i| &cx.parsed.lines[i])
+        .collect();
+    holders.push(&cx.parsed.lines[place.line]);
     for holder in holders {
         if let Some(first) = holder.tokens.first() {
             for comment in cx.parsed.comments_near(cx.src, first.span.start) {
@@ -349,7 +346,8 @@ fn matcher_condition(name: &str, tokens: &[Token], u: &mut Usage) {
 }
 
 /// `redir [matcher] <to> [code]`.
-fn redir(cx: &SiteCx, line: &Line, enclosing: &[usize]) -> Option<Usage> {
+fn redir(cx: &SiteCx, place: &Place) -> Option<Usage> {
+    let line = &cx.parsed.lines[place.line];
     let args = &line.tokens[1..];
     let rest = without_matcher(args);
     let to = rest.first()?;
@@ -368,7 +366,7 @@ fn redir(cx: &SiteCx, line: &Line, enclosing: &[usize]) -> Option<Usage> {
     if rest.get(1).is_some_and(|c| c.text == "html") {
         return None;
     }
-    let mut u = usage_base(cx, line, enclosing, span, Code::Exact(code), spelled);
+    let mut u = usage_base(cx, place, span, Code::Exact(code), spelled);
     u.implicit = implicit;
     u.headers.complete = true;
     u.headers.add("location", Some(to.text.clone()));
@@ -392,7 +390,8 @@ fn target(to: &str) -> Target {
 }
 
 /// `respond [matcher] <status>|<body> [<status>] { body ...; close }`.
-fn respond(cx: &SiteCx, line: &Line, enclosing: &[usize]) -> Option<Usage> {
+fn respond(cx: &SiteCx, place: &Place) -> Option<Usage> {
+    let line = &cx.parsed.lines[place.line];
     let rest = without_matcher(&line.tokens[1..]);
     let (body, status) = body_and_status(rest);
     let block_body = line.children.iter().find_map(|&c| {
@@ -400,7 +399,8 @@ fn respond(cx: &SiteCx, line: &Line, enclosing: &[usize]) -> Option<Usage> {
         (tokens.first()?.text == "body").then(|| tokens.get(1).map(|t| t.text.clone()))?
     });
     let body = body.map(|t| t.text.clone()).or(block_body);
-    let in_error_route = enclosing
+    let in_error_route = place
+        .enclosing
         .iter()
         .any(|&i| directive(cx.parsed, i) == Some("handle_errors"));
     let (span, code, spelled, implicit) = match status {
@@ -419,7 +419,7 @@ fn respond(cx: &SiteCx, line: &Line, enclosing: &[usize]) -> Option<Usage> {
             true,
         ),
     };
-    let mut u = usage_base(cx, line, enclosing, span, code, spelled);
+    let mut u = usage_base(cx, place, span, code, spelled);
     u.implicit = implicit;
     u.body = match &body {
         Some(text) if !text.is_empty() => Body::Present,
@@ -436,7 +436,8 @@ fn respond(cx: &SiteCx, line: &Line, enclosing: &[usize]) -> Option<Usage> {
 
 /// `error [matcher] <status>|<message> [<status>]`: the site's error routes build the
 /// response, so only the code is known.
-fn error(cx: &SiteCx, line: &Line, enclosing: &[usize]) -> Option<Usage> {
+fn error(cx: &SiteCx, place: &Place) -> Option<Usage> {
+    let line = &cx.parsed.lines[place.line];
     let rest = without_matcher(&line.tokens[1..]);
     let (message, status) = body_and_status(rest);
     let (span, code, spelled, implicit) = match status {
@@ -453,7 +454,7 @@ fn error(cx: &SiteCx, line: &Line, enclosing: &[usize]) -> Option<Usage> {
             true,
         ),
     };
-    let mut u = usage_base(cx, line, enclosing, span, code, spelled);
+    let mut u = usage_base(cx, place, span, code, spelled);
     u.implicit = implicit;
     u.headers = Headers::unknown();
     if let Some(m) = message {

@@ -1,9 +1,10 @@
 //! Kubernetes manifests: ingress-nginx Ingress annotations and controller ConfigMap, Traefik
 //! `Middleware` resources and container args, Gateway API HTTPRoute redirect filters, and
 //! Istio VirtualService and Contour HTTPProxy redirects, and the ingress-nginx chart's
-//! `controller.config` values. Several documents per file; Helm templates are read where
+//! `controller.config` values, and Envoy files in ConfigMaps. Several documents per file; Helm templates are read where
 //! they parse once their `{{ }}` actions are masked.
 
+mod envoy_config;
 mod gateway_api;
 mod ingress_nginx;
 mod mesh;
@@ -17,8 +18,8 @@ use std::path::Path;
 
 /// Names that choose a code: the ingress-nginx redirect annotations and ConfigMap key,
 /// Traefik Middleware resources and entry-point redirection flags, and Gateway API
-/// redirect filters.
-pub const PREFILTER: &str = r#"(server|configuration|location|http)-snippet|permanent-redirect|temporal-redirect|http-redirect-code|kind"?\s*:\s*["']?Middleware\b|(?i:--entrypoints\.\S+\.redirections)|requestRedirect|redirectCode|kind"?\s*:\s*["']?(VirtualService|HTTPProxy)\b"#;
+/// redirect filters, and Envoy route configurations in ConfigMaps.
+pub const PREFILTER: &str = r#"(server|configuration|location|http)-snippet|(?i:virtual_?hosts)|permanent-redirect|temporal-redirect|http-redirect-code|kind"?\s*:\s*["']?Middleware\b|(?i:--entrypoints\.\S+\.redirections)|requestRedirect|redirectCode|kind"?\s*:\s*["']?(VirtualService|HTTPProxy)\b"#;
 
 /// API groups of Traefik's Middleware resource (v2 and v3).
 const TRAEFIK_GROUPS: [&str; 2] = ["traefik.io/", "traefik.containo.us/"];
@@ -64,7 +65,10 @@ fn kind_of(doc: &Node) -> Option<&str> {
 fn read_resource(doc: &Node, path: &Path, src: &str, facts: &mut FileFacts) {
     match kind_of(doc) {
         Some("Ingress") => ingress_nginx::ingress(doc, path, src, facts),
-        Some("ConfigMap") => ingress_nginx::config_map(doc, path, src, facts),
+        Some("ConfigMap") => {
+            ingress_nginx::config_map(doc, path, src, facts);
+            envoy_config::read(doc, path, src, facts);
+        }
         Some(_) if gateway_api::is_route(doc) => gateway_api::route(doc, src, facts),
         Some(_) if mesh::read(doc, src, facts) => {}
         Some("Middleware") if is_traefik(doc) => {

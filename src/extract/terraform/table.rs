@@ -20,8 +20,6 @@ pub struct Aws {
     pub listener_rules: Vec<String>,
     pub alb_modules: Vec<String>,
     pub amplify_apps: Vec<String>,
-    pub amplify_redirect_codes: Vec<u32>,
-    pub amplify_placeholders: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -3,6 +3,10 @@
 //! (`- "traefik.http.middlewares.to-https.redirectscheme.scheme=https"`) or a map, and the
 //! entry-point flags of a Traefik service's `command` list. Labels are turned into the tree
 //! a dynamic configuration file would give, so the middleware reader serves both.
+//!
+//! Compose interpolates every value before Traefik sees it: `$$` is one `$` (so a regex
+//! group is written `$${1}`), and `$VAR` or `${VAR}` is an environment variable, not a
+//! group. Label values are read as Traefik receives them, variables shown as `{env.VAR}`.
 
 use super::{flags, middleware};
 use crate::extract::tree::{Node, Value, comment_texts};
@@ -37,7 +41,7 @@ fn middlewares(labels: &Node, src: &str, out: &mut Vec<Usage>) {
     };
     for item in labels.items() {
         if let Some((path, Some(value))) = flags::dotted(item, PREFIX, src) {
-            flags::insert(&mut root, &path, value, item.span.clone());
+            flags::insert(&mut root, &path, interpolated(value), item.span.clone());
         }
     }
     for entry in labels.entries() {
@@ -54,7 +58,7 @@ fn middlewares(labels: &Node, src: &str, out: &mut Vec<Usage>) {
             flags::insert(
                 &mut root,
                 &path,
-                entry.value.clone(),
+                interpolated(entry.value.clone()),
                 entry.key.span.clone(),
             );
         }
@@ -67,6 +71,54 @@ fn middlewares(labels: &Node, src: &str, out: &mut Vec<Usage>) {
         texts.extend(comment_texts(src, &entry.key));
         middleware::read(&entry.value, &texts, src, out);
     }
+}
+
+/// A label value as Traefik receives it from Compose.
+fn interpolated(mut node: Node) -> Node {
+    if let Value::Scalar(text) = &node.value
+        && text.contains('$')
+    {
+        node.value = Value::Scalar(compose_interpolation(text));
+    }
+    node
+}
+
+/// Compose's interpolation: `$$` gives `$`; `${VAR}`, `${VAR:-default}` (and the other
+/// `${VAR?err}` forms) and `$VAR` give the variable's value, unknown here, written
+/// `{env.VAR}`. A `$` before anything else is left as it is (Compose rejects it).
+fn compose_interpolation(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        let name_len = |s: &str| {
+            let starts = s.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
+            let len = s
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(s.len());
+            if starts { len } else { 0 }
+        };
+        if let Some(tail) = after.strip_prefix('$') {
+            out.push('$');
+            rest = tail;
+        } else if let Some(braced) = after.strip_prefix('{')
+            && let Some(close) = braced.find('}')
+            && name_len(braced) > 0
+        {
+            out.push_str(&format!("{{env.{}}}", &braced[..name_len(braced)]));
+            rest = &braced[close + 1..];
+        } else if name_len(after) > 0 {
+            let n = name_len(after);
+            out.push_str(&format!("{{env.{}}}", &after[..n]));
+            rest = &after[n..];
+        } else {
+            out.push('$');
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
@@ -93,6 +145,24 @@ mod tests {
         assert!(src[u[0].span.clone()].contains("to-https.redirectscheme.scheme"));
         assert_eq!(u[1].code, Code::Exact(301));
         assert_eq!(&src[u[1].span.clone()], "\"true\"");
+    }
+
+    #[test]
+    fn compose_interpolation_is_not_a_regex_group() {
+        assert_eq!(
+            compose_interpolation("https://${DOMAIN}/$${1}"),
+            "https://{env.DOMAIN}/${1}"
+        );
+        assert_eq!(
+            compose_interpolation("https://$HOST/$$1 ${X:-a}$"),
+            "https://{env.HOST}/$1 {env.X}$"
+        );
+        assert_eq!(compose_interpolation("${1}${"), "${1}${");
+        let src = "services:\n  app:\n    labels:\n      - traefik.http.middlewares.w.redirectregex.regex=^https?://[^/]+/(.*)\n      - traefik.http.middlewares.w.redirectregex.replacement=https://${DOMAIN}/$${1}\n";
+        let u = usages(src);
+        let target = u[0].target.as_ref().expect("a target");
+        assert_eq!(target.text, "https://{env.DOMAIN}/${1}");
+        assert!(!target.keeps_host && target.keeps_path);
     }
 
     #[test]

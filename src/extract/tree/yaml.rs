@@ -56,7 +56,10 @@ fn document_ranges(src: &str) -> Vec<(Range<usize>, usize)> {
 static ACTION: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\{\{.*?\}\}").expect("valid regex"));
 
 /// The source with template actions replaced by `x`s of the same byte length, and lines that
-/// hold only actions blanked, so offsets stay true and the YAML around them parses. An action
+/// hold only actions turned into comments (`{{- if .x }}` becomes `#` and spaces, at the
+/// action's indentation, so a block scalar that starts with one does not begin with a line
+/// of spaces deeper than its text, which YAML refuses), so offsets stay true and the YAML
+/// around them parses. An action
 /// that renders a block (`toYaml`, `nindent`) is blanked too: the lines below it then belong
 /// to the key before it (`labels: {{- include "x" . | nindent 4 }}`).
 fn mask_templates(src: &str) -> String {
@@ -71,7 +74,7 @@ fn mask_templates(src: &str) -> String {
         });
         let only_actions = ACTION.is_match(line) && ACTION.replace_all(line, "").trim().is_empty();
         if only_actions {
-            out.push_str(&blank(line));
+            out.push_str(&as_comment(line));
         } else {
             out.push_str(&masked);
         }
@@ -79,9 +82,15 @@ fn mask_templates(src: &str) -> String {
     out
 }
 
-fn blank(line: &str) -> String {
+fn as_comment(line: &str) -> String {
+    let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
     line.bytes()
-        .map(|b| if b == b'\n' { '\n' } else { ' ' })
+        .enumerate()
+        .map(|(i, b)| match b {
+            b'\n' => '\n',
+            _ if i == indent => '#',
+            _ => ' ',
+        })
         .collect()
 }
 
