@@ -217,7 +217,7 @@ fn virtual_host(
             u.evidence.texts.extend(comment_texts(src, &redirect.key));
             u
         } else if let Some(direct) = action("direct_response") {
-            let Some(mut u) = direct_response(direct, listener, src, facts) else {
+            let Some(mut u) = direct_response(direct, listener, facts) else {
                 continue;
             };
             u.evidence.texts.extend(comment_texts(src, &direct.key));
@@ -255,12 +255,7 @@ fn virtual_host(
 /// `direct_response: {status, body}`: the router sends the body as written and gives 3xx
 /// and 201 answers a Location built from the request (the route has no redirect parts, so
 /// the same URL). Other headers come from `response_headers_to_add`.
-fn direct_response(
-    direct: &Entry,
-    listener: &Listener,
-    src: &str,
-    facts: &mut FileFacts,
-) -> Option<Usage> {
+fn direct_response(direct: &Entry, listener: &Listener, facts: &mut FileFacts) -> Option<Usage> {
     let status = direct.value.get_loose("status")?;
     let Some(code) = status.as_str().and_then(|s| s.parse::<u32>().ok()) else {
         facts.note_at(
@@ -463,7 +458,7 @@ mod tests {
         let bad = json.replace("\"responseCode\": 3", "\"responseCode\": \"MOVED\"");
         let f = extract(Path::new("rds.json"), &bad);
         assert!(f.usages.is_empty());
-        assert!(f.notes[0].contains("refuses"), "{:?}", f.notes);
+        assert!(f.notes_at[0].1.contains("refuses"), "{:?}", f.notes_at);
     }
 
     #[test]

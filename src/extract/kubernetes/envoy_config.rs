@@ -4,7 +4,7 @@
 
 use super::snippets::{Embedded, embedded};
 use crate::extract::envoy;
-use crate::extract::tree::{Node, Value, line_of};
+use crate::extract::tree::{Node, Value};
 use crate::usage::FileFacts;
 use std::path::Path;
 
@@ -35,15 +35,16 @@ pub fn read(doc: &Node, path: &Path, src: &str, facts: &mut FileFacts) {
                 let found = envoy::extract(path, &masked);
                 facts.usages.extend(found.usages);
                 facts.notes.extend(found.notes);
+                facts.notes_at.extend(found.notes_at);
             }
-            Embedded::Escaped => facts.notes.push(format!(
-                "line {}: the Envoy file `{key}` is written with escapes or folding, so it is not checked",
-                line_of(src, entry.value.span.start)
-            )),
-            Embedded::Templated => facts.notes.push(format!(
-                "line {}: the Envoy file `{key}` has template actions inside its settings, so it is checked only once the chart is rendered",
-                line_of(src, entry.value.span.start)
-            )),
+            Embedded::Escaped => facts.note_at(
+                entry.value.span.start,
+                format!("the Envoy file `{key}` is written with escapes or folding, so it is not checked"),
+            ),
+            Embedded::Templated => facts.note_at(
+                entry.value.span.start,
+                format!("the Envoy file `{key}` has template actions inside its settings, so it is checked only once the chart is rendered"),
+            ),
             Embedded::Nothing => {}
         }
     }

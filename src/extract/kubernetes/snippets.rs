@@ -160,9 +160,9 @@ mod tests {
         let (u, facts) = read_at(src, "snippet");
         assert!(u.is_empty());
         assert!(
-            facts.notes[0].contains("template actions"),
+            facts.notes_at[0].1.contains("template actions"),
             "{:?}",
-            facts.notes
+            facts.notes_at
         );
         assert_eq!(template_lines("a {{ b"), None);
     }
@@ -176,6 +176,6 @@ mod tests {
         let src = "snippet: \"return 302 https://x;\\nreturn 301 /y;\"\n";
         let (u, facts) = read_at(src, "snippet");
         assert!(u.is_empty());
-        assert!(facts.notes[0].contains("escapes"));
+        assert!(facts.notes_at[0].1.contains("escapes"));
     }
 }
