@@ -5,7 +5,8 @@
 // `node --input-type=module` in .cache/node (scripts/install-node-frameworks.sh), so that
 // the packages resolve from there. Also prints the constants' names as
 // {"constants": module, "names": {NAME: code}} and error classes as
-// {"errors": framework, "classes": {Name: code}}.
+// {"errors": framework, "classes": {Name: code}}, and the methods each export of a route
+// module answers as {"exports": framework, "methods": {export: [METHOD]}}.
 import { createRequire } from "node:module";
 import { createServer } from "node:http";
 import { join } from "node:path";
@@ -181,6 +182,17 @@ await returned("sveltekit", kit, of("sveltekit"), (e) => ({
 }));
 const rr = require("react-router");
 await returned("remix", rr, of("remix"), (e) => { throw e; });
+// The export of a route module that answers each method, as React Router's own request
+// handler calls them (after an action it runs the loaders again: the first call answers).
+const answered = {};
+for (const method of ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]) {
+  let first;
+  const mark = (name) => () => { first ??= name; return null; };
+  const handler = rr.createStaticHandler([{ id: "probe", path: "/", loader: mark("loader"), action: mark("action") }]);
+  await handler.query(new Request("http://localhost/", { method }));
+  if (first) (answered[first] ??= []).push(method);
+}
+console.log(JSON.stringify({ exports: "remix", methods: answered }));
 await nest(of("nest"));
 
 console.log(JSON.stringify({ constants: "http-status-codes", names: require("http-status-codes").StatusCodes }));

@@ -77,11 +77,11 @@ impl FileCx<'_> {
     }
 }
 
-fn file_cx<'t>(root: Node<'t>, src: &'t str) -> FileCx<'t> {
+fn file_cx<'t>(path: &Path, root: Node<'t>, src: &'t str) -> FileCx<'t> {
     let mut cx = FileCx {
         src,
         imports: HashMap::new(),
-        frameworks: HashSet::new(),
+        frameworks: folder_frameworks(path).collect(),
         constants: HashMap::new(),
         server_actions: false,
     };
@@ -106,6 +106,27 @@ fn file_cx<'t>(root: Node<'t>, src: &'t str) -> FileCx<'t> {
         }
     }
     cx
+}
+
+/// The frameworks a file uses by the folder it is in (`pages/api/login.js` is a Next.js API
+/// route, which imports nothing).
+fn folder_frameworks(path: &Path) -> impl Iterator<Item = &'static str> + '_ {
+    let folders: Vec<&str> = path
+        .parent()
+        .into_iter()
+        .flat_map(|p| p.components())
+        .filter_map(|c| c.as_os_str().to_str())
+        .collect();
+    JS_APIS
+        .framework_folders
+        .iter()
+        .filter(move |(_, within)| {
+            within.iter().any(|w| {
+                let w: Vec<&str> = w.split('/').collect();
+                folders.windows(w.len()).any(|f| f == w.as_slice())
+            })
+        })
+        .map(|(name, _)| name.as_str())
 }
 
 /// `import x, { a as b } from 'm'`, `import * as m from 'm'`.
@@ -266,7 +287,7 @@ pub fn extract(path: &Path, src: &str) -> FileFacts {
         return facts;
     };
     let root = tree.root_node();
-    let cx = file_cx(root, src);
+    let cx = file_cx(path, root, src);
     let nodes = Nodes::collect(root, src);
     for call in &nodes.calls {
         if let Some(reg) = routes::registration(*call, src)
@@ -697,8 +718,12 @@ fn entry_usage(
         }
         _ => (entry.code?, node, format!("{callee_text}(..)"), true, None),
     };
+    if implicit && entry.default_if_unset && !writer.is_some_and(|w| default_holds(&w, cx)) {
+        return None;
+    }
     let mut r = Response::seen_whole();
     match &writer {
+        Some(w) if entry.body == BodyKind::Assigned => r.headers = response::headers_in_handler(w, cx),
         Some(w) => r.headers = response::headers_before(w, node, cx),
         None if entry.kind == CallKind::Error => r.seen_in_part(),
         None if entry.kind == CallKind::Response && !routes::is_returned(node) => r.seen_in_part(),
@@ -753,8 +778,17 @@ fn entry_usage(
             entry.body_argument.and_then(|i| args.get(i).copied()),
             cx.src,
         ),
-        BodyKind::StatusText if matches!(code, 100..=199 | 204 | 304) => Body::Absent,
+        BodyKind::StatusText | BodyKind::Assigned if matches!(code, 100..=199 | 204 | 304) => {
+            Body::Absent
+        }
         BodyKind::StatusText => Body::Present,
+        BodyKind::Assigned => match &writer {
+            // The next middleware may answer instead.
+            Some(w) if w.in_handler && !response::calls_next(w, cx) => {
+                response::assigned_body(node, w, cx, &mut r.messages).unwrap_or(Body::Present)
+            }
+            _ => Body::Unknown,
+        },
         BodyKind::Chain => match &writer {
             Some(w) => response::chain(node, w, cx, &mut r.headers, &mut r.messages),
             None => Body::Unknown,
@@ -788,6 +822,31 @@ fn entry_usage(
         token,
     };
     finish(r, chosen, node, cx, comments)
+}
+
+/// True when a call's default code is what a writer sends: in a handler (a route's inline
+/// function, or one whose only parameter is the writer; a helper `fail(c, msg)` answers
+/// with whatever code its caller set), with no code set on the writer before (`c.status(404)`).
+fn default_holds(w: &Writer, cx: &FileCx) -> bool {
+    let handler = routes::inline_route(w.declared_in, cx.src).is_some()
+        || syntax::parameters(w.declared_in, cx.src).len() == 1;
+    if !handler {
+        return false;
+    }
+    let mut stack = vec![w.declared_in];
+    while let Some(node) = stack.pop() {
+        if matches!(node.kind(), "call_expression" | "assignment_expression")
+            && let Some(Site::Entry(e, Some(other))) = site_of(node, cx)
+            && other.name == w.name
+            && e.code.is_none()
+            && e.body == BodyKind::Unknown
+        {
+            return false;
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    true
 }
 
 /// `ctx.status = 301` on the writer, in the function that declares it, with a redirect code.
@@ -900,7 +959,7 @@ fn handler_of<'t>(site: Node<'t>, cx: &FileCx<'t>) -> Handler<'t> {
                 path,
             };
         }
-        if let Some(methods) = routes::exported_method(*f, cx.src) {
+        if let Some(methods) = routes::exported_method(*f, cx) {
             return Handler {
                 function: Some(*f),
                 methods: Some(methods),

@@ -23,6 +23,16 @@ pub struct Writer<'t> {
 /// Headers set on `writer` before `site` in the function that declares it; incomplete
 /// when the writer is handed to other code first or that function is not a handler.
 pub fn headers_before(writer: &Writer, site: Node, cx: &FileCx) -> Headers {
+    headers_set(writer, site.start_byte(), cx)
+}
+
+/// Headers set on `writer` anywhere in the function that declares it, for a framework that
+/// sends the response when the handler returns (Koa).
+pub fn headers_in_handler(writer: &Writer, cx: &FileCx) -> Headers {
+    headers_set(writer, usize::MAX, cx)
+}
+
+fn headers_set(writer: &Writer, before: usize, cx: &FileCx) -> Headers {
     let mut headers = Headers::complete();
     headers.complete = writer.in_handler;
     let Some(body) = writer.declared_in.child_by_field_name("body") else {
@@ -30,7 +40,7 @@ pub fn headers_before(writer: &Writer, site: Node, cx: &FileCx) -> Headers {
     };
     let mut stack = vec![body];
     while let Some(node) = stack.pop() {
-        if node.start_byte() >= site.start_byte() {
+        if node.start_byte() >= before {
             continue;
         }
         if node.kind() == "call_expression" {
@@ -187,4 +197,55 @@ pub fn content_of(node: Option<Node>, src: &str) -> Body {
         None | Some("null" | "undefined" | "''" | "\"\"" | "``") => Body::Absent,
         Some(_) => Body::Present,
     }
+}
+
+/// The body a handler assigns to its writer (`ctx.body = { error: .. }`) in the block of
+/// `site`, with its messages; None when it assigns none there. Other branches are other
+/// responses.
+pub fn assigned_body(site: Node, writer: &Writer, cx: &FileCx, out: &mut Vec<String>) -> Option<Body> {
+    let block = super::syntax::ancestor(site, &["statement_block"])?;
+    let body = JS_APIS.writers[writer.framework].body.as_deref()?;
+    let property = format!("{}.{body}", writer.name);
+    let mut found = None;
+    for statement in super::syntax::named_children(block) {
+        let Some(assignment) = statement
+            .named_child(0)
+            .filter(|a| statement.kind() == "expression_statement" && a.kind() == "assignment_expression")
+        else {
+            continue;
+        };
+        let (Some(left), Some(value)) = (
+            assignment.child_by_field_name("left"),
+            assignment.child_by_field_name("right"),
+        ) else {
+            continue;
+        };
+        if text(left, cx.src).replace(char::is_whitespace, "") == property {
+            messages(value, cx.src, out);
+            found = Some(content_of(Some(value), cx.src));
+        }
+    }
+    found
+}
+
+/// True when the function that declares `writer` calls the next middleware (`await
+/// next()`), which may answer or change the response after it.
+pub fn calls_next(writer: &Writer, cx: &FileCx) -> bool {
+    let params = super::syntax::parameters(writer.declared_in, cx.src);
+    let Some(Some(next)) = params.get(1).map(|(n, _)| *n) else {
+        return false;
+    };
+    let mut stack = vec![writer.declared_in];
+    while let Some(node) = stack.pop() {
+        if node.kind() == "call_expression"
+            && node
+                .child_by_field_name("function")
+                .is_some_and(|f| text(f, cx.src) == next)
+        {
+            return true;
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    false
 }
