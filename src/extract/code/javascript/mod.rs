@@ -784,7 +784,7 @@ fn entry_usage(
         BodyKind::StatusText => Body::Present,
         BodyKind::Assigned => match &writer {
             // The next middleware may answer instead.
-            Some(w) if w.in_handler && !response::calls_next(w, cx) => {
+            Some(w) if w.in_handler && is_handler(w, cx) && !response::calls_next(w, cx) => {
                 response::assigned_body(node, w, cx, &mut r.messages).unwrap_or(Body::Present)
             }
             _ => Body::Unknown,
@@ -824,13 +824,25 @@ fn entry_usage(
     finish(r, chosen, node, cx, comments)
 }
 
-/// True when a call's default code is what a writer sends: in a handler (a route's inline
-/// function, or one whose only parameter is the writer; a helper `fail(c, msg)` answers
-/// with whatever code its caller set), with no code set on the writer before (`c.status(404)`).
+/// True when the function that declares a writer is a handler, which answers itself: a
+/// route's inline function, or one whose parameters are the writer and perhaps `next`
+/// (`async (ctx) => ..`). A helper `deny(ctx, why)` or `fail(c, msg)` finishes a response
+/// its caller may add to.
+fn is_handler(w: &Writer, cx: &FileCx) -> bool {
+    if routes::inline_route(w.declared_in, cx.src).is_some() {
+        return true;
+    }
+    match syntax::parameters(w.declared_in, cx.src).as_slice() {
+        [_] => true,
+        [_, (next, _)] => *next == Some("next"),
+        _ => false,
+    }
+}
+
+/// True when a call's default code is what a writer sends: in a handler, with no code set
+/// on the writer before (`c.status(404)` then `c.json(..)` sends 404).
 fn default_holds(w: &Writer, cx: &FileCx) -> bool {
-    let handler = routes::inline_route(w.declared_in, cx.src).is_some()
-        || syntax::parameters(w.declared_in, cx.src).len() == 1;
-    if !handler {
+    if !is_handler(w, cx) {
         return false;
     }
     let mut stack = vec![w.declared_in];
