@@ -6,7 +6,8 @@
 // the packages resolve from there. Also prints the constants' names as
 // {"constants": module, "names": {NAME: code}} and error classes as
 // {"errors": framework, "classes": {Name: code}}, and the methods each export of a route
-// module answers as {"exports": framework, "methods": {export: [METHOD]}}.
+// module answers as {"exports": framework, "methods": {export: [METHOD]}}, and the arities
+// of functions Express renders errors with as {"error_middleware": "express", "arities": [4]}.
 import { createRequire } from "node:module";
 import { createServer } from "node:http";
 import { join } from "node:path";
@@ -57,6 +58,22 @@ async function express(framework, module, list) {
     const r = await fetchOnce(createServer(app));
     report(entry, framework, r.status, r.headers.keys());
   }
+}
+
+// Which functions Express calls with an error: for each arity, whether a function of it
+// registered after a failing route answers, with the error first and the response third.
+async function errorMiddleware(module) {
+  const make = require(module);
+  const rendering = [];
+  for (let arity = 2; arity <= 5; arity++) {
+    const app = make();
+    app.get("/", (req, res, next) => next(Object.assign(new Error("no"), { status: 401 })));
+    const params = Array.from({ length: arity }, (_, i) => `p${i}`);
+    app.use(new Function(...params, "const [err, , res] = arguments; res.status(418).set('x-error', String(err.status)).end();"));
+    const r = await fetchOnce(createServer(app));
+    if (r.status === 418 && r.headers.get("x-error") === "401") rendering.push(arity);
+  }
+  console.log(JSON.stringify({ error_middleware: "express", module, arities: rendering, error: 0, writer: 2 }));
 }
 
 async function nextApi(list) {
@@ -154,6 +171,8 @@ async function nest(list) {
 const of = (framework) => entries.filter((e) => e.frameworks.includes(framework));
 await express("express", "express", of("express"));
 await express("express", "express4", of("express"));
+await errorMiddleware("express");
+await errorMiddleware("express4");
 await nextApi(of("next-api"));
 await koa(of("koa"));
 await fastify(of("fastify"));

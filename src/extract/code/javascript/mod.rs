@@ -8,6 +8,7 @@
 //! imported framework, or its conventional name; an imported function (`redirect`) only
 //! when the file imports it from the framework's module.
 
+mod middleware;
 mod response;
 mod routes;
 mod syntax;
@@ -18,6 +19,7 @@ use super::evidence::{concatenation, follow_bindings, normalisation, template_ta
 use super::response::{Chosen, Response};
 use super::{Comment, MAX_SITE_DEPTH};
 use crate::knowledge::words;
+use crate::summary::HelperCall;
 use crate::usage::{Body, Code, CodeToken, FileFacts, Target, TextSource, Usage};
 use response::Writer;
 use std::collections::{HashMap, HashSet};
@@ -298,24 +300,44 @@ pub fn extract(path: &Path, src: &str) -> FileFacts {
     }
     let comments = &nodes.comments;
     let mut taken: HashSet<usize> = HashSet::new();
+    // Each usage with the framework whose error middleware renders it.
+    let mut found: Vec<(Usage, Option<&str>)> = Vec::new();
     let sites = nodes
         .calls
         .iter()
         .chain(&nodes.decorators)
         .chain(&nodes.assignments)
         .filter_map(|c| site_usage(*c, &cx, comments));
-    for usage in sites {
+    for (usage, rendered_by) in sites {
         if taken.insert(usage.span.start) {
-            facts.usages.push(usage);
+            found.push((usage, rendered_by));
         }
     }
     for call in &nodes.calls {
         if let Some(usage) = handed_usage(*call, &cx, comments, &taken) {
             taken.insert(usage.span.start);
-            facts.usages.push(usage);
+            found.push((usage, None));
         }
     }
-    facts.usages.sort_by_key(|u| u.span.start);
+    found.sort_by_key(|(u, _)| u.span.start);
+    for (i, (usage, rendered_by)) in found.into_iter().enumerate() {
+        if let Some(framework) = rendered_by {
+            facts.summary.calls.push(HelperCall {
+                usage: i,
+                callee: middleware::callee(framework),
+                argument: 0,
+            });
+        }
+        facts.usages.push(usage);
+    }
+    let path_key = path.to_string_lossy();
+    for node in nodes.calls.iter().chain(&nodes.assignments) {
+        if let Some(Site::Entry(entry, Some(writer))) = site_of(*node, &cx)
+            && let Some(helper) = middleware::helper(*node, entry, &writer, &path_key, &cx)
+        {
+            facts.summary.helpers.push(helper);
+        }
+    }
     if let Some(line) = nodes.too_deep {
         facts.notes.push(format!(
             "line {line}: code nested more than {MAX_SITE_DEPTH} levels deep was skipped"
@@ -452,7 +474,8 @@ fn alternative(code: u32, node: Node, cx: &FileCx) -> (Option<String>, Option<Co
 #[derive(Clone, Copy)]
 enum Site<'t> {
     Entry(&'static CallEntry, Option<Writer<'t>>),
-    ErrorClass(u32),
+    /// The code and the framework of the class.
+    ErrorClass(u32, &'static str),
 }
 
 /// The callee of a call, `new` or decorator.
@@ -511,7 +534,7 @@ fn site_of<'t>(node: Node<'t>, cx: &FileCx<'t>) -> Option<Site<'t>> {
         for framework in FileCx::frameworks_of(module) {
             let class = name.strip_prefix("default.").unwrap_or(&name);
             if let Some(code) = JS_APIS.errors.get(framework).and_then(|e| e.get(class)) {
-                return Some(Site::ErrorClass(*code));
+                return Some(Site::ErrorClass(*code, framework));
             }
             if let Some(entry) = JS_APIS.calls.iter().find(|e| {
                 e.on == On::Import
@@ -629,10 +652,24 @@ fn writer_framework(
         .map(|(f, _)| f)
 }
 
-fn site_usage(node: Node, cx: &FileCx, comments: &[Comment]) -> Option<Usage> {
-    match site_of(node, cx)? {
+/// The usage a site makes, with the framework whose error middleware renders it, if any.
+fn site_usage(
+    node: Node,
+    cx: &FileCx,
+    comments: &[Comment],
+) -> Option<(Usage, Option<&'static str>)> {
+    let site = site_of(node, cx)?;
+    let rendered_by = match site {
+        Site::Entry(entry, None) if entry.kind == CallKind::Error => entry
+            .frameworks
+            .iter()
+            .find_map(|f| middleware::renders(f, node, cx)),
+        Site::ErrorClass(_, framework) => middleware::renders(framework, node, cx),
+        Site::Entry(..) => None,
+    };
+    let usage = match site {
         Site::Entry(entry, writer) => entry_usage(node, entry, writer, cx, comments),
-        Site::ErrorClass(code) => {
+        Site::ErrorClass(code, _) => {
             let mut r = Response::seen_whole();
             r.seen_in_part();
             r.body = Body::Present;
@@ -650,7 +687,8 @@ fn site_usage(node: Node, cx: &FileCx, comments: &[Comment]) -> Option<Usage> {
             };
             finish(r, chosen, node, cx, comments)
         }
-    }
+    }?;
+    Some((usage, rendered_by))
 }
 
 /// The arguments of a site: a call's, a decorator's call's, or an assignment's value.

@@ -19,6 +19,19 @@ pub struct JsApis {
     pub constants: BTreeMap<String, Constants>,
     /// Framework to error class to the code it carries.
     pub errors: BTreeMap<String, BTreeMap<String, u32>>,
+    /// Framework to how its error middleware is written.
+    pub error_middleware: BTreeMap<String, ErrorMiddleware>,
+}
+
+/// Error middleware (Express's `(err, req, res, next)`): a function of `arity` parameters,
+/// the error at `error` and the writer at `writer`, that renders the errors of `renders`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorMiddleware {
+    pub arity: usize,
+    pub error: usize,
+    pub writer: usize,
+    pub renders: Vec<String>,
 }
 
 /// How a handler's writer parameter is recognised.
