@@ -45,10 +45,14 @@ pub fn helper(
     }
     let mut headers: Headers = response::headers_before(writer, site, cx);
     let mut messages = Vec::new();
-    let body = match entry.body {
+    let mut body = match entry.body {
         BodyKind::Chain => response::chain(site, writer, cx, &mut headers, &mut messages),
         _ => Body::Unknown,
     };
+    if body == Body::Unknown {
+        // `res.status(err.status || 500);` then `res.render('error');`
+        body = response::sent_after(site, writer, cx, &mut headers);
+    }
     if body == Body::Unknown {
         headers.complete = false;
     }
@@ -66,24 +70,55 @@ pub fn helper(
 }
 
 /// True when a code is the error's own (`err.status || 500`, `err.statusCode ?? 500`, or a
-/// local bound to one of these).
+/// local bound to one of these or taken from the error: `const { status = 500 } = err`).
 fn sends_error_code(code: Node, error: &str, site: Node, writer: &Writer, cx: &FileCx) -> bool {
-    let mentions = |n: Node| {
-        text(n, cx.src)
-            .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
-            .any(|w| w == error)
-    };
+    let mentions = |n: Node| words(text(n, cx.src)).any(|w| w == error);
     if mentions(code) {
         return true;
     }
-    code.kind() == "identifier"
-        && binding(
-            writer.declared_in,
-            text(code, cx.src),
-            site.start_byte(),
-            cx.src,
-        )
-        .is_some_and(mentions)
+    if code.kind() != "identifier" {
+        return false;
+    }
+    let name = text(code, cx.src);
+    if binding(writer.declared_in, name, site.start_byte(), cx.src).is_some_and(mentions) {
+        return true;
+    }
+    let mut stack = vec![writer.declared_in];
+    while let Some(node) = stack.pop() {
+        if node.start_byte() >= site.start_byte() {
+            continue;
+        }
+        if node.kind() == "variable_declarator"
+            && let (Some(pattern), Some(value)) = (
+                node.child_by_field_name("name"),
+                node.child_by_field_name("value"),
+            )
+            && pattern.kind() == "object_pattern"
+            && text(value, cx.src) == error
+            && destructures(pattern, name, cx.src)
+        {
+            return true;
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    false
+}
+
+/// True when an object pattern binds `name` from a property of the same name
+/// (`{ status }`, `{ status = 500 }`).
+fn destructures(pattern: Node, name: &str, src: &str) -> bool {
+    syntax::named_children(pattern).into_iter().any(|p| match p.kind() {
+        "shorthand_property_identifier_pattern" => text(p, src) == name,
+        "object_assignment_pattern" => p
+            .child_by_field_name("left")
+            .is_some_and(|l| text(l, src) == name),
+        _ => false,
+    })
+}
+
+fn words(s: &str) -> impl Iterator<Item = &str> {
+    s.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
 }
 
 /// True when an error made at `site` (`createError(401)`) is rendered by `framework`'s

@@ -33,7 +33,8 @@ use tree_sitter::Node;
 
 /// Tokens without which a JavaScript file cannot choose a status the tables know. Most
 /// files of a front end (components, utilities) have none of them and are not parsed.
-pub const PREFILTER: &str = r"\.(status|sendStatus|redirect|writeHead|code|throw|assert|json|text|html|body|callNotFound|notFound)\(|statusCode\s*=|\.status\s*=|createError|HTTPException|Exception\(|@HttpCode|@Redirect|NextResponse|Response\b|[Rr]edirect\(|\b(error|fail|data|notFound)\(|StatusCodes\.|HttpStatus\.";
+/// `http-errors` lets in a file that imports it under any name (`createHttpError(401)`).
+pub const PREFILTER: &str = r"\.(status|sendStatus|redirect|writeHead|code|throw|assert|json|text|html|body|callNotFound|notFound)\(|statusCode\s*=|\.status\s*=|createError|http-errors|HTTPException|Exception\(|@HttpCode|@Redirect|NextResponse|Response\b|[Rr]edirect\(|\b(error|fail|data|notFound)\(|StatusCodes\.|HttpStatus\.";
 
 /// Files larger than this are generated or bundled, not handlers: skipped with a note.
 const MAX_SOURCE_BYTES: usize = 1024 * 1024;

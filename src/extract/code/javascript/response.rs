@@ -158,15 +158,7 @@ pub fn chain(
             continue;
         }
         if SENDERS.contains(&method) {
-            let args = arguments(next);
-            for a in &args {
-                messages(*a, cx.src, out);
-            }
-            let empty = args.is_empty()
-                || args
-                    .iter()
-                    .all(|a| matches!(text(*a, cx.src), "null" | "undefined" | "''" | "\"\""));
-            return if empty { Body::Absent } else { Body::Present };
+            return sent(next, cx, out);
         }
         current = next;
     }
@@ -248,4 +240,50 @@ pub fn calls_next(writer: &Writer, cx: &FileCx) -> bool {
         stack.extend(node.named_children(&mut cursor));
     }
     false
+}
+
+/// What statements after a code set alone (`res.status(err.status || 500);`) send on the
+/// same writer in the same block (`res.render('error');`), adding the headers they set
+/// first. Unknown when no later statement there sends.
+pub fn sent_after(site: Node, writer: &Writer, cx: &FileCx, headers: &mut Headers) -> Body {
+    let Some(statement) = site.parent().filter(|p| p.kind() == "expression_statement") else {
+        return Body::Unknown;
+    };
+    let mut next = statement.next_named_sibling();
+    while let Some(n) = next {
+        next = n.next_named_sibling();
+        let Some(call) = n
+            .named_child(0)
+            .filter(|c| n.kind() == "expression_statement" && c.kind() == "call_expression")
+        else {
+            continue;
+        };
+        if header_set(call, writer, cx, headers) {
+            continue;
+        }
+        if hands_over(call, writer.name, cx) {
+            headers.complete = false;
+        }
+        let Some((receiver, method)) = method_call(call, cx.src) else {
+            continue;
+        };
+        if text(receiver, cx.src) == writer.name && SENDERS.contains(&method) {
+            let mut ignored = Vec::new();
+            return sent(call, cx, &mut ignored);
+        }
+    }
+    Body::Unknown
+}
+
+/// The body a sender call sends (`res.json(x)`, `res.end()`), with its messages.
+fn sent(call: Node, cx: &FileCx, out: &mut Vec<String>) -> Body {
+    let args = arguments(call);
+    for a in &args {
+        messages(*a, cx.src, out);
+    }
+    let empty = args.is_empty()
+        || args
+            .iter()
+            .all(|a| matches!(text(*a, cx.src), "null" | "undefined" | "''" | "\"\""));
+    if empty { Body::Absent } else { Body::Present }
 }
