@@ -105,10 +105,11 @@ fn every_fixture_gets_exactly_its_expected_diagnostics() {
         };
         // A file of a fixture project (a folder below fixtures/ with a manifest) is linted
         // alone with its project's knowledge, as `statuslint FILE` does.
-        let in_project = path
-            .ancestors()
-            .take_while(|d| *d != root)
-            .any(|d| ["Cargo.toml", "package.json"].iter().any(|m| d.join(m).exists()));
+        let in_project = path.ancestors().take_while(|d| *d != root).any(|d| {
+            ["Cargo.toml", "package.json"]
+                .iter()
+                .any(|m| d.join(m).exists())
+        });
         let output = if in_project {
             lint_in_project(&options, Arc::new(Resolver::fixed(settings))).expect("fixed settings")
         } else {

@@ -89,7 +89,8 @@ fn every_node_api_sends_what_the_table_says() {
         if let Some(framework) = row["error_middleware"].as_str() {
             facts += 1;
             let spec = &JS_APIS.error_middleware[framework];
-            let arities: Vec<u64> = serde_json::from_value(row["arities"].clone()).expect("arities");
+            let arities: Vec<u64> =
+                serde_json::from_value(row["arities"].clone()).expect("arities");
             if arities != [spec.arity as u64]
                 || row["error"] != json!(spec.error)
                 || row["writer"] != json!(spec.writer)

@@ -108,13 +108,15 @@ fn sends_error_code(code: Node, error: &str, site: Node, writer: &Writer, cx: &F
 /// True when an object pattern binds `name` from a property of the same name
 /// (`{ status }`, `{ status = 500 }`).
 fn destructures(pattern: Node, name: &str, src: &str) -> bool {
-    syntax::named_children(pattern).into_iter().any(|p| match p.kind() {
-        "shorthand_property_identifier_pattern" => text(p, src) == name,
-        "object_assignment_pattern" => p
-            .child_by_field_name("left")
-            .is_some_and(|l| text(l, src) == name),
-        _ => false,
-    })
+    syntax::named_children(pattern)
+        .into_iter()
+        .any(|p| match p.kind() {
+            "shorthand_property_identifier_pattern" => text(p, src) == name,
+            "object_assignment_pattern" => p
+                .child_by_field_name("left")
+                .is_some_and(|l| text(l, src) == name),
+            _ => false,
+        })
 }
 
 fn words(s: &str) -> impl Iterator<Item = &str> {

@@ -762,7 +762,9 @@ fn entry_usage(
     }
     let mut r = Response::seen_whole();
     match &writer {
-        Some(w) if entry.body == BodyKind::Assigned => r.headers = response::headers_in_handler(w, cx),
+        Some(w) if entry.body == BodyKind::Assigned => {
+            r.headers = response::headers_in_handler(w, cx)
+        }
         Some(w) => r.headers = response::headers_before(w, node, cx),
         None if entry.kind == CallKind::Error => r.seen_in_part(),
         None if entry.kind == CallKind::Response && !routes::is_returned(node) => r.seen_in_part(),

@@ -194,16 +194,20 @@ pub fn content_of(node: Option<Node>, src: &str) -> Body {
 /// The body a handler assigns to its writer (`ctx.body = { error: .. }`) in the block of
 /// `site`, with its messages; None when it assigns none there. Other branches are other
 /// responses.
-pub fn assigned_body(site: Node, writer: &Writer, cx: &FileCx, out: &mut Vec<String>) -> Option<Body> {
+pub fn assigned_body(
+    site: Node,
+    writer: &Writer,
+    cx: &FileCx,
+    out: &mut Vec<String>,
+) -> Option<Body> {
     let block = super::syntax::ancestor(site, &["statement_block"])?;
     let body = JS_APIS.writers[writer.framework].body.as_deref()?;
     let property = format!("{}.{body}", writer.name);
     let mut found = None;
     for statement in super::syntax::named_children(block) {
-        let Some(assignment) = statement
-            .named_child(0)
-            .filter(|a| statement.kind() == "expression_statement" && a.kind() == "assignment_expression")
-        else {
+        let Some(assignment) = statement.named_child(0).filter(|a| {
+            statement.kind() == "expression_statement" && a.kind() == "assignment_expression"
+        }) else {
             continue;
         };
         let (Some(left), Some(value)) = (
