@@ -8,13 +8,13 @@
 use super::response::{self, Writer};
 use super::syntax::{self, text};
 use super::table::{BodyKind, CallEntry, CallKind, JS_APIS};
-use super::{FileCx, binding, site_arguments};
+use super::{FileCx, Site, binding, site_arguments};
 use crate::summary::{Helper, Key};
 use crate::usage::{Body, Headers};
 use tree_sitter::Node;
 
-/// The name every file gives error middleware in the index. A file's own key adds its path,
-/// so that two different middlewares in one project name no one answer.
+/// The name every file gives error middleware in the index. A middleware's own key adds its
+/// path and line, so that two in one project name no one answer.
 const NAME: &str = "error middleware";
 
 /// The key that names the project's error middleware of `framework`, as a caller writes it.
@@ -22,25 +22,66 @@ pub fn callee(framework: &str) -> Key {
     Key::partial(vec![framework.to_string(), NAME.to_string()])
 }
 
-/// The helper a site that sets the code in error middleware makes, if it is one.
-pub fn helper(
-    site: Node,
-    entry: &CallEntry,
-    writer: &Writer,
-    path: &str,
-    cx: &FileCx,
-) -> Option<Helper> {
-    let spec = JS_APIS.error_middleware.get(writer.framework)?;
-    let params = syntax::parameters(writer.declared_in, cx.src);
-    if entry.kind != CallKind::Response
-        || params.len() != spec.arity
-        || params[spec.writer].0 != Some(writer.name)
-    {
+/// The helper an error middleware function makes, if `function` is one: the response it
+/// builds when it sends the error's own code, else an unknown one (it renders errors its
+/// own way). Each middleware is its own helper, so a project with two (one that answers
+/// 401 with its challenge, one for the rest) names no single one and stays silent.
+pub fn helper(function: Node, path: &str, cx: &FileCx) -> Option<Helper> {
+    let params = syntax::parameters(function, cx.src);
+    let (framework, spec) = JS_APIS
+        .error_middleware
+        .iter()
+        .find(|(_, spec)| params.len() == spec.arity)?;
+    let (Some(writer_name), ty) = params[spec.writer] else {
+        return None;
+    };
+    if super::writer_framework(writer_name, spec.writer, ty, cx) != Some(framework.as_str()) {
         return None;
     }
     let error = params[spec.error].0?;
+    let line = function.start_position().row + 1;
+    let mut helper = Helper {
+        key: Key::full(vec![
+            path.to_string(),
+            line.to_string(),
+            framework.clone(),
+            NAME.to_string(),
+        ]),
+        parameter: 0,
+        headers: Headers::complete(),
+        body: Body::Unknown,
+        line,
+    };
+    helper.headers.complete = false;
+    let mut stack = vec![function.child_by_field_name("body")?];
+    while let Some(node) = stack.pop() {
+        if matches!(node.kind(), "call_expression" | "assignment_expression")
+            && let Some(Site::Entry(entry, Some(writer))) = super::site_of(node, cx)
+            && writer.declared_in.id() == function.id()
+            && writer.name == writer_name
+            && let Some((headers, body)) = sent(node, entry, &writer, error, cx)
+        {
+            helper.headers = headers;
+            helper.body = body;
+            break;
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    Some(helper)
+}
+
+/// The headers and body of the response a site in error middleware sends, when its code is
+/// the error's own.
+fn sent(
+    site: Node,
+    entry: &CallEntry,
+    writer: &Writer,
+    error: &str,
+    cx: &FileCx,
+) -> Option<(Headers, Body)> {
     let code = *site_arguments(site).get(*entry.code_argument.first()?)?;
-    if !sends_error_code(code, error, site, writer, cx) {
+    if entry.kind != CallKind::Response || !sends_error_code(code, error, site, writer, cx) {
         return None;
     }
     let mut headers: Headers = response::headers_before(writer, site, cx);
@@ -56,17 +97,7 @@ pub fn helper(
     if body == Body::Unknown {
         headers.complete = false;
     }
-    Some(Helper {
-        key: Key::full(vec![
-            path.to_string(),
-            writer.framework.to_string(),
-            NAME.to_string(),
-        ]),
-        parameter: 0,
-        headers,
-        body,
-        line: writer.declared_in.start_position().row + 1,
-    })
+    Some((headers, body))
 }
 
 /// True when a code is the error's own (`err.status || 500`, `err.statusCode ?? 500`, or a

@@ -332,10 +332,8 @@ pub fn extract(path: &Path, src: &str) -> FileFacts {
         facts.usages.push(usage);
     }
     let path_key = path.to_string_lossy();
-    for node in nodes.calls.iter().chain(&nodes.assignments) {
-        if let Some(Site::Entry(entry, Some(writer))) = site_of(*node, &cx)
-            && let Some(helper) = middleware::helper(*node, entry, &writer, &path_key, &cx)
-        {
+    for function in &nodes.functions {
+        if let Some(helper) = middleware::helper(*function, &path_key, &cx) {
             facts.summary.helpers.push(helper);
         }
     }
@@ -355,6 +353,8 @@ struct Nodes<'t> {
     decorators: Vec<Node<'t>>,
     /// Assignments to a member (`res.statusCode = 404`).
     assignments: Vec<Node<'t>>,
+    /// Functions of four parameters: error middleware, perhaps.
+    functions: Vec<Node<'t>>,
     comments: Vec<Comment>,
     too_deep: Option<usize>,
 }
@@ -375,6 +375,14 @@ impl<'t> Nodes<'t> {
                 }),
                 "call_expression" | "new_expression" => nodes.calls.push(node),
                 "decorator" => nodes.decorators.push(node),
+                kind if syntax::FUNCTIONS.contains(&kind)
+                    && JS_APIS
+                        .error_middleware
+                        .values()
+                        .any(|m| syntax::parameters(node, src).len() == m.arity) =>
+                {
+                    nodes.functions.push(node)
+                }
                 "assignment_expression"
                     if node
                         .child_by_field_name("left")
