@@ -6,8 +6,8 @@
 //! - `statuslint-expect: SL101, SL103` on the line where the diagnostics start;
 //! - `statuslint-enable: SL208` anywhere, to turn on rules that are off by default.
 //!
-//! A folder with a `Cargo.toml` is a fixture project: each of its files is linted alone, with
-//! what the project's other files say (routes, helpers, error types).
+//! A folder with a `Cargo.toml` or `package.json` is a fixture project: each of its files is
+//! linted alone, with what the project's other files say (routes, helpers, error types).
 //!
 //! Files without comments use a sidecar `<file>.expected` with one `LINE RULE` per line.
 
@@ -105,10 +105,11 @@ fn every_fixture_gets_exactly_its_expected_diagnostics() {
         };
         // A file of a fixture project (a folder below fixtures/ with a manifest) is linted
         // alone with its project's knowledge, as `statuslint FILE` does.
-        let in_project = path
-            .ancestors()
-            .take_while(|d| *d != root)
-            .any(|d| d.join("Cargo.toml").exists());
+        let in_project = path.ancestors().take_while(|d| *d != root).any(|d| {
+            ["Cargo.toml", "package.json"]
+                .iter()
+                .any(|m| d.join(m).exists())
+        });
         let output = if in_project {
             lint_in_project(&options, Arc::new(Resolver::fixed(settings))).expect("fixed settings")
         } else {

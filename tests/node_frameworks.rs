@@ -2,8 +2,9 @@
 //! `data/apis/javascript.toml` is run inside a handler of its framework by
 //! `tests/frameworks/node_probe.mjs` under Node, and the code and headers the framework
 //! sends must be what the table says (`code`, or `expect` where the probe writes its own
-//! code; `adds`; Location for redirects). The names of the constants modules and the codes
-//! of the error classes must be the packages' own. The packages come from
+//! code; `adds`; Location for redirects). The names of the constants modules, the codes
+//! of the error classes, the methods a Remix route module's exports answer and the shape of
+//! Express error middleware must be the packages' own. The packages come from
 //! `scripts/install-node-frameworks.sh` (`.cache/node`); without them the test is skipped
 //! with a message, and fails under CI (`CI=true`).
 
@@ -85,6 +86,38 @@ fn every_node_api_sends_what_the_table_says() {
             }
             continue;
         }
+        if let Some(framework) = row["error_middleware"].as_str() {
+            facts += 1;
+            let spec = &JS_APIS.error_middleware[framework];
+            let arities: Vec<u64> =
+                serde_json::from_value(row["arities"].clone()).expect("arities");
+            if arities != [spec.arity as u64]
+                || row["error"] != json!(spec.error)
+                || row["writer"] != json!(spec.writer)
+            {
+                problems.push(format!(
+                    "{} renders errors with functions of {arities:?} parameters, the table says {}",
+                    row["module"], spec.arity
+                ));
+            }
+            continue;
+        }
+        if let Some(framework) = row["exports"].as_str() {
+            facts += 1;
+            let real: BTreeMap<String, BTreeSet<String>> =
+                serde_json::from_value(row["methods"].clone()).expect("export to methods");
+            let table: BTreeMap<String, BTreeSet<String>> = JS_APIS.routing.module_exports
+                [framework]
+                .iter()
+                .map(|(export, methods)| (export.clone(), methods.iter().cloned().collect()))
+                .collect();
+            if real != table {
+                problems.push(format!(
+                    "{framework} route modules answer {real:?}, the table says {table:?}"
+                ));
+            }
+            continue;
+        }
         if let Some(framework) = row["errors"].as_str() {
             facts += 1;
             for (name, code) in &JS_APIS.errors[framework] {
@@ -140,6 +173,9 @@ fn every_node_api_sends_what_the_table_says() {
             }
         }
     }
-    assert_eq!(facts, 5, "the constants and error classes were checked");
+    assert_eq!(
+        facts, 8,
+        "the constants, error classes, route module exports and error middleware were checked"
+    );
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

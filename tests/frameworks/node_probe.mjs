@@ -5,7 +5,9 @@
 // `node --input-type=module` in .cache/node (scripts/install-node-frameworks.sh), so that
 // the packages resolve from there. Also prints the constants' names as
 // {"constants": module, "names": {NAME: code}} and error classes as
-// {"errors": framework, "classes": {Name: code}}.
+// {"errors": framework, "classes": {Name: code}}, and the methods each export of a route
+// module answers as {"exports": framework, "methods": {export: [METHOD]}}, and the arities
+// of functions Express renders errors with as {"error_middleware": "express", "arities": [4]}.
 import { createRequire } from "node:module";
 import { createServer } from "node:http";
 import { join } from "node:path";
@@ -56,6 +58,22 @@ async function express(framework, module, list) {
     const r = await fetchOnce(createServer(app));
     report(entry, framework, r.status, r.headers.keys());
   }
+}
+
+// Which functions Express calls with an error: for each arity, whether a function of it
+// registered after a failing route answers, with the error first and the response third.
+async function errorMiddleware(module) {
+  const make = require(module);
+  const rendering = [];
+  for (let arity = 2; arity <= 5; arity++) {
+    const app = make();
+    app.get("/", (req, res, next) => next(Object.assign(new Error("no"), { status: 401 })));
+    const params = Array.from({ length: arity }, (_, i) => `p${i}`);
+    app.use(new Function(...params, "const [err, , res] = arguments; res.status(418).set('x-error', String(err.status)).end();"));
+    const r = await fetchOnce(createServer(app));
+    if (r.status === 418 && r.headers.get("x-error") === "401") rendering.push(arity);
+  }
+  console.log(JSON.stringify({ error_middleware: "express", module, arities: rendering, error: 0, writer: 2 }));
 }
 
 async function nextApi(list) {
@@ -153,6 +171,8 @@ async function nest(list) {
 const of = (framework) => entries.filter((e) => e.frameworks.includes(framework));
 await express("express", "express", of("express"));
 await express("express", "express4", of("express"));
+await errorMiddleware("express");
+await errorMiddleware("express4");
 await nextApi(of("next-api"));
 await koa(of("koa"));
 await fastify(of("fastify"));
@@ -181,6 +201,17 @@ await returned("sveltekit", kit, of("sveltekit"), (e) => ({
 }));
 const rr = require("react-router");
 await returned("remix", rr, of("remix"), (e) => { throw e; });
+// The export of a route module that answers each method, as React Router's own request
+// handler calls them (after an action it runs the loaders again: the first call answers).
+const answered = {};
+for (const method of ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]) {
+  let first;
+  const mark = (name) => () => { first ??= name; return null; };
+  const handler = rr.createStaticHandler([{ id: "probe", path: "/", loader: mark("loader"), action: mark("action") }]);
+  await handler.query(new Request("http://localhost/", { method }));
+  if (first) (answered[first] ??= []).push(method);
+}
+console.log(JSON.stringify({ exports: "remix", methods: answered }));
 await nest(of("nest"));
 
 console.log(JSON.stringify({ constants: "http-status-codes", names: require("http-status-codes").StatusCodes }));

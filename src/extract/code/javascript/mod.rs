@@ -8,6 +8,7 @@
 //! imported framework, or its conventional name; an imported function (`redirect`) only
 //! when the file imports it from the framework's module.
 
+mod middleware;
 mod response;
 mod routes;
 mod syntax;
@@ -18,6 +19,7 @@ use super::evidence::{concatenation, follow_bindings, normalisation, template_ta
 use super::response::{Chosen, Response};
 use super::{Comment, MAX_SITE_DEPTH};
 use crate::knowledge::words;
+use crate::summary::HelperCall;
 use crate::usage::{Body, Code, CodeToken, FileFacts, Target, TextSource, Usage};
 use response::Writer;
 use std::collections::{HashMap, HashSet};
@@ -34,8 +36,9 @@ use tree_sitter::Node;
 /// Two regexes, either of which lets a file through: joined, the words after `\b` made
 /// the regex engine's literal search stop at nearly every letter of a front-end file
 /// (three times the cost of both apart on the walk benchmark's components).
+/// `http-errors` lets in a file that imports it under any name (`createHttpError(401)`).
 pub const PREFILTER: &[&str] = &[
-    r"\.(status|sendStatus|redirect|writeHead|code|throw|assert|json|text|html|body|callNotFound|notFound)\(|statusCode\s*=|\.status\s*=|createError|HTTPException|Exception\(|@HttpCode|@Redirect|NextResponse|Response\b|[Rr]edirect\(|StatusCodes\.|HttpStatus\.",
+    r"\.(status|sendStatus|redirect|writeHead|code|throw|assert|json|text|html|body|callNotFound|notFound)\(|statusCode\s*=|\.status\s*=|createError|http-errors|HTTPException|Exception\(|@HttpCode|@Redirect|NextResponse|Response\b|[Rr]edirect\(|StatusCodes\.|HttpStatus\.",
     r"\b(error|fail|data|notFound)\(",
 ];
 
@@ -83,11 +86,11 @@ impl FileCx<'_> {
     }
 }
 
-fn file_cx<'t>(root: Node<'t>, src: &'t str) -> FileCx<'t> {
+fn file_cx<'t>(path: &Path, root: Node<'t>, src: &'t str) -> FileCx<'t> {
     let mut cx = FileCx {
         src,
         imports: HashMap::new(),
-        frameworks: HashSet::new(),
+        frameworks: folder_frameworks(path).collect(),
         constants: HashMap::new(),
         server_actions: false,
     };
@@ -112,6 +115,27 @@ fn file_cx<'t>(root: Node<'t>, src: &'t str) -> FileCx<'t> {
         }
     }
     cx
+}
+
+/// The frameworks a file uses by the folder it is in (`pages/api/login.js` is a Next.js API
+/// route, which imports nothing).
+fn folder_frameworks(path: &Path) -> impl Iterator<Item = &'static str> + '_ {
+    let folders: Vec<&str> = path
+        .parent()
+        .into_iter()
+        .flat_map(|p| p.components())
+        .filter_map(|c| c.as_os_str().to_str())
+        .collect();
+    JS_APIS
+        .framework_folders
+        .iter()
+        .filter(move |(_, within)| {
+            within.iter().any(|w| {
+                let w: Vec<&str> = w.split('/').collect();
+                folders.windows(w.len()).any(|f| f == w.as_slice())
+            })
+        })
+        .map(|(name, _)| name.as_str())
 }
 
 /// `import x, { a as b } from 'm'`, `import * as m from 'm'`.
@@ -272,7 +296,7 @@ pub fn extract(path: &Path, src: &str) -> FileFacts {
         return facts;
     };
     let root = tree.root_node();
-    let cx = file_cx(root, src);
+    let cx = file_cx(path, root, src);
     let nodes = Nodes::collect(root, src);
     for call in &nodes.calls {
         if let Some(reg) = routes::registration(*call, src)
@@ -283,24 +307,42 @@ pub fn extract(path: &Path, src: &str) -> FileFacts {
     }
     let comments = &nodes.comments;
     let mut taken: HashSet<usize> = HashSet::new();
+    // Each usage with the framework whose error middleware renders it.
+    let mut found: Vec<(Usage, Option<&str>)> = Vec::new();
     let sites = nodes
         .calls
         .iter()
         .chain(&nodes.decorators)
         .chain(&nodes.assignments)
         .filter_map(|c| site_usage(*c, &cx, comments));
-    for usage in sites {
+    for (usage, rendered_by) in sites {
         if taken.insert(usage.span.start) {
-            facts.usages.push(usage);
+            found.push((usage, rendered_by));
         }
     }
     for call in &nodes.calls {
         if let Some(usage) = handed_usage(*call, &cx, comments, &taken) {
             taken.insert(usage.span.start);
-            facts.usages.push(usage);
+            found.push((usage, None));
         }
     }
-    facts.usages.sort_by_key(|u| u.span.start);
+    found.sort_by_key(|(u, _)| u.span.start);
+    for (i, (usage, rendered_by)) in found.into_iter().enumerate() {
+        if let Some(framework) = rendered_by {
+            facts.summary.calls.push(HelperCall {
+                usage: i,
+                callee: middleware::callee(framework),
+                argument: 0,
+            });
+        }
+        facts.usages.push(usage);
+    }
+    let path_key = path.to_string_lossy();
+    for function in &nodes.functions {
+        if let Some(helper) = middleware::helper(*function, &path_key, &cx) {
+            facts.summary.helpers.push(helper);
+        }
+    }
     if let Some(line) = nodes.too_deep {
         facts.notes.push(format!(
             "line {line}: code nested more than {MAX_SITE_DEPTH} levels deep was skipped"
@@ -317,6 +359,8 @@ struct Nodes<'t> {
     decorators: Vec<Node<'t>>,
     /// Assignments to a member (`res.statusCode = 404`).
     assignments: Vec<Node<'t>>,
+    /// Functions of four parameters: error middleware, perhaps.
+    functions: Vec<Node<'t>>,
     comments: Vec<Comment>,
     too_deep: Option<usize>,
 }
@@ -337,6 +381,14 @@ impl<'t> Nodes<'t> {
                 }),
                 "call_expression" | "new_expression" => nodes.calls.push(node),
                 "decorator" => nodes.decorators.push(node),
+                kind if syntax::FUNCTIONS.contains(&kind)
+                    && JS_APIS
+                        .error_middleware
+                        .values()
+                        .any(|m| syntax::parameters(node, src).len() == m.arity) =>
+                {
+                    nodes.functions.push(node)
+                }
                 "assignment_expression"
                     if node
                         .child_by_field_name("left")
@@ -437,7 +489,8 @@ fn alternative(code: u32, node: Node, cx: &FileCx) -> (Option<String>, Option<Co
 #[derive(Clone, Copy)]
 enum Site<'t> {
     Entry(&'static CallEntry, Option<Writer<'t>>),
-    ErrorClass(u32),
+    /// The code and the framework of the class.
+    ErrorClass(u32, &'static str),
 }
 
 /// The callee of a call, `new` or decorator.
@@ -496,7 +549,7 @@ fn site_of<'t>(node: Node<'t>, cx: &FileCx<'t>) -> Option<Site<'t>> {
         for framework in FileCx::frameworks_of(module) {
             let class = name.strip_prefix("default.").unwrap_or(&name);
             if let Some(code) = JS_APIS.errors.get(framework).and_then(|e| e.get(class)) {
-                return Some(Site::ErrorClass(*code));
+                return Some(Site::ErrorClass(*code, framework));
             }
             if let Some(entry) = JS_APIS.calls.iter().find(|e| {
                 e.on == On::Import
@@ -630,10 +683,24 @@ fn writer_framework(
         .map(|(f, _)| f)
 }
 
-fn site_usage(node: Node, cx: &FileCx, comments: &[Comment]) -> Option<Usage> {
-    match site_of(node, cx)? {
+/// The usage a site makes, with the framework whose error middleware renders it, if any.
+fn site_usage(
+    node: Node,
+    cx: &FileCx,
+    comments: &[Comment],
+) -> Option<(Usage, Option<&'static str>)> {
+    let site = site_of(node, cx)?;
+    let rendered_by = match site {
+        Site::Entry(entry, None) if entry.kind == CallKind::Error => entry
+            .frameworks
+            .iter()
+            .find_map(|f| middleware::renders(f, node, cx)),
+        Site::ErrorClass(_, framework) => middleware::renders(framework, node, cx),
+        Site::Entry(..) => None,
+    };
+    let usage = match site {
         Site::Entry(entry, writer) => entry_usage(node, entry, writer, cx, comments),
-        Site::ErrorClass(code) => {
+        Site::ErrorClass(code, _) => {
             let mut r = Response::seen_whole();
             r.seen_in_part();
             r.body = Body::Present;
@@ -651,7 +718,8 @@ fn site_usage(node: Node, cx: &FileCx, comments: &[Comment]) -> Option<Usage> {
             };
             finish(r, chosen, node, cx, comments)
         }
-    }
+    }?;
+    Some((usage, rendered_by))
 }
 
 /// The arguments of a site: a call's, a decorator's call's, or an assignment's value.
@@ -719,8 +787,14 @@ fn entry_usage(
         }
         _ => (entry.code?, node, format!("{callee_text}(..)"), true, None),
     };
+    if implicit && entry.default_if_unset && !writer.is_some_and(|w| default_holds(&w, cx)) {
+        return None;
+    }
     let mut r = Response::seen_whole();
     match &writer {
+        Some(w) if entry.body == BodyKind::Assigned => {
+            r.headers = response::headers_in_handler(w, cx)
+        }
         Some(w) => r.headers = response::headers_before(w, node, cx),
         None if entry.kind == CallKind::Error => r.seen_in_part(),
         None if entry.kind == CallKind::Response && !routes::is_returned(node) => r.seen_in_part(),
@@ -775,8 +849,17 @@ fn entry_usage(
             entry.body_argument.and_then(|i| args.get(i).copied()),
             cx.src,
         ),
-        BodyKind::StatusText if matches!(code, 100..=199 | 204 | 304) => Body::Absent,
+        BodyKind::StatusText | BodyKind::Assigned if matches!(code, 100..=199 | 204 | 304) => {
+            Body::Absent
+        }
         BodyKind::StatusText => Body::Present,
+        BodyKind::Assigned => match &writer {
+            // The next middleware may answer instead.
+            Some(w) if w.in_handler && is_handler(w, cx) && !response::calls_next(w, cx) => {
+                response::assigned_body(node, w, cx, &mut r.messages).unwrap_or(Body::Present)
+            }
+            _ => Body::Unknown,
+        },
         BodyKind::Chain => match &writer {
             Some(w) => response::chain(node, w, cx, &mut r.headers, &mut r.messages),
             None => Body::Unknown,
@@ -810,6 +893,43 @@ fn entry_usage(
         token,
     };
     finish(r, chosen, node, cx, comments)
+}
+
+/// True when the function that declares a writer is a handler, which answers itself: a
+/// route's inline function, or one whose parameters are the writer and perhaps `next`
+/// (`async (ctx) => ..`). A helper `deny(ctx, why)` or `fail(c, msg)` finishes a response
+/// its caller may add to.
+fn is_handler(w: &Writer, cx: &FileCx) -> bool {
+    if routes::inline_route(w.declared_in, cx.src).is_some() {
+        return true;
+    }
+    match syntax::parameters(w.declared_in, cx.src).as_slice() {
+        [_] => true,
+        [_, (next, _)] => *next == Some("next"),
+        _ => false,
+    }
+}
+
+/// True when a call's default code is what a writer sends: in a handler, with no code set
+/// on the writer before (`c.status(404)` then `c.json(..)` sends 404).
+fn default_holds(w: &Writer, cx: &FileCx) -> bool {
+    if !is_handler(w, cx) {
+        return false;
+    }
+    let mut stack = vec![w.declared_in];
+    while let Some(node) = stack.pop() {
+        if matches!(node.kind(), "call_expression" | "assignment_expression")
+            && let Some(Site::Entry(e, Some(other))) = site_of(node, cx)
+            && other.name == w.name
+            && e.code.is_none()
+            && e.body == BodyKind::Unknown
+        {
+            return false;
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    true
 }
 
 /// `ctx.status = 301` on the writer, in the function that declares it, with a redirect code.
@@ -922,7 +1042,7 @@ fn handler_of<'t>(site: Node<'t>, cx: &FileCx<'t>) -> Handler<'t> {
                 path,
             };
         }
-        if let Some(methods) = routes::exported_method(*f, cx.src) {
+        if let Some(methods) = routes::exported_method(*f, cx) {
             return Handler {
                 function: Some(*f),
                 methods: Some(methods),

@@ -23,6 +23,16 @@ pub struct Writer<'t> {
 /// Headers set on `writer` before `site` in the function that declares it; incomplete
 /// when the writer is handed to other code first or that function is not a handler.
 pub fn headers_before(writer: &Writer, site: Node, cx: &FileCx) -> Headers {
+    headers_set(writer, site.start_byte(), cx)
+}
+
+/// Headers set on `writer` anywhere in the function that declares it, for a framework that
+/// sends the response when the handler returns (Koa).
+pub fn headers_in_handler(writer: &Writer, cx: &FileCx) -> Headers {
+    headers_set(writer, usize::MAX, cx)
+}
+
+fn headers_set(writer: &Writer, before: usize, cx: &FileCx) -> Headers {
     let mut headers = Headers::complete();
     headers.complete = writer.in_handler;
     let Some(body) = writer.declared_in.child_by_field_name("body") else {
@@ -30,7 +40,7 @@ pub fn headers_before(writer: &Writer, site: Node, cx: &FileCx) -> Headers {
     };
     let mut stack = vec![body];
     while let Some(node) = stack.pop() {
-        if node.start_byte() >= site.start_byte() {
+        if node.start_byte() >= before {
             continue;
         }
         if node.kind() == "call_expression" {
@@ -148,15 +158,7 @@ pub fn chain(
             continue;
         }
         if SENDERS.contains(&method) {
-            let args = arguments(next);
-            for a in &args {
-                messages(*a, cx.src, out);
-            }
-            let empty = args.is_empty()
-                || args
-                    .iter()
-                    .all(|a| matches!(text(*a, cx.src), "null" | "undefined" | "''" | "\"\""));
-            return if empty { Body::Absent } else { Body::Present };
+            return sent(next, cx, out);
         }
         current = next;
     }
@@ -187,4 +189,105 @@ pub fn content_of(node: Option<Node>, src: &str) -> Body {
         None | Some("null" | "undefined" | "''" | "\"\"" | "``") => Body::Absent,
         Some(_) => Body::Present,
     }
+}
+
+/// The body a handler assigns to its writer (`ctx.body = { error: .. }`) in the block of
+/// `site`, with its messages; None when it assigns none there. Other branches are other
+/// responses.
+pub fn assigned_body(
+    site: Node,
+    writer: &Writer,
+    cx: &FileCx,
+    out: &mut Vec<String>,
+) -> Option<Body> {
+    let block = super::syntax::ancestor(site, &["statement_block"])?;
+    let body = JS_APIS.writers[writer.framework].body.as_deref()?;
+    let property = format!("{}.{body}", writer.name);
+    let mut found = None;
+    for statement in super::syntax::named_children(block) {
+        let Some(assignment) = statement.named_child(0).filter(|a| {
+            statement.kind() == "expression_statement" && a.kind() == "assignment_expression"
+        }) else {
+            continue;
+        };
+        let (Some(left), Some(value)) = (
+            assignment.child_by_field_name("left"),
+            assignment.child_by_field_name("right"),
+        ) else {
+            continue;
+        };
+        if text(left, cx.src).replace(char::is_whitespace, "") == property {
+            messages(value, cx.src, out);
+            found = Some(content_of(Some(value), cx.src));
+        }
+    }
+    found
+}
+
+/// True when the function that declares `writer` calls the next middleware (`await
+/// next()`), which may answer or change the response after it.
+pub fn calls_next(writer: &Writer, cx: &FileCx) -> bool {
+    let params = super::syntax::parameters(writer.declared_in, cx.src);
+    let Some(Some(next)) = params.get(1).map(|(n, _)| *n) else {
+        return false;
+    };
+    let mut stack = vec![writer.declared_in];
+    while let Some(node) = stack.pop() {
+        if node.kind() == "call_expression"
+            && node
+                .child_by_field_name("function")
+                .is_some_and(|f| text(f, cx.src) == next)
+        {
+            return true;
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    false
+}
+
+/// What statements after a code set alone (`res.status(err.status || 500);`) send on the
+/// same writer in the same block (`res.render('error');`), adding the headers they set
+/// first. Unknown when no later statement there sends.
+pub fn sent_after(site: Node, writer: &Writer, cx: &FileCx, headers: &mut Headers) -> Body {
+    let Some(statement) = site.parent().filter(|p| p.kind() == "expression_statement") else {
+        return Body::Unknown;
+    };
+    let mut next = statement.next_named_sibling();
+    while let Some(n) = next {
+        next = n.next_named_sibling();
+        let Some(call) = n
+            .named_child(0)
+            .filter(|c| n.kind() == "expression_statement" && c.kind() == "call_expression")
+        else {
+            continue;
+        };
+        if header_set(call, writer, cx, headers) {
+            continue;
+        }
+        if hands_over(call, writer.name, cx) {
+            headers.complete = false;
+        }
+        let Some((receiver, method)) = method_call(call, cx.src) else {
+            continue;
+        };
+        if text(receiver, cx.src) == writer.name && SENDERS.contains(&method) {
+            let mut ignored = Vec::new();
+            return sent(call, cx, &mut ignored);
+        }
+    }
+    Body::Unknown
+}
+
+/// The body a sender call sends (`res.json(x)`, `res.end()`), with its messages.
+fn sent(call: Node, cx: &FileCx, out: &mut Vec<String>) -> Body {
+    let args = arguments(call);
+    for a in &args {
+        messages(*a, cx.src, out);
+    }
+    let empty = args.is_empty()
+        || args
+            .iter()
+            .all(|a| matches!(text(*a, cx.src), "null" | "undefined" | "''" | "\"\""));
+    if empty { Body::Absent } else { Body::Present }
 }

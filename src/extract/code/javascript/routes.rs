@@ -2,7 +2,8 @@
 //! `router.route('/p').post(h).get(g)`, koa-router's `router.post('name', '/p', h)`,
 //! `fastify.route({ method, url, handler })`), NestJS decorators (`@Post(p)` in a
 //! `@Controller(prefix)` class), functions exported under a method's name (Next.js and
-//! SvelteKit `export async function POST`), SvelteKit form `actions` (POST), and method
+//! SvelteKit `export async function POST`), Remix and React Router `action` (every method
+//! but GET and HEAD) and `loader`, SvelteKit form `actions` (POST), and method
 //! checks in the handler (`if (req.method !== 'POST') return ..`).
 
 use super::FileCx;
@@ -202,9 +203,11 @@ pub fn nest_route(method: Node, cx: &FileCx) -> Option<(Vec<Method>, Option<Stri
     Some((methods_from(&names), path))
 }
 
-/// The method an exported function answers by its name (`export async function POST`,
-/// `export const DELETE = ..`), or POST for a SvelteKit form action.
-pub fn exported_method(function: Node, src: &str) -> Option<Vec<Method>> {
+/// The methods an exported function answers by its name (`export async function POST`,
+/// `export const DELETE = ..`, a Remix or React Router `action` or `loader` in a file that
+/// imports one), or POST for a SvelteKit form action.
+pub fn exported_method(function: Node, cx: &FileCx) -> Option<Vec<Method>> {
+    let src = cx.src;
     let mut declaration = function;
     let name = match function.kind() {
         "function_declaration" => text(function.child_by_field_name("name")?, src),
@@ -235,8 +238,20 @@ pub fn exported_method(function: Node, src: &str) -> Option<Vec<Method>> {
     let exported = declaration
         .parent()
         .is_some_and(|p| p.kind() == "export_statement");
+    if !exported {
+        return None;
+    }
+    if let Some(methods) = JS_APIS
+        .routing
+        .module_exports
+        .iter()
+        .filter(|(framework, _)| cx.uses(framework))
+        .find_map(|(_, exports)| exports.get(name))
+    {
+        return Some(methods_from(methods));
+    }
     let method = Method::parse(name).filter(|m| m.as_str() == name)?;
-    exported.then(|| vec![method])
+    Some(vec![method])
 }
 
 /// The methods that reach `site` by the handler's own early check:

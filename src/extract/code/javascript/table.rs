@@ -9,6 +9,8 @@ use std::sync::LazyLock;
 pub struct JsApis {
     /// Framework name to the modules whose import shows it is used.
     pub frameworks: BTreeMap<String, Vec<String>>,
+    /// Framework to the folders whose files use it without importing it (`pages/api`).
+    pub framework_folders: BTreeMap<String, Vec<String>>,
     pub writers: BTreeMap<String, Writer>,
     pub calls: Vec<CallEntry>,
     pub headers: Vec<HeaderSetter>,
@@ -17,6 +19,19 @@ pub struct JsApis {
     pub constants: BTreeMap<String, Constants>,
     /// Framework to error class to the code it carries.
     pub errors: BTreeMap<String, BTreeMap<String, u32>>,
+    /// Framework to how its error middleware is written.
+    pub error_middleware: BTreeMap<String, ErrorMiddleware>,
+}
+
+/// Error middleware (Express's `(err, req, res, next)`): a function of `arity` parameters,
+/// the error at `error` and the writer at `writer`, that renders the errors of `renders`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorMiddleware {
+    pub arity: usize,
+    pub error: usize,
+    pub writer: usize,
+    pub renders: Vec<String>,
 }
 
 /// How a handler's writer parameter is recognised.
@@ -26,6 +41,8 @@ pub struct Writer {
     pub positions: Vec<usize>,
     pub names: Vec<String>,
     pub types: Vec<String>,
+    /// The property a handler assigns the body to (Koa's `ctx.body`).
+    pub body: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
@@ -54,6 +71,10 @@ pub enum BodyKind {
     Argument,
     Chain,
     StatusText,
+    /// What the handler assigns to the writer's `body` (Koa's `ctx.body = ..`) in the block
+    /// of the site, else the reason phrase: the framework sends the response when the
+    /// handler returns, with every header set on the writer in it.
+    Assigned,
     Unknown,
 }
 
@@ -88,6 +109,10 @@ pub struct CallEntry {
     /// A redirect code set on the writer before (`ctx.status = 301`) is kept.
     #[serde(default)]
     pub keeps_set_code: bool,
+    /// The default `code` holds only in a handler that sets no code on the writer first
+    /// (Hono's `c.status(404)` then `c.json(..)` sends 404).
+    #[serde(default)]
+    pub default_if_unset: bool,
     /// Checked against the real framework by tests/node_frameworks.rs.
     pub probe: String,
     pub expect: Option<u32>,
@@ -113,6 +138,9 @@ pub struct Routing {
     pub option_keys: OptionKeys,
     pub decorators: BTreeMap<String, String>,
     pub form_actions: String,
+    /// Framework to the exports of a route module and the methods each answers (Remix's
+    /// `action` and `loader`).
+    pub module_exports: BTreeMap<String, BTreeMap<String, Vec<String>>>,
     pub clients: Vec<String>,
 }
 
