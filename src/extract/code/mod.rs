@@ -67,9 +67,12 @@ thread_local! {
 
 thread_local! {
     /// Field ids by grammar and field name (see [`Field`]).
-    static FIELD_IDS: RefCell<HashMap<(usize, usize), u16, BuildHasherDefault<PointerHasher>>> =
+    static FIELD_IDS: RefCell<HashMap<FieldKey, u16, BuildHasherDefault<PointerHasher>>> =
         RefCell::new(HashMap::default());
 }
+
+/// A grammar's address, and a field name's address and length.
+type FieldKey = (usize, usize, usize);
 
 /// `child_by_field_name` with the field's id looked up once per grammar and name:
 /// tree-sitter finds an id by comparing the name with the grammar's field names one by one
@@ -82,7 +85,8 @@ impl<'t> Field<'t> for Node<'t> {
     fn field(&self, name: &'static str) -> Option<Node<'t>> {
         // SAFETY: the node borrows its tree, which holds its language.
         let language = unsafe { tree_sitter::ffi::ts_node_language(self.into_raw()) };
-        let key = (language as usize, name.as_ptr() as usize);
+        // The length too: the compiler may place one name at the start of a longer one.
+        let key = (language as usize, name.as_ptr() as usize, name.len());
         let id = FIELD_IDS.with(|ids| {
             *ids.borrow_mut().entry(key).or_insert_with(|| {
                 // SAFETY: the language is alive (above) and the name is read by its length.
@@ -104,7 +108,7 @@ impl<'t> Field<'t> for Node<'t> {
     }
 }
 
-/// Hashes the two addresses of a [`FIELD_IDS`] key as FxHash does: the default hasher
+/// Hashes the addresses and length of a [`FIELD_IDS`] key as FxHash does: the default hasher
 /// cost more than the lookup it saves.
 #[derive(Default)]
 pub struct PointerHasher(u64);

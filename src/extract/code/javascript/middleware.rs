@@ -9,6 +9,7 @@ use super::response::{self, Writer};
 use super::syntax::{self, text};
 use super::table::{BodyKind, CallEntry, CallKind, JS_APIS};
 use super::{FileCx, Site, binding, site_arguments};
+use crate::extract::code::Field;
 use crate::summary::{Helper, Key};
 use crate::usage::{Body, Headers};
 use tree_sitter::Node;
@@ -53,7 +54,7 @@ pub fn helper(function: Node, path: &str, cx: &FileCx) -> Option<Helper> {
         line,
     };
     helper.headers.complete = false;
-    let mut stack = vec![function.child_by_field_name("body")?];
+    let mut stack = vec![function.field("body")?];
     while let Some(node) = stack.pop() {
         if matches!(node.kind(), "call_expression" | "assignment_expression")
             && let Some(Site::Entry(entry, Some(writer))) = super::site_of(node, cx)
@@ -120,10 +121,7 @@ fn sends_error_code(code: Node, error: &str, site: Node, writer: &Writer, cx: &F
             continue;
         }
         if node.kind() == "variable_declarator"
-            && let (Some(pattern), Some(value)) = (
-                node.child_by_field_name("name"),
-                node.child_by_field_name("value"),
-            )
+            && let (Some(pattern), Some(value)) = (node.field("name"), node.field("value"))
             && pattern.kind() == "object_pattern"
             && text(value, cx.src) == error
             && destructures(pattern, name, cx.src)
@@ -143,9 +141,7 @@ fn destructures(pattern: Node, name: &str, src: &str) -> bool {
         .into_iter()
         .any(|p| match p.kind() {
             "shorthand_property_identifier_pattern" => text(p, src) == name,
-            "object_assignment_pattern" => p
-                .child_by_field_name("left")
-                .is_some_and(|l| text(l, src) == name),
+            "object_assignment_pattern" => p.field("left").is_some_and(|l| text(l, src) == name),
             _ => false,
         })
 }

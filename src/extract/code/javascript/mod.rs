@@ -18,6 +18,7 @@ use super::context::{self, Place};
 use super::evidence::{concatenation, follow_bindings, normalisation, template_target};
 use super::response::{Chosen, Response};
 use super::{Comment, MAX_SITE_DEPTH};
+use crate::extract::code::Field;
 use crate::knowledge::words;
 use crate::summary::HelperCall;
 use crate::usage::{Body, Code, CodeToken, FileFacts, Target, TextSource, Usage};
@@ -141,7 +142,7 @@ fn folder_frameworks(path: &Path) -> impl Iterator<Item = &'static str> + '_ {
 /// `import x, { a as b } from 'm'`, `import * as m from 'm'`.
 fn import<'t>(item: Node<'t>, src: &'t str, cx: &mut FileCx<'t>) {
     let Some(module) = item
-        .child_by_field_name("source")
+        .field("source")
         .and_then(|s| src.get(s.start_byte() + 1..s.end_byte().saturating_sub(1)))
     else {
         return;
@@ -164,10 +165,10 @@ fn import<'t>(item: Node<'t>, src: &'t str, cx: &mut FileCx<'t>) {
                 }
             }
             "import_specifier" => {
-                let Some(name) = node.child_by_field_name("name") else {
+                let Some(name) = node.field("name") else {
                     continue;
                 };
-                let local = node.child_by_field_name("alias").unwrap_or(name);
+                let local = node.field("alias").unwrap_or(name);
                 add_import(cx, text(local, src), module, text(name, src).to_string());
             }
             _ => {
@@ -180,10 +181,7 @@ fn import<'t>(item: Node<'t>, src: &'t str, cx: &mut FileCx<'t>) {
 
 /// `const x = require('m')`, `const { a, b: c } = require('m')`, `require('m').Router()`.
 fn required<'t>(declarator: Node<'t>, src: &'t str, cx: &mut FileCx<'t>) {
-    let (Some(name), Some(value)) = (
-        declarator.child_by_field_name("name"),
-        declarator.child_by_field_name("value"),
-    ) else {
+    let (Some(name), Some(value)) = (declarator.field("name"), declarator.field("value")) else {
         return;
     };
     let mut call = unwrap_await(value);
@@ -193,7 +191,7 @@ fn required<'t>(declarator: Node<'t>, src: &'t str, cx: &mut FileCx<'t>) {
     }
     if call.kind() != "call_expression"
         || call
-            .child_by_field_name("function")
+            .field("function")
             .is_none_or(|f| text(f, src) != "require")
     {
         return;
@@ -214,9 +212,7 @@ fn required<'t>(declarator: Node<'t>, src: &'t str, cx: &mut FileCx<'t>) {
                         add_import(cx, text(p, src), module, text(p, src).to_string())
                     }
                     "pair_pattern" => {
-                        if let (Some(k), Some(v)) =
-                            (p.child_by_field_name("key"), p.child_by_field_name("value"))
-                        {
+                        if let (Some(k), Some(v)) = (p.field("key"), p.field("value")) {
                             add_import(cx, text(v, src), module, text(k, src).to_string());
                         }
                     }
@@ -391,7 +387,7 @@ impl<'t> Nodes<'t> {
                 }
                 "assignment_expression"
                     if node
-                        .child_by_field_name("left")
+                        .field("left")
                         .is_some_and(|l| l.kind() == "member_expression") =>
                 {
                     nodes.assignments.push(node)
@@ -496,8 +492,8 @@ enum Site<'t> {
 /// The callee of a call, `new` or decorator.
 fn callee(node: Node) -> Option<Node> {
     match node.kind() {
-        "call_expression" => node.child_by_field_name("function"),
-        "new_expression" => node.child_by_field_name("constructor"),
+        "call_expression" => node.field("function"),
+        "new_expression" => node.field("constructor"),
         "decorator" => node.named_child(0).and_then(callee),
         _ => None,
     }
@@ -531,7 +527,7 @@ fn imported_name<'t>(node: Node, cx: &FileCx<'t>) -> Option<(&'t str, String)> {
 fn site_of<'t>(node: Node<'t>, cx: &FileCx<'t>) -> Option<Site<'t>> {
     let is_new = node.kind() == "new_expression";
     if node.kind() == "assignment_expression" {
-        let left = node.child_by_field_name("left")?;
+        let left = node.field("left")?;
         let (object, name) = member(left, cx.src)?;
         return writer_entry(object, name, On::Property, node, cx);
     }
@@ -646,7 +642,7 @@ fn is_promise_executor(function: Node, src: &str) -> bool {
         .filter(|p| p.kind() == "arguments")
         .and_then(|p| p.parent())
         .filter(|n| n.kind() == "new_expression")
-        .and_then(|n| n.child_by_field_name("constructor"))
+        .and_then(|n| n.field("constructor"))
         .is_some_and(|c| text(c, src) == "Promise")
 }
 
@@ -725,7 +721,7 @@ fn site_usage(
 /// The arguments of a site: a call's, a decorator's call's, or an assignment's value.
 fn site_arguments(node: Node) -> Vec<Node> {
     match node.kind() {
-        "assignment_expression" => node.child_by_field_name("right").into_iter().collect(),
+        "assignment_expression" => node.field("right").into_iter().collect(),
         "decorator" => node.named_child(0).map(arguments).unwrap_or_default(),
         _ => arguments(node),
     }
@@ -772,7 +768,7 @@ fn entry_usage(
     }
     let callee_text = match node.kind() {
         "assignment_expression" => {
-            format!("{} = ", text(node.child_by_field_name("left")?, cx.src))
+            format!("{} = ", text(node.field("left")?, cx.src))
         }
         _ => text(callee(node)?, cx.src).to_string(),
     };
@@ -934,15 +930,13 @@ fn default_holds(w: &Writer, cx: &FileCx) -> bool {
 
 /// `ctx.status = 301` on the writer, in the function that declares it, with a redirect code.
 fn redirect_status_set<'t>(w: &Writer<'t>, cx: &FileCx<'t>) -> Option<(Node<'t>, CodeValue)> {
-    let mut stack = vec![w.declared_in.child_by_field_name("body")?];
+    let mut stack = vec![w.declared_in.field("body")?];
     while let Some(node) = stack.pop() {
         if node.kind() == "assignment_expression"
             && let Some(Site::Entry(e, Some(other))) = site_of(node, cx)
             && e.on == On::Property
             && other.name == w.name
-            && let Some(value) = node
-                .child_by_field_name("right")
-                .and_then(|v| code_value(v, cx))
+            && let Some(value) = node.field("right").and_then(|v| code_value(v, cx))
             && matches!(value.code, 300..=399)
         {
             return Some((node, value));
@@ -1149,7 +1143,7 @@ fn target(node: Node, function: Option<Node>, cx: &FileCx) -> (Target, Option<St
         template_target(template, &uses)
     } else if current.kind() == "new_expression"
         && current
-            .child_by_field_name("constructor")
+            .field("constructor")
             .is_some_and(|c| text(c, cx.src) == "URL")
         && let Some(path) = arguments(current)
             .first()
@@ -1191,15 +1185,15 @@ static REQUEST_URL: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new
 fn binding<'t>(function: Node<'t>, name: &str, before: usize, src: &str) -> Option<Node<'t>> {
     super::last_binding(function, before, |node| match node.kind() {
         "variable_declarator" => {
-            let left = node.child_by_field_name("name")?;
+            let left = node.field("name")?;
             (text(left, src) == name)
-                .then(|| node.child_by_field_name("value"))
+                .then(|| node.field("value"))
                 .flatten()
         }
         "assignment_expression" => {
-            let left = node.child_by_field_name("left")?;
+            let left = node.field("left")?;
             (text(left, src).trim() == name)
-                .then(|| node.child_by_field_name("right"))
+                .then(|| node.field("right"))
                 .flatten()
         }
         _ => None,

@@ -6,6 +6,7 @@
 use super::FileCx;
 use super::syntax::{arguments, chained_call, keys, messages, method_call, string_value, text};
 use super::table::JS_APIS;
+use crate::extract::code::Field;
 use crate::usage::{Body, Headers};
 use tree_sitter::Node;
 
@@ -35,7 +36,7 @@ pub fn headers_in_handler(writer: &Writer, cx: &FileCx) -> Headers {
 fn headers_set(writer: &Writer, before: usize, cx: &FileCx) -> Headers {
     let mut headers = Headers::complete();
     headers.complete = writer.in_handler;
-    let Some(body) = writer.declared_in.child_by_field_name("body") else {
+    let Some(body) = writer.declared_in.field("body") else {
         return headers;
     };
     let mut stack = vec![body];
@@ -210,10 +211,8 @@ pub fn assigned_body(
         }) else {
             continue;
         };
-        let (Some(left), Some(value)) = (
-            assignment.child_by_field_name("left"),
-            assignment.child_by_field_name("right"),
-        ) else {
+        let (Some(left), Some(value)) = (assignment.field("left"), assignment.field("right"))
+        else {
             continue;
         };
         if text(left, cx.src).replace(char::is_whitespace, "") == property {
@@ -235,7 +234,7 @@ pub fn calls_next(writer: &Writer, cx: &FileCx) -> bool {
     while let Some(node) = stack.pop() {
         if node.kind() == "call_expression"
             && node
-                .child_by_field_name("function")
+                .field("function")
                 .is_some_and(|f| text(f, cx.src) == next)
         {
             return true;

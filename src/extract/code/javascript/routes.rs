@@ -12,6 +12,7 @@ use super::syntax::{
     string_value, text, unwrap_await,
 };
 use super::table::JS_APIS;
+use crate::extract::code::Field;
 use crate::extract::code::routes::methods_from;
 use crate::usage::{Method, RouteBinding};
 use regex::Regex;
@@ -88,10 +89,7 @@ fn is_path(s: &str) -> bool {
 /// `axios.post('/login', body)`: an HTTP client, not a router.
 fn is_client(receiver: Node, src: &str) -> bool {
     let mut root = receiver;
-    while let Some(inner) = root
-        .child_by_field_name("object")
-        .or_else(|| root.child_by_field_name("function"))
-    {
+    while let Some(inner) = root.field("object").or_else(|| root.field("function")) {
         root = inner;
     }
     let name = text(root, src);
@@ -131,7 +129,7 @@ pub fn binding(reg: &Registration, src: &str) -> Option<RouteBinding> {
 fn handler_name(node: Node, src: &str, depth: u32) -> Option<String> {
     match node.kind() {
         "identifier" => Some(text(node, src).to_string()),
-        "member_expression" => Some(text(node.child_by_field_name("property")?, src).to_string()),
+        "member_expression" => Some(text(node.field("property")?, src).to_string()),
         "call_expression" if depth < 2 => {
             // `ctrl.create.bind(ctrl)`, or a wrapper `catchAsync(create)`.
             if let Some((receiver, "bind")) = method_call(node, src) {
@@ -210,20 +208,20 @@ pub fn exported_method(function: Node, cx: &FileCx) -> Option<Vec<Method>> {
     let src = cx.src;
     let mut declaration = function;
     let name = match function.kind() {
-        "function_declaration" => text(function.child_by_field_name("name")?, src),
+        "function_declaration" => text(function.field("name")?, src),
         _ => {
             let parent = function.parent()?;
             match parent.kind() {
                 "variable_declarator" => {
                     declaration = parent.parent()?;
-                    text(parent.child_by_field_name("name")?, src)
+                    text(parent.field("name")?, src)
                 }
                 // `export const actions = { default: async (event) => .. }`
                 "pair" => {
                     let declarator = parent.parent()?.parent()?;
                     let actions = declarator.kind() == "variable_declarator"
                         && declarator
-                            .child_by_field_name("name")
+                            .field("name")
                             .is_some_and(|n| text(n, src) == JS_APIS.routing.form_actions);
                     let exported = declarator
                         .parent()
@@ -257,7 +255,7 @@ pub fn exported_method(function: Node, cx: &FileCx) -> Option<Vec<Method>> {
 /// The methods that reach `site` by the handler's own early check:
 /// `if (req.method !== 'POST') { ..; return .. }` before it.
 pub fn checked_methods(scope: Node, site: Node, src: &str) -> Option<Vec<Method>> {
-    let body = scope.child_by_field_name("body")?;
+    let body = scope.field("body")?;
     for stmt in named_children(body) {
         if stmt.start_byte() >= site.start_byte() {
             break;
@@ -265,13 +263,13 @@ pub fn checked_methods(scope: Node, site: Node, src: &str) -> Option<Vec<Method>
         if stmt.kind() != "if_statement" || stmt.end_byte() > site.start_byte() {
             continue;
         }
-        let Some(cond) = stmt.child_by_field_name("condition") else {
+        let Some(cond) = stmt.field("condition") else {
             continue;
         };
         let Some(caps) = METHOD_NOT_EQUAL.captures(text(cond, src)) else {
             continue;
         };
-        let consequence = stmt.child_by_field_name("consequence");
+        let consequence = stmt.field("consequence");
         let returns = consequence.is_some_and(|c| {
             matches!(c.kind(), "return_statement" | "throw_statement")
                 || named_children(c)
@@ -315,7 +313,7 @@ pub fn is_returned(node: Node) -> bool {
             // `async (req) => Response.json(..)`
             "arrow_function" => {
                 return parent
-                    .child_by_field_name("body")
+                    .field("body")
                     .is_some_and(|b| unwrap_await(b).id() == node.id() || b.id() == current.id());
             }
             _ => return false,
