@@ -174,6 +174,28 @@ pub fn join(files: &mut [SourceFile], more: &[Known]) {
             ));
             added[i].push(usage);
         }
+        for raised in &own.summary.raised {
+            let handler = views
+                .iter()
+                .filter(|w| w.kind == own.kind)
+                .find_map(|w| {
+                    w.summary
+                        .error_handlers
+                        .iter()
+                        .find(|h| h.code.is_none_or(|c| c == raised.code))
+                        .map(|h| (w.display, h.line))
+                });
+            if let Some((display, line)) = handler {
+                edits[i].push((
+                    raised.usage,
+                    Edit::Handled {
+                        origin: format!(
+                            "the app's error handler registered at {display}:{line} builds the response"
+                        ),
+                    },
+                ));
+            }
+        }
         for p in &own.summary.propagations {
             let values = unique_by(views.iter().filter(|w| w.kind == own.kind).flat_map(|w| {
                 w.summary
@@ -241,6 +263,8 @@ enum Edit {
         body: Body,
         origin: String,
     },
+    /// An error handler of the app builds the response, and may add what is missing.
+    Handled { origin: String },
 }
 
 impl Edit {
@@ -262,6 +286,13 @@ impl Edit {
                 usage.headers = headers;
                 if usage.body == Body::Unknown {
                     usage.body = body;
+                }
+                usage.evidence.origin.push(origin);
+            }
+            Edit::Handled { origin } => {
+                usage.headers.complete = false;
+                if usage.body == Body::Absent {
+                    usage.body = Body::Unknown;
                 }
                 usage.evidence.origin.push(origin);
             }
