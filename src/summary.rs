@@ -92,6 +92,21 @@ impl Summary {
             && self.error_handlers.is_empty()
             && self.raised.is_empty()
     }
+
+    /// Keeps a status handed to a function, as an extractor found it.
+    pub fn add_call(&mut self, found: CallFound) {
+        match found {
+            CallFound::Named(call) => self.calls.push(call),
+            CallFound::Number(number) => self.numbers.push(number),
+        }
+    }
+}
+
+/// A status handed to a function: a usage of the file (`reject(StatusCode::UNAUTHORIZED,
+/// ..)`), or a bare number that is one only if the callee is a helper.
+pub enum CallFound {
+    Named(HelperCall),
+    Number(NumberCall),
 }
 
 #[derive(Clone, Debug)]

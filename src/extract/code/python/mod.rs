@@ -318,10 +318,7 @@ fn summarise(nodes: &Nodes, cx: &FileCx, raised: &HashSet<usize>, facts: &mut Fi
     }
     for call in &nodes.calls {
         for found in summary::helper_call(*call, cx, &facts.usages) {
-            match found {
-                summary::Call::Named(c) => facts.summary.calls.push(c),
-                summary::Call::Number(n) => facts.summary.numbers.push(n),
-            }
+            facts.summary.add_call(found);
         }
     }
     for (at, usage) in facts.usages.iter().enumerate() {

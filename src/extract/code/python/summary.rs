@@ -8,7 +8,7 @@ use super::syntax::{Args, callee, last_segment, named_children, text};
 use super::table::{CallKind, PYTHON_APIS};
 use super::{FileCx, code_value, entry_for, response};
 use crate::extract::code::response::Response;
-use crate::summary::{ErrorHandler, Helper, HelperCall, Key, NumberCall};
+use crate::summary::{CallFound as Call, ErrorHandler, Helper, HelperCall, Key, NumberCall};
 use crate::usage::Usage;
 use std::path::{Component, Path};
 use tree_sitter::Node;
@@ -235,11 +235,6 @@ pub fn helper_call(call: Node, cx: &FileCx, usages: &[Usage]) -> Vec<Call> {
         }));
     }
     out
-}
-
-pub enum Call {
-    Named(HelperCall),
-    Number(NumberCall),
 }
 
 /// Calls that take numbers but never send them.
