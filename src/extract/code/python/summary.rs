@@ -110,8 +110,9 @@ pub fn helpers(function: Node, cx: &FileCx, out: &mut Vec<Helper>) {
 }
 
 /// The response a code parameter becomes the code of, when it does: the code argument of a
-/// table call (`make_response(body, code)`, `JSONResponse(.., status_code=code)`) or the
-/// second part of a returned tuple (`return jsonify(..), code`).
+/// table call (`make_response(body, code)`, `JSONResponse(.., status_code=code)`), the
+/// second part of a returned tuple (`return jsonify(..), code`), or the code set on a
+/// response the helper made and returns (`response.status_code = code`).
 fn sink<'t>(node: Node<'t>, cx: &FileCx<'t>) -> Option<Response<'t>> {
     let parent = node.parent()?;
     match parent.kind() {
@@ -144,6 +145,30 @@ fn sink<'t>(node: Node<'t>, cx: &FileCx<'t>) -> Option<Response<'t>> {
                 return None;
             }
             Some(super::tuple_response(&parts, cx))
+        }
+        "assignment" => {
+            // `response = jsonify(..)`, then `response.status_code = code`, `return response`.
+            let left = parent.child_by_field_name("left")?;
+            let object = left.child_by_field_name("object")?;
+            let attribute = text(left.child_by_field_name("attribute")?, cx.src);
+            if left.kind() != "attribute"
+                || object.kind() != "identifier"
+                || !["status_code", "status"].contains(&attribute)
+                || parent.child_by_field_name("right")?.id() != node.id()
+            {
+                return None;
+            }
+            let function = super::syntax::enclosing_function(parent)?;
+            let made = super::binding(function, text(object, cx.src), parent.start_byte(), cx.src)?;
+            let entry = entry_for(&callee(made, cx.src)?, cx)?;
+            if made.kind() != "call" || entry.kind == CallKind::Error {
+                return None;
+            }
+            let mut r = response::of_call(entry, &Args::of(made, cx.src), cx);
+            response::follow(made, entry.kind, cx, &mut r);
+            // The change follow saw is the parameter itself.
+            r.code_change = None;
+            Some(r)
         }
         _ => None,
     }

@@ -51,6 +51,13 @@ fn frameworks(src: &str) -> Vec<&'static str> {
 /// may take a status.
 pub const PREFILTER: &str = r"StatusCode|HttpResponse|Redirect|redirect|Status::|status::|\.status\(|with_status|\bError[A-Z][a-zA-Z]+\(|\.route\(|\.service\(|#\[(get|post|put|patch|delete|head|options|route)\(|routes!|warp::|#\[error\(|Display for|macro_rules!";
 
+/// What a Rust file must match to tell the index about other files: routers, error
+/// messages and macros (as in [`PREFILTER`]), functions that take a status (helpers) and
+/// functions that return one as their error (`Result<_, StatusCode>`). A handler that only
+/// names constants is read for the index only when a router may name it (see
+/// `index::names_to_read`).
+pub const INDEX_PREFILTER: &str = r"\.route\(|\.service\(|#\[(get|post|put|patch|delete|head|options|route)\(|routes!|warp::|#\[error\(|Display for|macro_rules!|:\s*&?\s*(http::)?(StatusCode|Status|u16)\b|StatusCode\s*>";
+
 pub fn extract(path: &std::path::Path, src: &str) -> FileFacts {
     let mut facts = FileFacts::default();
     let Some(tree) = super::parse_file(
