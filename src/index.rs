@@ -229,16 +229,13 @@ pub fn join(files: &mut [SourceFile], more: &[Known]) {
             added[i].push(usage);
         }
         for raised in &own.summary.raised {
-            let handler = views
-                .iter()
-                .filter(|w| w.kind == own.kind)
-                .find_map(|w| {
-                    w.summary
-                        .error_handlers
-                        .iter()
-                        .find(|h| h.code.is_none_or(|c| c == raised.code))
-                        .map(|h| (w.display, h.line))
-                });
+            let handler = views.iter().filter(|w| w.kind == own.kind).find_map(|w| {
+                w.summary
+                    .error_handlers
+                    .iter()
+                    .find(|h| h.code.is_none_or(|c| c == raised.code))
+                    .map(|h| (w.display, h.line))
+            });
             if let Some((display, line)) = handler {
                 edits[i].push((
                     raised.usage,

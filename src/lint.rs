@@ -451,7 +451,17 @@ mod tests {
     fn rules_fired(project_routes: &[KindRoute]) -> Vec<&'static str> {
         let resolver = Resolver::fixed(Settings::default());
         let path = Path::new("src/handlers.rs");
-        let output = lint_text(path, HANDLER.into(), &resolver, project_routes).unwrap();
+        let known: Vec<Known> = project_routes
+            .iter()
+            .map(|(kind, route)| Known {
+                kind: *kind,
+                display: String::new(),
+                routes: vec![route.clone()],
+                summary: Default::default(),
+                handlers: Vec::new(),
+            })
+            .collect();
+        let output = lint_text(path, HANDLER.into(), &resolver, &known).unwrap();
         output.diagnostics.iter().map(|d| d.rule).collect()
     }
 

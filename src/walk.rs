@@ -230,7 +230,9 @@ pub fn walk_for(
                 Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {
                     let path = entry.path();
                     if let Some(class) = by_name(path).filter(|_| !exclude(path, false)) {
-                        for message in read_one(path, class, cwd.as_deref(), &outside(path), purpose) {
+                        for message in
+                            read_one(path, class, cwd.as_deref(), &outside(path), purpose)
+                        {
                             let _ = tx.send(message);
                         }
                     }

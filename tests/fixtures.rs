@@ -166,21 +166,30 @@ fn every_fixture_gets_exactly_its_expected_diagnostics() {
         // `statuslint FILE` does.
         let project = project_of(path, &root);
         if let Some(p) = &project {
-            projects.entry(p.clone()).or_default().extend(settings.enabled.clone());
+            projects
+                .entry(p.clone())
+                .or_default()
+                .extend(settings.enabled.clone());
         }
         let output = if project.is_some() {
             lint_in_project(&options, Arc::new(Resolver::fixed(settings))).expect("fixed settings")
         } else {
             lint(&options, &settings)
         };
-        let shown = path.strip_prefix(&root).unwrap_or(path).display().to_string();
+        let shown = path
+            .strip_prefix(&root)
+            .unwrap_or(path)
+            .display()
+            .to_string();
         let all: Vec<&Diagnostic> = output.diagnostics.iter().collect();
         checked += compare(path, &text, &all, "", &shown, &mut failures);
     }
     // Each project linted whole, as `statuslint .` does: the same findings in each file.
     for (project, enabled) in &projects {
-        let mut settings = Settings::default();
-        settings.enabled = enabled.clone();
+        let settings = Settings {
+            enabled: enabled.clone(),
+            ..Settings::default()
+        };
         let options = WalkOptions {
             paths: vec![project.clone()],
             threads: 1,
@@ -200,8 +209,19 @@ fn every_fixture_gets_exactly_its_expected_diagnostics() {
                         .is_ok_and(|p| p == canonical)
                 })
                 .collect();
-            let shown = path.strip_prefix(&root).unwrap_or(path).display().to_string();
-            compare(path, &text, &mine, " (project linted whole)", &shown, &mut failures);
+            let shown = path
+                .strip_prefix(&root)
+                .unwrap_or(path)
+                .display()
+                .to_string();
+            compare(
+                path,
+                &text,
+                &mine,
+                " (project linted whole)",
+                &shown,
+                &mut failures,
+            );
         }
     }
     assert!(checked > 0, "no expectations found in any fixture");

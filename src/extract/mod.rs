@@ -175,7 +175,10 @@ mod tests {
         ] {
             assert!(may_tell_the_index(SourceKind::Rust, says));
         }
-        assert!(may_tell_the_index(SourceKind::Python, b"from flask import abort"));
+        assert!(may_tell_the_index(
+            SourceKind::Python,
+            b"from flask import abort"
+        ));
     }
 
     #[test]

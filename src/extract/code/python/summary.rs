@@ -200,7 +200,11 @@ pub fn error_handler(call: Node, cx: &FileCx) -> Option<ErrorHandler> {
             } else {
                 // A framework's exception class answers its own code; a class of the
                 // project (`ValidationError`) answers none of the raises we see.
-                Some(entry_for(class, cx).filter(|e| e.kind == CallKind::Error)?.code?)
+                Some(
+                    entry_for(class, cx)
+                        .filter(|e| e.kind == CallKind::Error)?
+                        .code?,
+                )
             }
         }
     };
