@@ -192,5 +192,11 @@ mod tests {
             SourceKind::Rust,
             b"HttpResponse::Found()"
         ));
+        // A macro handed a bare number may be a project helper.
+        assert!(may_choose_status(
+            SourceKind::Rust,
+            b"fail!(\"no such item\", 404);"
+        ));
+        assert!(!may_choose_status(SourceKind::Rust, b"let v = vec![1, 2];"));
     }
 }
