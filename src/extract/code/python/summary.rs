@@ -132,7 +132,8 @@ fn sink<'t>(node: Node<'t>, cx: &FileCx<'t>) -> Option<Response<'t>> {
             response::follow(call, entry.kind, cx, &mut r);
             Some(r)
         }
-        "expression_list" | "tuple" => {
+        // Only Flask sends a returned `(body, code)` pair as a response.
+        "expression_list" | "tuple" if cx.frameworks.contains(&"flask") => {
             let parts = named_children(parent);
             if parts.get(1).map(|n| n.id()) != Some(node.id()) {
                 return None;
