@@ -75,6 +75,60 @@ fn handler_keys(summary: &Summary, usages: &[Usage]) -> Vec<Key> {
     keys
 }
 
+/// The handler names an index walk must still look for in the files it deferred (those
+/// that may define a handler but say nothing else the index reads), so that the files read
+/// get the same routes as in a walk of the whole tree: the names of the bindings that may
+/// bind a handler of `files` (another handler of that name makes the binding ambiguous),
+/// and of every binding to the same paths (their methods are the resource's).
+pub fn names_to_read(files: &[SourceFile], known: &[Known]) -> Vec<String> {
+    let own: Vec<(SourceKind, Key)> = files
+        .iter()
+        .flat_map(|f| {
+            handler_keys(&f.facts.summary, &f.facts.usages)
+                .into_iter()
+                .map(move |k| (f.kind, k))
+        })
+        .collect();
+    let bindings: Vec<(SourceKind, &RouteBinding)> = files
+        .iter()
+        .flat_map(|f| f.facts.routes.iter().map(move |r| (f.kind, r)))
+        .chain(
+            known
+                .iter()
+                .flat_map(|k| k.routes.iter().map(move |r| (k.kind, r))),
+        )
+        .collect();
+    let ours: Vec<&(SourceKind, &RouteBinding)> = bindings
+        .iter()
+        .filter(|(kind, b)| own.iter().any(|(k, key)| k == kind && b.key.may_name(key)))
+        .collect();
+    let paths: Vec<&String> = ours.iter().filter_map(|(_, b)| b.path.as_ref()).collect();
+    let mut names: Vec<String> = bindings
+        .iter()
+        .filter(|(_, b)| {
+            ours.iter().any(|(_, o)| std::ptr::eq(*o, *b))
+                || b.path.as_ref().is_some_and(|p| paths.contains(&p))
+        })
+        .map(|(_, b)| {
+            // `Legacy.post` is defined as `post` in `class Legacy`.
+            let name = b.key.name();
+            name.rsplit('.').next().unwrap_or(name).to_string()
+        })
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// A filter for texts that hold one of `names` as a whole word; None for no names.
+pub fn mentioning(names: &[String]) -> Option<regex::bytes::Regex> {
+    if names.is_empty() {
+        return None;
+    }
+    let words: Vec<String> = names.iter().map(|n| regex::escape(n)).collect();
+    regex::bytes::Regex::new(&format!(r"\b(?:{})\b", words.join("|"))).ok()
+}
+
 /// What the index reads of one file, read this time or known from before.
 struct View<'a> {
     kind: SourceKind,
@@ -174,6 +228,25 @@ pub fn join(files: &mut [SourceFile], more: &[Known]) {
             ));
             added[i].push(usage);
         }
+        for raised in &own.summary.raised {
+            let handler = views.iter().filter(|w| w.kind == own.kind).find_map(|w| {
+                w.summary
+                    .error_handlers
+                    .iter()
+                    .find(|h| h.code.is_none_or(|c| c == raised.code))
+                    .map(|h| (w.display, h.line))
+            });
+            if let Some((display, line)) = handler {
+                edits[i].push((
+                    raised.usage,
+                    Edit::Handled {
+                        origin: format!(
+                            "the app's error handler registered at {display}:{line} builds the response"
+                        ),
+                    },
+                ));
+            }
+        }
         for p in &own.summary.propagations {
             let values = unique_by(views.iter().filter(|w| w.kind == own.kind).flat_map(|w| {
                 w.summary
@@ -241,6 +314,8 @@ enum Edit {
         body: Body,
         origin: String,
     },
+    /// An error handler of the app builds the response, and may add what is missing.
+    Handled { origin: String },
 }
 
 impl Edit {
@@ -262,6 +337,13 @@ impl Edit {
                 usage.headers = headers;
                 if usage.body == Body::Unknown {
                     usage.body = body;
+                }
+                usage.evidence.origin.push(origin);
+            }
+            Edit::Handled { origin } => {
+                usage.headers.complete = false;
+                if usage.body == Body::Absent {
+                    usage.body = Body::Unknown;
                 }
                 usage.evidence.origin.push(origin);
             }

@@ -9,10 +9,11 @@ use crate::rules::{
     self, CheckContext, Finding, PARTLY_CHECKED, RuleEntry, Text, UNUSED_SUPPRESSION,
 };
 use crate::settings::{Resolver, Settings};
-use crate::summary::Summary;
 use crate::suppress::Suppressions;
 use crate::usage::RouteBinding;
-use crate::walk::{Checked, FolderSettings, Note, SourceFile, WalkOptions, WalkOutput, walk};
+use crate::walk::{
+    Checked, FolderSettings, Note, Purpose, SourceFile, WalkOptions, WalkOutput, walk, walk_for,
+};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -87,33 +88,42 @@ fn around(walk_options: &WalkOptions, read: &[SourceFile], resolver: Arc<Resolve
         paths: roots,
         threads: walk_options.threads,
     };
-    walk(&options, Some(settings_of(resolver)))
+    let walked = walk_for(&options, Some(settings_of(resolver)), Purpose::Index);
+    let others = |f: &SourceFile| {
+        kinds.contains(&f.kind) && f.path.canonicalize().is_ok_and(|p| !named.contains(&p))
+    };
+    let mut known: Vec<Known> = walked
         .files
         .into_iter()
-        .filter(|f| kinds.contains(&f.kind))
-        .filter(|f| f.path.canonicalize().is_ok_and(|p| !named.contains(&p)))
+        .filter(others)
         .map(Known::of)
-        .collect()
+        .collect();
+    // Handlers the index walk passed over, read when a router may name them.
+    let names = index::names_to_read(read, &known);
+    if let Some(filter) = index::mentioning(&names) {
+        known.extend(
+            walked
+                .deferred
+                .iter()
+                .filter(|p| std::fs::read(p).is_ok_and(|text| filter.is_match(&text)))
+                .filter_map(|p| crate::walk::read_for_index(p))
+                .filter(others)
+                .map(Known::of),
+        );
+    }
+    known
 }
 
-/// The routes each file of a project defines, without running the rules: what the editor
-/// server knows of the files that are not open.
-pub fn project_routes(
-    walk_options: &WalkOptions,
-    resolver: Arc<Resolver>,
-) -> Vec<(PathBuf, Vec<KindRoute>)> {
+/// What each file of a project tells the index (routes, summaries, the handlers it
+/// defines), without running the rules: what the editor server knows of the files that are
+/// not open.
+pub fn project_known(walk_options: &WalkOptions, resolver: Arc<Resolver>) -> Vec<(PathBuf, Known)> {
     let walked = walk(walk_options, Some(settings_of(resolver)));
     walked
         .files
         .into_iter()
-        .filter(|f| !f.facts.routes.is_empty())
-        .map(|f| {
-            let kind = f.kind;
-            (
-                f.path,
-                f.facts.routes.into_iter().map(|r| (kind, r)).collect(),
-            )
-        })
+        .map(|f| (f.path.clone(), Known::of(f)))
+        .filter(|(_, k)| !k.routes.is_empty() || !k.summary.is_empty() || !k.handlers.is_empty())
         .collect()
 }
 
@@ -122,33 +132,46 @@ fn settings_of(resolver: Arc<Resolver>) -> FolderSettings {
     Arc::new(move |dir: &Path| resolver.for_dir(dir).ok())
 }
 
-/// Lints `text` as if it were the file `path`, with that file's settings, its handlers
-/// joined with `project_routes` (the routes other files of the project define; empty when
-/// unknown). The one entry point of `--stdin-filename` and of the editor server.
+/// Reads `text` as if it were the file `path`, with that file's settings.
+fn read_as(path: &Path, text: Vec<u8>, resolver: &Resolver) -> Result<WalkOutput, ConfigError> {
+    let settings = resolver.for_file(path)?;
+    Ok(if settings.exclude.matches(path) {
+        WalkOutput::default()
+    } else {
+        crate::walk::read_text(path, text, &settings.outside_folders)
+    })
+}
+
+/// Lints `text` as if it were the file `path`, with that file's settings, joined with what
+/// `known` says (the rest of the project as the editor server knows it; empty when
+/// unknown). The entry point of the editor server.
 pub fn lint_text(
     path: &Path,
     text: Vec<u8>,
     resolver: &Resolver,
-    project_routes: &[KindRoute],
+    known: &[Known],
 ) -> Result<LintOutput, ConfigError> {
-    let settings = resolver.for_file(path)?;
-    let mut walked = if settings.exclude.matches(path) {
-        WalkOutput::default()
-    } else {
-        crate::walk::read_text(path, text, &settings.outside_folders)
-    };
-    let known: Vec<Known> = project_routes
-        .iter()
-        .map(|(kind, route)| Known {
-            kind: *kind,
-            display: String::new(),
-            routes: vec![route.clone()],
-            summary: Summary::default(),
-            handlers: Vec::new(),
-        })
-        .collect();
-    index::join(&mut walked.files, &known);
+    let mut walked = read_as(path, text, resolver)?;
+    index::join(&mut walked.files, known);
     check_files(walked, resolver)
+}
+
+/// Lints `text` as if it were the file `path`, with what the rest of its project says, read
+/// as for a file named alone: `--stdin-filename`.
+pub fn lint_text_in_project(
+    path: &Path,
+    text: Vec<u8>,
+    resolver: Arc<Resolver>,
+    threads: usize,
+) -> Result<LintOutput, ConfigError> {
+    let mut walked = read_as(path, text, &resolver)?;
+    let options = WalkOptions {
+        paths: vec![path.to_path_buf()],
+        threads,
+    };
+    let known = around(&options, &walked.files, resolver.clone());
+    index::join(&mut walked.files, &known);
+    check_files(walked, &resolver)
 }
 
 fn check_all(mut walked: WalkOutput, resolver: &Resolver) -> Result<LintOutput, ConfigError> {
@@ -406,7 +429,17 @@ mod tests {
     fn rules_fired(project_routes: &[KindRoute]) -> Vec<&'static str> {
         let resolver = Resolver::fixed(Settings::default());
         let path = Path::new("src/handlers.rs");
-        let output = lint_text(path, HANDLER.into(), &resolver, project_routes).unwrap();
+        let known: Vec<Known> = project_routes
+            .iter()
+            .map(|(kind, route)| Known {
+                kind: *kind,
+                display: String::new(),
+                routes: vec![route.clone()],
+                summary: Default::default(),
+                handlers: Vec::new(),
+            })
+            .collect();
+        let output = lint_text(path, HANDLER.into(), &resolver, &known).unwrap();
         output.diagnostics.iter().map(|d| d.rule).collect()
     }
 

@@ -74,6 +74,10 @@ pub struct Summary {
     pub error_values: Vec<ErrorValue>,
     /// Places in handlers of this file that send a called function's error value unchanged.
     pub propagations: Vec<Propagation>,
+    /// Error handlers this file registers with its app (`@app.errorhandler(401)`).
+    pub error_handlers: Vec<ErrorHandler>,
+    /// Usages of this file that raise an error for the app's error handlers to answer.
+    pub raised: Vec<Raised>,
 }
 
 impl Summary {
@@ -85,7 +89,24 @@ impl Summary {
             && self.numbers.is_empty()
             && self.error_values.is_empty()
             && self.propagations.is_empty()
+            && self.error_handlers.is_empty()
+            && self.raised.is_empty()
     }
+
+    /// Keeps a status handed to a function, as an extractor found it.
+    pub fn add_call(&mut self, found: CallFound) {
+        match found {
+            CallFound::Named(call) => self.calls.push(call),
+            CallFound::Number(number) => self.numbers.push(number),
+        }
+    }
+}
+
+/// A status handed to a function: a usage of the file (`reject(StatusCode::UNAUTHORIZED,
+/// ..)`), or a bare number that is one only if the callee is a helper.
+pub enum CallFound {
+    Named(HelperCall),
+    Number(NumberCall),
 }
 
 #[derive(Clone, Debug)]
@@ -162,4 +183,24 @@ pub struct Propagation {
     pub callee: Key,
     /// The handler that sends it.
     pub handler: String,
+}
+
+/// `@app.errorhandler(401)`, `app.register_error_handler(HTTPException, h)`: a function that
+/// builds the response for errors raised anywhere in the app, which may add what the raise
+/// left out (a challenge, an Allow header).
+#[derive(Clone, Debug)]
+pub struct ErrorHandler {
+    /// The code it answers; None for every HTTP error (`HTTPException`).
+    pub code: Option<u32>,
+    /// Where it is registered, 1-based.
+    pub line: usize,
+}
+
+/// `abort(401)`, `raise HTTPException(405)`: the framework answers the error, through an
+/// error handler of the app when one is registered for the code.
+#[derive(Clone, Debug)]
+pub struct Raised {
+    /// The index of the usage in the file's facts.
+    pub usage: usize,
+    pub code: u32,
 }

@@ -2,7 +2,7 @@
 //! prefilter and extract them in the walker threads, and hand the facts to one collector.
 
 use crate::classify::{NameClass, SourceKind, by_content, by_name};
-use crate::extract::{extract, may_choose_status};
+use crate::extract::{extract, may_choose_status, may_tell_the_index};
 use crate::ignores::{Chain, Ignores};
 use crate::settings::Settings;
 use crate::usage::FileFacts;
@@ -52,6 +52,8 @@ pub struct WalkOutput {
     pub notes: Vec<Note>,
     /// The files classified as a source kind (before the prefilter).
     pub checked: Checked,
+    /// Files an index walk passed over that may still define a handler.
+    pub deferred: Vec<PathBuf>,
 }
 
 /// How many files of each kind a run read.
@@ -89,6 +91,18 @@ enum Message {
     Seen(SourceKind),
     File(SourceFile),
     Note(Note),
+    /// A file an index walk passed over that may still define a handler.
+    Deferred(PathBuf),
+}
+
+/// Why the tree is walked: to lint its files, or to read what they tell the project index
+/// about other files (the project around files named one by one).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    Lint,
+    /// Only files that may hold routes or summaries are extracted; the others that may
+    /// choose a status (and so define a handler) are given back as deferred.
+    Index,
 }
 
 impl Message {
@@ -165,6 +179,14 @@ fn absolute(path: &Path) -> PathBuf {
 }
 
 pub fn walk(options: &WalkOptions, settings: Option<FolderSettings>) -> WalkOutput {
+    walk_for(options, settings, Purpose::Lint)
+}
+
+pub fn walk_for(
+    options: &WalkOptions,
+    settings: Option<FolderSettings>,
+    purpose: Purpose,
+) -> WalkOutput {
     let (tx, rx) = crossbeam_channel::unbounded::<Message>();
     let mut roots = Vec::new();
     let folders = Arc::new(Folders {
@@ -265,6 +287,7 @@ pub fn walk(options: &WalkOptions, settings: Option<FolderSettings>) -> WalkOutp
                 Message::Seen(kind) => out.checked.add(kind),
                 Message::File(f) => out.files.push(f),
                 Message::Note(n) => out.notes.push(n),
+                Message::Deferred(p) => out.deferred.push(p),
             }
         }
         out
@@ -287,7 +310,7 @@ pub fn walk(options: &WalkOptions, settings: Option<FolderSettings>) -> WalkOutp
                         let settings = folder.settings(&folders);
                         if !settings.is_some_and(|s| s.exclude.matches(path)) {
                             let outside = settings.map_or(&[][..], |s| &s.outside_folders);
-                            for message in read_one(path, class, cwd.as_deref(), outside) {
+                            for message in read_one(path, class, cwd.as_deref(), outside, purpose) {
                                 let _ = tx.send(message);
                             }
                         }
@@ -331,10 +354,11 @@ fn read_one(
     class: NameClass,
     cwd: Option<&Path>,
     outside: &[PathBuf],
+    purpose: Purpose,
 ) -> Vec<Message> {
     let display = display_path(path, cwd);
     match read_file(path, MAX_FILE_BYTES) {
-        Ok(bytes) => from_bytes(path, display, class, bytes, outside),
+        Ok(bytes) => from_bytes(path, display, class, bytes, outside, purpose),
         Err(err) => vec![Message::Note(Note {
             path: display,
             message: format!("skipped: {err}"),
@@ -534,14 +558,27 @@ pub fn read_text(path: &Path, bytes: Vec<u8>, outside: &[PathBuf]) -> WalkOutput
     let Some(class) = by_name(path) else {
         return out;
     };
-    for message in from_bytes(path, display, class, bytes, outside) {
+    for message in from_bytes(path, display, class, bytes, outside, Purpose::Lint) {
         match message {
             Message::Seen(kind) => out.checked.add(kind),
             Message::File(f) => out.files.push(f),
             Message::Note(n) => out.notes.push(n),
+            Message::Deferred(p) => out.deferred.push(p),
         }
     }
     out
+}
+
+/// Reads the file `path` for the index in full, as a lint walk would (a file an index walk
+/// deferred).
+pub fn read_for_index(path: &Path) -> Option<SourceFile> {
+    let class = by_name(path)?;
+    read_one(path, class, None, &[], Purpose::Lint)
+        .into_iter()
+        .find_map(|m| match m {
+            Message::File(f) => Some(f),
+            _ => None,
+        })
 }
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -601,6 +638,7 @@ fn from_bytes(
     class: NameClass,
     bytes: Vec<u8>,
     outside: &[PathBuf],
+    purpose: Purpose,
 ) -> Vec<Message> {
     let note = |message: String| {
         vec![Message::Note(Note {
@@ -620,7 +658,13 @@ fn from_bytes(
         return Vec::new();
     };
     let mut messages = vec![Message::Seen(kind)];
-    let chooses = may_choose_status(kind, &bytes);
+    if purpose == Purpose::Index && !may_tell_the_index(kind, &bytes) {
+        if may_choose_status(kind, &bytes) {
+            messages.push(Message::Deferred(path.to_path_buf()));
+        }
+        return messages;
+    }
+    let chooses = may_choose_status(kind, &bytes) || purpose == Purpose::Index;
     // A suppression comment must be read even where no status is chosen: it is unused.
     if !chooses && !SUPPRESSION.is_match(&bytes) {
         return messages;

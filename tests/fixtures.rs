@@ -6,11 +6,15 @@
 //! - `statuslint-expect: SL101, SL103` on the line where the diagnostics start;
 //! - `statuslint-enable: SL208` anywhere, to turn on rules that are off by default.
 //!
-//! A folder with a `Cargo.toml` or `package.json` is a fixture project: each of its files is
-//! linted alone, with what the project's other files say (routes, helpers, error types).
+//! A folder with a manifest (`Cargo.toml`, `pyproject.toml`, `go.mod`, `package.json`) is a
+//! fixture project: each of its files is linted alone, with what the project's other files
+//! say (routes, helpers, error types), and the whole folder is linted at once; both must
+//! give each file exactly its expected diagnostics. The enables of a project's files hold
+//! for the whole-folder run.
 //!
 //! Files without comments use a sidecar `<file>.expected` with one `LINE RULE` per line.
 
+use statuslint::diagnostic::Diagnostic;
 use statuslint::lint::{lint, lint_in_project};
 use statuslint::settings::{Resolver, Settings};
 use statuslint::walk::WalkOptions;
@@ -76,6 +80,60 @@ fn expectations(path: &Path, text: &str) -> BTreeMap<(usize, String), usize> {
     expected
 }
 
+const MANIFESTS: &[&str] = &["Cargo.toml", "pyproject.toml", "go.mod", "package.json"];
+
+/// The fixture project `path` is in: the nearest folder below `root` with a manifest.
+fn project_of(path: &Path, root: &Path) -> Option<PathBuf> {
+    path.ancestors()
+        .skip(1)
+        .take_while(|d| *d != root)
+        .find(|d| MANIFESTS.iter().any(|m| d.join(m).exists()))
+        .map(Path::to_path_buf)
+}
+
+/// Compares what `diagnostics` report for `path` with what its markers expect; returns the
+/// number of expected diagnostics.
+fn compare(
+    path: &Path,
+    text: &str,
+    diagnostics: &[&Diagnostic],
+    run: &str,
+    shown: &str,
+    failures: &mut Vec<String>,
+) -> usize {
+    let mut actual: BTreeMap<(usize, String), usize> = BTreeMap::new();
+    for d in diagnostics {
+        *actual
+            .entry((d.start.line, d.rule.to_string()))
+            .or_default() += 1;
+    }
+    let expected = expectations(path, text);
+    for (key, n) in &expected {
+        let got = actual.get(key).copied().unwrap_or(0);
+        if got < *n {
+            failures.push(format!(
+                "{shown}:{}: missing {} (expected {n}, got {got}){run}",
+                key.0, key.1
+            ));
+        }
+    }
+    for (key, n) in &actual {
+        let want = expected.get(key).copied().unwrap_or(0);
+        if *n > want {
+            let message = diagnostics
+                .iter()
+                .find(|d| d.start.line == key.0 && d.rule == key.1)
+                .map(|d| d.message.clone())
+                .unwrap_or_default();
+            failures.push(format!(
+                "{shown}:{}: extra {} ({message}){run}",
+                key.0, key.1
+            ));
+        }
+    }
+    expected.values().sum()
+}
+
 #[test]
 fn every_fixture_gets_exactly_its_expected_diagnostics() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
@@ -89,6 +147,7 @@ fn every_fixture_gets_exactly_its_expected_diagnostics() {
 
     let mut failures = Vec::new();
     let mut checked = 0;
+    let mut projects: BTreeMap<PathBuf, Vec<&'static str>> = BTreeMap::new();
     for path in &files {
         let text = String::from_utf8_lossy(&std::fs::read(path).expect("readable")).into_owned();
         let mut settings = Settings::default();
@@ -103,47 +162,66 @@ fn every_fixture_gets_exactly_its_expected_diagnostics() {
             paths: vec![path.clone()],
             threads: 1,
         };
-        // A file of a fixture project (a folder below fixtures/ with a manifest) is linted
-        // alone with its project's knowledge, as `statuslint FILE` does.
-        let in_project = path.ancestors().take_while(|d| *d != root).any(|d| {
-            ["Cargo.toml", "package.json"]
-                .iter()
-                .any(|m| d.join(m).exists())
-        });
-        let output = if in_project {
+        // A file of a fixture project is linted alone with its project's knowledge, as
+        // `statuslint FILE` does.
+        let project = project_of(path, &root);
+        if let Some(p) = &project {
+            projects
+                .entry(p.clone())
+                .or_default()
+                .extend(settings.enabled.clone());
+        }
+        let output = if project.is_some() {
             lint_in_project(&options, Arc::new(Resolver::fixed(settings))).expect("fixed settings")
         } else {
             lint(&options, &settings)
         };
-        let mut actual: BTreeMap<(usize, String), usize> = BTreeMap::new();
-        for d in &output.diagnostics {
-            *actual
-                .entry((d.start.line, d.rule.to_string()))
-                .or_default() += 1;
-        }
-        let expected = expectations(path, &text);
-        checked += expected.values().sum::<usize>();
-        let shown = path.strip_prefix(&root).unwrap_or(path).display();
-        for (key, n) in &expected {
-            let got = actual.get(key).copied().unwrap_or(0);
-            if got < *n {
-                failures.push(format!(
-                    "{shown}:{}: missing {} (expected {n}, got {got})",
-                    key.0, key.1
-                ));
-            }
-        }
-        for (key, n) in &actual {
-            let want = expected.get(key).copied().unwrap_or(0);
-            if *n > want {
-                let message = output
-                    .diagnostics
-                    .iter()
-                    .find(|d| d.start.line == key.0 && d.rule == key.1)
-                    .map(|d| d.message.clone())
-                    .unwrap_or_default();
-                failures.push(format!("{shown}:{}: extra {} ({message})", key.0, key.1));
-            }
+        let shown = path
+            .strip_prefix(&root)
+            .unwrap_or(path)
+            .display()
+            .to_string();
+        let all: Vec<&Diagnostic> = output.diagnostics.iter().collect();
+        checked += compare(path, &text, &all, "", &shown, &mut failures);
+    }
+    // Each project linted whole, as `statuslint .` does: the same findings in each file.
+    for (project, enabled) in &projects {
+        let settings = Settings {
+            enabled: enabled.clone(),
+            ..Settings::default()
+        };
+        let options = WalkOptions {
+            paths: vec![project.clone()],
+            threads: 1,
+        };
+        let output = lint(&options, &settings);
+        for path in files.iter().filter(|f| f.starts_with(project)) {
+            let text =
+                String::from_utf8_lossy(&std::fs::read(path).expect("readable")).into_owned();
+            let canonical = path.canonicalize().expect("a fixture file");
+            let mine: Vec<&Diagnostic> = output
+                .diagnostics
+                .iter()
+                .filter(|d| {
+                    Path::new(env!("CARGO_MANIFEST_DIR"))
+                        .join(&d.file)
+                        .canonicalize()
+                        .is_ok_and(|p| p == canonical)
+                })
+                .collect();
+            let shown = path
+                .strip_prefix(&root)
+                .unwrap_or(path)
+                .display()
+                .to_string();
+            compare(
+                path,
+                &text,
+                &mine,
+                " (project linted whole)",
+                &shown,
+                &mut failures,
+            );
         }
     }
     assert!(checked > 0, "no expectations found in any fixture");

@@ -11,7 +11,7 @@ pub use console::Console;
 
 use crate::baseline::Baseline;
 use crate::git::ChangedLines;
-use crate::lint::{LintOutput, lint_in_project, lint_text};
+use crate::lint::{LintOutput, lint_in_project, lint_text_in_project};
 use crate::report::{OutputFormat, Run, printable};
 use crate::rules::Severity;
 use crate::settings::{Overrides, Resolver};
@@ -208,7 +208,10 @@ fn check_selectors(options: &CheckOptions) -> Result<(), String> {
     Ok(())
 }
 
-fn lint_stdin(options: &CheckOptions, resolver: &Resolver) -> Result<(LintOutput, String), String> {
+fn lint_stdin(
+    options: &CheckOptions,
+    resolver: &Arc<Resolver>,
+) -> Result<(LintOutput, String), String> {
     if options.paths.len() != 1 {
         return Err("`-` (standard input) cannot be mixed with other paths".into());
     }
@@ -221,7 +224,10 @@ fn lint_stdin(options: &CheckOptions, resolver: &Resolver) -> Result<(LintOutput
     let bytes = walk::read_capped(io::stdin().lock(), walk::MAX_FILE_BYTES, 0)
         .map_err(|e| format!("cannot read standard input: {e}"))?;
     let text = String::from_utf8_lossy(&bytes).into_owned();
-    let output = lint_text(name, bytes, resolver, &[]).map_err(|e| e.to_string())?;
+    // Read as the file it stands for: with the routes and helpers of its project.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_THREADS));
+    let output =
+        lint_text_in_project(name, bytes, resolver.clone(), threads).map_err(|e| e.to_string())?;
     Ok((output, text))
 }
 

@@ -117,6 +117,36 @@ pub fn may_choose_status(kind: SourceKind, bytes: &[u8]) -> bool {
         .any(|r| r.is_match(bytes))
 }
 
+/// What a file must match to say anything the project index reads of other files (routes,
+/// error messages, helpers, error values, error handlers), when that is less than what it
+/// must match to choose a status.
+fn index_prefilter(kind: SourceKind) -> Option<&'static str> {
+    match kind {
+        SourceKind::Rust => Some(code::rust::INDEX_PREFILTER),
+        _ => None,
+    }
+}
+
+static INDEX_PREFILTERS: LazyLock<Vec<Option<Regex>>> = LazyLock::new(|| {
+    KINDS
+        .iter()
+        .map(|k| index_prefilter(*k).map(|p| Regex::new(p).expect("a valid regex")))
+        .collect()
+});
+
+/// True when the file may say something the index reads of other files: the project
+/// around a file named alone is read for that only, and most of it stops here.
+pub fn may_tell_the_index(kind: SourceKind, bytes: &[u8]) -> bool {
+    let i = KINDS
+        .iter()
+        .position(|k| *k == kind)
+        .expect("every kind is listed");
+    match &INDEX_PREFILTERS[i] {
+        Some(filter) => filter.is_match(bytes),
+        None => PREFILTERS[i].is_match(bytes),
+    }
+}
+
 /// Turns the text of one file into facts; `outside` are the folders outside its project
 /// that the files it refers to may be in (`allow-outside-project`).
 pub fn extract(kind: SourceKind, path: &Path, source: &str, outside: &[PathBuf]) -> FileFacts {
@@ -143,6 +173,26 @@ mod tests {
     }
 
     #[test]
+    fn the_index_reads_rust_routers_and_helpers_not_handlers() {
+        let handler = b"async fn show() -> Response { StatusCode::NOT_FOUND.into_response() }";
+        assert!(may_choose_status(SourceKind::Rust, handler));
+        assert!(!may_tell_the_index(SourceKind::Rust, handler));
+        for says in [
+            &b"Router::new().route(\"/a\", get(show))"[..],
+            b"fn reject(code: StatusCode, why: &str) -> Response",
+            b"fn session() -> Result<User, StatusCode>",
+            b"#[error(\"no session\")]",
+            b"macro_rules! fail",
+        ] {
+            assert!(may_tell_the_index(SourceKind::Rust, says));
+        }
+        assert!(may_tell_the_index(
+            SourceKind::Python,
+            b"from flask import abort"
+        ));
+    }
+
+    #[test]
     fn drops_rust_files_without_status_tokens() {
         assert!(!may_choose_status(
             SourceKind::Rust,
@@ -153,5 +203,11 @@ mod tests {
             SourceKind::Rust,
             b"HttpResponse::Found()"
         ));
+        // A macro handed a bare number may be a project helper.
+        assert!(may_choose_status(
+            SourceKind::Rust,
+            b"fail!(\"no such item\", 404);"
+        ));
+        assert!(!may_choose_status(SourceKind::Rust, b"let v = vec![1, 2];"));
     }
 }

@@ -21,7 +21,8 @@ mod position;
 use crate::classify::SourceKind;
 use crate::config::{Config, FILE_NAMES};
 use crate::diagnostic::Diagnostic;
-use crate::lint::{KindRoute, lint_text, project_routes};
+use crate::index::Known;
+use crate::lint::{KindRoute, lint_text, project_known};
 use crate::settings::{Overrides, Resolver};
 use crate::usage::Usage;
 use crate::walk::{MAX_FILE_BYTES, WalkOptions};
@@ -135,22 +136,32 @@ struct Linted {
     /// Notes on a line of the file (a YAML document that could not be read), shown there.
     notes: Vec<lsp_types::Diagnostic>,
     usages: Vec<Usage>,
-    routes: Vec<KindRoute>,
+    /// What the document tells the index about other files.
+    known: Option<Known>,
     kind: Option<SourceKind>,
+}
+
+impl Linted {
+    fn routes(&self) -> Vec<KindRoute> {
+        self.known.as_ref().map_or(Vec::new(), |k| {
+            k.routes.iter().map(|r| (k.kind, r.clone())).collect()
+        })
+    }
 }
 
 /// The outcome of an answer: a result, or an LSP error code and message.
 type Answer = Result<Value, (ErrorCode, String)>;
 
-type Routes = Vec<(PathBuf, Vec<KindRoute>)>;
+type Routes = Vec<(PathBuf, Known)>;
 
 struct Server {
     sender: Sender<Message>,
     roots: Vec<PathBuf>,
     resolver: Arc<Resolver>,
     documents: HashMap<Uri, Document>,
-    /// The routes of the workspace's files as they are on disk.
-    disk_routes: HashMap<PathBuf, Vec<KindRoute>>,
+    /// What the workspace's files tell the index (routes, helpers, error types), as they
+    /// are on disk.
+    disk_routes: HashMap<PathBuf, Known>,
     /// The walk of the workspace, until it reports.
     scan: Receiver<Routes>,
     /// Documents to lint, and when.
@@ -242,7 +253,7 @@ impl Server {
         let resolver = self.resolver.clone();
         std::thread::spawn(move || {
             // A panic drops `tx`, which the loop reads as an empty scan.
-            let routes = project_routes(&options, resolver);
+            let routes = project_known(&options, resolver);
             let _ = tx.send(routes);
         });
         self.scan = rx;
@@ -254,7 +265,7 @@ impl Server {
         self.log(
             MessageType::INFO,
             format!(
-                "statuslint: {} files of the workspace define routes",
+                "statuslint: {} files of the workspace define routes, handlers or helpers",
                 self.disk_routes.len()
             ),
         );
@@ -289,7 +300,7 @@ impl Server {
                     threads: 1,
                 };
                 self.disk_routes
-                    .extend(project_routes(&options, self.resolver.clone()));
+                    .extend(project_known(&options, self.resolver.clone()));
             }
         }
         self.lint_all_soon();
@@ -327,23 +338,23 @@ impl Server {
         }
     }
 
-    /// The routes of every file but `path`: open buffers over what is on disk.
-    fn routes_besides(&self, path: &Path) -> Vec<KindRoute> {
-        let open: HashMap<&Path, &Vec<KindRoute>> = self
+    /// What every file but `path` tells the index: open buffers over what is on disk.
+    fn known_besides(&self, path: &Path) -> Vec<Known> {
+        let open: HashMap<&Path, &Known> = self
             .documents
             .values()
-            .filter_map(|d| Some((d.path.as_deref()?, &d.linted.routes)))
+            .filter_map(|d| Some((d.path.as_deref()?, d.linted.known.as_ref()?)))
             .collect();
         let on_disk = self
             .disk_routes
             .iter()
             .filter(|(p, _)| !open.contains_key(p.as_path()))
-            .map(|(p, r)| (p.as_path(), r));
+            .map(|(p, k)| (p.as_path(), k));
         open.iter()
-            .map(|(p, r)| (*p, *r))
+            .map(|(p, k)| (*p, *k))
             .chain(on_disk)
             .filter(|(p, _)| *p != path)
-            .flat_map(|(_, r)| r.iter().cloned())
+            .map(|(_, k)| k.clone())
             .collect()
     }
 
@@ -370,11 +381,11 @@ impl Server {
             );
             Linted::default()
         } else {
-            let routes = self.routes_besides(&path);
+            let known = self.known_besides(&path);
             let text = doc.text.clone();
             let resolver = self.resolver.clone();
             match catch_unwind(AssertUnwindSafe(|| {
-                lint_text(&path, text.into_bytes(), &resolver, &routes)
+                lint_text(&path, text.into_bytes(), &resolver, &known)
             })) {
                 Ok(Ok(output)) => {
                     let mut notes = Vec::new();
@@ -402,9 +413,7 @@ impl Server {
                         notes,
                         kind: file.as_ref().map(|f| f.kind),
                         usages: file.as_ref().map_or(Vec::new(), |f| f.facts.usages.clone()),
-                        routes: file.map_or(Vec::new(), |f| {
-                            f.facts.routes.into_iter().map(|r| (f.kind, r)).collect()
-                        }),
+                        known: file.map(Known::of),
                     }
                 }
                 Ok(Err(error)) => {
@@ -443,17 +452,11 @@ impl Server {
         let doc = &self.documents[uri];
         // The handlers whose routes changed here: the documents that define them depend
         // on this one and are checked again.
-        let changed: HashSet<(SourceKind, &str)> = doc
-            .linted
-            .routes
+        let (before, after) = (doc.linted.routes(), linted.routes());
+        let changed: HashSet<(SourceKind, &str)> = before
             .iter()
-            .filter(|r| !linted.routes.contains(r))
-            .chain(
-                linted
-                    .routes
-                    .iter()
-                    .filter(|r| !doc.linted.routes.contains(r)),
-            )
+            .filter(|r| !after.contains(r))
+            .chain(after.iter().filter(|r| !before.contains(r)))
             .map(|(kind, r)| (*kind, r.handler.as_str()))
             .collect();
         let dependents: Vec<Uri> = self
@@ -588,7 +591,9 @@ impl Server {
                     && let Some(path) = doc.path
                 {
                     // What the buffer last said is the best guess of the file on disk.
-                    self.disk_routes.insert(path, doc.linted.routes);
+                    if let Some(known) = doc.linted.known {
+                        self.disk_routes.insert(path, known);
+                    }
                 }
                 self.notify::<notif::PublishDiagnostics>(PublishDiagnosticsParams {
                     uri,

@@ -7,6 +7,7 @@
 
 mod response;
 mod routes;
+mod summary;
 mod syntax;
 pub mod table;
 
@@ -17,6 +18,7 @@ use super::{Comment, MAX_SITE_DEPTH};
 use crate::knowledge::words;
 use crate::usage::{Body, Code, CodeToken, FileFacts, Target, TextSource, Usage};
 use response::Writer;
+use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use syntax::{Go, arguments, comment_text, enclosing_function, method_call, string_value, text};
@@ -32,6 +34,12 @@ pub struct FileCx<'t> {
     pub src: &'t str,
     /// Framework name to the name its package is imported as.
     imports: HashMap<&'static str, String>,
+    /// Every imported package: the name it is used by, and its folder's name.
+    packages: HashMap<String, String>,
+    /// This file's package folder, for the helpers it defines.
+    module: Vec<String>,
+    /// The helper being read for the index: it writes the response it is given a writer for.
+    reading_helper: Cell<Option<usize>>,
 }
 
 impl FileCx<'_> {
@@ -39,8 +47,17 @@ impl FileCx<'_> {
         self.imports.get(framework).map(String::as_str)
     }
 
-    /// A function whose parameters are a framework's handler signature.
+    /// The frameworks the file imports.
+    fn frameworks(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.imports.keys().copied()
+    }
+
+    /// A function whose parameters are a framework's handler signature (or the helper being
+    /// read, which answers for its caller).
     pub fn is_handler(&self, function: Node) -> bool {
+        if self.reading_helper.get() == Some(function.id()) {
+            return true;
+        }
         let params = syntax::parameters(function, self.src);
         GO_APIS.writers.iter().any(|(framework, w)| {
             let Some(alias) = self.alias(framework) else {
@@ -66,8 +83,9 @@ fn package_name(path: &str) -> &str {
     }
 }
 
-fn file_cx<'t>(root: Node, src: &'t str) -> FileCx<'t> {
+fn file_cx<'t>(path: &Path, root: Node, src: &'t str) -> FileCx<'t> {
     let mut imports = HashMap::new();
+    let mut packages = HashMap::new();
     let mut stack = vec![root];
     while let Some(node) = stack.pop() {
         match node.kind() {
@@ -79,6 +97,8 @@ fn file_cx<'t>(root: Node, src: &'t str) -> FileCx<'t> {
                     continue;
                 };
                 let name = node.child_by_field_name("name").map(|n| text(n, src));
+                let folder = package_name(&path).to_string();
+                packages.insert(name.unwrap_or(&folder).to_string(), folder.clone());
                 for (framework, prefix) in &GO_APIS.frameworks {
                     let matches = path == *prefix
                         || path.strip_prefix(prefix.as_str()).is_some_and(|rest| {
@@ -102,7 +122,13 @@ fn file_cx<'t>(root: Node, src: &'t str) -> FileCx<'t> {
             _ => {}
         }
     }
-    FileCx { src, imports }
+    FileCx {
+        src,
+        imports,
+        packages,
+        module: summary::module_of(path),
+        reading_helper: Cell::new(None),
+    }
 }
 
 /// Test files check codes; they do not choose them.
@@ -128,7 +154,8 @@ pub fn extract(path: &Path, src: &str) -> FileFacts {
         return facts;
     };
     let root = tree.root_node();
-    let cx = file_cx(root, src);
+    let cx = file_cx(path, root, src);
+    facts.summary.module = cx.module.clone();
     if cx.imports.is_empty() {
         return facts;
     }
@@ -157,6 +184,14 @@ pub fn extract(path: &Path, src: &str) -> FileFacts {
         }
     }
     facts.usages.sort_by_key(|u| u.span.start);
+    for function in &nodes.functions {
+        summary::helpers(*function, &cx, &mut facts.summary.helpers);
+    }
+    for call in &nodes.calls {
+        for found in summary::helper_call(*call, &cx, &facts.usages) {
+            facts.summary.add_call(found);
+        }
+    }
     if let Some(line) = nodes.too_deep {
         facts.notes.push(format!(
             "line {line}: code nested more than {MAX_SITE_DEPTH} levels deep was skipped"
@@ -169,6 +204,8 @@ pub fn extract(path: &Path, src: &str) -> FileFacts {
 #[derive(Default)]
 struct Nodes<'t> {
     calls: Vec<Node<'t>>,
+    /// Function and method declarations.
+    functions: Vec<Node<'t>>,
     /// `http.StatusX` and `fiber.StatusX` selectors.
     constants: Vec<Node<'t>>,
     comments: Vec<Comment>,
@@ -188,6 +225,7 @@ impl<'t> Nodes<'t> {
                     text: comment_text(node, src),
                 }),
                 "call_expression" => nodes.calls.push(node),
+                "function_declaration" | "method_declaration" => nodes.functions.push(node),
                 "selector_expression"
                     if node
                         .child_by_field_name("field")
@@ -356,8 +394,34 @@ fn call_usage(call: Node, cx: &FileCx, comments: &[Comment]) -> Option<Usage> {
         }
         None => (entry.code?, call, format!("{}(..)", entry.call), true, None),
     };
+    let r = response_of(call, entry, writer.as_ref(), &args, Some(code), cx);
+    let (alternative, token) = match bare {
+        Some(node) => alternative(code, node, cx),
+        None => (None, None),
+    };
+    let chosen = Chosen {
+        span: span.byte_range(),
+        code: Code::Exact(code),
+        spelled,
+        implicit,
+        alternative,
+        token,
+    };
+    finish(r, chosen, call, cx, comments)
+}
+
+/// The response a table call sends, for `code` (None when a helper's parameter chooses it):
+/// the headers set on its writer before, its body and messages.
+fn response_of<'t>(
+    call: Node<'t>,
+    entry: &CallEntry,
+    writer: Option<&Writer<'t>>,
+    args: &[Node<'t>],
+    code: Option<u32>,
+    cx: &FileCx<'t>,
+) -> Response<'t> {
     let mut r = Response::seen_whole();
-    if let Some(w) = &writer {
+    if let Some(w) = writer {
         r.headers = response::headers_before(w, call, cx);
     } else if entry.kind == CallKind::Error {
         // A returned error reaches the framework's error handler.
@@ -396,9 +460,9 @@ fn call_usage(call: Node, cx: &FileCx, comments: &[Comment]) -> Option<Usage> {
             .body_argument
             .and_then(|i| args.get(i))
             .map_or(Body::Absent, |b| response::content_of(*b, cx.src)),
-        BodyKind::StatusText if matches!(code, 100..=199 | 204 | 304) => Body::Absent,
+        BodyKind::StatusText if matches!(code, Some(100..=199 | 204 | 304)) => Body::Absent,
         BodyKind::StatusText => Body::Present,
-        BodyKind::Later => match &writer {
+        BodyKind::Later => match writer {
             Some(w) => response::body_after(call, w, cx, &mut r.messages),
             None => Body::Unknown,
         },
@@ -426,19 +490,7 @@ fn call_usage(call: Node, cx: &FileCx, comments: &[Comment]) -> Option<Usage> {
     if !entry.seen_whole {
         r.seen_in_part();
     }
-    let (alternative, token) = match bare {
-        Some(node) => alternative(code, node, cx),
-        None => (None, None),
-    };
-    let chosen = Chosen {
-        span: span.byte_range(),
-        code: Code::Exact(code),
-        spelled,
-        implicit,
-        alternative,
-        token,
-    };
-    finish(r, chosen, call, cx, comments)
+    r
 }
 
 /// The call of the chain that sends the response (`.To(url)` of

@@ -6,6 +6,7 @@
 
 mod response;
 mod routes;
+mod summary;
 mod syntax;
 pub mod table;
 
@@ -15,7 +16,8 @@ use super::response::{Chosen, Response};
 use super::{Comment, MAX_SITE_DEPTH};
 use crate::usage::{Body, Code, CodeToken, FileFacts, Target, TextSource, Usage};
 use regex::Regex;
-use std::collections::HashSet;
+use std::cell::Cell;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::LazyLock;
 use syntax::{
@@ -42,9 +44,14 @@ pub struct FileCx<'t> {
     http_status: Option<&'static str>,
     /// Functions routed by name in this file (`add_url_rule`, `add_post`).
     routed: HashSet<String>,
-    /// Codes this file registers an error handler for (`@app.errorhandler(401)`): an
-    /// `abort(401)` is finished there, and the handler may add the challenge.
-    handled_codes: HashSet<u32>,
+    /// This file's module (`app.api.helpers`), for the helpers it defines.
+    module: Vec<String>,
+    /// Imported names and the dotted path each stands for (`from app import errors`).
+    imports: HashMap<String, Vec<String>>,
+    /// Functions defined at the top of this file.
+    defined: HashSet<String>,
+    /// The helper being read for the index: its returns are the response it sends.
+    reading_helper: Cell<Option<usize>>,
 }
 
 impl FileCx<'_> {
@@ -52,6 +59,9 @@ impl FileCx<'_> {
     /// in this file, or it takes the request first (Django and aiohttp views).
     pub fn answers_requests(&self, function: Option<Node>) -> bool {
         let Some(f) = function else { return false };
+        if self.reading_helper.get() == Some(f.id()) {
+            return true;
+        }
         if routes::route_of(f, self.src).answers_requests {
             return true;
         }
@@ -84,10 +94,15 @@ static IMPORTS: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
-fn file_cx<'t>(src: &'t str) -> FileCx<'t> {
+fn file_cx<'t>(path: &Path, src: &'t str) -> FileCx<'t> {
     let mut frameworks = Vec::new();
     let mut status_module = None;
     let mut http_status = None;
+    let mut imports = HashMap::new();
+    let module = summary::module_of(path);
+    // What a relative import starts from: the package this file is in.
+    let is_package = path.file_stem().is_some_and(|s| s == "__init__");
+    let package = &module[..module.len() - usize::from(!is_package && !module.is_empty())];
     for cap in IMPORTS.captures_iter(src) {
         let modules: Vec<&str> = match (cap.get(1), cap.get(3)) {
             (Some(from), _) => vec![from.as_str()],
@@ -99,6 +114,11 @@ fn file_cx<'t>(src: &'t str) -> FileCx<'t> {
             _ => continue,
         };
         let names = cap.get(2).map(|n| n.as_str()).unwrap_or("");
+        match (cap.get(1), cap.get(3)) {
+            (Some(from), _) => note_imports(Some(from.as_str()), names, package, &mut imports),
+            (None, Some(list)) => note_imports(None, list.as_str(), package, &mut imports),
+            _ => {}
+        }
         for module in &modules {
             let root = module.split('.').next().unwrap_or("");
             for (framework, roots) in &PYTHON_APIS.frameworks {
@@ -129,23 +149,55 @@ fn file_cx<'t>(src: &'t str) -> FileCx<'t> {
         status_module,
         http_status,
         routed: HashSet::new(),
-        handled_codes: HashSet::new(),
+        module,
+        imports,
+        defined: HashSet::new(),
+        reading_helper: Cell::new(None),
     }
 }
 
-/// The codes of `@app.errorhandler(404)` and `app.register_error_handler(404, h)`.
-fn handled_code(node: Node, cx: &FileCx) -> Option<u32> {
-    let name = callee(node, cx.src)?;
-    if !PYTHON_APIS
-        .routing
-        .error_handler_decorators
-        .iter()
-        .any(|d| d == last_segment(&name))
-    {
-        return None;
+/// What `from a.b import c as d` (`from` given, `list` its names) or `import a.b as d`
+/// (`list` the modules) puts in scope: each name with the dotted path it stands for. A
+/// relative import starts from `package` (`from .helpers import x` in `app/views.py` is
+/// `app.helpers.x`). `import a.b` puts `a` in scope as itself.
+fn note_imports(
+    from: Option<&str>,
+    list: &str,
+    package: &[String],
+    out: &mut HashMap<String, Vec<String>>,
+) {
+    let split = |path: &str| -> Vec<String> {
+        let dots = path.len() - path.trim_start_matches('.').len();
+        let mut segments: Vec<String> = match dots {
+            0 => Vec::new(),
+            n => package[..package.len().saturating_sub(n - 1)].to_vec(),
+        };
+        segments.extend(
+            path.trim_start_matches('.')
+                .split('.')
+                .filter(|s| !s.is_empty())
+                .map(str::to_string),
+        );
+        segments
+    };
+    for item in list.split([',', '(', ')']) {
+        let mut words = item.split_whitespace();
+        let (Some(name), alias) = (words.next(), words.nth(1)) else {
+            continue;
+        };
+        match from {
+            Some(module) => {
+                let mut path = split(module);
+                path.push(name.to_string());
+                out.insert(alias.unwrap_or(name).to_string(), path);
+            }
+            None => {
+                if let Some(alias) = alias {
+                    out.insert(alias.to_string(), split(name));
+                }
+            }
+        }
     }
-    let first = *Args::of(node, cx.src).positional.first()?;
-    code_value(first, cx).map(|v| v.code)
 }
 
 /// Test files check codes; they do not choose them.
@@ -173,19 +225,32 @@ pub fn extract(path: &Path, src: &str) -> FileFacts {
         return facts;
     };
     let root = tree.root_node();
-    let mut cx = file_cx(src);
+    let mut cx = file_cx(path, src);
+    facts.summary.module = cx.module.clone();
     let nodes = Nodes::collect(root, src);
     for function in &nodes.functions {
+        if function.parent().is_some_and(|p| {
+            p.kind() == "module"
+                || (p.kind() == "decorated_definition"
+                    && p.parent().is_some_and(|g| g.kind() == "module"))
+        }) && let Some(name) = function.child_by_field_name("name")
+        {
+            cx.defined.insert(text(name, src).to_string());
+        }
+    }
+    for function in &nodes.functions {
         for decorator in syntax::decorators(*function) {
-            if let Some(code) = handled_code(decorator, &cx) {
-                cx.handled_codes.insert(code);
-            }
+            facts
+                .summary
+                .error_handlers
+                .extend(summary::error_handler(decorator, &cx));
         }
     }
     for call in &nodes.calls {
-        if let Some(code) = handled_code(*call, &cx) {
-            cx.handled_codes.insert(code);
-        }
+        facts
+            .summary
+            .error_handlers
+            .extend(summary::error_handler(*call, &cx));
         if let Some(binding) = routes::registration(*call, src) {
             cx.routed.insert(binding.handler.clone());
             facts.routes.push(binding);
@@ -194,10 +259,12 @@ pub fn extract(path: &Path, src: &str) -> FileFacts {
     // Each code is chosen once: a site read by one of these is not read again as a
     // constant handed to a helper.
     let comments = &nodes.comments;
+    let not_raised = |u: Usage| (u, false);
     let sites = (nodes
         .functions
         .iter()
-        .filter_map(|f| route_status(*f, &cx, comments)))
+        .filter_map(|f| route_status(*f, &cx, comments))
+        .map(not_raised))
     .chain(
         nodes
             .calls
@@ -208,17 +275,23 @@ pub fn extract(path: &Path, src: &str) -> FileFacts {
         nodes
             .returns
             .iter()
-            .filter_map(|r| tuple_usage(*r, &cx, comments)),
+            .filter_map(|r| tuple_usage(*r, &cx, comments))
+            .map(not_raised),
     )
     .chain(
         nodes
             .assignments
             .iter()
-            .filter_map(|a| assigned_status(*a, &cx, comments)),
+            .filter_map(|a| assigned_status(*a, &cx, comments))
+            .map(not_raised),
     );
     let mut taken: HashSet<usize> = HashSet::new();
-    for usage in sites {
+    let mut raised: HashSet<usize> = HashSet::new();
+    for (usage, raises) in sites {
         if taken.insert(usage.span.start) {
+            if raises {
+                raised.insert(usage.span.start);
+            }
             facts.usages.push(usage);
         }
     }
@@ -228,12 +301,34 @@ pub fn extract(path: &Path, src: &str) -> FileFacts {
         }
     }
     facts.usages.sort_by_key(|u| u.span.start);
+    summarise(&nodes, &cx, &raised, &mut facts);
     if let Some(line) = nodes.too_deep {
         facts.notes.push(format!(
             "line {line}: code nested more than {MAX_SITE_DEPTH} levels deep was skipped"
         ));
     }
     facts
+}
+
+/// What the file tells the project index: its helpers, the codes it hands to helpers, and
+/// the raises its app's error handlers answer (`raised` holds their usages' starts).
+fn summarise(nodes: &Nodes, cx: &FileCx, raised: &HashSet<usize>, facts: &mut FileFacts) {
+    for function in &nodes.functions {
+        summary::helpers(*function, cx, &mut facts.summary.helpers);
+    }
+    for call in &nodes.calls {
+        for found in summary::helper_call(*call, cx, &facts.usages) {
+            facts.summary.add_call(found);
+        }
+    }
+    for (at, usage) in facts.usages.iter().enumerate() {
+        if let (true, Some(code)) = (raised.contains(&usage.span.start), usage.code.exact()) {
+            facts
+                .summary
+                .raised
+                .push(crate::summary::Raised { usage: at, code });
+        }
+    }
 }
 
 /// The nodes of a file worth a second look, found in one walk of the tree.
@@ -422,7 +517,9 @@ fn entry_for(name: &str, cx: &FileCx) -> Option<&'static CallEntry> {
         .then_some(first)
 }
 
-fn call_usage(call: Node, cx: &FileCx, comments: &[Comment]) -> Option<Usage> {
+/// The usage a table call makes, and whether it raises an error for the app's error
+/// handlers to answer.
+fn call_usage(call: Node, cx: &FileCx, comments: &[Comment]) -> Option<(Usage, bool)> {
     let name = callee(call, cx.src)?;
     let entry = entry_for(&name, cx)?;
     // `make_response(jsonify(...), 401)` and `return jsonify(...), 400`: the outer call or
@@ -461,9 +558,7 @@ fn call_usage(call: Node, cx: &FileCx, comments: &[Comment]) -> Option<Usage> {
     };
     let mut r = response::of_call(entry, &args, cx);
     response::follow(call, entry.kind, cx, &mut r);
-    if entry.kind == CallKind::Error && cx.handled_codes.contains(&code) {
-        r.seen_in_part();
-    }
+    let raises = entry.kind == CallKind::Error && r.headers.complete;
     let (alternative, token) = match bare {
         Some(node) => alternative(code, node, cx),
         None => (None, None),
@@ -480,7 +575,7 @@ fn call_usage(call: Node, cx: &FileCx, comments: &[Comment]) -> Option<Usage> {
     if let Some(path) = routes::url_pattern_path(call, cx.src) {
         usage.evidence.texts.push((TextSource::Route, path));
     }
-    Some(usage)
+    Some((usage, raises))
 }
 
 /// True when a tuple or an enclosing table call sets the code of this call's response.
@@ -527,21 +622,7 @@ fn tuple_usage(ret: Node, cx: &FileCx, comments: &[Comment]) -> Option<Usage> {
     if !handler && !response_like {
         return None;
     }
-    let mut r = Response::seen_whole();
-    r.body = response::content_of(body, cx);
-    syntax::messages(body, cx.src, &mut r.messages);
-    if body.kind() == "call"
-        && let Some(name) = callee(body, cx.src)
-        && entry_for(&name, cx).is_none()
-        && !["render_template", "render_template_string", "str", "dumps"]
-            .contains(&last_segment(&name))
-    {
-        // A project helper built the body, and may have set headers on it.
-        r.headers.complete = false;
-    }
-    if let Some(headers) = parts.get(2) {
-        response::read_headers(*headers, cx, &mut r);
-    }
+    let mut r = tuple_response(&parts, cx);
     if !handler {
         r.seen_in_part();
     }
@@ -559,6 +640,29 @@ fn tuple_usage(ret: Node, cx: &FileCx, comments: &[Comment]) -> Option<Usage> {
         token,
     };
     finish(r, chosen, code_node, cx, comments)
+}
+
+/// The response of `body, code` or `body, code, headers`, as far as the tuple shows it.
+fn tuple_response<'t>(parts: &[Node<'t>], cx: &FileCx<'t>) -> Response<'t> {
+    let mut r = Response::seen_whole();
+    let Some(body) = parts.first().copied() else {
+        return r;
+    };
+    r.body = response::content_of(body, cx);
+    syntax::messages(body, cx.src, &mut r.messages);
+    if body.kind() == "call"
+        && let Some(name) = callee(body, cx.src)
+        && entry_for(&name, cx).is_none()
+        && !["render_template", "render_template_string", "str", "dumps"]
+            .contains(&last_segment(&name))
+    {
+        // A project helper built the body, and may have set headers on it.
+        r.headers.complete = false;
+    }
+    if let Some(headers) = parts.get(2) {
+        response::read_headers(*headers, cx, &mut r);
+    }
+    r
 }
 
 /// `response.status_code = 201` (an injected FastAPI response, a Flask or Django response

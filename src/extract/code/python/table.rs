@@ -96,6 +96,7 @@ pub struct Routing {
     pub registration_prefixes: Vec<String>,
     pub status_keyword: String,
     pub error_handler_decorators: Vec<String>,
+    pub error_handler_catch_all: Vec<String>,
 }
 
 pub static PYTHON_APIS: LazyLock<PythonApis> = LazyLock::new(|| {

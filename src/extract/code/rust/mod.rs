@@ -48,9 +48,16 @@ fn frameworks(src: &str) -> Vec<&'static str> {
 /// Tokens without which a Rust file can neither name a status (constants, builders,
 /// redirect helpers, numeric status calls, actix `Error*` helpers) nor say something the
 /// project index needs: routers (`.route(`, `.service(`, route attributes, Rocket's
-/// `routes!`, warp filters), error messages (`#[error(`, `impl Display`) and macros that
-/// may take a status.
-pub const PREFILTER: &str = r"StatusCode|HttpResponse|Redirect|redirect|Status::|status::|\.status\(|with_status|\bError[A-Z][a-zA-Z]+\(|\.route\(|\.service\(|#\[(get|post|put|patch|delete|head|options|route)\(|routes!|warp::|#\[error\(|Display for|macro_rules!";
+/// `routes!`, warp filters), error messages (`#[error(`, `impl Display`), macros that
+/// may take a status, and macro calls that hand one a bare number (`fail!("gone", 404)`).
+pub const PREFILTER: &str = r"StatusCode|HttpResponse|Redirect|redirect|Status::|status::|\.status\(|with_status|\bError[A-Z][a-zA-Z]+\(|\.route\(|\.service\(|#\[(get|post|put|patch|delete|head|options|route)\(|routes!|warp::|#\[error\(|Display for|macro_rules!|\w!\s*\([^()\n]*\b[1-5][0-9]{2}\b";
+
+/// What a Rust file must match to tell the index about other files: routers, error
+/// messages and macros (as in [`PREFILTER`]), functions that take a status (helpers) and
+/// functions that return one as their error (`Result<_, StatusCode>`). A handler that only
+/// names constants is read for the index only when a router may name it (see
+/// `index::names_to_read`).
+pub const INDEX_PREFILTER: &str = r"\.route\(|\.service\(|#\[(get|post|put|patch|delete|head|options|route)\(|routes!|warp::|#\[error\(|Display for|macro_rules!|:\s*&?\s*(http::)?(StatusCode|Status|u16)\b|StatusCode\s*>";
 
 pub fn extract(path: &std::path::Path, src: &str) -> FileFacts {
     let mut facts = FileFacts::default();

@@ -1,0 +1,174 @@
+//! Summary: what this file says for the project index, in Go syntax: helpers whose code
+//! parameter reaches a status sink on the writer they are given (`func writeError(w
+//! http.ResponseWriter, code int, msg string) { http.Error(w, msg, code) }`), and the calls
+//! that hand them a code, from handlers in any file of the project.
+
+use super::response;
+use super::syntax::{arguments, method_call, text};
+use super::{FileCx, code_value, entry_of, response_of, writer_named};
+use crate::summary::{CallFound as Call, Helper, HelperCall, Key, NumberCall};
+use crate::usage::Usage;
+use std::path::{Component, Path};
+use tree_sitter::Node;
+
+/// A Go package is a folder: a file's module is the folder it is in. Calls name a helper by
+/// the package's last folder (`httpx.WriteError`), or by its name alone within the package.
+pub fn module_of(path: &Path) -> Vec<String> {
+    path.parent()
+        .map(|dir| {
+            dir.components()
+                .filter_map(|c| match c {
+                    Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Parameter types a status code is passed as.
+const CODE_TYPES: &[&str] = &["int"];
+
+/// Each `int` parameter of `function` that becomes the code of a table call on a writer
+/// the function is given, with the response that call sends.
+pub fn helpers(function: Node, cx: &FileCx, out: &mut Vec<Helper>) {
+    if cx.is_handler(function) {
+        return;
+    }
+    let (Some(name), Some(body)) = (
+        function.child_by_field_name("name"),
+        function.child_by_field_name("body"),
+    ) else {
+        return;
+    };
+    let mut key = cx.module.clone();
+    key.push(text(name, cx.src).to_string());
+    cx.reading_helper.set(Some(function.id()));
+    let parameters = super::syntax::parameters(function, cx.src);
+    for (position, (parameter, package, ty)) in parameters.iter().enumerate() {
+        if package.is_some() || !CODE_TYPES.contains(ty) || *parameter == "_" {
+            continue;
+        }
+        let mut calls = Vec::new();
+        crate::extract::code::walk(body, |n| {
+            if n.kind() == "call_expression" {
+                calls.push(n);
+            }
+            // A closure's writes happen when it runs, not when the helper does.
+            n.kind() != "func_literal"
+        });
+        let sent = calls.into_iter().find_map(|call| {
+            let (entry, writer) = entry_of(call, cx)?;
+            // A builder chain's code is in another link: not followed in helpers.
+            if entry.builder.is_some() {
+                return None;
+            }
+            let args = arguments(call);
+            let code = args.get(entry.code_argument?)?;
+            (code.kind() == "identifier" && text(*code, cx.src) == *parameter)
+                .then(|| response_of(call, entry, writer.as_ref(), &args, None, cx))
+        });
+        if let Some(r) = sent {
+            out.push(Helper {
+                key: Key::full(key.clone()),
+                parameter: position,
+                headers: r.headers,
+                body: r.body,
+                line: function.start_position().row + 1,
+            });
+        }
+    }
+    cx.reading_helper.set(None);
+}
+
+/// `writeError(w, http.StatusUnauthorized, "log in")`, `httpx.WriteError(w, 401, "log in")`,
+/// `s.respond(w, 401, nil)`: a code handed, in order, to a function of the project. A call
+/// whose writer the caller already wrote headers on, or handed to other code, is left out:
+/// the helper is then not the whole response.
+pub fn helper_call(call: Node, cx: &FileCx, usages: &[Usage]) -> Vec<Call> {
+    let Some(callee) = callee_key(call, cx) else {
+        return Vec::new();
+    };
+    if entry_of(call, cx).is_some() {
+        return Vec::new();
+    }
+    let args = arguments(call);
+    let fresh_writer = args.iter().any(|a| {
+        a.kind() == "identifier"
+            && cx.frameworks().any(|framework| {
+                writer_named(text(*a, cx.src), call, framework, cx).is_some_and(|w| {
+                    let before = response::headers_before(&w, call, cx);
+                    before.complete && before.entries.is_empty()
+                })
+            })
+    });
+    if !fresh_writer {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (argument, arg) in args.iter().enumerate() {
+        let Some(value) = code_value(*arg, cx) else {
+            continue;
+        };
+        if !value.bare {
+            if let Some(usage) = usages.iter().position(|u| u.span.start == arg.start_byte()) {
+                out.push(Call::Named(HelperCall {
+                    usage,
+                    callee: callee.clone(),
+                    argument,
+                }));
+            }
+            continue;
+        }
+        if !(100..=599).contains(&value.code) {
+            continue;
+        }
+        let mut messages = Vec::new();
+        for a in args.iter().filter(|a| a.id() != arg.id()) {
+            super::syntax::messages(*a, cx.src, &mut messages);
+        }
+        let handler = super::syntax::enclosing_function(call)
+            .and_then(|f| f.child_by_field_name("name"))
+            .map(|n| text(n, cx.src).to_string());
+        out.push(Call::Number(NumberCall {
+            span: arg.byte_range(),
+            code: value.code,
+            spelled: format!("{}(.., {})", callee.name(), value.spelled),
+            callee: callee.clone(),
+            argument,
+            messages,
+            handler,
+        }));
+    }
+    out
+}
+
+/// The helper a call names: `writeError` and `s.writeError` in this package, `httpx.X` in
+/// the imported package `httpx` (by its folder's name).
+fn callee_key(call: Node, cx: &FileCx) -> Option<Key> {
+    let function = call.child_by_field_name("function")?;
+    let mut segments = match function.kind() {
+        "identifier" => {
+            let mut own = cx.module.clone();
+            own.push(text(function, cx.src).to_string());
+            own
+        }
+        "selector_expression" => {
+            let (receiver, name) = method_call(call, cx.src)?;
+            let receiver = text(receiver, cx.src);
+            match cx.packages.get(receiver) {
+                Some(folder) => vec![folder.clone(), name.to_string()],
+                // A method of a value: the project's methods live beside their type.
+                None if receiver.chars().all(|c| c.is_alphanumeric() || c == '_') => {
+                    let mut own = cx.module.clone();
+                    own.push(name.to_string());
+                    own
+                }
+                None => return None,
+            }
+        }
+        _ => return None,
+    };
+    segments.retain(|s| !s.is_empty());
+    Some(Key::partial(segments))
+}

@@ -1,0 +1,276 @@
+//! Summary: what this file says for the project index, in Python syntax: helpers whose
+//! code parameter becomes a response (`def error_response(code, msg): return jsonify(..),
+//! code`), the calls that hand them a code, and the error handlers the app registers
+//! (`@app.errorhandler(401)`, `app.register_error_handler(..)`, FastAPI's
+//! `@app.exception_handler(..)`).
+
+use super::syntax::{Args, callee, last_segment, named_children, text};
+use super::table::{CallKind, PYTHON_APIS};
+use super::{FileCx, code_value, entry_for, response};
+use crate::extract::code::response::Response;
+use crate::summary::{CallFound as Call, ErrorHandler, Helper, HelperCall, Key, NumberCall};
+use crate::usage::Usage;
+use std::path::{Component, Path};
+use tree_sitter::Node;
+
+/// The module a file is, as far as its path says: `app/api/helpers.py` is `app.api.helpers`
+/// and `app/api/__init__.py` is `app.api`. The folders above the package are kept: calls
+/// name a helper by the tail of its path (`helpers.error_response`), which still ends it.
+pub fn module_of(path: &Path) -> Vec<String> {
+    let mut parts: Vec<String> = path
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect();
+    if let Some(last) = parts.pop() {
+        let stem = last.strip_suffix(".py").unwrap_or(&last).to_string();
+        if stem != "__init__" {
+            parts.push(stem);
+        }
+    }
+    parts
+}
+
+/// The helper a call names, as far as the file's imports resolve it
+/// (`from app.errors import error_response` makes `error_response` `app.errors.error_response`,
+/// and a function of this file is in this file's module).
+pub fn callee_key(written: &str, cx: &FileCx) -> Key {
+    let mut segments: Vec<String> = written.split('.').map(str::to_string).collect();
+    if let Some(first) = segments.first() {
+        if let Some(path) = cx.imports.get(first) {
+            segments.splice(0..1, path.iter().cloned());
+        } else if segments.len() == 1 && cx.defined.contains(first) {
+            segments.splice(0..0, cx.module.iter().cloned());
+        }
+    }
+    Key::partial(segments)
+}
+
+/// Parameter names that are not an argument a caller passes in order.
+fn is_receiver(name: &str) -> bool {
+    matches!(name, "self" | "cls")
+}
+
+/// `def error_response(code, msg): return jsonify(error=msg), code`: each parameter that
+/// becomes the code of a response the helper returns, with that response's headers and
+/// body. A helper that raises (`abort(code)`) is left out: the app's error handlers answer
+/// that, and the index does not follow them through a helper.
+pub fn helpers(function: Node, cx: &FileCx, out: &mut Vec<Helper>) {
+    let (Some(name), Some(parameters), Some(body)) = (
+        function.child_by_field_name("name"),
+        function.child_by_field_name("parameters"),
+        function.child_by_field_name("body"),
+    ) else {
+        return;
+    };
+    if cx.answers_requests(Some(function)) {
+        return;
+    }
+    let mut names = Vec::new();
+    for p in named_children(parameters) {
+        // `code`, `code: int`, `code=400`; `*args` ends the positional ones.
+        let written = match p.kind() {
+            "identifier" => p,
+            "typed_parameter" | "default_parameter" | "typed_default_parameter" => {
+                match p.child_by_field_name("name").or_else(|| p.named_child(0)) {
+                    Some(n) if n.kind() == "identifier" => n,
+                    _ => break,
+                }
+            }
+            _ => break,
+        };
+        names.push(text(written, cx.src));
+    }
+    let skip = usize::from(names.first().is_some_and(|n| is_receiver(n)));
+    let mut key = cx.module.clone();
+    key.push(text(name, cx.src).to_string());
+    cx.reading_helper.set(Some(function.id()));
+    for (position, parameter) in names.iter().enumerate().skip(skip) {
+        let mut uses = Vec::new();
+        crate::extract::code::walk(body, |n| {
+            if n.kind() == "identifier" && text(n, cx.src) == *parameter {
+                uses.push(n);
+            }
+            // A nested function's names are its own.
+            !matches!(n.kind(), "function_definition" | "lambda")
+        });
+        if let Some(r) = uses.into_iter().find_map(|n| sink(n, cx)) {
+            out.push(Helper {
+                key: Key::full(key.clone()),
+                parameter: position - skip,
+                headers: r.headers,
+                body: r.body,
+                line: function.start_position().row + 1,
+            });
+        }
+    }
+    cx.reading_helper.set(None);
+}
+
+/// The response a code parameter becomes the code of, when it does: the code argument of a
+/// table call (`make_response(body, code)`, `JSONResponse(.., status_code=code)`), the
+/// second part of a returned tuple (`return jsonify(..), code`), or the code set on a
+/// response the helper made and returns (`response.status_code = code`).
+fn sink<'t>(node: Node<'t>, cx: &FileCx<'t>) -> Option<Response<'t>> {
+    let parent = node.parent()?;
+    match parent.kind() {
+        "argument_list" | "keyword_argument" => {
+            let call = if parent.kind() == "keyword_argument" {
+                parent.parent()?.parent()?
+            } else {
+                parent.parent()?
+            };
+            let entry = entry_for(&callee(call, cx.src)?, cx)?;
+            let args = Args::of(call, cx.src);
+            let code = args.get(entry.code_argument.position, &entry.code_argument.keywords)?;
+            if code.id() != node.id() || entry.kind == CallKind::Error {
+                return None;
+            }
+            let mut r = response::of_call(entry, &args, cx);
+            response::follow(call, entry.kind, cx, &mut r);
+            Some(r)
+        }
+        // Only Flask sends a returned `(body, code)` pair as a response.
+        "expression_list" | "tuple" if cx.frameworks.contains(&"flask") => {
+            let parts = named_children(parent);
+            if parts.get(1).map(|n| n.id()) != Some(node.id()) {
+                return None;
+            }
+            let statement = match parent.parent()? {
+                p if p.kind() == "parenthesized_expression" => p.parent()?,
+                p => p,
+            };
+            if statement.kind() != "return_statement" {
+                return None;
+            }
+            Some(super::tuple_response(&parts, cx))
+        }
+        "assignment" => {
+            // `response = jsonify(..)`, then `response.status_code = code`, `return response`.
+            let left = parent.child_by_field_name("left")?;
+            let object = left.child_by_field_name("object")?;
+            let attribute = text(left.child_by_field_name("attribute")?, cx.src);
+            if left.kind() != "attribute"
+                || object.kind() != "identifier"
+                || !["status_code", "status"].contains(&attribute)
+                || parent.child_by_field_name("right")?.id() != node.id()
+            {
+                return None;
+            }
+            let function = super::syntax::enclosing_function(parent)?;
+            let made = super::binding(function, text(object, cx.src), parent.start_byte(), cx.src)?;
+            let entry = entry_for(&callee(made, cx.src)?, cx)?;
+            if made.kind() != "call" || entry.kind == CallKind::Error {
+                return None;
+            }
+            let mut r = response::of_call(entry, &Args::of(made, cx.src), cx);
+            response::follow(made, entry.kind, cx, &mut r);
+            // The change follow saw is the parameter itself.
+            r.code_change = None;
+            Some(r)
+        }
+        _ => None,
+    }
+}
+
+/// `@app.errorhandler(401)`, `@bp.app_errorhandler(Unauthorized)`,
+/// `app.register_error_handler(HTTPException, handle)`, `@app.exception_handler(..)`.
+pub fn error_handler(call: Node, cx: &FileCx) -> Option<ErrorHandler> {
+    let name = callee(call, cx.src)?;
+    let routing = &PYTHON_APIS.routing;
+    if !routing
+        .error_handler_decorators
+        .iter()
+        .any(|d| d == last_segment(&name))
+    {
+        return None;
+    }
+    let first = *Args::of(call, cx.src).positional.first()?;
+    let code = match code_value(first, cx) {
+        Some(value) => Some(value.code),
+        None => {
+            let class = text(first, cx.src);
+            if routing
+                .error_handler_catch_all
+                .iter()
+                .any(|c| c == last_segment(class))
+            {
+                None
+            } else {
+                // A framework's exception class answers its own code; a class of the
+                // project (`ValidationError`) answers none of the raises we see.
+                Some(
+                    entry_for(class, cx)
+                        .filter(|e| e.kind == CallKind::Error)?
+                        .code?,
+                )
+            }
+        }
+    };
+    Some(ErrorHandler {
+        code,
+        line: call.start_position().row + 1,
+    })
+}
+
+/// `error_response(HTTPStatus.UNAUTHORIZED, "log in")` and `error_response(401, "log in")`:
+/// a code handed, in order, to a function the tables do not know. The first is already the
+/// usage at `usages[at]`; a bare number becomes one once the index knows the callee.
+pub fn helper_call(call: Node, cx: &FileCx, usages: &[Usage]) -> Vec<Call> {
+    let Some(name) = callee(call, cx.src) else {
+        return Vec::new();
+    };
+    if entry_for(&name, cx).is_some() || name.starts_with("self.") || is_builtin(&name) {
+        return Vec::new();
+    }
+    let args = Args::of(call, cx.src);
+    let mut out = Vec::new();
+    for (argument, arg) in args.positional.iter().enumerate() {
+        let Some(value) = code_value(*arg, cx) else {
+            continue;
+        };
+        let callee = callee_key(&name, cx);
+        if !value.bare {
+            if let Some(usage) = usages.iter().position(|u| u.span.start == arg.start_byte()) {
+                out.push(Call::Named(HelperCall {
+                    usage,
+                    callee,
+                    argument,
+                }));
+            }
+            continue;
+        }
+        if !(100..=599).contains(&value.code) {
+            continue;
+        }
+        let mut messages = Vec::new();
+        for a in args.all() {
+            if a.id() != arg.id() {
+                super::syntax::messages(a, cx.src, &mut messages);
+            }
+        }
+        let handler = super::syntax::enclosing_function(call)
+            .and_then(|f| f.child_by_field_name("name"))
+            .map(|n| text(n, cx.src).to_string());
+        out.push(Call::Number(NumberCall {
+            span: arg.byte_range(),
+            code: value.code,
+            spelled: format!("{}(.., {})", last_segment(&name), value.spelled),
+            callee,
+            argument,
+            messages,
+            handler,
+        }));
+    }
+    out
+}
+
+/// Calls that take numbers but never send them.
+fn is_builtin(name: &str) -> bool {
+    matches!(
+        name,
+        "range" | "int" | "str" | "len" | "print" | "min" | "max" | "round" | "sleep"
+    )
+}
