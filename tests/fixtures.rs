@@ -204,7 +204,7 @@ fn every_fixture_gets_exactly_its_expected_diagnostics() {
                 .iter()
                 .filter(|d| {
                     Path::new(env!("CARGO_MANIFEST_DIR"))
-                        .join(&d.file)
+                        .join(&*d.file)
                         .canonicalize()
                         .is_ok_and(|p| p == canonical)
                 })

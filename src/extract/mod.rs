@@ -9,7 +9,7 @@ use crate::usage::FileFacts;
 use reach::Reach;
 use regex::bytes::Regex;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{LazyLock, OnceLock};
 
 pub mod amplify;
 pub mod apache;
@@ -117,33 +117,18 @@ pub fn may_choose_status(kind: SourceKind, bytes: &[u8]) -> bool {
         .any(|r| r.is_match(bytes))
 }
 
-/// What a file must match to say anything the project index reads of other files (routes,
-/// error messages, helpers, error values, error handlers), when that is less than what it
-/// must match to choose a status.
-fn index_prefilter(kind: SourceKind) -> Option<&'static str> {
-    match kind {
-        SourceKind::Rust => Some(code::rust::INDEX_PREFILTER),
-        _ => None,
-    }
-}
-
-static INDEX_PREFILTERS: LazyLock<Vec<Option<Regex>>> = LazyLock::new(|| {
-    KINDS
-        .iter()
-        .map(|k| index_prefilter(*k).map(|p| Regex::new(p).expect("a valid regex")))
-        .collect()
-});
+/// What a Rust file must match to say anything the project index reads of other files
+/// (routes, error messages, helpers, error values), which is less than what it must match
+/// to choose a status. Other kinds tell the index only what their prefilter lets through.
+static RUST_INDEX_PREFILTER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(code::rust::INDEX_PREFILTER).expect("a valid regex"));
 
 /// True when the file may say something the index reads of other files: the project
 /// around a file named alone is read for that only, and most of it stops here.
 pub fn may_tell_the_index(kind: SourceKind, bytes: &[u8]) -> bool {
-    let i = KINDS
-        .iter()
-        .position(|k| *k == kind)
-        .expect("every kind is listed");
-    match &INDEX_PREFILTERS[i] {
-        Some(filter) => filter.is_match(bytes),
-        None => PREFILTERS[i].is_match(bytes),
+    match kind {
+        SourceKind::Rust => RUST_INDEX_PREFILTER.is_match(bytes),
+        _ => may_choose_status(kind, bytes),
     }
 }
 
