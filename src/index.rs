@@ -151,19 +151,34 @@ pub fn join(files: &mut [SourceFile], more: &[Known]) {
             summary: &k.summary,
         }))
         .collect();
+    // Only the few files that define something are searched for each use: scanning every
+    // file of a large tree per use made the join quadratic.
+    let defining = |has: fn(&Summary) -> bool| -> Vec<&View> {
+        views.iter().filter(|w| has(w.summary)).collect()
+    };
+    let with_messages = defining(|s| !s.variant_messages.is_empty());
+    let with_helpers = defining(|s| !s.helpers.is_empty());
+    let with_handlers = defining(|s| !s.error_handlers.is_empty());
+    let with_values = defining(|s| !s.error_values.is_empty());
     let mut added: Vec<Vec<Usage>> = vec![Vec::new(); files.len()];
     let mut edits: Vec<Vec<(usize, Edit)>> = vec![Vec::new(); files.len()];
     for i in 0..files.len() {
         let own = &views[i];
         for v in &own.summary.per_variant {
-            let messages: Vec<&str> =
-                unique_by(views.iter().filter(|w| w.kind == own.kind).flat_map(|w| {
-                    w.summary
-                        .variant_messages
-                        .iter()
-                        .filter(|m| m.variant == v.variant && v.error_type.may_name(&m.error_type))
-                        .map(|m| (&m.error_type, m.message.as_str()))
-                }));
+            let messages: Vec<&str> = unique_by(
+                with_messages
+                    .iter()
+                    .filter(|w| w.kind == own.kind)
+                    .flat_map(|w| {
+                        w.summary
+                            .variant_messages
+                            .iter()
+                            .filter(|m| {
+                                m.variant == v.variant && v.error_type.may_name(&m.error_type)
+                            })
+                            .map(|m| (&m.error_type, m.message.as_str()))
+                    }),
+            );
             edits[i].push((
                 v.usage,
                 Edit::Variant {
@@ -173,13 +188,15 @@ pub fn join(files: &mut [SourceFile], more: &[Known]) {
             ));
         }
         for call in &own.summary.calls {
-            let helpers = unique_by(views.iter().filter(|w| w.kind == own.kind).flat_map(|w| {
-                w.summary
-                    .helpers
-                    .iter()
-                    .filter(|h| call.callee.may_name(&h.key))
-                    .map(move |h| (&h.key, (w.display, h)))
-            }));
+            let helpers = unique_by(with_helpers.iter().filter(|w| w.kind == own.kind).flat_map(
+                |w| {
+                    w.summary
+                        .helpers
+                        .iter()
+                        .filter(|h| call.callee.may_name(&h.key))
+                        .map(move |h| (&h.key, (w.display, h)))
+                },
+            ));
             if let Some((display, helper)) =
                 helpers.iter().find(|(_, h)| h.parameter == call.argument)
             {
@@ -198,13 +215,15 @@ pub fn join(files: &mut [SourceFile], more: &[Known]) {
             }
         }
         for n in &own.summary.numbers {
-            let helpers = unique_by(views.iter().filter(|w| w.kind == own.kind).flat_map(|w| {
-                w.summary
-                    .helpers
-                    .iter()
-                    .filter(|h| n.callee.may_name(&h.key))
-                    .map(move |h| (&h.key, (w.display, h)))
-            }));
+            let helpers = unique_by(with_helpers.iter().filter(|w| w.kind == own.kind).flat_map(
+                |w| {
+                    w.summary
+                        .helpers
+                        .iter()
+                        .filter(|h| n.callee.may_name(&h.key))
+                        .map(move |h| (&h.key, (w.display, h)))
+                },
+            ));
             let Some((display, helper)) = helpers.iter().find(|(_, h)| h.parameter == n.argument)
             else {
                 continue;
@@ -229,13 +248,16 @@ pub fn join(files: &mut [SourceFile], more: &[Known]) {
             added[i].push(usage);
         }
         for raised in &own.summary.raised {
-            let handler = views.iter().filter(|w| w.kind == own.kind).find_map(|w| {
-                w.summary
-                    .error_handlers
-                    .iter()
-                    .find(|h| h.code.is_none_or(|c| c == raised.code))
-                    .map(|h| (w.display, h.line))
-            });
+            let handler = with_handlers
+                .iter()
+                .filter(|w| w.kind == own.kind)
+                .find_map(|w| {
+                    w.summary
+                        .error_handlers
+                        .iter()
+                        .find(|h| h.code.is_none_or(|c| c == raised.code))
+                        .map(|h| (w.display, h.line))
+                });
             if let Some((display, line)) = handler {
                 edits[i].push((
                     raised.usage,
@@ -248,20 +270,22 @@ pub fn join(files: &mut [SourceFile], more: &[Known]) {
             }
         }
         for p in &own.summary.propagations {
-            let values = unique_by(views.iter().filter(|w| w.kind == own.kind).flat_map(|w| {
-                w.summary
-                    .error_values
-                    .iter()
-                    .filter(|e| p.callee.may_name(&e.function))
-                    .map(move |e| (&e.function, (w.display, e)))
-            }));
+            let values = unique_by(with_values.iter().filter(|w| w.kind == own.kind).flat_map(
+                |w| {
+                    w.summary
+                        .error_values
+                        .iter()
+                        .filter(|e| p.callee.may_name(&e.function))
+                        .map(move |e| (&e.function, (w.display, e)))
+                },
+            ));
             let Some((_, first)) = values.first() else {
                 continue;
             };
             // Every error value of the one function named, each code once.
             let function = &first.function;
             let mut codes = Vec::new();
-            for (display, e) in views.iter().flat_map(|w| {
+            for (display, e) in with_values.iter().flat_map(|w| {
                 w.summary
                     .error_values
                     .iter()

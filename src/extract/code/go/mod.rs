@@ -15,6 +15,7 @@ use super::context::{self, Place};
 use super::evidence::{concatenation, follow_bindings, normalisation, template_target};
 use super::response::{Chosen, Response};
 use super::{Comment, MAX_SITE_DEPTH};
+use crate::extract::code::Field;
 use crate::knowledge::words;
 use crate::usage::{Body, Code, CodeToken, FileFacts, Target, TextSource, Usage};
 use response::Writer;
@@ -90,13 +91,10 @@ fn file_cx<'t>(path: &Path, root: Node, src: &'t str) -> FileCx<'t> {
     while let Some(node) = stack.pop() {
         match node.kind() {
             "import_spec" => {
-                let Some(path) = node
-                    .child_by_field_name("path")
-                    .and_then(|p| string_value(p, src))
-                else {
+                let Some(path) = node.field("path").and_then(|p| string_value(p, src)) else {
                     continue;
                 };
-                let name = node.child_by_field_name("name").map(|n| text(n, src));
+                let name = node.field("name").map(|n| text(n, src));
                 let folder = package_name(&path).to_string();
                 packages.insert(name.unwrap_or(&folder).to_string(), folder.clone());
                 for (framework, prefix) in &GO_APIS.frameworks {
@@ -228,7 +226,7 @@ impl<'t> Nodes<'t> {
                 "function_declaration" | "method_declaration" => nodes.functions.push(node),
                 "selector_expression"
                     if node
-                        .child_by_field_name("field")
+                        .field("field")
                         .is_some_and(|f| GO_APIS.status_names.contains_key(text(f, src))) =>
                 {
                     nodes.constants.push(node)
@@ -258,8 +256,8 @@ pub fn code_value(node: Node, cx: &FileCx) -> Option<CodeValue> {
             bare: true,
         }),
         "selector_expression" => {
-            let operand = text(node.child_by_field_name("operand")?, cx.src);
-            let field = text(node.child_by_field_name("field")?, cx.src);
+            let operand = text(node.field("operand")?, cx.src);
+            let field = text(node.field("field")?, cx.src);
             let known = GO_APIS
                 .constant_frameworks
                 .iter()
@@ -556,7 +554,7 @@ fn constant_usage(
                 let literal = parent.parent().and_then(|l| l.parent());
                 // `map[string]int{EINVALID: http.StatusBadRequest}`: a lookup table.
                 if literal
-                    .and_then(|l| l.child_by_field_name("type"))
+                    .and_then(|l| l.field("type"))
                     .is_some_and(|t| t.kind() == "map_type")
                 {
                     return None;
@@ -568,7 +566,7 @@ fn constant_usage(
             "argument_list" => {
                 let call = parent.parent()?;
                 if method_call(call, cx.src).is_some_and(|(_, name)| name == "StatusText")
-                    || text(call.child_by_field_name("function")?, cx.src) == "StatusText"
+                    || text(call.field("function")?, cx.src) == "StatusText"
                 {
                     return None;
                 }
@@ -696,9 +694,9 @@ fn binding<'t>(function: Node<'t>, name: &str, before: usize, src: &str) -> Opti
         ) {
             return None;
         }
-        let left = node.child_by_field_name("left")?;
+        let left = node.field("left")?;
         (text(left, src).trim() == name)
-            .then(|| node.child_by_field_name("right")?.named_child(0))
+            .then(|| node.field("right")?.named_child(0))
             .flatten()
     })
 }

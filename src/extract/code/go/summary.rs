@@ -6,6 +6,7 @@
 use super::response;
 use super::syntax::{arguments, method_call, text};
 use super::{FileCx, code_value, entry_of, response_of, writer_named};
+use crate::extract::code::Field;
 use crate::summary::{CallFound as Call, Helper, HelperCall, Key, NumberCall};
 use crate::usage::Usage;
 use std::path::{Component, Path};
@@ -35,10 +36,7 @@ pub fn helpers(function: Node, cx: &FileCx, out: &mut Vec<Helper>) {
     if cx.is_handler(function) {
         return;
     }
-    let (Some(name), Some(body)) = (
-        function.child_by_field_name("name"),
-        function.child_by_field_name("body"),
-    ) else {
+    let (Some(name), Some(body)) = (function.field("name"), function.field("body")) else {
         return;
     };
     let mut key = cx.module.clone();
@@ -128,7 +126,7 @@ pub fn helper_call(call: Node, cx: &FileCx, usages: &[Usage]) -> Vec<Call> {
             super::syntax::messages(*a, cx.src, &mut messages);
         }
         let handler = super::syntax::enclosing_function(call)
-            .and_then(|f| f.child_by_field_name("name"))
+            .and_then(|f| f.field("name"))
             .map(|n| text(n, cx.src).to_string());
         out.push(Call::Number(NumberCall {
             span: arg.byte_range(),
@@ -146,7 +144,7 @@ pub fn helper_call(call: Node, cx: &FileCx, usages: &[Usage]) -> Vec<Call> {
 /// The helper a call names: `writeError` and `s.writeError` in this package, `httpx.X` in
 /// the imported package `httpx` (by its folder's name).
 fn callee_key(call: Node, cx: &FileCx) -> Option<Key> {
-    let function = call.child_by_field_name("function")?;
+    let function = call.field("function")?;
     let mut segments = match function.kind() {
         "identifier" => {
             let mut own = cx.module.clone();

@@ -14,6 +14,7 @@ use super::context::{self, Place};
 use super::evidence::{follow_bindings, normalisation, template_target};
 use super::response::{Chosen, Response};
 use super::{Comment, MAX_SITE_DEPTH};
+use crate::extract::code::Field;
 use crate::usage::{Body, Code, CodeToken, FileFacts, Target, TextSource, Usage};
 use regex::Regex;
 use std::cell::Cell;
@@ -65,15 +66,12 @@ impl FileCx<'_> {
         if routes::route_of(f, self.src).answers_requests {
             return true;
         }
-        let name = f
-            .child_by_field_name("name")
-            .map(|n| text(n, self.src))
-            .unwrap_or("");
+        let name = f.field("name").map(|n| text(n, self.src)).unwrap_or("");
         if self.routed.contains(name) {
             return true;
         }
         let first = f
-            .child_by_field_name("parameters")
+            .field("parameters")
             .and_then(|p| syntax::named_children(p).into_iter().next())
             .map(|p| {
                 text(p, self.src)
@@ -233,7 +231,7 @@ pub fn extract(path: &Path, src: &str) -> FileFacts {
             p.kind() == "module"
                 || (p.kind() == "decorated_definition"
                     && p.parent().is_some_and(|g| g.kind() == "module"))
-        }) && let Some(name) = function.child_by_field_name("name")
+        }) && let Some(name) = function.field("name")
         {
             cx.defined.insert(text(name, src).to_string());
         }
@@ -385,21 +383,18 @@ impl<'t> Nodes<'t> {
 }
 
 fn is_test_code(node: Node, src: &str) -> bool {
-    let name = node
-        .child_by_field_name("name")
-        .map(|n| text(n, src))
-        .unwrap_or("");
+    let name = node.field("name").map(|n| text(n, src)).unwrap_or("");
     name.starts_with("test_") || (node.kind() == "class_definition" && name.starts_with("Test"))
 }
 
 fn is_status_constant(node: Node, src: &str) -> bool {
-    let Some(attr) = node.child_by_field_name("attribute") else {
+    let Some(attr) = node.field("attribute") else {
         return false;
     };
     let name = text(attr, src);
     STATUS_NAME.is_match(name)
         || node
-            .child_by_field_name("object")
+            .field("object")
             .is_some_and(|o| last_segment(text(o, src)) == "HTTPStatus")
 }
 
@@ -429,8 +424,8 @@ pub fn code_value(node: Node, cx: &FileCx) -> Option<CodeValue> {
         // `from starlette.status import HTTP_401_UNAUTHORIZED`
         "identifier" => STATUS_NAME.captures(&written)?[1].parse().ok()?,
         "attribute" => {
-            let name = text(node.child_by_field_name("attribute")?, cx.src);
-            let object = node.child_by_field_name("object")?;
+            let name = text(node.field("attribute")?, cx.src);
+            let object = node.field("object")?;
             if name == "value" {
                 return code_value(object, cx).map(|v| CodeValue {
                     spelled: written,
@@ -668,10 +663,10 @@ fn tuple_response<'t>(parts: &[Node<'t>], cx: &FileCx<'t>) -> Response<'t> {
 /// `response.status_code = 201` (an injected FastAPI response, a Flask or Django response
 /// made elsewhere): the code is chosen here, the rest of the response is not seen.
 fn assigned_status(assignment: Node, cx: &FileCx, comments: &[Comment]) -> Option<Usage> {
-    let left = assignment.child_by_field_name("left")?;
-    let right = assignment.child_by_field_name("right")?;
+    let left = assignment.field("left")?;
+    let right = assignment.field("right")?;
     let attribute = left
-        .child_by_field_name("attribute")
+        .field("attribute")
         .filter(|_| left.kind() == "attribute")?;
     if !["status_code", "status"].contains(&text(attribute, cx.src)) {
         return None;
@@ -800,7 +795,7 @@ fn finish(
         if let Some(class) = syntax::enclosing_class(f) {
             // Methods of a view class are known by their class: `post` alone would join
             // with every other `post` in the project.
-            if let Some(name) = class.child_by_field_name("name") {
+            if let Some(name) = class.field("name") {
                 let class_name = text(name, cx.src);
                 built
                     .usage
@@ -813,7 +808,7 @@ fn finish(
     context::describe::<Python>(&place, comments, cx.src, &mut built.usage);
     if let Some(f) = function
         && let Some(class) = syntax::enclosing_class(f)
-        && let Some(name) = class.child_by_field_name("name")
+        && let Some(name) = class.field("name")
         && let Some(handler) = &built.usage.handler
     {
         built.usage.handler = Some(format!("{}.{handler}", text(name, cx.src)));
@@ -845,12 +840,9 @@ fn target(node: Node, function: Option<Node>, cx: &FileCx) -> (Target, Option<St
 /// The value last assigned to `name` before `before` in the function.
 fn binding<'t>(function: Node<'t>, name: &str, before: usize, src: &str) -> Option<Node<'t>> {
     super::last_binding(function, before, |node| {
-        (node.kind() == "assignment"
-            && node
-                .child_by_field_name("left")
-                .is_some_and(|l| text(l, src) == name))
-        .then(|| node.child_by_field_name("right"))
-        .flatten()
+        (node.kind() == "assignment" && node.field("left").is_some_and(|l| text(l, src) == name))
+            .then(|| node.field("right"))
+            .flatten()
     })
 }
 

@@ -7,6 +7,7 @@
 use super::syntax::{Args, callee, last_segment, named_children, text};
 use super::table::{CallKind, PYTHON_APIS};
 use super::{FileCx, code_value, entry_for, response};
+use crate::extract::code::Field;
 use crate::extract::code::response::Response;
 use crate::summary::{CallFound as Call, ErrorHandler, Helper, HelperCall, Key, NumberCall};
 use crate::usage::Usage;
@@ -59,9 +60,9 @@ fn is_receiver(name: &str) -> bool {
 /// that, and the index does not follow them through a helper.
 pub fn helpers(function: Node, cx: &FileCx, out: &mut Vec<Helper>) {
     let (Some(name), Some(parameters), Some(body)) = (
-        function.child_by_field_name("name"),
-        function.child_by_field_name("parameters"),
-        function.child_by_field_name("body"),
+        function.field("name"),
+        function.field("parameters"),
+        function.field("body"),
     ) else {
         return;
     };
@@ -74,7 +75,7 @@ pub fn helpers(function: Node, cx: &FileCx, out: &mut Vec<Helper>) {
         let written = match p.kind() {
             "identifier" => p,
             "typed_parameter" | "default_parameter" | "typed_default_parameter" => {
-                match p.child_by_field_name("name").or_else(|| p.named_child(0)) {
+                match p.field("name").or_else(|| p.named_child(0)) {
                     Some(n) if n.kind() == "identifier" => n,
                     _ => break,
                 }
@@ -149,13 +150,13 @@ fn sink<'t>(node: Node<'t>, cx: &FileCx<'t>) -> Option<Response<'t>> {
         }
         "assignment" => {
             // `response = jsonify(..)`, then `response.status_code = code`, `return response`.
-            let left = parent.child_by_field_name("left")?;
-            let object = left.child_by_field_name("object")?;
-            let attribute = text(left.child_by_field_name("attribute")?, cx.src);
+            let left = parent.field("left")?;
+            let object = left.field("object")?;
+            let attribute = text(left.field("attribute")?, cx.src);
             if left.kind() != "attribute"
                 || object.kind() != "identifier"
                 || !["status_code", "status"].contains(&attribute)
-                || parent.child_by_field_name("right")?.id() != node.id()
+                || parent.field("right")?.id() != node.id()
             {
                 return None;
             }
@@ -252,7 +253,7 @@ pub fn helper_call(call: Node, cx: &FileCx, usages: &[Usage]) -> Vec<Call> {
             }
         }
         let handler = super::syntax::enclosing_function(call)
-            .and_then(|f| f.child_by_field_name("name"))
+            .and_then(|f| f.field("name"))
             .map(|n| text(n, cx.src).to_string());
         out.push(Call::Number(NumberCall {
             span: arg.byte_range(),
