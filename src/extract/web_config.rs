@@ -211,7 +211,9 @@ fn value_span(tag: &str, key: &str, from: usize) -> Option<std::ops::Range<usize
             continue;
         }
         let value = rest[1..].trim_start();
-        let quote = value.chars().next()?;
+        // XML quotes values with `"` or `'`; anything else (a multi-byte character the
+        // lenient reader let through) is no value to place.
+        let quote = value.chars().next().filter(|q| matches!(q, '"' | '\''))?;
         let open = tag.len() - value.len();
         let close = tag[open + 1..].find(quote)? + open + 1;
         return Some(open..close + 1);
@@ -402,6 +404,15 @@ fn http_redirect(element: &Element, src: &str, facts: &mut FileFacts) -> Option<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by the fuzzer: an unquoted value starting with a multi-byte character.
+    #[test]
+    fn an_unquoted_value_is_not_placed() {
+        assert_eq!(value_span("<a b=\u{FFFD}x\u{FFFD} c=\"d\">", "b", 0), None);
+        assert_eq!(value_span("<a b=\"x\">", "b", 0), Some(5..8));
+        let config = "<configuration><system.webServer><httpRedirect enabled=\"true\" destination=\u{FFFD}https://x\u{FFFD} /></system.webServer></configuration>";
+        let _ = extract(Path::new("web.config"), config);
+    }
 
     fn extract(path: &Path, src: &str) -> FileFacts {
         let mut facts = super::extract(path, src);
