@@ -130,6 +130,8 @@ pub struct Contradictions {
     pub plain_words: usize,
     pub filler: Vec<String>,
     pub weak: Vec<String>,
+    /// Error types whose message reports input that failed validation.
+    pub input_checks: Vec<String>,
     pub condition: Vec<Condition>,
 }
 

@@ -226,7 +226,10 @@ impl Target {
             .find(['/', '?', '#', '{', '$', '%'])
             .unwrap_or(rest.len());
         let host = &rest[..end];
+        // `www.{env.DOMAIN}`: the placeholder is part of the host, which is not known.
+        let cut_in_a_name = host.ends_with(['.', '-']);
         let literal = !host.is_empty()
+            && !cut_in_a_name
             && host
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'));
@@ -435,6 +438,14 @@ mod tests {
         assert_eq!(t.host(), Some("www.example.com"));
         let t = Target::literal("https://$host$request_uri");
         assert_eq!(t.host(), None);
+        let t = Target::literal("https://example.com$request_uri");
+        assert_eq!(t.host(), Some("example.com"));
+        for cut in [
+            "https://www.{env.DOMAIN}/",
+            "https://api-${REGION}.example.com/",
+        ] {
+            assert_eq!(Target::literal(cut).host(), None, "{cut}");
+        }
         let t = Target::literal("/login?next=/");
         assert_eq!(
             (t.scheme(), t.host(), t.path()),

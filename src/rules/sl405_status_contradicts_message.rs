@@ -63,6 +63,14 @@ pub struct Contradiction<'u> {
 /// no Allow header, it has the wrong code.
 pub fn contradiction(u: &Usage) -> Option<Contradiction<'_>> {
     let code = u.code.exact().filter(|c| (400..=599).contains(c))?;
+    if WORDS
+        .contradiction
+        .input_checks
+        .iter()
+        .any(|check| u.spelled.contains(check.as_str()))
+    {
+        return None;
+    }
     u.evidence.texts.iter().find_map(|(source, text)| {
         if !matches!(source, TextSource::Message | TextSource::Description)
             || judged_elsewhere(code, *source, text)
@@ -194,5 +202,15 @@ mod tests {
             .len(),
             1
         );
+    }
+
+    #[test]
+    fn silent_on_validation_errors_about_what_the_input_named() {
+        let mut validation = with_message(400, "Tag does not exist");
+        validation.spelled = "serializers.ValidationError(..)".into();
+        assert!(run(&StatusContradictsMessage, &validation).is_empty());
+        let mut plain = with_message(400, "Tag does not exist");
+        plain.spelled = "HttpResponseBadRequest(..)".into();
+        assert_eq!(run(&StatusContradictsMessage, &plain).len(), 1);
     }
 }

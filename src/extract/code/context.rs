@@ -221,11 +221,14 @@ static NEGATED_PATH: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A negated test of an error's kind: `not errors.Is(err, x)`, `not isinstance(e, x)`,
-/// `not (err instanceof X)`.
+/// `not (err instanceof X)`, and the `not (errors.Is(err, x))` of an `else` branch.
 static NEGATED_MATCH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"\bnot\s+(?:(?:[A-Za-z_][\w]*\s*\.\s*)*(?:Is|As|isinstance|is_a)\s*\([^()]*\)|\(\s*[\w.]+\s+instanceof\s+[\w.]+\s*\))",
-    )
+    // `errors.Is(err, x)`, `isinstance(e, x)`, `e.is_a(X)`.
+    let kind_test = r"(?:[A-Za-z_]\w*\s*\.\s*)*(?:Is|As|isinstance|is_a)\s*\([^()]*\)";
+    let instance_of = r"[\w.]+\s+instanceof\s+[\w.]+";
+    Regex::new(&format!(
+        r"\bnot\s+(?:{kind_test}|\(\s*(?:{kind_test}|{instance_of})\s*\))"
+    ))
     .expect("valid regex")
 });
 
@@ -270,6 +273,9 @@ mod tests {
             ),
             ("not isinstance(exc, NotFound)", "not"),
             ("!(err instanceof NotFoundError)", "not"),
+            // The `else` of `if errors.Is(err, model.ErrNotFound)`.
+            ("not (errors.Is(err, model.ErrNotFound))", "not"),
+            ("not (isinstance(exc, Http404))", "not"),
             (
                 "errors.Is(err, sql.ErrNoRows)",
                 "errors.Is(err, sql.ErrNoRows)",

@@ -24,7 +24,6 @@ pub mod rust;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 use tree_sitter::{Language, Node, Parser, Tree};
 
@@ -67,8 +66,9 @@ thread_local! {
 
 thread_local! {
     /// Field ids by grammar and field name (see [`Field`]).
-    static FIELD_IDS: RefCell<HashMap<FieldKey, u16, BuildHasherDefault<PointerHasher>>> =
-        RefCell::new(HashMap::default());
+    // FxHash: the default hasher cost more than the lookup it saves.
+    static FIELD_IDS: RefCell<rustc_hash::FxHashMap<FieldKey, u16>> =
+        RefCell::new(rustc_hash::FxHashMap::default());
 }
 
 /// A grammar's address, and a field name's address and length.
@@ -105,27 +105,6 @@ impl<'t> Field<'t> for Node<'t> {
         } else {
             self.child_by_field_id(id)
         }
-    }
-}
-
-/// Hashes the addresses and length of a [`FIELD_IDS`] key as FxHash does: the default hasher
-/// cost more than the lookup it saves.
-#[derive(Default)]
-pub struct PointerHasher(u64);
-
-impl Hasher for PointerHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.write_usize(*b as usize);
-        }
-    }
-
-    fn write_usize(&mut self, n: usize) {
-        self.0 = (self.0.rotate_left(5) ^ n as u64).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
     }
 }
 
@@ -175,9 +154,11 @@ pub fn parse_file(
 /// Words and numbers without which code cannot choose a status, in any language: the
 /// tables' calls and constants all hold one (`abort(403)`, `StatusCode::FOUND`,
 /// `res.redirect(...)`, `raise NotFound`, `throw new HttpException`).
+/// `http` counts where it names an API (`http.StatusOK`, `HttpResponse`), not in a URL's
+/// scheme (`https://`, `https%3A` in a query string): a link in markup names no status.
 static STATUS_HINT: LazyLock<regex::bytes::Regex> = LazyLock::new(|| {
     regex::bytes::Regex::new(
-        r"(?i)status|redirect|abort|respon|reply|http|error|exception|raise|throw|reject|found|forbid|unauthori|\b[1-5][0-9][0-9]\b",
+        r"(?i)status|redirect|abort|respon|reply|http(?:[^s:%]|s[^:%])|error|exception|raise|throw|reject|found|forbid|unauthori|\b[1-5][0-9][0-9]\b",
     )
     .expect("valid regex")
 });

@@ -104,3 +104,32 @@ pub struct Chosen {
     /// The text to rewrite to choose another code, for fixes.
     pub token: Option<CodeToken>,
 }
+
+impl Chosen {
+    /// A code written out at `span`, with no named alternative.
+    pub fn exact(span: Span, code: u32, spelled: String) -> Chosen {
+        Chosen {
+            span,
+            code: Code::Exact(code),
+            spelled,
+            implicit: false,
+            alternative: None,
+            token: None,
+        }
+    }
+
+    /// Marks the code as the API's default rather than written out.
+    pub fn implicit(mut self, implicit: bool) -> Chosen {
+        self.implicit = implicit;
+        self
+    }
+
+    /// The named constant, and the fix to it, of a code written as a bare number.
+    pub fn named(mut self, alternative: Option<(Option<String>, Option<CodeToken>)>) -> Chosen {
+        if let Some((name, token)) = alternative {
+            self.alternative = name;
+            self.token = token;
+        }
+        self
+    }
+}

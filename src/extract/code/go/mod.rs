@@ -17,7 +17,7 @@ use super::response::{Chosen, Response};
 use super::{Comment, MAX_SITE_DEPTH};
 use crate::extract::code::Field;
 use crate::knowledge::words;
-use crate::usage::{Body, Code, CodeToken, FileFacts, Target, TextSource, Usage};
+use crate::usage::{Body, CodeToken, FileFacts, Target, TextSource, Usage};
 use response::Writer;
 use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
@@ -145,8 +145,8 @@ pub fn extract(path: &Path, src: &str) -> FileFacts {
         "go",
         "Go",
         || tree_sitter_go::LANGUAGE.into(),
-        src,
-        " (a syntax error)",
+        &syntax::parseable(src),
+        " (a syntax error, or syntax newer than the parser knows)",
         &mut facts,
     ) else {
         return facts;
@@ -393,18 +393,9 @@ fn call_usage(call: Node, cx: &FileCx, comments: &[Comment]) -> Option<Usage> {
         None => (entry.code?, call, format!("{}(..)", entry.call), true, None),
     };
     let r = response_of(call, entry, writer.as_ref(), &args, Some(code), cx);
-    let (alternative, token) = match bare {
-        Some(node) => alternative(code, node, cx),
-        None => (None, None),
-    };
-    let chosen = Chosen {
-        span: span.byte_range(),
-        code: Code::Exact(code),
-        spelled,
-        implicit,
-        alternative,
-        token,
-    };
+    let chosen = Chosen::exact(span.byte_range(), code, spelled)
+        .implicit(implicit)
+        .named(bare.map(|node| alternative(code, node, cx)));
     finish(r, chosen, call, cx, comments)
 }
 
@@ -583,14 +574,7 @@ fn constant_usage(
     if let Some(m) = messages_from {
         syntax::messages(m, cx.src, &mut r.messages);
     }
-    let chosen = Chosen {
-        span: node.byte_range(),
-        code: Code::Exact(value.code),
-        spelled: value.spelled,
-        implicit: false,
-        alternative: None,
-        token: None,
-    };
+    let chosen = Chosen::exact(node.byte_range(), value.code, value.spelled);
     finish(r, chosen, node, cx, comments)
 }
 

@@ -5,7 +5,56 @@ use crate::extract::code::Field;
 use crate::extract::code::Syntax;
 use crate::extract::code::context::one_line;
 pub use crate::extract::code::{ancestor, ancestors, text};
+use std::borrow::Cow;
 use tree_sitter::Node;
+
+/// The source as tree-sitter-go should read it. Go 1.26 lets `new` take a value
+/// (`new(time.Now())`, `new(42)`), where the grammar reads only a type and fails on the whole
+/// function. Such a `new` becomes `neW`, an ordinary call of the same length, so every
+/// position, and every other node's text, stays as in `src`.
+pub fn parseable(src: &str) -> Cow<'_, str> {
+    let bytes = src.as_bytes();
+    let mut values = src
+        .match_indices("new(")
+        .map(|(at, _)| at)
+        .filter(|&at| at == 0 || !is_word_byte(bytes[at - 1]))
+        .filter(|&at| takes_a_value(&bytes[at + 4..]))
+        .peekable();
+    if values.peek().is_none() {
+        return Cow::Borrowed(src);
+    }
+    let mut out = bytes.to_vec();
+    for at in values {
+        out[at + 2] = b'W';
+    }
+    // Only an ASCII byte changed to another.
+    Cow::Owned(String::from_utf8(out).expect("still UTF-8"))
+}
+
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'.'
+}
+
+/// True when what follows `new(` is a value, not a type: a literal, a unary operator, or
+/// a (qualified) name that is called, built or combined (`f(x)`, `T{..}`, `a + b`).
+fn takes_a_value(rest: &[u8]) -> bool {
+    let rest = rest.trim_ascii_start();
+    match rest.first() {
+        Some(b) if b.is_ascii_digit() || b"\"'`-+!&".contains(b) => true,
+        Some(b) if b.is_ascii_alphabetic() || *b == b'_' => {
+            let name = rest.iter().take_while(|b| is_word_byte(**b)).count();
+            let word = &rest[..name];
+            if [&b"map"[..], b"chan", b"func", b"struct", b"interface"].contains(&word) {
+                return false;
+            }
+            rest[name..]
+                .trim_ascii_start()
+                .first()
+                .is_some_and(|b| b"({+-*/%<>=!&|^".contains(b))
+        }
+        _ => false,
+    }
+}
 
 /// Go's answers to the shared layer's questions.
 pub struct Go;

@@ -153,3 +153,20 @@ fn gorilla_methods_and_broken_files() {
             .is_empty()
     );
 }
+
+#[test]
+fn new_of_a_value_is_read_as_a_call() {
+    let src =
+        "x := new(time.Now()); y := new(42); z := new(int); m := new(map[string]int); renew(a)";
+    let parseable = syntax::parseable(src);
+    assert_eq!(
+        parseable,
+        "x := neW(time.Now()); y := neW(42); z := new(int); m := new(map[string]int); renew(a)"
+    );
+    assert_eq!(syntax::parseable("p := new(T)"), "p := new(T)");
+    let f = facts(
+        "package api\n\nimport \"net/http\"\n\nfunc h(w http.ResponseWriter, r *http.Request) {\n\tt := new(time.Now())\n\t_ = t\n\tw.WriteHeader(404)\n}\n",
+    );
+    assert_eq!(codes(&f), vec![404]);
+    assert!(f.partly_read.is_none(), "read in part: {:?}", f.notes);
+}

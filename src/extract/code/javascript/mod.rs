@@ -21,7 +21,7 @@ use super::{Comment, MAX_SITE_DEPTH};
 use crate::extract::code::Field;
 use crate::knowledge::words;
 use crate::summary::HelperCall;
-use crate::usage::{Body, Code, CodeToken, FileFacts, Target, TextSource, Usage};
+use crate::usage::{Body, CodeToken, FileFacts, Target, TextSource, Usage};
 use response::Writer;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -704,14 +704,7 @@ fn site_usage(
                 syntax::messages(a, cx.src, &mut r.messages);
             }
             let spelled = format!("{}(..)", text(callee(node)?, cx.src));
-            let chosen = Chosen {
-                span: node.byte_range(),
-                code: Code::Exact(code),
-                spelled,
-                implicit: true,
-                alternative: None,
-                token: None,
-            };
+            let chosen = Chosen::exact(node.byte_range(), code, spelled).implicit(true);
             finish(r, chosen, node, cx, comments)
         }
     }?;
@@ -876,18 +869,9 @@ fn entry_usage(
     if !entry.seen_whole {
         r.seen_in_part();
     }
-    let (alternative, token) = match bare {
-        Some(n) => alternative(code, n, cx),
-        None => (None, None),
-    };
-    let chosen = Chosen {
-        span: span.byte_range(),
-        code: Code::Exact(code),
-        spelled,
-        implicit,
-        alternative,
-        token,
-    };
+    let chosen = Chosen::exact(span.byte_range(), code, spelled)
+        .implicit(implicit)
+        .named(bare.map(|n| alternative(code, n, cx)));
     finish(r, chosen, node, cx, comments)
 }
 
@@ -1001,14 +985,8 @@ fn handed_usage(
     for a in &args {
         syntax::messages(*a, cx.src, &mut r.messages);
     }
-    let chosen = Chosen {
-        span: arg.byte_range(),
-        code: Code::Exact(value.code),
-        spelled: format!("{}(.., {})", text(callee(call)?, cx.src), value.spelled),
-        implicit: false,
-        alternative: None,
-        token: None,
-    };
+    let spelled = format!("{}(.., {})", text(callee(call)?, cx.src), value.spelled);
+    let chosen = Chosen::exact(arg.byte_range(), value.code, spelled);
     finish(r, chosen, call, cx, comments)
 }
 

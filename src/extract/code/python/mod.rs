@@ -15,7 +15,7 @@ use super::evidence::{follow_bindings, normalisation, template_target};
 use super::response::{Chosen, Response};
 use super::{Comment, MAX_SITE_DEPTH};
 use crate::extract::code::Field;
-use crate::usage::{Body, Code, CodeToken, FileFacts, Target, TextSource, Usage};
+use crate::usage::{Body, CodeToken, FileFacts, Target, TextSource, Usage};
 use regex::Regex;
 use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
@@ -554,18 +554,9 @@ fn call_usage(call: Node, cx: &FileCx, comments: &[Comment]) -> Option<(Usage, b
     let mut r = response::of_call(entry, &args, cx);
     response::follow(call, entry.kind, cx, &mut r);
     let raises = entry.kind == CallKind::Error && r.headers.complete;
-    let (alternative, token) = match bare {
-        Some(node) => alternative(code, node, cx),
-        None => (None, None),
-    };
-    let chosen = Chosen {
-        span: span.byte_range(),
-        code: Code::Exact(code),
-        spelled,
-        implicit,
-        alternative,
-        token,
-    };
+    let chosen = Chosen::exact(span.byte_range(), code, spelled)
+        .implicit(implicit)
+        .named(bare.map(|node| alternative(code, node, cx)));
     let mut usage = finish(r, chosen, call, cx, comments)?;
     if let Some(path) = routes::url_pattern_path(call, cx.src) {
         usage.evidence.texts.push((TextSource::Route, path));
@@ -621,19 +612,12 @@ fn tuple_usage(ret: Node, cx: &FileCx, comments: &[Comment]) -> Option<Usage> {
     if !handler {
         r.seen_in_part();
     }
-    let (alternative, token) = if value.bare {
-        alternative(value.code, code_node, cx)
-    } else {
-        (None, None)
-    };
-    let chosen = Chosen {
-        span: code_node.byte_range(),
-        code: Code::Exact(value.code),
-        spelled: format!("return .., {}", value.spelled),
-        implicit: false,
-        alternative,
-        token,
-    };
+    let chosen = Chosen::exact(
+        code_node.byte_range(),
+        value.code,
+        format!("return .., {}", value.spelled),
+    )
+    .named(value.bare.then(|| alternative(value.code, code_node, cx)));
     finish(r, chosen, code_node, cx, comments)
 }
 
@@ -674,19 +658,12 @@ fn assigned_status(assignment: Node, cx: &FileCx, comments: &[Comment]) -> Optio
     let value = code_value(right, cx)?;
     let mut r = Response::seen_whole();
     r.seen_in_part();
-    let (alternative, token) = if value.bare {
-        alternative(value.code, right, cx)
-    } else {
-        (None, None)
-    };
-    let chosen = Chosen {
-        span: right.byte_range(),
-        code: Code::Exact(value.code),
-        spelled: format!("{} = {}", text(left, cx.src), value.spelled),
-        implicit: false,
-        alternative,
-        token,
-    };
+    let chosen = Chosen::exact(
+        right.byte_range(),
+        value.code,
+        format!("{} = {}", text(left, cx.src), value.spelled),
+    )
+    .named(value.bare.then(|| alternative(value.code, right, cx)));
     finish(r, chosen, right, cx, comments)
 }
 
@@ -699,19 +676,12 @@ fn route_status(function: Node, cx: &FileCx, comments: &[Comment]) -> Option<Usa
     // The handler's return value becomes the body, and it may set headers on an injected
     // response: only the code is known here.
     r.seen_in_part();
-    let (alternative, token) = if value.bare {
-        alternative(value.code, node, cx)
-    } else {
-        (None, None)
-    };
-    let chosen = Chosen {
-        span: node.byte_range(),
-        code: Code::Exact(value.code),
-        spelled: format!("status_code={}", value.spelled),
-        implicit: false,
-        alternative,
-        token,
-    };
+    let chosen = Chosen::exact(
+        node.byte_range(),
+        value.code,
+        format!("status_code={}", value.spelled),
+    )
+    .named(value.bare.then(|| alternative(value.code, node, cx)));
     let mut built = r.into_usage(chosen)?;
     let usage = &mut built.usage;
     usage.methods = route.methods;
@@ -738,6 +708,11 @@ fn constant_usage(
     if taken.contains(&node.start_byte()) {
         return None;
     }
+    // A project's own copy of the status names (`HTTP_305_USE_PROXY = 305`) defines the
+    // constant: nothing is chosen there.
+    if node.parent().and_then(|p| p.field("left")) == Some(node) {
+        return None;
+    }
     let value = code_value(node, cx)?;
     let mut outer = node;
     // Each arm that goes on moves `outer` up to `parent`.
@@ -760,14 +735,7 @@ fn constant_usage(
     if outer.kind() == "argument_list" {
         syntax::messages(outer, cx.src, &mut r.messages);
     }
-    let chosen = Chosen {
-        span: node.byte_range(),
-        code: Code::Exact(value.code),
-        spelled: value.spelled,
-        implicit: false,
-        alternative: None,
-        token: None,
-    };
+    let chosen = Chosen::exact(node.byte_range(), value.code, value.spelled);
     finish(r, chosen, node, cx, comments)
 }
 
@@ -849,7 +817,7 @@ fn binding<'t>(function: Node<'t>, name: &str, before: usize, src: &str) -> Opti
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::usage::Method;
+    use crate::usage::{Code, Method};
 
     fn facts(src: &str) -> FileFacts {
         extract(Path::new("app.py"), src)
