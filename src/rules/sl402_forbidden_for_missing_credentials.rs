@@ -36,6 +36,17 @@ impl Rule for ForbiddenForMissingCredentials {
         }) {
             return;
         }
+        // `token is None or scope not in token.scopes`: the 403 may be for the missing
+        // permission, which it rightly answers.
+        if text_with_word(
+            u,
+            &[TextSource::Condition],
+            &WORDS.insufficient_permission_condition,
+        )
+        .is_some()
+        {
+            return;
+        }
         out.push(
             Finding::at(u.span.clone(), "403 (Forbidden) is sent to a client that has not authenticated")
                 .evidence(says(source, text, &word))
@@ -49,6 +60,16 @@ impl Rule for ForbiddenForMissingCredentials {
 mod tests {
     use super::*;
     use crate::rules::testing::{response, run};
+
+    #[test]
+    fn silent_when_a_missing_permission_may_be_the_reason() {
+        let mut u = response(403);
+        u.evidence.texts.push((
+            TextSource::Condition,
+            "token is none or scope not in token.get_scopes()".into(),
+        ));
+        assert!(run(&ForbiddenForMissingCredentials, &u).is_empty());
+    }
 
     #[test]
     fn fires_on_missing_credentials() {
