@@ -20,8 +20,16 @@ impl Rule for ServerErrorForClientFault {
         .or_else(|| text_with_word(u, &[TextSource::Condition], &WORDS.client_fault_condition)) else {
             return;
         };
-        // "invalid database state" is the server's fault after all.
-        if find_word(text, &WORDS.server_fault).is_some() {
+        // "invalid database state" is the server's fault after all, and so is an
+        // `err == sql.ErrNoRows` answered with "Couldn't retrieve user from database": the
+        // message says what the code's author meant.
+        let says_server_fault = |t: &str| find_word(t, &WORDS.server_fault).is_some();
+        if says_server_fault(text)
+            || u.evidence
+                .texts
+                .iter()
+                .any(|(s, t)| *s == TextSource::Message && says_server_fault(t))
+        {
             return;
         }
         let better = if word == "not found" || word == "no such" || word == "does not exist" {
@@ -86,5 +94,23 @@ mod tests {
             )
             .is_empty()
         );
+    }
+
+    #[test]
+    fn silent_when_the_message_blames_the_server() {
+        let mut u = with_message(
+            500,
+            "Something went very wrong. The humans have been alerted.",
+        );
+        u.evidence
+            .texts
+            .push((TextSource::Condition, "err equal sql.ErrNoRows".into()));
+        assert!(run(&ServerErrorForClientFault, &u).is_empty());
+        let mut plain = with_message(500, "sorry");
+        plain
+            .evidence
+            .texts
+            .push((TextSource::Condition, "err equal sql.ErrNoRows".into()));
+        assert_eq!(run(&ServerErrorForClientFault, &plain).len(), 1);
     }
 }

@@ -164,6 +164,9 @@ struct Server {
     disk_routes: HashMap<PathBuf, Known>,
     /// The walk of the workspace, until it reports.
     scan: Receiver<Routes>,
+    /// Files changed on disk while a walk runs: it may have read them before the change,
+    /// so they are read again when it reports.
+    changed_during_scan: Option<HashSet<PathBuf>>,
     /// Documents to lint, and when.
     due: HashMap<Uri, Instant>,
     /// Config errors already shown, so that each is shown once.
@@ -187,6 +190,7 @@ impl Server {
             documents: HashMap::new(),
             disk_routes: HashMap::new(),
             scan: never(),
+            changed_during_scan: None,
             due: HashMap::new(),
             shown: HashSet::new(),
             next_id: 0,
@@ -257,11 +261,14 @@ impl Server {
             let _ = tx.send(routes);
         });
         self.scan = rx;
+        self.changed_during_scan = Some(HashSet::new());
     }
 
     fn scanned(&mut self, routes: Routes) {
         self.scan = never();
         self.disk_routes = routes.into_iter().collect();
+        let changed = self.changed_during_scan.take().unwrap_or_default();
+        self.refresh_disk_routes(changed.into_iter().collect());
         self.log(
             MessageType::INFO,
             format!(
@@ -291,6 +298,9 @@ impl Server {
         if changed.len() > RESCAN_AFTER {
             self.start_scan();
             return;
+        }
+        if let Some(pending) = &mut self.changed_during_scan {
+            pending.extend(changed.iter().cloned());
         }
         for path in changed {
             self.disk_routes.remove(&path);
@@ -701,4 +711,30 @@ fn is_config(path: &Path) -> bool {
 fn params<P: serde::de::DeserializeOwned>(value: Value) -> Result<P, (ErrorCode, String)> {
     serde_json::from_value(value)
         .map_err(|e| (ErrorCode::InvalidParams, format!("invalid parameters: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ROUTER: &str = "use axum::{routing::post, Router};\n\nfn app() -> Router {\n    Router::new().route(\"/checkout\", post(submit))\n}\n";
+
+    #[test]
+    fn a_file_changed_while_the_workspace_is_walked_is_read_again_after_the_walk() {
+        let dir = tempfile::tempdir().unwrap();
+        let (sender, _client) = crossbeam_channel::unbounded();
+        let mut server = Server::new(sender, &InitializeParams::default());
+        // The walk at startup is under way when another program writes a router.
+        server.changed_during_scan = Some(HashSet::new());
+        let main = dir.path().join("main.rs");
+        std::fs::write(&main, ROUTER).unwrap();
+        server.refresh_disk_routes(vec![main.clone()]);
+        assert!(server.disk_routes.contains_key(&main));
+        // The walk read the tree before the router was there.
+        server.scanned(Vec::new());
+        assert!(
+            server.disk_routes.contains_key(&main),
+            "the change was lost"
+        );
+    }
 }
