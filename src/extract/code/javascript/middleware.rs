@@ -36,7 +36,9 @@ pub fn helper(function: Node, path: &str, cx: &FileCx) -> Option<Helper> {
     let (Some(writer_name), ty) = params[spec.writer] else {
         return None;
     };
-    if super::writer_framework(writer_name, spec.writer, ty, function, cx) != Some(framework.as_str()) {
+    if super::writer_framework(writer_name, spec.writer, ty, function, cx)
+        != Some(framework.as_str())
+    {
         return None;
     }
     let error = params[spec.error].0?;
@@ -227,7 +229,9 @@ pub fn renders(error_framework: &str, site: Node, cx: &FileCx) -> Option<&'stati
     while let Some(function) = current {
         let params = syntax::parameters(function, cx.src);
         if params.iter().enumerate().any(|(i, (name, ty))| {
-            name.is_some_and(|n| super::writer_framework(n, i, *ty, function, cx) == Some(framework))
+            name.is_some_and(|n| {
+                super::writer_framework(n, i, *ty, function, cx) == Some(framework)
+            })
         }) {
             return Some(framework.as_str());
         }

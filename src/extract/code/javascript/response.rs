@@ -67,7 +67,8 @@ fn is_other_answer(node: Node, site: Node) -> bool {
             || (p.kind() == "if_statement"
                 && p.field("consequence").is_some_and(|c| c.id() == node.id()))
     });
-    if !is_branch || (node.start_byte() <= site.start_byte() && site.end_byte() <= node.end_byte()) {
+    if !is_branch || (node.start_byte() <= site.start_byte() && site.end_byte() <= node.end_byte())
+    {
         return false;
     }
     let last = match node.kind() {
@@ -237,10 +238,12 @@ pub fn assigned_body(
             continue;
         };
         let written = text(left, cx.src).replace(char::is_whitespace, "");
-        if bodies
-            .iter()
-            .any(|b| written.strip_prefix(writer.name).and_then(|r| r.strip_prefix('.')) == Some(b.as_str()))
-        {
+        if bodies.iter().any(|b| {
+            written
+                .strip_prefix(writer.name)
+                .and_then(|r| r.strip_prefix('.'))
+                == Some(b.as_str())
+        }) {
             messages(value, cx.src, out);
             found = Some(content_of(Some(value), cx.src));
         }

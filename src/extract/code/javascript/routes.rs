@@ -347,7 +347,8 @@ pub fn handler_names<'t>(root: Node<'t>, calls: &[Node<'t>], src: &'t str) -> Ve
             "export_statement" => {
                 for child in named_children(statement) {
                     match child.kind() {
-                        "identifier" => names.push(text(child, src)),
+                        // `export default withSession(handler)`
+                        "identifier" | "call_expression" => passed_names(child, src, 0, &mut names),
                         "export_clause" => names.extend(
                             named_children(child)
                                 .into_iter()
@@ -365,7 +366,8 @@ pub fn handler_names<'t>(root: Node<'t>, calls: &[Node<'t>], src: &'t str) -> Ve
                 else {
                     continue;
                 };
-                let (Some(left), Some(right)) = (assignment.field("left"), assignment.field("right"))
+                let (Some(left), Some(right)) =
+                    (assignment.field("left"), assignment.field("right"))
                 else {
                     continue;
                 };
