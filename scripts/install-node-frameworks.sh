@@ -19,4 +19,11 @@ npm install --prefix "$dir" --no-audit --no-fund --loglevel=error --save-exact \
     http-errors@2.0.1 http-status-codes@2.3.0 http-status@2.1.0 \
     @sveltejs/kit@3.2.0 react-router@8.5.3
 node -e 'for (const m of ["express", "express4", "koa", "fastify", "hono", "next/server", "@nestjs/common", "http-errors", "http-status-codes", "react-router"]) require(require.resolve(m, { paths: [process.argv[1]] }))' "$PWD/$dir"
+# @vercel/node bundles its dev server and the helpers it adds to a function's `res`
+# (`res.redirect`) into one file; its dependencies are a build toolchain the probe does not
+# need, so only the package itself is fetched and unpacked.
+if [ ! -f "$dir/vercel-node/package/dist/dev-server.mjs" ]; then
+    mkdir -p "$dir/vercel-node"
+    (cd "$dir/vercel-node" && npm pack --silent @vercel/node@5.10.2 >/dev/null && tar xzf vercel-node-5.10.2.tgz)
+fi
 echo "node frameworks ready in $dir"

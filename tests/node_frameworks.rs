@@ -19,7 +19,11 @@ use workflow_support::missing_tool;
 
 fn node_dir() -> Option<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".cache/node");
-    if dir.join("node_modules/express").exists() {
+    // @vercel/node is unpacked beside the installed packages (its helpers are probed from
+    // its bundle).
+    if dir.join("node_modules/express").exists()
+        && dir.join("vercel-node/package/dist/dev-server.mjs").exists()
+    {
         return Some(dir);
     }
     missing_tool(&format!(

@@ -91,6 +91,35 @@ async function nextApi(list) {
   }
 }
 
+// Vercel functions: @vercel/node adds its helpers (`res.status`, `res.redirect`, `res.json`)
+// to Node's response before it calls the function. They are read from the package's own
+// bundle (vercel-node/, unpacked by the install script) with the modules they import.
+async function vercel(list) {
+  const { readFileSync } = await import("node:fs");
+  const bundle = readFileSync("vercel-node/package/dist/dev-server.mjs", "utf8");
+  const start = bundle.indexOf("// src/serverless-functions/helpers.ts");
+  const end = bundle.indexOf("// src/serverless-functions/serverless-handler.mts");
+  const helpers = bundle
+    .slice(start, end)
+    .replace(/^import .*$/gm, "")
+    .replace("var import_content_type = __toESM(require_content_type());", "const import_content_type = require_content_type();");
+  const { PassThrough } = await import("node:stream");
+  const { parse: parseQS } = await import("node:querystring");
+  const addHelpers = new Function(
+    "require_content_type", "require_cookie", "etag", "PassThrough", "parseQS",
+    `${helpers}; return addHelpers;`,
+  )(() => require("content-type"), () => require("cookie"), require("etag"), PassThrough, parseQS);
+  for (const entry of list) {
+    const handler = new Function("req", "res", entry.probe);
+    const server = createServer(async (req, res) => {
+      await addHelpers(req, res);
+      handler(req, res);
+    });
+    const r = await fetchOnce(server);
+    report(entry, "vercel", r.status, r.headers.keys());
+  }
+}
+
 async function koa(list) {
   const Koa = require("koa");
   for (const entry of list) {
@@ -174,6 +203,7 @@ await express("express", "express4", of("express"));
 await errorMiddleware("express");
 await errorMiddleware("express4");
 await nextApi(of("next-api"));
+await vercel(of("vercel"));
 await koa(of("koa"));
 await fastify(of("fastify"));
 await hono(of("hono"));

@@ -36,7 +36,9 @@ pub fn helper(function: Node, path: &str, cx: &FileCx) -> Option<Helper> {
     let (Some(writer_name), ty) = params[spec.writer] else {
         return None;
     };
-    if super::writer_framework(writer_name, spec.writer, ty, cx) != Some(framework.as_str()) {
+    if super::writer_framework(writer_name, spec.writer, ty, function, cx)
+        != Some(framework.as_str())
+    {
         return None;
     }
     let error = params[spec.error].0?;
@@ -54,22 +56,87 @@ pub fn helper(function: Node, path: &str, cx: &FileCx) -> Option<Helper> {
         line,
     };
     helper.headers.complete = false;
+    let mut writes = false;
     let mut stack = vec![function.field("body")?];
     while let Some(node) = stack.pop() {
         if matches!(node.kind(), "call_expression" | "assignment_expression")
             && let Some(Site::Entry(entry, Some(writer))) = super::site_of(node, cx)
             && writer.declared_in.id() == function.id()
             && writer.name == writer_name
-            && let Some((headers, body)) = sent(node, entry, &writer, error, cx)
         {
-            helper.headers = headers;
-            helper.body = body;
-            break;
+            writes = true;
+            if let Some((headers, body)) = sent(node, entry, &writer, error, cx) {
+                helper.headers = headers;
+                helper.body = body;
+                break;
+            }
         }
         let mut cursor = node.walk();
         stack.extend(node.named_children(&mut cursor));
     }
+    // One that writes nothing and hands the error on, after converting it, answers
+    // nothing: the middleware it hands it to does.
+    let next = params.last().and_then(|p| p.0);
+    if !writes && forwards(function, next, writer_name, spec.arity, cx) {
+        return None;
+    }
     Some(helper)
+}
+
+/// True when error middleware hands its error on: to the next one (`next(error)`, its
+/// last parameter), or to error middleware of the same file with its writer
+/// (`return handler(converted, req, res)`).
+fn forwards(function: Node, next: Option<&str>, writer: &str, arity: usize, cx: &FileCx) -> bool {
+    let mut stack = vec![function];
+    while let Some(node) = stack.pop() {
+        if node.kind() == "call_expression"
+            && let Some(callee) = node.field("function")
+        {
+            let args = syntax::arguments(node);
+            let name = text(callee, cx.src);
+            if Some(name) == next && !args.is_empty() {
+                return true;
+            }
+            if args.iter().any(|a| text(*a, cx.src) == writer)
+                && is_error_middleware(name, function, arity, cx)
+            {
+                return true;
+            }
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    false
+}
+
+/// True when `name` is bound in the file to another function of error middleware's arity.
+fn is_error_middleware(name: &str, besides: Node, arity: usize, cx: &FileCx) -> bool {
+    let mut root = besides;
+    while let Some(parent) = root.parent() {
+        root = parent;
+    }
+    syntax::named_children(root).into_iter().any(|item| {
+        let item = match item.kind() {
+            "export_statement" => item.field("declaration").unwrap_or(item),
+            _ => item,
+        };
+        let function = match item.kind() {
+            "function_declaration" => item
+                .field("name")
+                .filter(|n| text(*n, cx.src) == name)
+                .map(|_| item),
+            "lexical_declaration" | "variable_declaration" => syntax::named_children(item)
+                .into_iter()
+                .find(|d| d.field("name").is_some_and(|n| text(n, cx.src) == name))
+                .and_then(|d| d.field("value")),
+            _ => None,
+        };
+        function.is_some_and(|f| {
+            f.id() != besides.id()
+                && syntax::FUNCTIONS.contains(&f.kind())
+                && syntax::parameters(f, cx.src).len() == arity
+        })
+    })
 }
 
 /// The headers and body of the response a site in error middleware sends, when its code is
@@ -162,7 +229,9 @@ pub fn renders(error_framework: &str, site: Node, cx: &FileCx) -> Option<&'stati
     while let Some(function) = current {
         let params = syntax::parameters(function, cx.src);
         if params.iter().enumerate().any(|(i, (name, ty))| {
-            name.is_some_and(|n| super::writer_framework(n, i, *ty, cx) == Some(framework))
+            name.is_some_and(|n| {
+                super::writer_framework(n, i, *ty, function, cx) == Some(framework)
+            })
         }) {
             return Some(framework.as_str());
         }

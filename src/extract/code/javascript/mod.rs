@@ -37,9 +37,11 @@ use tree_sitter::Node;
 /// Two regexes, either of which lets a file through: joined, the words after `\b` made
 /// the regex engine's literal search stop at nearly every letter of a front-end file
 /// (three times the cost of both apart on the walk benchmark's components).
-/// `http-errors` lets in a file that imports it under any name (`createHttpError(401)`).
+/// `http-errors` lets in a file that imports it under any name (`createHttpError(401)`), and
+/// `Error(` before a code or an options object a project's own error class
+/// (`new ApiError(httpStatus.NOT_FOUND, ..)`).
 pub const PREFILTER: &[&str] = &[
-    r"\.(status|sendStatus|redirect|writeHead|code|throw|assert|json|text|html|body|callNotFound|notFound)\(|statusCode\s*=|\.status\s*=|createError|http-errors|HTTPException|Exception\(|@HttpCode|@Redirect|NextResponse|Response\b|[Rr]edirect\(|StatusCodes\.|HttpStatus\.",
+    r"\.(status|sendStatus|redirect|writeHead|code|throw|assert|json|text|html|body|callNotFound|notFound)\(|statusCode\s*=|\.status\s*=|createError|http-errors|HTTPException|Exception\(|@HttpCode|@Redirect|NextResponse|Response\b|[Rr]edirect\(|StatusCodes\.|HttpStatus\.|Error\(\s*(\w+\.[A-Z][A-Z_]+|[1-5]\d\d\b|\{)",
     r"\b(error|fail|data|notFound)\(",
 ];
 
@@ -61,6 +63,11 @@ pub struct FileCx<'t> {
     constants: HashMap<&'t str, &'static table::Constants>,
     /// A `'use server'` file: Next.js answers a server action's `redirect` with 303.
     server_actions: bool,
+    /// Names of functions the file hands to the framework: passed to a router call or
+    /// exported.
+    handler_names: HashSet<&'t str>,
+    /// Error classes the file defines (`class ApiError extends Error`).
+    classes: HashSet<&'t str>,
 }
 
 impl FileCx<'_> {
@@ -91,9 +98,13 @@ fn file_cx<'t>(path: &Path, root: Node<'t>, src: &'t str) -> FileCx<'t> {
     let mut cx = FileCx {
         src,
         imports: HashMap::new(),
-        frameworks: folder_frameworks(path).collect(),
+        frameworks: folder_frameworks(path)
+            .chain(project_frameworks(path))
+            .collect(),
         constants: HashMap::new(),
         server_actions: false,
+        handler_names: HashSet::new(),
+        classes: HashSet::new(),
     };
     for (i, item) in syntax::named_children(root).into_iter().enumerate() {
         if i == 0
@@ -104,6 +115,18 @@ fn file_cx<'t>(path: &Path, root: Node<'t>, src: &'t str) -> FileCx<'t> {
                 .is_some_and(|s| s == "use server")
         {
             cx.server_actions = true;
+        }
+        let declared = match item.kind() {
+            "export_statement" => item.field("declaration"),
+            _ => Some(item),
+        };
+        if let Some(class) = declared.filter(|d| d.kind() == "class_declaration")
+            && syntax::named_children(class)
+                .iter()
+                .any(|c| c.kind() == "class_heritage")
+            && let Some(name) = class.field("name")
+        {
+            cx.classes.insert(text(name, src));
         }
         match item.kind() {
             "import_statement" => import(item, src, &mut cx),
@@ -137,6 +160,32 @@ fn folder_frameworks(path: &Path) -> impl Iterator<Item = &'static str> + '_ {
             })
         })
         .map(|(name, _)| name.as_str())
+}
+
+/// The frameworks a file uses by the folder it is in at its project's root (`api/hello.ts`
+/// of a project with vercel.json).
+fn project_frameworks(path: &Path) -> Vec<&'static str> {
+    let file = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    let mut found = Vec::new();
+    for (framework, spec) in &JS_APIS.project_folders {
+        // The folder holds the file, or the folder the file is in (`api/users/[id].ts`).
+        let root = file
+            .ancestors()
+            .skip(1)
+            .take(3)
+            .find(|d| d.file_name().is_some_and(|n| n == spec.folder.as_str()))
+            .and_then(Path::parent);
+        let Some(root) = root else { continue };
+        let manifest = root.join("package.json");
+        let marked = spec.files.iter().any(|f| root.join(f).is_file())
+            || (std::fs::metadata(&manifest).is_ok_and(|m| m.len() <= MAX_SOURCE_BYTES as u64)
+                && std::fs::read_to_string(&manifest)
+                    .is_ok_and(|p| p.contains(&format!("\"{}\"", spec.dependency))));
+        if marked {
+            found.push(framework.as_str());
+        }
+    }
+    found
 }
 
 /// `import x, { a as b } from 'm'`, `import * as m from 'm'`.
@@ -234,17 +283,36 @@ fn add_import<'t>(cx: &mut FileCx<'t>, local: &'t str, module: &'t str, exported
     cx.imports.insert(local, (module, exported));
 }
 
-/// Test files check codes; they do not choose them. Type declarations choose nothing.
+/// Test files check codes; they do not choose them. As for Python and Go, a file is a test
+/// when the language's test runners take it for one: by name (`*.test.js`, `*.spec.ts`,
+/// `test.js`), or by folder: Node's test runner runs every file under `test/`, Jest every
+/// one under `__tests__/`, and `tests/` holds tests and the mock servers and fixtures they
+/// answer with (which choose wrong codes on purpose). Type declarations choose nothing.
 fn is_test_file(path: &Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     let stem_has = |part: &str| name.split('.').any(|p| p == part);
+    // Only the folders inside the project count: a checkout may itself sit in `~/tests/`.
+    let within = project_folders(path);
+    let in_folder = |folders: &[&str]| within.iter().any(|f| folders.contains(&f.as_str()));
     stem_has("test")
         || stem_has("spec")
         || stem_has("stories")
         || name.ends_with(".d.ts")
-        || path
-            .components()
-            .any(|c| matches!(c.as_os_str().to_str(), Some("__tests__" | "__mocks__")))
+        || in_folder(&["test", "tests", "__tests__", "__mocks__"])
+}
+
+/// The folders a file is in below its project's root (`walk::project_root`: the nearest
+/// folder holding `.git`, else the current folder).
+fn project_folders(path: &Path) -> Vec<String> {
+    let file = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    let root = crate::walk::project_root(&file);
+    let inside = file.strip_prefix(&root).unwrap_or(path);
+    inside
+        .parent()
+        .into_iter()
+        .flat_map(|p| p.components())
+        .filter_map(|c| c.as_os_str().to_str().map(str::to_string))
+        .collect()
 }
 
 /// The grammar for a file by its extension: TypeScript, TSX, or JavaScript (with JSX).
@@ -292,8 +360,11 @@ pub fn extract(path: &Path, src: &str) -> FileFacts {
         return facts;
     };
     let root = tree.root_node();
-    let cx = file_cx(path, root, src);
     let nodes = Nodes::collect(root, src);
+    let mut cx = file_cx(path, root, src);
+    cx.handler_names = routes::handler_names(root, &nodes.calls, src)
+        .into_iter()
+        .collect();
     for call in &nodes.calls {
         if let Some(reg) = routes::registration(*call, src)
             && let Some(binding) = routes::binding(&reg, src)
@@ -487,6 +558,9 @@ enum Site<'t> {
     Entry(&'static CallEntry, Option<Writer<'t>>),
     /// The code and the framework of the class.
     ErrorClass(u32, &'static str),
+    /// A project's own error class made with a code (`new ApiError(401, ..)`): the code's
+    /// node.
+    OwnError(Node<'t>),
 }
 
 /// The callee of a call, `new` or decorator.
@@ -532,6 +606,9 @@ fn site_of<'t>(node: Node<'t>, cx: &FileCx<'t>) -> Option<Site<'t>> {
         return writer_entry(object, name, On::Property, node, cx);
     }
     let function = callee(node)?;
+    if is_new && let Some(code) = own_error_code(node, function, cx) {
+        return Some(Site::OwnError(code));
+    }
     if node.kind() == "decorator" {
         let (module, name) = imported_name(function, cx)?;
         let entry = JS_APIS.calls.iter().find(|e| {
@@ -579,6 +656,39 @@ fn site_of<'t>(node: Node<'t>, cx: &FileCx<'t>) -> Option<Site<'t>> {
     writer_entry(receiver, name, On::Writer, node, cx)
 }
 
+/// The code a project's own error class is made with (`new ApiError(httpStatus.NOT_FOUND,
+/// 'User not found')`, `new APIError({ message, status: 401 })`): the class is defined in the
+/// file or imported from the project's own module, and named as an error.
+fn own_error_code<'t>(node: Node<'t>, class: Node<'t>, cx: &FileCx<'t>) -> Option<Node<'t>> {
+    let table = &JS_APIS.own_errors;
+    let name = text(class, cx.src);
+    let own = cx.classes.contains(name)
+        || cx
+            .imports
+            .get(name)
+            .is_some_and(|(module, _)| module.starts_with('.'));
+    if class.kind() != "identifier"
+        || !own
+        || !table
+            .suffixes
+            .iter()
+            .any(|s| name.len() > s.len() && name.ends_with(s.as_str()))
+    {
+        return None;
+    }
+    let status = |n: Node<'t>| code_value(n, cx).is_some_and(|v| (100..=599).contains(&v.code));
+    arguments(node).into_iter().find_map(|a| {
+        if a.kind() == "object" {
+            return table
+                .code_keys
+                .iter()
+                .find_map(|k| property(a, k, cx.src))
+                .filter(|v| status(*v));
+        }
+        status(a).then_some(a)
+    })
+}
+
 /// A method or property of a writer (`res.status`, `ctx.response.redirect`).
 fn writer_entry<'t>(
     receiver: Node<'t>,
@@ -617,12 +727,7 @@ fn writer_named<'t>(name: &str, site: Node<'t>, cx: &FileCx<'t>) -> Option<Write
         let params = syntax::parameters(function, cx.src);
         if let Some(position) = params.iter().position(|(n, _)| *n == Some(name)) {
             let ty = params[position].1;
-            // `new Promise((resolve) => setTimeout(resolve, 150))`: an executor's `resolve`
-            // is no writer, whatever place it has.
-            if ty.is_none() && is_promise_executor(function, cx.src) {
-                return None;
-            }
-            let framework = writer_framework(name, position, ty, cx)?;
+            let framework = writer_framework(name, position, ty, function, cx)?;
             return Some(Writer {
                 name: params[position].0?,
                 framework,
@@ -635,23 +740,14 @@ fn writer_named<'t>(name: &str, site: Node<'t>, cx: &FileCx<'t>) -> Option<Write
     None
 }
 
-/// True for the function handed to `new Promise(...)`.
-fn is_promise_executor(function: Node, src: &str) -> bool {
-    function
-        .parent()
-        .filter(|p| p.kind() == "arguments")
-        .and_then(|p| p.parent())
-        .filter(|n| n.kind() == "new_expression")
-        .and_then(|n| n.field("constructor"))
-        .is_some_and(|c| text(c, src) == "Promise")
-}
-
-/// Which framework's writer a parameter is: by its type in a file that imports the
-/// framework, by its place in a file that imports one, or by its name.
+/// Which framework's writer a parameter of `function` is: by its type in a file that
+/// imports the framework, by its place in a function the file hands to the framework
+/// (`routes::in_handler_place`) in a file that imports one, or by its name.
 fn writer_framework(
     name: &str,
     position: usize,
     ty: Option<&str>,
+    function: Node,
     cx: &FileCx,
 ) -> Option<&'static str> {
     let writers = || JS_APIS.writers.iter().map(|(f, w)| (f.as_str(), w));
@@ -663,20 +759,24 @@ fn writer_framework(
     let imported: Vec<_> = writers()
         .filter(|(f, w)| cx.uses(f) && w.positions.contains(&position))
         .collect();
-    if let Some((f, _)) = imported
-        .iter()
-        .find(|(_, w)| w.names.iter().any(|n| n == name))
-        .or(imported.first())
+    if !imported.is_empty()
+        && routes::in_handler_place(function, cx)
+        && let Some((f, _)) = imported
+            .iter()
+            .find(|(_, w)| w.names.iter().any(|n| n == name))
+            .or(imported.first())
     {
         return Some(f);
     }
+    let named = |(_, w): &(&str, &table::Writer)| w.names.iter().any(|n| n == name);
     if writers().any(|(f, _)| cx.uses(f)) && !cx.uses("express") {
-        // A file of another framework: its conventional names mean its own writer.
-        return None;
+        // A file of another framework: only its own conventional names mean a writer.
+        return writers()
+            .filter(|(f, _)| cx.uses(f))
+            .find(named)
+            .map(|(f, _)| f);
     }
-    writers()
-        .find(|(_, w)| w.names.iter().any(|n| n == name))
-        .map(|(f, _)| f)
+    writers().find(named).map(|(f, _)| f)
 }
 
 /// The usage a site makes, with the framework whose error middleware renders it, if any.
@@ -692,23 +792,41 @@ fn site_usage(
             .iter()
             .find_map(|f| middleware::renders(f, node, cx)),
         Site::ErrorClass(_, framework) => middleware::renders(framework, node, cx),
+        Site::OwnError(_) => middleware::renders(&JS_APIS.own_errors.name, node, cx),
         Site::Entry(..) => None,
     };
     let usage = match site {
         Site::Entry(entry, writer) => entry_usage(node, entry, writer, cx, comments),
         Site::ErrorClass(code, _) => {
-            let mut r = Response::seen_whole();
-            r.seen_in_part();
-            r.body = Body::Present;
-            for a in arguments(node) {
-                syntax::messages(a, cx.src, &mut r.messages);
-            }
             let spelled = format!("{}(..)", text(callee(node)?, cx.src));
             let chosen = Chosen::exact(node.byte_range(), code, spelled).implicit(true);
-            finish(r, chosen, node, cx, comments)
+            error_usage(node, chosen, cx, comments)
+        }
+        Site::OwnError(code) => {
+            let value = code_value(code, cx)?;
+            // A bare number is a status only where error middleware answers it.
+            if value.bare && rendered_by.is_none() {
+                return None;
+            }
+            let spelled = format!("{}(.., {})", text(callee(node)?, cx.src), value.spelled);
+            let chosen = Chosen::exact(code.byte_range(), value.code, spelled)
+                .named(value.bare.then(|| alternative(value.code, code, cx)));
+            error_usage(node, chosen, cx, comments)
         }
     }?;
     Some((usage, rendered_by))
+}
+
+/// An error made with its code (`new NotFoundException(msg)`, `new ApiError(404, msg)`):
+/// thrown or passed on, and answered with a body by code we cannot see here.
+fn error_usage(node: Node, chosen: Chosen, cx: &FileCx, comments: &[Comment]) -> Option<Usage> {
+    let mut r = Response::seen_whole();
+    r.seen_in_part();
+    r.body = Body::Present;
+    for a in arguments(node) {
+        syntax::messages(a, cx.src, &mut r.messages);
+    }
+    finish(r, chosen, node, cx, comments)
 }
 
 /// The arguments of a site: a call's, a decorator's call's, or an assignment's value.
@@ -782,7 +900,7 @@ fn entry_usage(
     let mut r = Response::seen_whole();
     match &writer {
         Some(w) if entry.body == BodyKind::Assigned => {
-            r.headers = response::headers_in_handler(w, cx)
+            r.headers = response::headers_in_handler(w, node, cx)
         }
         Some(w) => r.headers = response::headers_before(w, node, cx),
         None if entry.kind == CallKind::Error => r.seen_in_part(),

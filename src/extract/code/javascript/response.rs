@@ -24,16 +24,16 @@ pub struct Writer<'t> {
 /// Headers set on `writer` before `site` in the function that declares it; incomplete
 /// when the writer is handed to other code first or that function is not a handler.
 pub fn headers_before(writer: &Writer, site: Node, cx: &FileCx) -> Headers {
-    headers_set(writer, site.start_byte(), cx)
+    headers_set(writer, site, site.start_byte(), cx)
 }
 
 /// Headers set on `writer` anywhere in the function that declares it, for a framework that
 /// sends the response when the handler returns (Koa).
-pub fn headers_in_handler(writer: &Writer, cx: &FileCx) -> Headers {
-    headers_set(writer, usize::MAX, cx)
+pub fn headers_in_handler(writer: &Writer, site: Node, cx: &FileCx) -> Headers {
+    headers_set(writer, site, usize::MAX, cx)
 }
 
-fn headers_set(writer: &Writer, before: usize, cx: &FileCx) -> Headers {
+fn headers_set(writer: &Writer, site: Node, before: usize, cx: &FileCx) -> Headers {
     let mut headers = Headers::complete();
     headers.complete = writer.in_handler;
     let Some(body) = writer.declared_in.field("body") else {
@@ -41,7 +41,7 @@ fn headers_set(writer: &Writer, before: usize, cx: &FileCx) -> Headers {
     };
     let mut stack = vec![body];
     while let Some(node) = stack.pop() {
-        if node.start_byte() >= before {
+        if node.start_byte() >= before || is_other_answer(node, site) {
             continue;
         }
         if node.kind() == "call_expression" {
@@ -56,6 +56,26 @@ fn headers_set(writer: &Writer, before: usize, cx: &FileCx) -> Headers {
         stack.extend(node.named_children(&mut cursor));
     }
     headers
+}
+
+/// True for a branch of an `if` that does not hold `site` and leaves the function
+/// (`if (!token) { res.set(..); return res.status(401).end(); }`): what it sets is its own
+/// response's, and never reaches the site's.
+fn is_other_answer(node: Node, site: Node) -> bool {
+    let is_branch = node.parent().is_some_and(|p| {
+        p.kind() == "else_clause"
+            || (p.kind() == "if_statement"
+                && p.field("consequence").is_some_and(|c| c.id() == node.id()))
+    });
+    if !is_branch || (node.start_byte() <= site.start_byte() && site.end_byte() <= node.end_byte())
+    {
+        return false;
+    }
+    let last = match node.kind() {
+        "statement_block" => super::syntax::named_children(node).last().copied(),
+        _ => Some(node),
+    };
+    last.is_some_and(|l| matches!(l.kind(), "return_statement" | "throw_statement"))
 }
 
 /// `res.set('Allow', 'GET')`, `res.set({ Allow: 'GET' })`, `res.location(u)`: adds what a
@@ -202,8 +222,10 @@ pub fn assigned_body(
     out: &mut Vec<String>,
 ) -> Option<Body> {
     let block = super::syntax::ancestor(site, &["statement_block"])?;
-    let body = JS_APIS.writers[writer.framework].body.as_deref()?;
-    let property = format!("{}.{body}", writer.name);
+    let bodies = &JS_APIS.writers[writer.framework].bodies;
+    if bodies.is_empty() {
+        return None;
+    }
     let mut found = None;
     for statement in super::syntax::named_children(block) {
         let Some(assignment) = statement.named_child(0).filter(|a| {
@@ -215,7 +237,13 @@ pub fn assigned_body(
         else {
             continue;
         };
-        if text(left, cx.src).replace(char::is_whitespace, "") == property {
+        let written = text(left, cx.src).replace(char::is_whitespace, "");
+        if bodies.iter().any(|b| {
+            written
+                .strip_prefix(writer.name)
+                .and_then(|r| r.strip_prefix('.'))
+                == Some(b.as_str())
+        }) {
             messages(value, cx.src, out);
             found = Some(content_of(Some(value), cx.src));
         }

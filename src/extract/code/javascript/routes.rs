@@ -321,3 +321,158 @@ pub fn is_returned(node: Node) -> bool {
     }
     false
 }
+
+/// True for a call that hands its function arguments to the framework as handlers or
+/// middleware: a router method (`app.post(p, ..)`, `router.get(..)`) or `use`.
+pub fn is_router_call(call: Node, src: &str) -> bool {
+    let Some((receiver, name)) = method_call(call, src) else {
+        return false;
+    };
+    (name == JS_APIS.routing.use_call || JS_APIS.routing.methods.iter().any(|m| m == name))
+        && !is_client(receiver, src)
+}
+
+/// The names a file hands to the framework: passed to a router call (`router.get(p, auth,
+/// create)`, through a wrapper: `catchAsync(create)`) or exported (`module.exports = {
+/// create }`, `exports.create = create`, `export { create }`, `export default create`).
+pub fn handler_names<'t>(root: Node<'t>, calls: &[Node<'t>], src: &'t str) -> Vec<&'t str> {
+    let mut names = Vec::new();
+    for call in calls.iter().filter(|c| is_router_call(**c, src)) {
+        for arg in arguments(*call) {
+            passed_names(arg, src, 0, &mut names);
+        }
+    }
+    for statement in named_children(root) {
+        match statement.kind() {
+            "export_statement" => {
+                for child in named_children(statement) {
+                    match child.kind() {
+                        // `export default withSession(handler)`
+                        "identifier" | "call_expression" => passed_names(child, src, 0, &mut names),
+                        "export_clause" => names.extend(
+                            named_children(child)
+                                .into_iter()
+                                .filter_map(|s| s.field("name"))
+                                .map(|n| text(n, src)),
+                        ),
+                        _ => {}
+                    }
+                }
+            }
+            "expression_statement" => {
+                let Some(assignment) = statement
+                    .named_child(0)
+                    .filter(|a| a.kind() == "assignment_expression")
+                else {
+                    continue;
+                };
+                let (Some(left), Some(right)) =
+                    (assignment.field("left"), assignment.field("right"))
+                else {
+                    continue;
+                };
+                if !is_exports(left, src) {
+                    continue;
+                }
+                match right.kind() {
+                    "object" => {
+                        for p in named_children(right) {
+                            match p.kind() {
+                                "shorthand_property_identifier" => names.push(text(p, src)),
+                                "pair" => {
+                                    if let Some(v) = p.field("value") {
+                                        passed_names(v, src, 0, &mut names);
+                                    }
+                                }
+                                _ => {}
+                            }
+                        }
+                    }
+                    _ => passed_names(right, src, 0, &mut names),
+                }
+            }
+            _ => {}
+        }
+    }
+    names
+}
+
+/// The function names an argument hands over: itself, or what a wrapper call is given.
+fn passed_names<'t>(node: Node<'t>, src: &'t str, depth: u32, out: &mut Vec<&'t str>) {
+    match node.kind() {
+        "identifier" => out.push(text(node, src)),
+        "call_expression" if depth < 2 => {
+            for arg in arguments(node) {
+                passed_names(arg, src, depth + 1, out);
+            }
+        }
+        "array" => {
+            for item in named_children(node) {
+                passed_names(item, src, depth, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `module.exports`, `module.exports.create`, `exports.create`.
+fn is_exports(left: Node, src: &str) -> bool {
+    let written = text(left, src);
+    written == "module.exports"
+        || written.starts_with("module.exports.")
+        || written.starts_with("exports.")
+}
+
+/// True when a function sits where a framework calls it with its writer: passed to a router
+/// call or `use` (directly or in a wrapper: `asyncHandler(async (req, res) => ..)`),
+/// Fastify's route `handler`, exported, or bound to a name that is passed or exported so.
+/// A parameter is a writer by its place only here: a callback's second parameter
+/// (`new Promise((resolve, reject) => ..)`) is no writer.
+pub fn in_handler_place(function: Node, cx: &FileCx) -> bool {
+    let src = cx.src;
+    let named = |n: Option<Node>| n.is_some_and(|n| cx.handler_names.contains(text(n, src)));
+    if inline_route(function, src).is_some()
+        || (function.kind() == "function_declaration" && named(function.field("name")))
+    {
+        return true;
+    }
+    let mut node = function;
+    // A few wrappers and an object of handlers, no deeper.
+    for _ in 0..4 {
+        let Some(parent) = node.parent() else {
+            return false;
+        };
+        match parent.kind() {
+            "arguments" => {
+                let Some(call) = parent.parent() else {
+                    return false;
+                };
+                if is_router_call(call, src) {
+                    return true;
+                }
+                if call.kind() != "call_expression" {
+                    return false;
+                }
+                node = call;
+            }
+            "parenthesized_expression" | "object" => node = parent,
+            // `module.exports = { login: async (req, res) => .. }`
+            "pair" => node = parent,
+            "export_statement" => return true,
+            "variable_declarator" => {
+                return named(parent.field("name"))
+                    || parent
+                        .parent()
+                        .and_then(|d| d.parent())
+                        .is_some_and(|e| e.kind() == "export_statement");
+            }
+            "assignment_expression" => {
+                return parent
+                    .field("left")
+                    .is_some_and(|l| is_exports(l, src) || named(Some(l)));
+            }
+            _ => return false,
+        }
+    }
+    false
+}

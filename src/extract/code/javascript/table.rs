@@ -11,6 +11,8 @@ pub struct JsApis {
     pub frameworks: BTreeMap<String, Vec<String>>,
     /// Framework to the folders whose files use it without importing it (`pages/api`).
     pub framework_folders: BTreeMap<String, Vec<String>>,
+    /// Framework to the folder at a project's root whose files use it (Vercel's `api/`).
+    pub project_folders: BTreeMap<String, ProjectFolder>,
     pub writers: BTreeMap<String, Writer>,
     pub calls: Vec<CallEntry>,
     pub headers: Vec<HeaderSetter>,
@@ -21,6 +23,29 @@ pub struct JsApis {
     pub errors: BTreeMap<String, BTreeMap<String, u32>>,
     /// Framework to how its error middleware is written.
     pub error_middleware: BTreeMap<String, ErrorMiddleware>,
+    pub own_errors: OwnErrors,
+}
+
+/// A folder at the root of a project that uses a framework: the project holds one of
+/// `files` or its package.json depends on `dependency`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectFolder {
+    pub folder: String,
+    pub files: Vec<String>,
+    pub dependency: String,
+}
+
+/// A project's own error classes that carry a code (`new ApiError(401, ..)`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OwnErrors {
+    /// The name `renders` of error middleware calls them by.
+    pub name: String,
+    /// How their names end (`ApiError`, `HttpException`).
+    pub suffixes: Vec<String>,
+    /// The keys of an options object that hold the code (`new APIError({ status })`).
+    pub code_keys: Vec<String>,
 }
 
 /// Error middleware (Express's `(err, req, res, next)`): a function of `arity` parameters,
@@ -41,8 +66,9 @@ pub struct Writer {
     pub positions: Vec<usize>,
     pub names: Vec<String>,
     pub types: Vec<String>,
-    /// The property a handler assigns the body to (Koa's `ctx.body`).
-    pub body: Option<String>,
+    /// The properties a handler assigns the body to (Koa's `ctx.body`, `ctx.response.body`).
+    #[serde(default)]
+    pub bodies: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
@@ -135,6 +161,8 @@ pub struct HeaderSetter {
 pub struct Routing {
     pub methods: Vec<String>,
     pub route_call: String,
+    /// The call that mounts middleware (`app.use(auth)`).
+    pub use_call: String,
     pub option_keys: OptionKeys,
     pub decorators: BTreeMap<String, String>,
     pub form_actions: String,
