@@ -387,6 +387,20 @@ impl Usage {
         }
     }
 
+    /// Gives back the spare capacity of its text and lists: a large spec has a usage per
+    /// response, and `format!` and a first push leave room for more than they hold.
+    pub fn shrink_to_fit(&mut self) {
+        self.spelled.shrink_to_fit();
+        let evidence = &mut self.evidence;
+        evidence.texts.shrink_to_fit();
+        for (_, text) in &mut evidence.texts {
+            text.shrink_to_fit();
+        }
+        evidence.origin.shrink_to_fit();
+        evidence.origin.iter_mut().for_each(String::shrink_to_fit);
+        self.headers.entries.shrink_to_fit();
+    }
+
     /// True when the response redirects: a Location is set or a redirect API built it.
     pub fn is_redirect(&self) -> bool {
         self.target.is_some() || self.headers.has("location")
