@@ -123,6 +123,10 @@ impl Headers {
     }
 
     pub fn add(&mut self, name: &str, value: Option<String>) {
+        // Most responses set one header: room for one, not the four a first push makes.
+        if self.entries.is_empty() {
+            self.entries.reserve_exact(1);
+        }
         self.entries.push((name.to_ascii_lowercase(), value));
     }
 
