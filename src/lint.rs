@@ -508,6 +508,38 @@ mod tests {
     }
 
     #[test]
+    fn usages_are_checked_in_order_and_dropped_only_when_asked() {
+        let list = || -> Vec<Usage> {
+            (0..7)
+                .map(|i| Usage::new(i..i + 1, crate::usage::Code::Exact(200), "200"))
+                .collect()
+        };
+        for usages in [Usages::Kept, Usages::Dropped] {
+            let mut checked = list();
+            let mut seen = Vec::new();
+            each_usage(&mut checked, usages, |u| seen.push(u.span.start));
+            assert_eq!(seen, (0..7).collect::<Vec<_>>());
+            let left = if usages == Usages::Kept { 7 } else { 0 };
+            assert_eq!(checked.len(), left);
+        }
+    }
+
+    #[test]
+    fn a_check_keeps_its_findings_and_the_server_its_usages() {
+        let resolver = Resolver::fixed(Settings::default());
+        let path = Path::new("api.yaml");
+        let spec = "openapi: 3.0.0\npaths:\n  /a:\n    get:\n      responses:\n        '401':\n          description: no\n";
+        let walked = || read_as(path, spec.into(), &resolver).unwrap();
+        let kept = check_files(walked(), &resolver, Usages::Kept).unwrap();
+        let dropped = check_files(walked(), &resolver, Usages::Dropped).unwrap();
+        assert!(!kept.files[0].facts.usages.is_empty());
+        assert!(dropped.files[0].facts.usages.is_empty());
+        let rules = |o: &LintOutput| o.diagnostics.iter().map(|d| d.rule).collect::<Vec<_>>();
+        assert_eq!(rules(&kept), ["SL202"]);
+        assert_eq!(rules(&kept), rules(&dropped));
+    }
+
+    #[test]
     fn text_is_joined_with_routes_from_the_rest_of_the_project() {
         assert_eq!(rules_fired(&[]), Vec::<&str>::new());
         let route = RouteBinding {
