@@ -10,7 +10,7 @@ use crate::rules::{
 };
 use crate::settings::{Resolver, Settings};
 use crate::suppress::Suppressions;
-use crate::usage::RouteBinding;
+use crate::usage::{RouteBinding, Usage};
 use crate::walk::{
     Checked, FolderSettings, Note, Purpose, SourceFile, WalkOptions, WalkOutput, walk, walk_for,
 };
@@ -58,7 +58,7 @@ pub fn lint_in_project(
     resolver.first_error().map_or(Ok(()), Err)?;
     let known = around(walk_options, &walked.files, resolver.clone());
     index::join(&mut walked.files, &known);
-    check_files(walked, &resolver)
+    check_files(walked, &resolver, Usages::Dropped)
 }
 
 /// What the projects around the files named one by one say, less those files: each
@@ -153,7 +153,7 @@ pub fn lint_text(
 ) -> Result<LintOutput, ConfigError> {
     let mut walked = read_as(path, text, resolver)?;
     index::join(&mut walked.files, known);
-    check_files(walked, resolver)
+    check_files(walked, resolver, Usages::Kept)
 }
 
 /// Lints `text` as if it were the file `path`, with what the rest of its project says, read
@@ -171,22 +171,40 @@ pub fn lint_text_in_project(
     };
     let known = around(&options, &walked.files, resolver.clone());
     index::join(&mut walked.files, &known);
-    check_files(walked, &resolver)
+    check_files(walked, &resolver, Usages::Dropped)
 }
 
 fn check_all(mut walked: WalkOutput, resolver: &Resolver) -> Result<LintOutput, ConfigError> {
     index::join(&mut walked.files, &[]);
-    check_files(walked, resolver)
+    check_files(walked, resolver, Usages::Dropped)
 }
 
-fn check_files(walked: WalkOutput, resolver: &Resolver) -> Result<LintOutput, ConfigError> {
+/// What a caller still needs of each file's usages once its findings are made.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Usages {
+    /// The editor server hovers over them and indexes the file from them.
+    Kept,
+    /// A check needs only the findings: each usage is dropped once checked, so a large
+    /// spec's usages are not all held beside its findings.
+    Dropped,
+}
+
+fn check_files(
+    mut walked: WalkOutput,
+    resolver: &Resolver,
+    usages: Usages,
+) -> Result<LintOutput, ConfigError> {
     // A file kept without its text has nothing to check; the walk resolved its settings.
-    let files: Vec<&SourceFile> = walked.files.iter().filter(|f| f.text.is_some()).collect();
-    let check = |part: &[&SourceFile]| -> Result<Vec<Diagnostic>, ConfigError> {
+    let mut files: Vec<&mut SourceFile> = walked
+        .files
+        .iter_mut()
+        .filter(|f| f.text.is_some())
+        .collect();
+    let check = |part: &mut [&mut SourceFile]| -> Result<Vec<Diagnostic>, ConfigError> {
         let mut out = Vec::new();
         for file in part {
             let settings = resolver.for_file(&file.path)?;
-            check_file(file, &settings, &mut out);
+            check_file(file, &settings, usages, &mut out);
         }
         Ok(out)
     };
@@ -195,11 +213,11 @@ fn check_files(walked: WalkOutput, resolver: &Resolver) -> Result<LintOutput, Co
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let chunk = files.len().div_ceil(threads).max(1);
     let parts: Vec<_> = if files.len() <= chunk {
-        vec![check(&files)]
+        vec![check(&mut files)]
     } else {
         std::thread::scope(|scope| {
             let running: Vec<_> = files
-                .chunks(chunk)
+                .chunks_mut(chunk)
                 .map(|part| scope.spawn(move || check(part)))
                 .collect();
             running
@@ -211,7 +229,9 @@ fn check_files(walked: WalkOutput, resolver: &Resolver) -> Result<LintOutput, Co
                 .collect()
         })
     };
-    let mut diagnostics = Vec::new();
+    // The first part is taken as it is: copying it would hold its findings twice.
+    let mut parts = parts.into_iter();
+    let mut diagnostics = parts.next().transpose()?.unwrap_or_default();
     for part in parts {
         diagnostics.extend(part?);
     }
@@ -236,7 +256,15 @@ struct Placer<'a> {
 }
 
 impl Placer<'_> {
-    fn place(&self, rule: &'static RuleEntry, finding: Finding, status: Option<u32>) -> Diagnostic {
+    fn place(
+        &self,
+        rule: &'static RuleEntry,
+        mut finding: Finding,
+        status: Option<u32>,
+    ) -> Diagnostic {
+        // Kept until the run ends, one per finding: without the room left for more.
+        finding.message.shrink_to_fit();
+        finding.evidence.shrink_to_fit();
         Diagnostic {
             rule: rule.meta.id.as_str(),
             name: rule.meta.name.as_str(),
@@ -255,7 +283,25 @@ impl Placer<'_> {
     }
 }
 
-fn check_file(file: &SourceFile, settings: &Settings, out: &mut Vec<Diagnostic>) {
+fn check_file(
+    file: &mut SourceFile,
+    settings: &Settings,
+    usages: Usages,
+    out: &mut Vec<Diagnostic>,
+) {
+    // Taken out while the file is read, and put back (empty once dropped).
+    let mut own = std::mem::take(&mut file.facts.usages);
+    check_text(file, &mut own, settings, usages, out);
+    file.facts.usages = own;
+}
+
+fn check_text(
+    file: &SourceFile,
+    checked: &mut Vec<Usage>,
+    settings: &Settings,
+    usages: Usages,
+    out: &mut Vec<Diagnostic>,
+) {
     let Some(text) = &file.text else { return };
     let enabled = settings.enabled_for(&file.path);
     let active: Vec<&'static RuleEntry> = rules::all()
@@ -270,7 +316,7 @@ fn check_file(file: &SourceFile, settings: &Settings, out: &mut Vec<Diagnostic>)
         settings,
     };
     let mut suppressions = Suppressions::parse(text);
-    run_rules(&placer, &active, &mut suppressions, out);
+    run_rules(&placer, checked, usages, &active, &mut suppressions, out);
     if let Some((at, why)) = &file.facts.partly_read
         && let Some(partly) = active.iter().find(|r| r.meta.id == PARTLY_CHECKED)
     {
@@ -303,6 +349,8 @@ fn check_file(file: &SourceFile, settings: &Settings, out: &mut Vec<Diagnostic>)
 /// hide. A finding on a shared definition is reported once for all its uses.
 fn run_rules(
     placer: &Placer,
+    checked: &mut Vec<Usage>,
+    usages: Usages,
     active: &[&'static RuleEntry],
     suppressions: &mut Suppressions,
     out: &mut Vec<Diagnostic>,
@@ -314,7 +362,7 @@ fn run_rules(
     let mut placed: Vec<(&'static RuleEntry, Finding, Option<u32>)> = Vec::new();
     let mut shared = SharedFindings::default();
     let mut findings: Vec<Finding> = Vec::new();
-    for usage in &placer.file.facts.usages {
+    each_usage(checked, usages, |usage| {
         for rule in active {
             findings.clear();
             rule.rule.check(usage, &ctx, &mut findings);
@@ -348,7 +396,7 @@ fn run_rules(
                 }
             }
         }
-    }
+    });
     placed.extend(shared.finish());
     for op in &placer.file.facts.operations {
         for rule in active {
@@ -362,6 +410,22 @@ fn run_rules(
         if !suppressions.suppresses(&rule.meta.id, line) {
             out.push(placer.place(rule, finding, status));
         }
+    }
+}
+
+/// Calls `check` on each usage in order; with [`Usages::Dropped`] each is dropped once
+/// checked, and the list is checked half by half, its buffer shrunk after each half, so
+/// the memory of a large file's usages goes to its findings as they are made (moving what
+/// is left down costs one copy of the list in all).
+fn each_usage(list: &mut Vec<Usage>, usages: Usages, mut check: impl FnMut(&Usage)) {
+    if usages == Usages::Kept {
+        list.iter().for_each(check);
+        return;
+    }
+    while !list.is_empty() {
+        let half = list.len().div_ceil(2);
+        list.drain(..half).for_each(|usage| check(&usage));
+        list.shrink_to_fit();
     }
 }
 
@@ -441,6 +505,38 @@ mod tests {
             .collect();
         let output = lint_text(path, HANDLER.into(), &resolver, &known).unwrap();
         output.diagnostics.iter().map(|d| d.rule).collect()
+    }
+
+    #[test]
+    fn usages_are_checked_in_order_and_dropped_only_when_asked() {
+        let list = || -> Vec<Usage> {
+            (0..7)
+                .map(|i| Usage::new(i..i + 1, crate::usage::Code::Exact(200), "200"))
+                .collect()
+        };
+        for usages in [Usages::Kept, Usages::Dropped] {
+            let mut checked = list();
+            let mut seen = Vec::new();
+            each_usage(&mut checked, usages, |u| seen.push(u.span.start));
+            assert_eq!(seen, (0..7).collect::<Vec<_>>());
+            let left = if usages == Usages::Kept { 7 } else { 0 };
+            assert_eq!(checked.len(), left);
+        }
+    }
+
+    #[test]
+    fn a_check_keeps_its_findings_and_the_server_its_usages() {
+        let resolver = Resolver::fixed(Settings::default());
+        let path = Path::new("api.yaml");
+        let spec = "openapi: 3.0.0\npaths:\n  /a:\n    get:\n      responses:\n        '401':\n          description: no\n";
+        let walked = || read_as(path, spec.into(), &resolver).unwrap();
+        let kept = check_files(walked(), &resolver, Usages::Kept).unwrap();
+        let dropped = check_files(walked(), &resolver, Usages::Dropped).unwrap();
+        assert!(!kept.files[0].facts.usages.is_empty());
+        assert!(dropped.files[0].facts.usages.is_empty());
+        let rules = |o: &LintOutput| o.diagnostics.iter().map(|d| d.rule).collect::<Vec<_>>();
+        assert_eq!(rules(&kept), ["SL202"]);
+        assert_eq!(rules(&kept), rules(&dropped));
     }
 
     #[test]

@@ -123,6 +123,10 @@ impl Headers {
     }
 
     pub fn add(&mut self, name: &str, value: Option<String>) {
+        // Most responses set one header: room for one, not the four a first push makes.
+        if self.entries.is_empty() {
+            self.entries.reserve_exact(1);
+        }
         self.entries.push((name.to_ascii_lowercase(), value));
     }
 
@@ -388,6 +392,20 @@ impl Usage {
             resource: None,
             shared: None,
         }
+    }
+
+    /// Gives back the spare capacity of its text and lists: a large spec has a usage per
+    /// response, and `format!` and a first push leave room for more than they hold.
+    pub fn shrink_to_fit(&mut self) {
+        self.spelled.shrink_to_fit();
+        let evidence = &mut self.evidence;
+        evidence.texts.shrink_to_fit();
+        for (_, text) in &mut evidence.texts {
+            text.shrink_to_fit();
+        }
+        evidence.origin.shrink_to_fit();
+        evidence.origin.iter_mut().for_each(String::shrink_to_fit);
+        self.headers.entries.shrink_to_fit();
     }
 
     /// True when the response redirects: a Location is set or a redirect API built it.

@@ -684,6 +684,8 @@ fn from_bytes(
     };
     for usage in &mut facts.usages {
         crate::suppress::drop_directives(&mut usage.evidence.texts);
+        // Held until the rules run: the findings are made in the room given back.
+        usage.shrink_to_fit();
     }
     for n in facts.notes.drain(..) {
         messages.push(Message::Note(Note {

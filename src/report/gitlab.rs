@@ -1,5 +1,6 @@
 //! GitLab Code Quality: a JSON array of issues with a stable fingerprint each.
 
+use super::streamed::Items;
 use crate::baseline::normalise;
 use crate::diagnostic::Diagnostic;
 use crate::rules::Severity;
@@ -9,29 +10,26 @@ use std::io::{self, Write};
 
 pub fn render(diagnostics: &[Diagnostic], out: &mut dyn Write) -> io::Result<()> {
     let mut seen: HashMap<String, usize> = HashMap::new();
-    let issues: Vec<_> = diagnostics
-        .iter()
-        .map(|d| {
-            // Keyed like the baseline, so moving code keeps the fingerprint.
-            let key = format!("{}\0{}\0{}", d.file, d.rule, normalise(d.line_text()));
-            let n = seen.entry(key.clone()).or_default();
-            *n += 1;
-            json!({
-                "description": format!("{}: {}", d.rule, d.message),
-                "check_name": d.rule,
-                "fingerprint": format!("{:016x}", fnv1a(format!("{key}\0{n}").as_bytes())),
-                "severity": match d.severity {
-                    Severity::Error => "major",
-                    Severity::Warning => "minor",
-                    Severity::Info | Severity::Hint => "info",
-                },
-                "location": {
-                    "path": &*d.file,
-                    "lines": { "begin": d.start.line, "end": d.end.line },
-                },
-            })
+    let issues = Items::new(diagnostics.iter().map(|d| {
+        // Keyed like the baseline, so moving code keeps the fingerprint.
+        let key = format!("{}\0{}\0{}", d.file, d.rule, normalise(d.line_text()));
+        let n = seen.entry(key.clone()).or_default();
+        *n += 1;
+        json!({
+            "description": format!("{}: {}", d.rule, d.message),
+            "check_name": d.rule,
+            "fingerprint": format!("{:016x}", fnv1a(format!("{key}\0{n}").as_bytes())),
+            "severity": match d.severity {
+                Severity::Error => "major",
+                Severity::Warning => "minor",
+                Severity::Info | Severity::Hint => "info",
+            },
+            "location": {
+                "path": &*d.file,
+                "lines": { "begin": d.start.line, "end": d.end.line },
+            },
         })
-        .collect();
+    }));
     serde_json::to_writer_pretty(&mut *out, &issues)?;
     writeln!(out)
 }

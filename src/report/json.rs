@@ -1,5 +1,6 @@
 //! A JSON array of findings, or JSON lines. Other tools parse this: keep the shape stable.
 
+use super::streamed::Items;
 use crate::diagnostic::{Diagnostic, Location};
 use serde::Serialize;
 use std::io::{self, Write};
@@ -34,7 +35,7 @@ fn item(d: &Diagnostic) -> JsonDiagnostic<'_> {
 }
 
 pub fn render(diagnostics: &[Diagnostic], out: &mut dyn Write) -> io::Result<()> {
-    let items: Vec<JsonDiagnostic> = diagnostics.iter().map(item).collect();
+    let items = Items::new(diagnostics.iter().map(item));
     serde_json::to_writer_pretty(&mut *out, &items)?;
     writeln!(out)
 }

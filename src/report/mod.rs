@@ -8,6 +8,7 @@ pub mod github;
 mod gitlab;
 mod json;
 mod sarif;
+mod streamed;
 mod xml;
 
 pub use escape::{printable, printable_source};

@@ -2,6 +2,7 @@
 //! each finding with its rule index, level and region. Columns count Unicode code points.
 
 use super::Run;
+use super::streamed::{Items, Spliced};
 use crate::diagnostic::Diagnostic;
 use crate::rules::{self, Severity};
 use serde_json::{Value, json};
@@ -11,13 +12,12 @@ const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
 pub fn render(diagnostics: &[Diagnostic], run: &Run, out: &mut dyn Write) -> io::Result<()> {
     let all = rules::all();
-    let results: Vec<Value> = diagnostics
-        .iter()
-        .map(|d| {
-            let index = all.iter().position(|r| r.meta.id == d.rule).unwrap_or(0);
-            result(d, index)
-        })
-        .collect();
+    let results = Items::new(diagnostics.iter().map(|d| {
+        let index = all.iter().position(|r| r.meta.id == d.rule).unwrap_or(0);
+        result(d, index)
+    }));
+    // Everything but the results is built as a value; the results are written one by one
+    // in its place.
     let log = json!({
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -32,9 +32,14 @@ pub fn render(diagnostics: &[Diagnostic], run: &Run, out: &mut dyn Write) -> io:
             },
             "invocations": [invocation(run, diagnostics)],
             "columnKind": "unicodeCodePoints",
-            "results": results,
+            "results": Value::Null,
         }]
     });
+    let log = Spliced {
+        value: &log,
+        at: "results",
+        with: &results,
+    };
     serde_json::to_writer_pretty(&mut *out, &log)?;
     writeln!(out)
 }

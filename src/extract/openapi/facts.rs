@@ -218,6 +218,8 @@ impl<'a> Collector<'a> {
                 shared.use_site = format!("`{operation}` at line {use_line}");
             }
             usage.evidence.origin = origin;
+            // At once, so the next usage is made in the room given back.
+            usage.shrink_to_fit();
             self.facts.usages.push(usage);
         }
         if self.in_paths && depth == 0 {
