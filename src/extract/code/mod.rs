@@ -24,6 +24,7 @@ pub mod rust;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::path::Path;
 use std::sync::LazyLock;
 use tree_sitter::{Language, Node, Parser, Tree};
 
@@ -106,6 +107,28 @@ impl<'t> Field<'t> for Node<'t> {
             self.child_by_field_id(id)
         }
     }
+}
+
+/// Folders that hold tests, mocks and test data by every language's conventions (Go's
+/// `testdata` among them): a handler there answers a test, not a user.
+const TEST_FOLDERS: &[&str] = &["test", "tests", "testdata", "__tests__", "__mocks__"];
+
+/// True when a folder between the file's project root (`walk::project_root`) and the file
+/// is a test folder. Only folders inside the project count: a checkout may itself sit in
+/// `~/tests/`.
+pub fn in_test_folder(path: &Path) -> bool {
+    let file = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    let root = crate::walk::project_root(&file);
+    let inside = file.strip_prefix(&root).unwrap_or(path);
+    inside
+        .parent()
+        .into_iter()
+        .flat_map(|p| p.components())
+        .any(|c| {
+            c.as_os_str()
+                .to_str()
+                .is_some_and(|c| TEST_FOLDERS.contains(&c))
+        })
 }
 
 /// Parses `src` with the grammar of `language`, reusing this thread's parser.

@@ -134,6 +134,7 @@ fn is_test_file(path: &Path) -> bool {
     path.file_name()
         .and_then(|n| n.to_str())
         .is_some_and(|n| n.ends_with("_test.go"))
+        || super::in_test_folder(path)
 }
 
 pub fn extract(path: &Path, src: &str) -> FileFacts {

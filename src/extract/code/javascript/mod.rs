@@ -291,28 +291,11 @@ fn add_import<'t>(cx: &mut FileCx<'t>, local: &'t str, module: &'t str, exported
 fn is_test_file(path: &Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     let stem_has = |part: &str| name.split('.').any(|p| p == part);
-    // Only the folders inside the project count: a checkout may itself sit in `~/tests/`.
-    let within = project_folders(path);
-    let in_folder = |folders: &[&str]| within.iter().any(|f| folders.contains(&f.as_str()));
     stem_has("test")
         || stem_has("spec")
         || stem_has("stories")
         || name.ends_with(".d.ts")
-        || in_folder(&["test", "tests", "__tests__", "__mocks__"])
-}
-
-/// The folders a file is in below its project's root (`walk::project_root`: the nearest
-/// folder holding `.git`, else the current folder).
-fn project_folders(path: &Path) -> Vec<String> {
-    let file = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-    let root = crate::walk::project_root(&file);
-    let inside = file.strip_prefix(&root).unwrap_or(path);
-    inside
-        .parent()
-        .into_iter()
-        .flat_map(|p| p.components())
-        .filter_map(|c| c.as_os_str().to_str().map(str::to_string))
-        .collect()
+        || super::in_test_folder(path)
 }
 
 /// The grammar for a file by its extension: TypeScript, TSX, or JavaScript (with JSX).

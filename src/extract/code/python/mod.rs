@@ -205,6 +205,7 @@ fn is_test_file(path: &Path) -> bool {
         || name.ends_with("_test.py")
         || name == "conftest.py"
         || name == "tests.py"
+        || super::in_test_folder(path)
 }
 
 pub fn extract(path: &Path, src: &str) -> FileFacts {
