@@ -59,9 +59,11 @@ impl Known {
     }
 }
 
+/// A handler's key: its file's module, then its name, which is `Type::method` for a Rust
+/// method (a Python method's `View.post` stays one segment, as its routes name it).
 fn handler_key(summary: &Summary, handler: &str) -> Key {
     let mut segments = summary.module.clone();
-    segments.push(handler.to_string());
+    segments.extend(handler.split("::").map(String::from));
     Key::full(segments)
 }
 
