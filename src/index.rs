@@ -162,6 +162,7 @@ pub fn join(files: &mut [SourceFile], more: &[Known]) {
     let with_helpers = defining(|s| !s.helpers.is_empty());
     let with_handlers = defining(|s| !s.error_handlers.is_empty());
     let with_values = defining(|s| !s.error_values.is_empty());
+    let with_fixed = defining(|s| !s.fixed_helpers.is_empty());
     let mut added: Vec<Vec<Usage>> = vec![Vec::new(); files.len()];
     let mut edits: Vec<Vec<(usize, Edit)>> = vec![Vec::new(); files.len()];
     for i in 0..files.len() {
@@ -246,6 +247,31 @@ pub fn join(files: &mut [SourceFile], more: &[Known]) {
                 "the response is built by `{}`, defined at {display}:{}, with this number as its status",
                 helper.key.name(),
                 helper.line
+            ));
+            added[i].push(usage);
+        }
+        for call in &own.summary.plain_calls {
+            let helpers = unique_by(with_fixed.iter().filter(|w| w.kind == own.kind).flat_map(
+                |w| {
+                    w.summary
+                        .fixed_helpers
+                        .iter()
+                        .filter(|h| call.callee.may_name(&h.key))
+                        .map(move |h| (&h.key, (w.display, h)))
+                },
+            ));
+            let Some((display, helper)) = helpers.first() else {
+                continue;
+            };
+            // The call's own evidence (the handler, its condition, the call's message)
+            // judges the code the helper always answers with.
+            let mut usage = call.usage.clone();
+            usage.code = Code::Exact(helper.code);
+            usage.evidence.origin.push(format!(
+                "`{}` (defined at {display}:{}) always answers with `{}`",
+                helper.key.name(),
+                helper.line,
+                helper.spelled
             ));
             added[i].push(usage);
         }

@@ -6,7 +6,7 @@
 //! usages are chosen per variant, which functions send a status given to them, and which
 //! calls hand a status to such a function. [`crate::index`] joins them across files.
 
-use crate::usage::{Body, Code, Headers, Span};
+use crate::usage::{Body, Code, Headers, Span, Usage};
 
 /// A name in the project: module path segments, then the item's own name. `full` when the
 /// file that wrote it resolved the whole path (`crate::api::todo::create`); otherwise the
@@ -78,6 +78,12 @@ pub struct Summary {
     pub error_handlers: Vec<ErrorHandler>,
     /// Usages of this file that raise an error for the app's error handlers to answer.
     pub raised: Vec<Raised>,
+    /// Functions of this file that always answer with one code (`def forbidden(msg): raise
+    /// HTTPException(403, msg)`), for their callers' evidence to judge.
+    pub fixed_helpers: Vec<FixedHelper>,
+    /// Calls in handlers of this file, as statements, of a function defined elsewhere that
+    /// may be a fixed helper: a usage once the index knows it is one.
+    pub plain_calls: Vec<PlainCall>,
 }
 
 impl Summary {
@@ -91,6 +97,8 @@ impl Summary {
             && self.propagations.is_empty()
             && self.error_handlers.is_empty()
             && self.raised.is_empty()
+            && self.fixed_helpers.is_empty()
+            && self.plain_calls.is_empty()
     }
 
     /// Keeps a status handed to a function, as an extractor found it.
@@ -203,4 +211,25 @@ pub struct Raised {
     /// The index of the usage in the file's facts.
     pub usage: usize,
     pub code: u32,
+}
+
+/// `def forbidden(msg): raise HTTPException(status_code=403, detail=msg)`: whoever calls it
+/// answers with this code.
+#[derive(Clone, Debug)]
+pub struct FixedHelper {
+    /// A full key.
+    pub key: Key,
+    pub code: u32,
+    /// How the helper chooses it (`HTTPException(.., 403)`).
+    pub spelled: String,
+    /// Where it is defined, 1-based.
+    pub line: usize,
+}
+
+/// `forbidden("log in first")` in a handler: the call's usage, with the handler's name,
+/// condition, comments and the call's messages as evidence, and no code yet.
+#[derive(Clone, Debug)]
+pub struct PlainCall {
+    pub callee: Key,
+    pub usage: Usage,
 }

@@ -227,11 +227,8 @@ pub fn extract(path: &Path, src: &str) -> FileFacts {
     facts.summary.module = cx.module.clone();
     let nodes = Nodes::collect(root, src);
     for function in &nodes.functions {
-        if function.parent().is_some_and(|p| {
-            p.kind() == "module"
-                || (p.kind() == "decorated_definition"
-                    && p.parent().is_some_and(|g| g.kind() == "module"))
-        }) && let Some(name) = function.field("name")
+        if summary::is_module_function(*function)
+            && let Some(name) = function.field("name")
         {
             cx.defined.insert(text(name, src).to_string());
         }
@@ -299,7 +296,7 @@ pub fn extract(path: &Path, src: &str) -> FileFacts {
         }
     }
     facts.usages.sort_by_key(|u| u.span.start);
-    summarise(&nodes, &cx, &raised, &mut facts);
+    summarise(&nodes, &cx, &raised, comments, &mut facts);
     if let Some(line) = nodes.too_deep {
         facts.notes.push(format!(
             "line {line}: code nested more than {MAX_SITE_DEPTH} levels deep was skipped"
@@ -310,14 +307,28 @@ pub fn extract(path: &Path, src: &str) -> FileFacts {
 
 /// What the file tells the project index: its helpers, the codes it hands to helpers, and
 /// the raises its app's error handlers answer (`raised` holds their usages' starts).
-fn summarise(nodes: &Nodes, cx: &FileCx, raised: &HashSet<usize>, facts: &mut FileFacts) {
+fn summarise(
+    nodes: &Nodes,
+    cx: &FileCx,
+    raised: &HashSet<usize>,
+    comments: &[Comment],
+    facts: &mut FileFacts,
+) {
     for function in &nodes.functions {
         summary::helpers(*function, cx, &mut facts.summary.helpers);
+        facts
+            .summary
+            .fixed_helpers
+            .extend(summary::fixed_helper(*function, cx, &facts.usages));
     }
     for call in &nodes.calls {
         for found in summary::helper_call(*call, cx, &facts.usages) {
             facts.summary.add_call(found);
         }
+        facts
+            .summary
+            .plain_calls
+            .extend(summary::plain_call(*call, cx, comments));
     }
     for (at, usage) in facts.usages.iter().enumerate() {
         if let (true, Some(code)) = (raised.contains(&usage.span.start), usage.code.exact()) {
@@ -978,5 +989,51 @@ def helper():
         );
         // The broken line's `abort(403)` and the rest of the file are still read.
         assert_eq!(f.usages.len(), 2, "{:?}", f.usages);
+    }
+
+    #[test]
+    fn helpers_that_always_raise_and_the_calls_that_may_reach_them() {
+        let helpers = extract(
+            Path::new("app/errors.py"),
+            r#"from fastapi import HTTPException
+
+def forbidden(message):
+    """Refuses."""
+    raise HTTPException(status_code=403, detail=message)
+
+def require_owner(order, user_id):
+    if order["owner"] != user_id:
+        raise HTTPException(status_code=403)
+"#,
+        );
+        let fixed = &helpers.summary.fixed_helpers;
+        assert_eq!(fixed.len(), 1, "{fixed:?}");
+        assert_eq!(fixed[0].key.display(), "app::errors::forbidden");
+        assert_eq!((fixed[0].code, fixed[0].line), (403, 3));
+        let routes = extract(
+            Path::new("app/routes.py"),
+            r#"from fastapi import APIRouter
+from .errors import forbidden
+
+router = APIRouter()
+
+@router.get("/orders")
+async def orders(user_id: int | None = None):
+    if user_id is None:
+        forbidden("log in first")
+    log("seen")
+    x = forbidden("assigned, not a statement")
+    return []
+
+def not_a_handler():
+    forbidden("no handler")
+"#,
+        );
+        let calls = &routes.summary.plain_calls;
+        let callees: Vec<String> = calls.iter().map(|c| c.callee.display()).collect();
+        assert_eq!(callees, ["app::errors::forbidden", "log"]);
+        let texts = &calls[0].usage.evidence.texts;
+        assert!(texts.contains(&(TextSource::Message, "log in first".into())), "{texts:?}");
+        assert!(texts.iter().any(|(s, _)| *s == TextSource::Condition), "{texts:?}");
     }
 }

@@ -9,8 +9,12 @@ use super::table::{CallKind, PYTHON_APIS};
 use super::{FileCx, code_value, entry_for, response};
 use crate::extract::code::Field;
 use crate::extract::code::response::Response;
-use crate::summary::{CallFound as Call, ErrorHandler, Helper, HelperCall, Key, NumberCall};
-use crate::usage::Usage;
+use crate::extract::code::Comment;
+use crate::extract::code::response::Chosen;
+use crate::summary::{
+    CallFound as Call, ErrorHandler, FixedHelper, Helper, HelperCall, Key, NumberCall, PlainCall,
+};
+use crate::usage::{Body, Code, Headers, Usage};
 use std::path::{Component, Path};
 use tree_sitter::Node;
 
@@ -266,6 +270,84 @@ pub fn helper_call(call: Node, cx: &FileCx, usages: &[Usage]) -> Vec<Call> {
         }));
     }
     out
+}
+
+/// True for a function defined at the top of its module (decorated or not).
+pub fn is_module_function(function: Node) -> bool {
+    function.parent().is_some_and(|p| {
+        p.kind() == "module"
+            || (p.kind() == "decorated_definition"
+                && p.parent().is_some_and(|g| g.kind() == "module"))
+    })
+}
+
+/// `def forbidden(msg): raise HTTPException(status_code=403, detail=msg)`: a function of the
+/// module that is not a handler and, in a statement of its own body (not under an `if`),
+/// raises or aborts with one code: every call of it answers with that code.
+pub fn fixed_helper(function: Node, cx: &FileCx, usages: &[Usage]) -> Option<FixedHelper> {
+    if !is_module_function(function) || cx.answers_requests(Some(function)) {
+        return None;
+    }
+    let (name, body) = (function.field("name")?, function.field("body")?);
+    let usage = named_children(body)
+        .into_iter()
+        .filter(|s| matches!(s.kind(), "raise_statement" | "expression_statement"))
+        .find_map(|s| {
+            let range = s.byte_range();
+            usages.iter().find(|u| range.contains(&u.span.start))
+        })?;
+    let mut key = cx.module.clone();
+    key.push(text(name, cx.src).to_string());
+    Some(FixedHelper {
+        key: Key::full(key),
+        code: usage.code.exact()?,
+        spelled: usage.spelled.clone(),
+        line: function.start_position().row + 1,
+    })
+}
+
+/// `forbidden("log in first")` as a statement of a handler, handing it no code: the usage
+/// it makes if the callee is a fixed helper, described where the call is.
+pub fn plain_call(call: Node, cx: &FileCx, comments: &[Comment]) -> Option<PlainCall> {
+    if call.parent()?.kind() != "expression_statement" {
+        return None;
+    }
+    let name = callee(call, cx.src)?;
+    if entry_for(&name, cx).is_some()
+        || name.starts_with("self.")
+        || is_builtin(&name)
+        || name.split('.').count() > 2
+        || !cx.answers_requests(super::syntax::enclosing_function(call))
+    {
+        return None;
+    }
+    let args = Args::of(call, cx.src);
+    if args.all().any(|a| code_value(a, cx).is_some()) {
+        return None;
+    }
+    let mut messages = Vec::new();
+    for a in args.all() {
+        super::syntax::messages(a, cx.src, &mut messages);
+    }
+    let r = Response {
+        headers: Headers::unknown(),
+        body: Body::Unknown,
+        messages,
+        location: None,
+        code_change: None,
+    };
+    let chosen = Chosen {
+        span: call.byte_range(),
+        code: Code::Malformed(String::new()),
+        spelled: format!("{}(..)", last_segment(&name)),
+        implicit: false,
+        alternative: None,
+        token: None,
+    };
+    Some(PlainCall {
+        callee: callee_key(&name, cx),
+        usage: super::finish(r, chosen, call, cx, comments)?,
+    })
 }
 
 /// Calls that take numbers but never send them.
