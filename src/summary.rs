@@ -84,6 +84,14 @@ pub struct Summary {
     /// Calls in handlers of this file, as statements, of a function defined elsewhere that
     /// may be a fixed helper: a usage once the index knows it is one.
     pub plain_calls: Vec<PlainCall>,
+    /// 401s of this file raised for the framework's exception handler to add the challenge
+    /// to (DRF's `NotAuthenticated`), by usage index: a project's own handler may not.
+    pub unchallenged: Vec<usize>,
+    /// The exception handler the project's settings name (DRF's `REST_FRAMEWORK =
+    /// {"EXCEPTION_HANDLER": "app.errors.handle"}`).
+    pub exception_handler_settings: Vec<HandlerSetting>,
+    /// Functions of this file that may be such an exception handler.
+    pub exception_handlers: Vec<ExceptionHandler>,
 }
 
 impl Summary {
@@ -99,6 +107,9 @@ impl Summary {
             && self.raised.is_empty()
             && self.fixed_helpers.is_empty()
             && self.plain_calls.is_empty()
+            && self.unchallenged.is_empty()
+            && self.exception_handler_settings.is_empty()
+            && self.exception_handlers.is_empty()
     }
 
     /// Keeps a status handed to a function, as an extractor found it.
@@ -232,4 +243,25 @@ pub struct FixedHelper {
 pub struct PlainCall {
     pub callee: Key,
     pub usage: Usage,
+}
+
+/// `"EXCEPTION_HANDLER": "app.errors.handle"` in the settings.
+#[derive(Clone, Debug)]
+pub struct HandlerSetting {
+    /// The function as the setting names it (its dotted path, not resolved further).
+    pub handler: Key,
+    /// Where it is named, 1-based.
+    pub line: usize,
+}
+
+/// `def handle(exc, context)`: builds the response for every error the views raise.
+#[derive(Clone, Debug)]
+pub struct ExceptionHandler {
+    /// A full key.
+    pub key: Key,
+    /// It keeps the challenge: it starts from the framework's own handler, or sets
+    /// WWW-Authenticate itself.
+    pub keeps_challenge: bool,
+    /// Where it is defined, 1-based.
+    pub line: usize,
 }

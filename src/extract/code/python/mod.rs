@@ -254,7 +254,7 @@ pub fn extract(path: &Path, src: &str) -> FileFacts {
     // Each code is chosen once: a site read by one of these is not read again as a
     // constant handed to a helper.
     let comments = &nodes.comments;
-    let not_raised = |u: Usage| (u, false);
+    let not_raised = |u: Usage| (u, Raise::No);
     let sites = (nodes
         .functions
         .iter()
@@ -281,11 +281,11 @@ pub fn extract(path: &Path, src: &str) -> FileFacts {
             .map(not_raised),
     );
     let mut taken: HashSet<usize> = HashSet::new();
-    let mut raised: HashSet<usize> = HashSet::new();
+    let mut raised: HashMap<usize, Raise> = HashMap::new();
     for (usage, raises) in sites {
         if taken.insert(usage.span.start) {
-            if raises {
-                raised.insert(usage.span.start);
+            if raises != Raise::No {
+                raised.insert(usage.span.start, raises);
             }
             facts.usages.push(usage);
         }
@@ -305,12 +305,25 @@ pub fn extract(path: &Path, src: &str) -> FileFacts {
     facts
 }
 
-/// What the file tells the project index: its helpers, the codes it hands to helpers, and
-/// the raises its app's error handlers answer (`raised` holds their usages' starts).
+/// How a usage that raises an error becomes a response.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Raise {
+    /// It does not raise: it is the response.
+    No,
+    /// Raised whole, for the app's error handlers to answer (`abort(401)`).
+    ToApp,
+    /// Raised for the framework's exception handler to finish: DRF's adds the challenge
+    /// the authentication class offers to a `NotAuthenticated`.
+    Unfinished,
+}
+
+/// What the file tells the project index: its helpers, the codes it hands to helpers, the
+/// raises its app's error handlers answer (`raised` holds their usages' starts), and the
+/// exception handler its settings name.
 fn summarise(
     nodes: &Nodes,
     cx: &FileCx,
-    raised: &HashSet<usize>,
+    raised: &HashMap<usize, Raise>,
     comments: &[Comment],
     facts: &mut FileFacts,
 ) {
@@ -331,12 +344,26 @@ fn summarise(
             .extend(summary::plain_call(*call, cx, comments));
     }
     for (at, usage) in facts.usages.iter().enumerate() {
-        if let (true, Some(code)) = (raised.contains(&usage.span.start), usage.code.exact()) {
-            facts
+        match (raised.get(&usage.span.start), usage.code.exact()) {
+            (Some(Raise::ToApp), Some(code)) => facts
                 .summary
                 .raised
-                .push(crate::summary::Raised { usage: at, code });
+                .push(crate::summary::Raised { usage: at, code }),
+            (Some(Raise::Unfinished), Some(401)) => facts.summary.unchallenged.push(at),
+            _ => {}
         }
+    }
+    for assignment in &nodes.assignments {
+        facts
+            .summary
+            .exception_handler_settings
+            .extend(summary::exception_handler_setting(*assignment, cx));
+    }
+    for function in &nodes.functions {
+        facts
+            .summary
+            .exception_handlers
+            .extend(summary::exception_handler(*function, cx));
     }
 }
 
@@ -523,9 +550,8 @@ fn entry_for(name: &str, cx: &FileCx) -> Option<&'static CallEntry> {
         .then_some(first)
 }
 
-/// The usage a table call makes, and whether it raises an error for the app's error
-/// handlers to answer.
-fn call_usage(call: Node, cx: &FileCx, comments: &[Comment]) -> Option<(Usage, bool)> {
+/// The usage a table call makes, and how it raises an error if it does.
+fn call_usage(call: Node, cx: &FileCx, comments: &[Comment]) -> Option<(Usage, Raise)> {
     let name = callee(call, cx.src)?;
     let entry = entry_for(&name, cx)?;
     // `make_response(jsonify(...), 401)` and `return jsonify(...), 400`: the outer call or
@@ -564,7 +590,11 @@ fn call_usage(call: Node, cx: &FileCx, comments: &[Comment]) -> Option<(Usage, b
     };
     let mut r = response::of_call(entry, &args, cx);
     response::follow(call, entry.kind, cx, &mut r);
-    let raises = entry.kind == CallKind::Error && r.headers.complete;
+    let raises = match (entry.kind, r.headers.complete) {
+        (CallKind::Error, true) => Raise::ToApp,
+        (CallKind::Error, false) if !entry.seen_whole => Raise::Unfinished,
+        _ => Raise::No,
+    };
     let (alternative, token) = match bare {
         Some(node) => alternative(code, node, cx),
         None => (None, None),

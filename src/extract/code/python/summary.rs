@@ -12,7 +12,8 @@ use crate::extract::code::response::Response;
 use crate::extract::code::Comment;
 use crate::extract::code::response::Chosen;
 use crate::summary::{
-    CallFound as Call, ErrorHandler, FixedHelper, Helper, HelperCall, Key, NumberCall, PlainCall,
+    CallFound as Call, ErrorHandler, ExceptionHandler, FixedHelper, HandlerSetting, Helper,
+    HelperCall, Key, NumberCall, PlainCall,
 };
 use crate::usage::{Body, Code, Headers, Usage};
 use std::path::{Component, Path};
@@ -347,6 +348,67 @@ pub fn plain_call(call: Node, cx: &FileCx, comments: &[Comment]) -> Option<Plain
     Some(PlainCall {
         callee: callee_key(&name, cx),
         usage: super::finish(r, chosen, call, cx, comments)?,
+    })
+}
+
+/// `REST_FRAMEWORK = {"EXCEPTION_HANDLER": "app.errors.handle", ..}` at the top of a module.
+pub fn exception_handler_setting(assignment: Node, cx: &FileCx) -> Option<HandlerSetting> {
+    let statement = assignment.parent()?;
+    let (left, right) = (assignment.field("left")?, assignment.field("right")?);
+    if statement.parent()?.kind() != "module"
+        || text(left, cx.src) != "REST_FRAMEWORK"
+        || right.kind() != "dictionary"
+    {
+        return None;
+    }
+    named_children(right).into_iter().find_map(|pair| {
+        let key = super::syntax::string_value(pair.field("key")?, cx.src)?;
+        let value = pair.field("value")?;
+        let path = super::syntax::string_value(value, cx.src)?;
+        (key == "EXCEPTION_HANDLER").then(|| HandlerSetting {
+            handler: Key::partial(path.split('.').map(str::to_string).collect()),
+            line: value.start_position().row + 1,
+        })
+    })
+}
+
+/// `def handle(exc, context)` at the top of a module: a function that may be the exception
+/// handler the settings name, and whether it keeps the challenge DRF's own adds (it calls
+/// `rest_framework.views.exception_handler`, or names WWW-Authenticate or `auth_header`).
+pub fn exception_handler(function: Node, cx: &FileCx) -> Option<ExceptionHandler> {
+    let (name, parameters, body) = (
+        function.field("name")?,
+        function.field("parameters")?,
+        function.field("body")?,
+    );
+    let first = named_children(parameters).into_iter().next()?;
+    let first = first.field("name").unwrap_or(first);
+    if !is_module_function(function)
+        || !matches!(text(first, cx.src), "exc" | "exception" | "error" | "e")
+        || named_children(parameters).len() != 2
+    {
+        return None;
+    }
+    let written = text(body, cx.src).to_ascii_lowercase();
+    let mut keeps_challenge =
+        written.contains("www-authenticate") || written.contains("auth_header");
+    crate::extract::code::walk(body, |n| {
+        if n.kind() == "call"
+            && let Some(called) = callee(n, cx.src)
+            && last_segment(&called) == "exception_handler"
+            && callee_key(&called, cx).segments.first().map(String::as_str)
+                == Some("rest_framework")
+        {
+            keeps_challenge = true;
+        }
+        !keeps_challenge
+    });
+    let mut key = cx.module.clone();
+    key.push(text(name, cx.src).to_string());
+    Some(ExceptionHandler {
+        key: Key::full(key),
+        keeps_challenge,
+        line: function.start_position().row + 1,
     })
 }
 
