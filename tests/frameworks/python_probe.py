@@ -50,6 +50,30 @@ def run_flask(entries):
         r = client.get("/")
         report(entry, "flask", r.status_code, r.headers.keys())
 
+    # Flask-HTTPAuth: the response an `@auth.error_handler` returns gets the challenge.
+    import flask_httpauth
+    guarded_app = flask.Flask("httpauth")
+    auth = flask_httpauth.HTTPBasicAuth()
+
+    @auth.verify_password
+    def verify(username, password):
+        return None
+
+    @auth.error_handler
+    def auth_error(status):
+        return flask.jsonify(error="authentication required"), 401
+
+    @guarded_app.route("/")
+    @auth.login_required
+    def guarded():
+        return "ok"
+
+    r = guarded_app.test_client().get("/")
+    print(json.dumps({
+        "fact": "Flask-HTTPAuth adds WWW-Authenticate to the 401 an error_handler returns",
+        "holds": r.status_code == 401 and "WWW-Authenticate" in r.headers,
+    }), flush=True)
+
 
 # --- Django and Django REST framework ---
 def run_django(entries, drf_entries):

@@ -53,6 +53,8 @@ pub struct FileCx<'t> {
     defined: HashSet<String>,
     /// The helper being read for the index: its returns are the response it sends.
     reading_helper: Cell<Option<usize>>,
+    /// The file imports a module whose decorators add a challenge (Flask-HTTPAuth).
+    imports_challenger: bool,
 }
 
 impl FileCx<'_> {
@@ -82,6 +84,25 @@ impl FileCx<'_> {
                     .to_string()
             });
         matches!(first.as_deref(), Some("request" | "req"))
+    }
+
+    /// True when `function` is decorated `@auth.error_handler` with the auth object of an
+    /// extension that adds the challenge to whatever the function returns.
+    pub fn challenge_added(&self, function: Option<Node>) -> bool {
+        let Some(f) = function else { return false };
+        syntax::decorators(f).into_iter().any(|d| {
+            let (Some(object), Some(attribute)) = (d.field("object"), d.field("attribute"))
+            else {
+                return false;
+            };
+            d.kind() == "attribute"
+                && PYTHON_APIS
+                    .routing
+                    .challenge_decorators
+                    .iter()
+                    .any(|c| c == text(attribute, self.src))
+                && (self.imports_challenger || self.imports.contains_key(text(object, self.src)))
+        })
     }
 }
 
@@ -141,6 +162,10 @@ fn file_cx<'t>(path: &Path, src: &'t str) -> FileCx<'t> {
             }
         }
     }
+    let imports_challenger = imports.values().any(|path: &Vec<String>| {
+        path.first()
+            .is_some_and(|m| PYTHON_APIS.routing.challenge_modules.contains(m))
+    });
     FileCx {
         src,
         frameworks,
@@ -151,6 +176,7 @@ fn file_cx<'t>(path: &Path, src: &'t str) -> FileCx<'t> {
         imports,
         defined: HashSet::new(),
         reading_helper: Cell::new(None),
+        imports_challenger,
     }
 }
 
@@ -335,6 +361,10 @@ fn summarise(
             .extend(summary::fixed_helper(*function, cx, &facts.usages));
     }
     for call in &nodes.calls {
+        // What a helper builds there gets the extension's challenge too.
+        if cx.challenge_added(enclosing_function(*call)) {
+            continue;
+        }
         for found in summary::helper_call(*call, cx, &facts.usages) {
             facts.summary.add_call(found);
         }
@@ -847,6 +877,13 @@ fn finish(
         }
     }
     context::describe::<Python>(&place, comments, cx.src, &mut built.usage);
+    if cx.challenge_added(function) && !built.usage.headers.has("www-authenticate") {
+        built.usage.headers.add("www-authenticate", None);
+        built.usage
+            .evidence
+            .origin
+            .push("Flask-HTTPAuth adds its WWW-Authenticate challenge to what an `@auth.error_handler` returns".into());
+    }
     if let Some(f) = function
         && let Some(class) = syntax::enclosing_class(f)
         && let Some(name) = class.field("name")
