@@ -112,6 +112,34 @@ impl Summary {
             && self.exception_handlers.is_empty()
     }
 
+    /// What this file defines for other files' uses (helpers, error messages, error values,
+    /// error handlers), as text to tell whether an edit changed it.
+    pub fn definitions(&self) -> String {
+        format!(
+            "{:?}",
+            (
+                &self.variant_messages,
+                &self.helpers,
+                &self.fixed_helpers,
+                &self.error_values,
+                &self.error_handlers,
+                &self.exception_handler_settings,
+                &self.exception_handlers,
+            )
+        )
+    }
+
+    /// True when this file uses what other files define, so their edits change its results.
+    pub fn uses_definitions(&self) -> bool {
+        !(self.per_variant.is_empty()
+            && self.calls.is_empty()
+            && self.numbers.is_empty()
+            && self.propagations.is_empty()
+            && self.raised.is_empty()
+            && self.plain_calls.is_empty()
+            && self.unchallenged.is_empty())
+    }
+
     /// Keeps a status handed to a function, as an extractor found it.
     pub fn add_call(&mut self, found: CallFound) {
         match found {
