@@ -477,25 +477,25 @@ impl Server {
                 .map(|(kind, _)| *kind)
                 .collect()
         };
-        let dependents: Vec<Uri> = self
-            .documents
-            .iter()
-            .filter(|(u, d)| {
-                let kind = d.linted.kind;
-                let routed = d.linted.usages.iter().any(|usage| {
-                    usage.handler.as_deref().is_some_and(|h| {
-                        // A Rust method's handler is `Type::method`; routes name the method.
-                        let name = h.rsplit("::").next().unwrap_or(h);
-                        kind.is_some_and(|k| changed.contains(&(k, name)))
-                    })
-                });
-                let uses = d.linted.known.as_ref().is_some_and(|k| {
-                    redefined.contains(&k.kind) && k.summary.uses_definitions()
-                });
-                *u != uri && (routed || uses)
-            })
-            .map(|(u, _)| u.clone())
-            .collect();
+        let dependents: Vec<Uri> =
+            self.documents
+                .iter()
+                .filter(|(u, d)| {
+                    let kind = d.linted.kind;
+                    let routed = d.linted.usages.iter().any(|usage| {
+                        usage.handler.as_deref().is_some_and(|h| {
+                            // A Rust method's handler is `Type::method`; routes name the method.
+                            let name = h.rsplit("::").next().unwrap_or(h);
+                            kind.is_some_and(|k| changed.contains(&(k, name)))
+                        })
+                    });
+                    let uses = d.linted.known.as_ref().is_some_and(|k| {
+                        redefined.contains(&k.kind) && k.summary.uses_definitions()
+                    });
+                    *u != uri && (routed || uses)
+                })
+                .map(|(u, _)| u.clone())
+                .collect();
         let now = Instant::now();
         for other in dependents {
             self.due.entry(other).or_insert(now);

@@ -91,8 +91,7 @@ impl FileCx<'_> {
     pub fn challenge_added(&self, function: Option<Node>) -> bool {
         let Some(f) = function else { return false };
         syntax::decorators(f).into_iter().any(|d| {
-            let (Some(object), Some(attribute)) = (d.field("object"), d.field("attribute"))
-            else {
+            let (Some(object), Some(attribute)) = (d.field("object"), d.field("attribute")) else {
                 return false;
             };
             d.kind() == "attribute"
@@ -1100,7 +1099,13 @@ def not_a_handler():
         let callees: Vec<String> = calls.iter().map(|c| c.callee.display()).collect();
         assert_eq!(callees, ["app::errors::forbidden", "log"]);
         let texts = &calls[0].usage.evidence.texts;
-        assert!(texts.contains(&(TextSource::Message, "log in first".into())), "{texts:?}");
-        assert!(texts.iter().any(|(s, _)| *s == TextSource::Condition), "{texts:?}");
+        assert!(
+            texts.contains(&(TextSource::Message, "log in first".into())),
+            "{texts:?}"
+        );
+        assert!(
+            texts.iter().any(|(s, _)| *s == TextSource::Condition),
+            "{texts:?}"
+        );
     }
 }

@@ -7,10 +7,10 @@
 use super::syntax::{Args, callee, last_segment, named_children, text};
 use super::table::{CallKind, PYTHON_APIS};
 use super::{FileCx, code_value, entry_for, response};
-use crate::extract::code::Field;
-use crate::extract::code::response::Response;
 use crate::extract::code::Comment;
+use crate::extract::code::Field;
 use crate::extract::code::response::Chosen;
+use crate::extract::code::response::Response;
 use crate::summary::{
     CallFound as Call, ErrorHandler, ExceptionHandler, FixedHelper, HandlerSetting, Helper,
     HelperCall, Key, NumberCall, PlainCall,
