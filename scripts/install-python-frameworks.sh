@@ -8,9 +8,10 @@ venv=.cache/python
 if [ ! -x "$venv/bin/python" ]; then
     python3 -m venv "$venv"
 fi
-"$venv/bin/pip" install --quiet --disable-pip-version-check \
+# Through the venv's python: a venv copied from another checkout keeps that one's pip.
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
     'flask>=3,<4' 'quart>=0.19' 'werkzeug>=3,<4' \
     'django>=5,<6' 'djangorestframework>=3.15,<4' \
     'fastapi>=0.110' 'starlette>=0.37' 'httpx>=0.27' \
-    'aiohttp>=3.9,<4' 'tornado>=6.4,<7'
-"$venv/bin/python" -c 'import flask, django, rest_framework, fastapi, aiohttp, tornado; print("python frameworks ready in .cache/python")'
+    'aiohttp>=3.9,<4' 'tornado>=6.4,<7' 'flask-httpauth>=4.8,<5'
+"$venv/bin/python" -c 'import flask, django, rest_framework, fastapi, aiohttp, tornado, flask_httpauth; print("python frameworks ready in .cache/python")'

@@ -3,7 +3,7 @@
 //! the decision is made. Names join within one source kind, by module path and name.
 
 use crate::classify::SourceKind;
-use crate::summary::{Key, Summary};
+use crate::summary::{HandlerSetting, Key, Summary};
 use crate::usage::{Body, Code, Headers, Method, Resource, RouteBinding, TextSource, Usage};
 use crate::walk::SourceFile;
 use std::collections::HashMap;
@@ -59,9 +59,11 @@ impl Known {
     }
 }
 
+/// A handler's key: its file's module, then its name, which is `Type::method` for a Rust
+/// method (a Python method's `View.post` stays one segment, as its routes name it).
 fn handler_key(summary: &Summary, handler: &str) -> Key {
     let mut segments = summary.module.clone();
-    segments.push(handler.to_string());
+    segments.extend(handler.split("::").map(String::from));
     Key::full(segments)
 }
 
@@ -160,6 +162,17 @@ pub fn join(files: &mut [SourceFile], more: &[Known]) {
     let with_helpers = defining(|s| !s.helpers.is_empty());
     let with_handlers = defining(|s| !s.error_handlers.is_empty());
     let with_values = defining(|s| !s.error_values.is_empty());
+    let with_fixed = defining(|s| !s.fixed_helpers.is_empty());
+    let with_exception_handlers = defining(|s| !s.exception_handlers.is_empty());
+    let settings: Vec<(SourceKind, &str, &HandlerSetting)> = views
+        .iter()
+        .flat_map(|w| {
+            w.summary
+                .exception_handler_settings
+                .iter()
+                .map(move |s| (w.kind, w.display, s))
+        })
+        .collect();
     let mut added: Vec<Vec<Usage>> = vec![Vec::new(); files.len()];
     let mut edits: Vec<Vec<(usize, Edit)>> = vec![Vec::new(); files.len()];
     for i in 0..files.len() {
@@ -246,6 +259,43 @@ pub fn join(files: &mut [SourceFile], more: &[Known]) {
                 helper.line
             ));
             added[i].push(usage);
+        }
+        for call in &own.summary.plain_calls {
+            let helpers = unique_by(with_fixed.iter().filter(|w| w.kind == own.kind).flat_map(
+                |w| {
+                    w.summary
+                        .fixed_helpers
+                        .iter()
+                        .filter(|h| call.callee.may_name(&h.key))
+                        .map(move |h| (&h.key, (w.display, h)))
+                },
+            ));
+            let Some((display, helper)) = helpers.first() else {
+                continue;
+            };
+            // The call's own evidence (the handler, its condition, the call's message)
+            // judges the code the helper always answers with.
+            let mut usage = call.usage.clone();
+            usage.code = Code::Exact(helper.code);
+            usage.evidence.origin.push(format!(
+                "`{}` (defined at {display}:{}) always answers with `{}`",
+                helper.key.name(),
+                helper.line,
+                helper.spelled
+            ));
+            added[i].push(usage);
+        }
+        if !own.summary.unchallenged.is_empty()
+            && let Some(origin) = dropped_challenge(own.kind, &settings, &with_exception_handlers)
+        {
+            for &at in &own.summary.unchallenged {
+                edits[i].push((
+                    at,
+                    Edit::Unchallenged {
+                        origin: origin.clone(),
+                    },
+                ));
+            }
         }
         for raised in &own.summary.raised {
             let handler = with_handlers
@@ -340,6 +390,8 @@ enum Edit {
     },
     /// An error handler of the app builds the response, and may add what is missing.
     Handled { origin: String },
+    /// The project's exception handler builds the response, and adds no challenge.
+    Unchallenged { origin: String },
 }
 
 impl Edit {
@@ -364,6 +416,10 @@ impl Edit {
                 }
                 usage.evidence.origin.push(origin);
             }
+            Edit::Unchallenged { origin } => {
+                usage.headers.complete = true;
+                usage.evidence.origin.push(origin);
+            }
             Edit::Handled { origin } => {
                 usage.headers.complete = false;
                 if usage.body == Body::Absent {
@@ -373,6 +429,40 @@ impl Edit {
             }
         }
     }
+}
+
+/// Why a 401 raised for the framework to challenge goes out without one: the one exception
+/// handler the project's settings name is found, and it neither starts from the
+/// framework's handler nor sets WWW-Authenticate. None when it may keep the challenge, or
+/// cannot be read.
+fn dropped_challenge(
+    kind: SourceKind,
+    settings: &[(SourceKind, &str, &HandlerSetting)],
+    handlers: &[&View],
+) -> Option<String> {
+    let [(_, display, setting)] = settings
+        .iter()
+        .filter(|(k, _, _)| *k == kind)
+        .collect::<Vec<_>>()[..]
+    else {
+        return None;
+    };
+    let found = unique_by(handlers.iter().filter(|w| w.kind == kind).flat_map(|w| {
+        w.summary
+            .exception_handlers
+            .iter()
+            .filter(|h| setting.handler.may_name(&h.key))
+            .map(move |h| (&h.key, (w.display, h)))
+    }));
+    let (defined, handler) = found.first()?;
+    (!handler.keeps_challenge).then(|| {
+        format!(
+            "the project's EXCEPTION_HANDLER (named at {display}:{}) is `{}`, defined at {defined}:{}, which builds the response without the WWW-Authenticate challenge DRF's own handler adds",
+            setting.line,
+            handler.key.name(),
+            handler.line
+        )
+    })
 }
 
 /// The values of the one definition `found` names, or nothing when it names several

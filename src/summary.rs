@@ -6,7 +6,7 @@
 //! usages are chosen per variant, which functions send a status given to them, and which
 //! calls hand a status to such a function. [`crate::index`] joins them across files.
 
-use crate::usage::{Body, Code, Headers, Span};
+use crate::usage::{Body, Code, Headers, Span, Usage};
 
 /// A name in the project: module path segments, then the item's own name. `full` when the
 /// file that wrote it resolved the whole path (`crate::api::todo::create`); otherwise the
@@ -78,6 +78,20 @@ pub struct Summary {
     pub error_handlers: Vec<ErrorHandler>,
     /// Usages of this file that raise an error for the app's error handlers to answer.
     pub raised: Vec<Raised>,
+    /// Functions of this file that always answer with one code (`def forbidden(msg): raise
+    /// HTTPException(403, msg)`), for their callers' evidence to judge.
+    pub fixed_helpers: Vec<FixedHelper>,
+    /// Calls in handlers of this file, as statements, of a function defined elsewhere that
+    /// may be a fixed helper: a usage once the index knows it is one.
+    pub plain_calls: Vec<PlainCall>,
+    /// 401s of this file raised for the framework's exception handler to add the challenge
+    /// to (DRF's `NotAuthenticated`), by usage index: a project's own handler may not.
+    pub unchallenged: Vec<usize>,
+    /// The exception handler the project's settings name (DRF's `REST_FRAMEWORK =
+    /// {"EXCEPTION_HANDLER": "app.errors.handle"}`).
+    pub exception_handler_settings: Vec<HandlerSetting>,
+    /// Functions of this file that may be such an exception handler.
+    pub exception_handlers: Vec<ExceptionHandler>,
 }
 
 impl Summary {
@@ -91,6 +105,39 @@ impl Summary {
             && self.propagations.is_empty()
             && self.error_handlers.is_empty()
             && self.raised.is_empty()
+            && self.fixed_helpers.is_empty()
+            && self.plain_calls.is_empty()
+            && self.unchallenged.is_empty()
+            && self.exception_handler_settings.is_empty()
+            && self.exception_handlers.is_empty()
+    }
+
+    /// What this file defines for other files' uses (helpers, error messages, error values,
+    /// error handlers), as text to tell whether an edit changed it.
+    pub fn definitions(&self) -> String {
+        format!(
+            "{:?}",
+            (
+                &self.variant_messages,
+                &self.helpers,
+                &self.fixed_helpers,
+                &self.error_values,
+                &self.error_handlers,
+                &self.exception_handler_settings,
+                &self.exception_handlers,
+            )
+        )
+    }
+
+    /// True when this file uses what other files define, so their edits change its results.
+    pub fn uses_definitions(&self) -> bool {
+        !(self.per_variant.is_empty()
+            && self.calls.is_empty()
+            && self.numbers.is_empty()
+            && self.propagations.is_empty()
+            && self.raised.is_empty()
+            && self.plain_calls.is_empty()
+            && self.unchallenged.is_empty())
     }
 
     /// Keeps a status handed to a function, as an extractor found it.
@@ -203,4 +250,46 @@ pub struct Raised {
     /// The index of the usage in the file's facts.
     pub usage: usize,
     pub code: u32,
+}
+
+/// `def forbidden(msg): raise HTTPException(status_code=403, detail=msg)`: whoever calls it
+/// answers with this code.
+#[derive(Clone, Debug)]
+pub struct FixedHelper {
+    /// A full key.
+    pub key: Key,
+    pub code: u32,
+    /// How the helper chooses it (`HTTPException(.., 403)`).
+    pub spelled: String,
+    /// Where it is defined, 1-based.
+    pub line: usize,
+}
+
+/// `forbidden("log in first")` in a handler: the call's usage, with the handler's name,
+/// condition, comments and the call's messages as evidence, and no code yet.
+#[derive(Clone, Debug)]
+pub struct PlainCall {
+    pub callee: Key,
+    pub usage: Usage,
+}
+
+/// `"EXCEPTION_HANDLER": "app.errors.handle"` in the settings.
+#[derive(Clone, Debug)]
+pub struct HandlerSetting {
+    /// The function as the setting names it (its dotted path, not resolved further).
+    pub handler: Key,
+    /// Where it is named, 1-based.
+    pub line: usize,
+}
+
+/// `def handle(exc, context)`: builds the response for every error the views raise.
+#[derive(Clone, Debug)]
+pub struct ExceptionHandler {
+    /// A full key.
+    pub key: Key,
+    /// It keeps the challenge: it starts from the framework's own handler, or sets
+    /// WWW-Authenticate itself.
+    pub keeps_challenge: bool,
+    /// Where it is defined, 1-based.
+    pub line: usize,
 }

@@ -682,7 +682,8 @@ fn from_bytes(
     } else {
         FileFacts::default()
     };
-    for usage in &mut facts.usages {
+    let calls = facts.summary.plain_calls.iter_mut().map(|c| &mut c.usage);
+    for usage in facts.usages.iter_mut().chain(calls) {
         crate::suppress::drop_directives(&mut usage.evidence.texts);
         // Held until the rules run: the findings are made in the room given back.
         usage.shrink_to_fit();
@@ -693,11 +694,12 @@ fn from_bytes(
             message: n,
         }));
     }
-    // A file that sends other files' error values, or hands numbers to helpers, gets
-    // usages from the index.
+    // A file that sends other files' error values, hands numbers to helpers or calls
+    // helpers that always raise gets usages from the index.
     let keep = !facts.usages.is_empty()
         || !facts.summary.propagations.is_empty()
         || !facts.summary.numbers.is_empty()
+        || !facts.summary.plain_calls.is_empty()
         || facts.partly_read.is_some()
         || SUPPRESSION.is_match(text.as_bytes());
     messages.push(Message::File(SourceFile {

@@ -109,7 +109,7 @@ fn every_python_api_sends_what_the_table_says() {
         }
     }
     assert!(
-        rows.iter().filter(|r| r["fact"].is_string()).count() >= 4,
+        rows.iter().filter(|r| r["fact"].is_string()).count() >= 8,
         "the constant and framework facts were checked"
     );
     assert!(problems.is_empty(), "{}", problems.join("\n"));

@@ -386,6 +386,53 @@ fn other_open_documents_are_checked_again_when_routes_change() {
     client.diagnostics(&handlers, |l| rules(l) == ["SL101", "SL103"]);
 }
 
+/// A helper that builds the whole response; with the challenge until an edit drops it.
+const HELPER: &str = r#"use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+pub fn reject(code: StatusCode, why: &str) -> Response {
+    (code, [(header::WWW_AUTHENTICATE, "Bearer")], why.to_string()).into_response()
+}
+"#;
+
+const CALLER: &str = r#"use crate::http::reject;
+use axum::http::StatusCode;
+use axum::response::Response;
+
+pub async fn admin(user: Option<String>) -> Response {
+    if user.is_none() {
+        return reject(StatusCode::UNAUTHORIZED, "sign in first");
+    }
+    reject(StatusCode::OK, "welcome")
+}
+"#;
+
+#[test]
+fn other_open_documents_are_checked_again_when_a_helper_changes() {
+    let files = [("src/http.rs", HELPER), ("src/admin.rs", CALLER)];
+    let (_dir, root, mut client) = started(&files);
+    let (helper, caller) = (
+        file_uri(&root.join("src/http.rs")),
+        file_uri(&root.join("src/admin.rs")),
+    );
+    open(&mut client, &helper, HELPER);
+    open(&mut client, &caller, CALLER);
+    client.diagnostics(&caller, |l| l.is_empty());
+    // The helper no longer adds the challenge: the caller's 401 is SL202, unedited.
+    let bare = HELPER.replace("[(header::WWW_AUTHENTICATE, \"Bearer\")], ", "");
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": helper, "version": 2}, "contentChanges": [{"text": bare}]}),
+    );
+    client.diagnostics(&caller, |l| rules(l) == ["SL202"]);
+    // And back.
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": helper, "version": 3}, "contentChanges": [{"text": HELPER}]}),
+    );
+    client.diagnostics(&caller, |l| l.is_empty());
+}
+
 #[test]
 fn files_changed_outside_the_editor_are_read_again() {
     let (_dir, root, mut client) = started(&[("src/handlers.rs", HANDLERS)]);

@@ -9,7 +9,7 @@
 //! the command line uses for standard input, with the settings of its nearest config file
 //! and the routes of the rest of the workspace (found by one walk at start, then kept up to
 //! date from the open buffers). Changes are linted after a short pause in typing; a
-//! document whose routes change re-checks the other open documents. Every request and
+//! document whose routes or helpers change re-checks the other open documents that use them. Every request and
 //! lint runs behind `catch_unwind`: a failure becomes an LSP error or a log line, and the
 //! server keeps serving.
 
@@ -142,6 +142,12 @@ struct Linted {
 }
 
 impl Linted {
+    /// What the document defines for other files' uses, with its kind.
+    fn definitions(&self) -> Option<(SourceKind, String)> {
+        let known = self.known.as_ref()?;
+        Some((known.kind, known.summary.definitions()))
+    }
+
     fn routes(&self) -> Vec<KindRoute> {
         self.known.as_ref().map_or(Vec::new(), |k| {
             k.routes.iter().map(|r| (k.kind, r.clone())).collect()
@@ -469,21 +475,37 @@ impl Server {
             .chain(after.iter().filter(|r| !before.contains(r)))
             .map(|(kind, r)| (*kind, r.handler.as_str()))
             .collect();
-        let dependents: Vec<Uri> = self
-            .documents
-            .iter()
-            .filter(|(u, d)| {
-                *u != uri
-                    && d.linted.usages.iter().any(|usage| {
-                        let kind = d.linted.kind;
-                        usage
-                            .handler
-                            .as_deref()
-                            .is_some_and(|h| kind.is_some_and(|k| changed.contains(&(k, h))))
-                    })
-            })
-            .map(|(u, _)| u.clone())
-            .collect();
+        // The kinds whose helpers, error messages or error handlers changed here: the
+        // documents of that kind that use such definitions are checked again.
+        let (defined_before, defined_after) = (doc.linted.definitions(), linted.definitions());
+        let redefined: Vec<SourceKind> = if defined_before == defined_after {
+            Vec::new()
+        } else {
+            defined_before
+                .iter()
+                .chain(&defined_after)
+                .map(|(kind, _)| *kind)
+                .collect()
+        };
+        let dependents: Vec<Uri> =
+            self.documents
+                .iter()
+                .filter(|(u, d)| {
+                    let kind = d.linted.kind;
+                    let routed = d.linted.usages.iter().any(|usage| {
+                        usage.handler.as_deref().is_some_and(|h| {
+                            // A Rust method's handler is `Type::method`; routes name the method.
+                            let name = h.rsplit("::").next().unwrap_or(h);
+                            kind.is_some_and(|k| changed.contains(&(k, name)))
+                        })
+                    });
+                    let uses = d.linted.known.as_ref().is_some_and(|k| {
+                        redefined.contains(&k.kind) && k.summary.uses_definitions()
+                    });
+                    *u != uri && (routed || uses)
+                })
+                .map(|(u, _)| u.clone())
+                .collect();
         let now = Instant::now();
         for other in dependents {
             self.due.entry(other).or_insert(now);

@@ -50,6 +50,30 @@ def run_flask(entries):
         r = client.get("/")
         report(entry, "flask", r.status_code, r.headers.keys())
 
+    # Flask-HTTPAuth: the response an `@auth.error_handler` returns gets the challenge.
+    import flask_httpauth
+    guarded_app = flask.Flask("httpauth")
+    auth = flask_httpauth.HTTPBasicAuth()
+
+    @auth.verify_password
+    def verify(username, password):
+        return None
+
+    @auth.error_handler
+    def auth_error(status):
+        return flask.jsonify(error="authentication required"), 401
+
+    @guarded_app.route("/")
+    @auth.login_required
+    def guarded():
+        return "ok"
+
+    r = guarded_app.test_client().get("/")
+    print(json.dumps({
+        "fact": "Flask-HTTPAuth adds WWW-Authenticate to the 401 an error_handler returns",
+        "holds": r.status_code == 401 and "WWW-Authenticate" in r.headers,
+    }), flush=True)
+
 
 # --- Django and Django REST framework ---
 def run_django(entries, drf_entries):
@@ -87,7 +111,23 @@ def run_django(entries, drf_entries):
     def drf_view(request):
         return view(request)
 
-    urls.urlpatterns = [path("", view), path("drf", drf_view)]
+    # A view whose authentication class offers a challenge, for the EXCEPTION_HANDLER facts.
+    from rest_framework.authentication import BasicAuthentication
+    from rest_framework.decorators import authentication_classes
+
+    @api_view(["GET"])
+    @authentication_classes([BasicAuthentication])
+    def challenged_view(request):
+        raise rest_framework.exceptions.NotAuthenticated("log in first")
+
+    handlers = types.ModuleType("probe_handlers")
+    handlers.handle = lambda exc, context: rest_framework.response.Response(
+        {"error": str(exc)}, status=exc.status_code)
+    import rest_framework.views
+    handlers.keep = lambda exc, context: rest_framework.views.exception_handler(exc, context)
+    sys.modules["probe_handlers"] = handlers
+
+    urls.urlpatterns = [path("", view), path("drf", drf_view), path("challenged", challenged_view)]
     client = Client(raise_request_exception=False)
     for entry in entries:
         current["probe"] = entry["probe"]
@@ -97,6 +137,25 @@ def run_django(entries, drf_entries):
         current["probe"] = entry["probe"]
         r = client.get("/drf")
         report(entry, "drf", r.status_code, r.headers.keys())
+
+    from django.test import override_settings
+    r = client.get("/challenged")
+    print(json.dumps({
+        "fact": "DRF's own exception handler adds the challenge to a NotAuthenticated",
+        "holds": r.status_code == 401 and "WWW-Authenticate" in r.headers,
+    }), flush=True)
+    with override_settings(REST_FRAMEWORK={"EXCEPTION_HANDLER": "probe_handlers.handle"}):
+        r = client.get("/challenged")
+    print(json.dumps({
+        "fact": "an EXCEPTION_HANDLER that builds its own Response sends the 401 without it",
+        "holds": r.status_code == 401 and "WWW-Authenticate" not in r.headers,
+    }), flush=True)
+    with override_settings(REST_FRAMEWORK={"EXCEPTION_HANDLER": "probe_handlers.keep"}):
+        r = client.get("/challenged")
+    print(json.dumps({
+        "fact": "an EXCEPTION_HANDLER that starts from DRF's exception_handler keeps it",
+        "holds": r.status_code == 401 and "WWW-Authenticate" in r.headers,
+    }), flush=True)
 
 
 # --- FastAPI, Starlette ---

@@ -53,6 +53,8 @@ pub struct FileCx<'t> {
     defined: HashSet<String>,
     /// The helper being read for the index: its returns are the response it sends.
     reading_helper: Cell<Option<usize>>,
+    /// The file imports a module whose decorators add a challenge (Flask-HTTPAuth).
+    imports_challenger: bool,
 }
 
 impl FileCx<'_> {
@@ -82,6 +84,24 @@ impl FileCx<'_> {
                     .to_string()
             });
         matches!(first.as_deref(), Some("request" | "req"))
+    }
+
+    /// True when `function` is decorated `@auth.error_handler` with the auth object of an
+    /// extension that adds the challenge to whatever the function returns.
+    pub fn challenge_added(&self, function: Option<Node>) -> bool {
+        let Some(f) = function else { return false };
+        syntax::decorators(f).into_iter().any(|d| {
+            let (Some(object), Some(attribute)) = (d.field("object"), d.field("attribute")) else {
+                return false;
+            };
+            d.kind() == "attribute"
+                && PYTHON_APIS
+                    .routing
+                    .challenge_decorators
+                    .iter()
+                    .any(|c| c == text(attribute, self.src))
+                && (self.imports_challenger || self.imports.contains_key(text(object, self.src)))
+        })
     }
 }
 
@@ -141,6 +161,10 @@ fn file_cx<'t>(path: &Path, src: &'t str) -> FileCx<'t> {
             }
         }
     }
+    let imports_challenger = imports.values().any(|path: &Vec<String>| {
+        path.first()
+            .is_some_and(|m| PYTHON_APIS.routing.challenge_modules.contains(m))
+    });
     FileCx {
         src,
         frameworks,
@@ -151,6 +175,7 @@ fn file_cx<'t>(path: &Path, src: &'t str) -> FileCx<'t> {
         imports,
         defined: HashSet::new(),
         reading_helper: Cell::new(None),
+        imports_challenger,
     }
 }
 
@@ -228,11 +253,8 @@ pub fn extract(path: &Path, src: &str) -> FileFacts {
     facts.summary.module = cx.module.clone();
     let nodes = Nodes::collect(root, src);
     for function in &nodes.functions {
-        if function.parent().is_some_and(|p| {
-            p.kind() == "module"
-                || (p.kind() == "decorated_definition"
-                    && p.parent().is_some_and(|g| g.kind() == "module"))
-        }) && let Some(name) = function.field("name")
+        if summary::is_module_function(*function)
+            && let Some(name) = function.field("name")
         {
             cx.defined.insert(text(name, src).to_string());
         }
@@ -258,7 +280,7 @@ pub fn extract(path: &Path, src: &str) -> FileFacts {
     // Each code is chosen once: a site read by one of these is not read again as a
     // constant handed to a helper.
     let comments = &nodes.comments;
-    let not_raised = |u: Usage| (u, false);
+    let not_raised = |u: Usage| (u, Raise::No);
     let sites = (nodes
         .functions
         .iter()
@@ -285,11 +307,11 @@ pub fn extract(path: &Path, src: &str) -> FileFacts {
             .map(not_raised),
     );
     let mut taken: HashSet<usize> = HashSet::new();
-    let mut raised: HashSet<usize> = HashSet::new();
+    let mut raised: HashMap<usize, Raise> = HashMap::new();
     for (usage, raises) in sites {
         if taken.insert(usage.span.start) {
-            if raises {
-                raised.insert(usage.span.start);
+            if raises != Raise::No {
+                raised.insert(usage.span.start, raises);
             }
             facts.usages.push(usage);
         }
@@ -300,7 +322,7 @@ pub fn extract(path: &Path, src: &str) -> FileFacts {
         }
     }
     facts.usages.sort_by_key(|u| u.span.start);
-    summarise(&nodes, &cx, &raised, &mut facts);
+    summarise(&nodes, &cx, &raised, comments, &mut facts);
     if let Some(line) = nodes.too_deep {
         facts.notes.push(format!(
             "line {line}: code nested more than {MAX_SITE_DEPTH} levels deep was skipped"
@@ -309,24 +331,69 @@ pub fn extract(path: &Path, src: &str) -> FileFacts {
     facts
 }
 
-/// What the file tells the project index: its helpers, the codes it hands to helpers, and
-/// the raises its app's error handlers answer (`raised` holds their usages' starts).
-fn summarise(nodes: &Nodes, cx: &FileCx, raised: &HashSet<usize>, facts: &mut FileFacts) {
+/// How a usage that raises an error becomes a response.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Raise {
+    /// It does not raise: it is the response.
+    No,
+    /// Raised whole, for the app's error handlers to answer (`abort(401)`).
+    ToApp,
+    /// Raised for the framework's exception handler to finish: DRF's adds the challenge
+    /// the authentication class offers to a `NotAuthenticated`.
+    Unfinished,
+}
+
+/// What the file tells the project index: its helpers, the codes it hands to helpers, the
+/// raises its app's error handlers answer (`raised` holds their usages' starts), and the
+/// exception handler its settings name.
+fn summarise(
+    nodes: &Nodes,
+    cx: &FileCx,
+    raised: &HashMap<usize, Raise>,
+    comments: &[Comment],
+    facts: &mut FileFacts,
+) {
     for function in &nodes.functions {
         summary::helpers(*function, cx, &mut facts.summary.helpers);
+        facts
+            .summary
+            .fixed_helpers
+            .extend(summary::fixed_helper(*function, cx, &facts.usages));
     }
     for call in &nodes.calls {
+        // What a helper builds there gets the extension's challenge too.
+        if cx.challenge_added(enclosing_function(*call)) {
+            continue;
+        }
         for found in summary::helper_call(*call, cx, &facts.usages) {
             facts.summary.add_call(found);
         }
+        facts
+            .summary
+            .plain_calls
+            .extend(summary::plain_call(*call, cx, comments));
     }
     for (at, usage) in facts.usages.iter().enumerate() {
-        if let (true, Some(code)) = (raised.contains(&usage.span.start), usage.code.exact()) {
-            facts
+        match (raised.get(&usage.span.start), usage.code.exact()) {
+            (Some(Raise::ToApp), Some(code)) => facts
                 .summary
                 .raised
-                .push(crate::summary::Raised { usage: at, code });
+                .push(crate::summary::Raised { usage: at, code }),
+            (Some(Raise::Unfinished), Some(401)) => facts.summary.unchallenged.push(at),
+            _ => {}
         }
+    }
+    for assignment in &nodes.assignments {
+        facts
+            .summary
+            .exception_handler_settings
+            .extend(summary::exception_handler_setting(*assignment, cx));
+    }
+    for function in &nodes.functions {
+        facts
+            .summary
+            .exception_handlers
+            .extend(summary::exception_handler(*function, cx));
     }
 }
 
@@ -513,9 +580,8 @@ fn entry_for(name: &str, cx: &FileCx) -> Option<&'static CallEntry> {
         .then_some(first)
 }
 
-/// The usage a table call makes, and whether it raises an error for the app's error
-/// handlers to answer.
-fn call_usage(call: Node, cx: &FileCx, comments: &[Comment]) -> Option<(Usage, bool)> {
+/// The usage a table call makes, and how it raises an error if it does.
+fn call_usage(call: Node, cx: &FileCx, comments: &[Comment]) -> Option<(Usage, Raise)> {
     let name = callee(call, cx.src)?;
     let entry = entry_for(&name, cx)?;
     // `make_response(jsonify(...), 401)` and `return jsonify(...), 400`: the outer call or
@@ -554,7 +620,11 @@ fn call_usage(call: Node, cx: &FileCx, comments: &[Comment]) -> Option<(Usage, b
     };
     let mut r = response::of_call(entry, &args, cx);
     response::follow(call, entry.kind, cx, &mut r);
-    let raises = entry.kind == CallKind::Error && r.headers.complete;
+    let raises = match (entry.kind, r.headers.complete) {
+        (CallKind::Error, true) => Raise::ToApp,
+        (CallKind::Error, false) if !entry.seen_whole => Raise::Unfinished,
+        _ => Raise::No,
+    };
     let chosen = Chosen::exact(span.byte_range(), code, spelled)
         .implicit(implicit)
         .named(bare.map(|node| alternative(code, node, cx)));
@@ -775,6 +845,13 @@ fn finish(
         }
     }
     context::describe::<Python>(&place, comments, cx.src, &mut built.usage);
+    if cx.challenge_added(function) && !built.usage.headers.has("www-authenticate") {
+        built.usage.headers.add("www-authenticate", None);
+        built.usage
+            .evidence
+            .origin
+            .push("Flask-HTTPAuth adds its WWW-Authenticate challenge to what an `@auth.error_handler` returns".into());
+    }
     if let Some(f) = function
         && let Some(class) = syntax::enclosing_class(f)
         && let Some(name) = class.field("name")
@@ -947,5 +1024,57 @@ def helper():
         );
         // The broken line's `abort(403)` and the rest of the file are still read.
         assert_eq!(f.usages.len(), 2, "{:?}", f.usages);
+    }
+
+    #[test]
+    fn helpers_that_always_raise_and_the_calls_that_may_reach_them() {
+        let helpers = extract(
+            Path::new("app/errors.py"),
+            r#"from fastapi import HTTPException
+
+def forbidden(message):
+    """Refuses."""
+    raise HTTPException(status_code=403, detail=message)
+
+def require_owner(order, user_id):
+    if order["owner"] != user_id:
+        raise HTTPException(status_code=403)
+"#,
+        );
+        let fixed = &helpers.summary.fixed_helpers;
+        assert_eq!(fixed.len(), 1, "{fixed:?}");
+        assert_eq!(fixed[0].key.display(), "app::errors::forbidden");
+        assert_eq!((fixed[0].code, fixed[0].line), (403, 3));
+        let routes = extract(
+            Path::new("app/routes.py"),
+            r#"from fastapi import APIRouter
+from .errors import forbidden
+
+router = APIRouter()
+
+@router.get("/orders")
+async def orders(user_id: int | None = None):
+    if user_id is None:
+        forbidden("log in first")
+    log("seen")
+    x = forbidden("assigned, not a statement")
+    return []
+
+def not_a_handler():
+    forbidden("no handler")
+"#,
+        );
+        let calls = &routes.summary.plain_calls;
+        let callees: Vec<String> = calls.iter().map(|c| c.callee.display()).collect();
+        assert_eq!(callees, ["app::errors::forbidden", "log"]);
+        let texts = &calls[0].usage.evidence.texts;
+        assert!(
+            texts.contains(&(TextSource::Message, "log in first".into())),
+            "{texts:?}"
+        );
+        assert!(
+            texts.iter().any(|(s, _)| *s == TextSource::Condition),
+            "{texts:?}"
+        );
     }
 }

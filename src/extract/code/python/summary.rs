@@ -7,10 +7,15 @@
 use super::syntax::{Args, callee, last_segment, named_children, text};
 use super::table::{CallKind, PYTHON_APIS};
 use super::{FileCx, code_value, entry_for, response};
+use crate::extract::code::Comment;
 use crate::extract::code::Field;
+use crate::extract::code::response::Chosen;
 use crate::extract::code::response::Response;
-use crate::summary::{CallFound as Call, ErrorHandler, Helper, HelperCall, Key, NumberCall};
-use crate::usage::Usage;
+use crate::summary::{
+    CallFound as Call, ErrorHandler, ExceptionHandler, FixedHelper, HandlerSetting, Helper,
+    HelperCall, Key, NumberCall, PlainCall,
+};
+use crate::usage::{Body, Code, Headers, Usage};
 use std::path::{Component, Path};
 use tree_sitter::Node;
 
@@ -266,6 +271,145 @@ pub fn helper_call(call: Node, cx: &FileCx, usages: &[Usage]) -> Vec<Call> {
         }));
     }
     out
+}
+
+/// True for a function defined at the top of its module (decorated or not).
+pub fn is_module_function(function: Node) -> bool {
+    function.parent().is_some_and(|p| {
+        p.kind() == "module"
+            || (p.kind() == "decorated_definition"
+                && p.parent().is_some_and(|g| g.kind() == "module"))
+    })
+}
+
+/// `def forbidden(msg): raise HTTPException(status_code=403, detail=msg)`: a function of the
+/// module that is not a handler and, in a statement of its own body (not under an `if`),
+/// raises or aborts with one code: every call of it answers with that code.
+pub fn fixed_helper(function: Node, cx: &FileCx, usages: &[Usage]) -> Option<FixedHelper> {
+    if !is_module_function(function) || cx.answers_requests(Some(function)) {
+        return None;
+    }
+    let (name, body) = (function.field("name")?, function.field("body")?);
+    let usage = named_children(body)
+        .into_iter()
+        .filter(|s| matches!(s.kind(), "raise_statement" | "expression_statement"))
+        .find_map(|s| {
+            let range = s.byte_range();
+            usages.iter().find(|u| range.contains(&u.span.start))
+        })?;
+    let mut key = cx.module.clone();
+    key.push(text(name, cx.src).to_string());
+    Some(FixedHelper {
+        key: Key::full(key),
+        code: usage.code.exact()?,
+        spelled: usage.spelled.clone(),
+        line: function.start_position().row + 1,
+    })
+}
+
+/// `forbidden("log in first")` as a statement of a handler, handing it no code: the usage
+/// it makes if the callee is a fixed helper, described where the call is.
+pub fn plain_call(call: Node, cx: &FileCx, comments: &[Comment]) -> Option<PlainCall> {
+    if call.parent()?.kind() != "expression_statement" {
+        return None;
+    }
+    let name = callee(call, cx.src)?;
+    if entry_for(&name, cx).is_some()
+        || name.starts_with("self.")
+        || is_builtin(&name)
+        || name.split('.').count() > 2
+        || !cx.answers_requests(super::syntax::enclosing_function(call))
+    {
+        return None;
+    }
+    let args = Args::of(call, cx.src);
+    if args.all().any(|a| code_value(a, cx).is_some()) {
+        return None;
+    }
+    let mut messages = Vec::new();
+    for a in args.all() {
+        super::syntax::messages(a, cx.src, &mut messages);
+    }
+    let r = Response {
+        headers: Headers::unknown(),
+        body: Body::Unknown,
+        messages,
+        location: None,
+        code_change: None,
+    };
+    let chosen = Chosen {
+        span: call.byte_range(),
+        code: Code::Malformed(String::new()),
+        spelled: format!("{}(..)", last_segment(&name)),
+        implicit: false,
+        alternative: None,
+        token: None,
+    };
+    Some(PlainCall {
+        callee: callee_key(&name, cx),
+        usage: super::finish(r, chosen, call, cx, comments)?,
+    })
+}
+
+/// `REST_FRAMEWORK = {"EXCEPTION_HANDLER": "app.errors.handle", ..}` at the top of a module.
+pub fn exception_handler_setting(assignment: Node, cx: &FileCx) -> Option<HandlerSetting> {
+    let statement = assignment.parent()?;
+    let (left, right) = (assignment.field("left")?, assignment.field("right")?);
+    if statement.parent()?.kind() != "module"
+        || text(left, cx.src) != "REST_FRAMEWORK"
+        || right.kind() != "dictionary"
+    {
+        return None;
+    }
+    named_children(right).into_iter().find_map(|pair| {
+        let key = super::syntax::string_value(pair.field("key")?, cx.src)?;
+        let value = pair.field("value")?;
+        let path = super::syntax::string_value(value, cx.src)?;
+        (key == "EXCEPTION_HANDLER").then(|| HandlerSetting {
+            handler: Key::partial(path.split('.').map(str::to_string).collect()),
+            line: value.start_position().row + 1,
+        })
+    })
+}
+
+/// `def handle(exc, context)` at the top of a module: a function that may be the exception
+/// handler the settings name, and whether it keeps the challenge DRF's own adds (it calls
+/// `rest_framework.views.exception_handler`, or names WWW-Authenticate or `auth_header`).
+pub fn exception_handler(function: Node, cx: &FileCx) -> Option<ExceptionHandler> {
+    let (name, parameters, body) = (
+        function.field("name")?,
+        function.field("parameters")?,
+        function.field("body")?,
+    );
+    let first = named_children(parameters).into_iter().next()?;
+    let first = first.field("name").unwrap_or(first);
+    if !is_module_function(function)
+        || !matches!(text(first, cx.src), "exc" | "exception" | "error" | "e")
+        || named_children(parameters).len() != 2
+    {
+        return None;
+    }
+    let written = text(body, cx.src).to_ascii_lowercase();
+    let mut keeps_challenge =
+        written.contains("www-authenticate") || written.contains("auth_header");
+    crate::extract::code::walk(body, |n| {
+        if n.kind() == "call"
+            && let Some(called) = callee(n, cx.src)
+            && last_segment(&called) == "exception_handler"
+            && callee_key(&called, cx).segments.first().map(String::as_str)
+                == Some("rest_framework")
+        {
+            keeps_challenge = true;
+        }
+        !keeps_challenge
+    });
+    let mut key = cx.module.clone();
+    key.push(text(name, cx.src).to_string());
+    Some(ExceptionHandler {
+        key: Key::full(key),
+        keeps_challenge,
+        line: function.start_position().row + 1,
+    })
 }
 
 /// Calls that take numbers but never send them.

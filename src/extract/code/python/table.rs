@@ -97,6 +97,8 @@ pub struct Routing {
     pub status_keyword: String,
     pub error_handler_decorators: Vec<String>,
     pub error_handler_catch_all: Vec<String>,
+    pub challenge_decorators: Vec<String>,
+    pub challenge_modules: Vec<String>,
 }
 
 pub static PYTHON_APIS: LazyLock<PythonApis> = LazyLock::new(|| {

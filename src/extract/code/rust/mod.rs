@@ -335,6 +335,9 @@ fn usage_at<'t>(
         scope: closure.or(function),
     };
     context::describe::<Rust>(&place, comments, cx.src, usage);
+    if let Some(f) = function {
+        usage.handler = summary::handler_name(f, cx);
+    }
     built.add_messages();
     let usage = &mut built.usage;
     if let sites::SiteKind::Redirect {

@@ -500,6 +500,11 @@ fn tuple_parts<'t>(tuple: Node<'t>, site_part: Node<'t>, cx: &FileCx<'t>, r: &mu
                 continue;
             }
         }
+        // `let scheme = [(WWW_AUTHENTICATE, realm)]; (code, scheme)`: the array is headers.
+        if let Some(array) = bound_array(*part, cx) {
+            header_array(array, cx, r);
+            continue;
+        }
         if i == last && part.kind() != "array_expression" {
             let mut messages = Vec::new();
             let body = body_of(*part, cx, &mut messages);
@@ -523,6 +528,21 @@ fn tuple_parts<'t>(tuple: Node<'t>, site_part: Node<'t>, cx: &FileCx<'t>, r: &mu
             _ => r.headers.complete = false,
         }
     }
+}
+
+/// The array of pairs a tuple part's variable is bound to in its function, if it is one.
+fn bound_array<'t>(part: Node<'t>, cx: &FileCx<'t>) -> Option<Node<'t>> {
+    if part.kind() != "identifier" {
+        return None;
+    }
+    let f = super::syntax::ancestor(part, &["function_item"])?;
+    let value = super::syntax::let_binding(f, text(part, cx.src), part.start_byte(), cx.src)?;
+    let pairs = value.kind() == "array_expression"
+        && named_children(value)
+            .into_iter()
+            .filter(|n| !is_comment(*n))
+            .all(|n| n.kind() == "tuple_expression");
+    pairs.then_some(value)
 }
 
 /// `(StatusCode::X, headers)`: the last part of an axum tuple may be a `HeaderMap` rather

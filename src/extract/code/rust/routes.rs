@@ -64,7 +64,10 @@ fn attribute_routes<'t>(function: Node<'t>, cx: &FileCx<'t>, out: &mut Vec<Bound
         }
         out.push(Bound::Named(RouteBinding {
             handler: text(name, cx.src).to_string(),
-            key: cx.names.defined(None, text(name, cx.src)),
+            key: match super::summary::function_key(function, cx) {
+                Some(key) => key,
+                None => continue,
+            },
             methods: methods_from(&methods),
             path: literals.into_iter().find(|l| l.starts_with('/')),
         }));
@@ -258,7 +261,8 @@ fn bind<'t>(
     match handler.kind() {
         "identifier" | "scoped_identifier" => out.push(Bound::Named(RouteBinding {
             handler: last_segment(text(handler, cx.src)).to_string(),
-            key: cx.names.resolve(text(handler, cx.src)),
+            // `get(Self::index)` in an `impl` routes to that type's `index`.
+            key: super::summary::resolve_at(handler, text(handler, cx.src), cx),
             methods,
             path,
         })),

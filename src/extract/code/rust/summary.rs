@@ -162,20 +162,52 @@ pub fn variant_of(site: Node, cx: &FileCx) -> Vec<(Key, String)> {
     Vec::new()
 }
 
+/// The type of the `impl` block `node` sits in, without its path and generics: `Headers`
+/// for `impl<'r> FromRequest<'r> for Headers`.
+fn impl_owner(node: Node, cx: &FileCx) -> Option<String> {
+    let ty = ancestor(node, &["impl_item"])?.field("type")?;
+    let written = text(ty, cx.src).split('<').next().unwrap_or("").trim();
+    Some(last_segment(written).to_string()).filter(|t| !t.is_empty())
+}
+
 /// The key a function is defined with: its module, the type of its `impl`, its name.
 pub fn function_key(function: Node, cx: &FileCx) -> Option<Key> {
     let name = text(function.field("name")?, cx.src);
-    let owner = ancestor(function, &["impl_item"])
-        .and_then(|i| i.field("type"))
-        .map(|t| {
-            text(t, cx.src)
-                .split('<')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_string()
-        });
-    Some(cx.names.defined(owner.as_deref(), name))
+    Some(cx.names.defined(impl_owner(function, cx).as_deref(), name))
+}
+
+/// A handler's name as its usages carry it: `Type::method` for a method of an `impl`, so
+/// that two impls' methods of one name are two handlers (`index::handler_key` splits it).
+pub fn handler_name(function: Node, cx: &FileCx) -> Option<String> {
+    let name = text(function.field("name")?, cx.src);
+    Some(match impl_owner(function, cx) {
+        Some(owner) => format!("{owner}::{name}"),
+        None => name.to_string(),
+    })
+}
+
+/// What a path written at `node` names, reading `Self` as the type of the enclosing `impl`.
+pub fn resolve_at(node: Node, path: &str, cx: &FileCx) -> Key {
+    match path.strip_prefix("Self::") {
+        Some(rest) => match impl_owner(node, cx) {
+            Some(owner) => cx.names.resolve(&format!("{owner}::{rest}")),
+            None => cx.names.resolve(path),
+        },
+        None => cx.names.resolve(path),
+    }
+}
+
+/// The function a call names: a path (`reject`, `Self::reject`), or a method called on
+/// `self` inside an `impl` (`self.reject(..)`), which is that type's method.
+fn called_key(call: Node, cx: &FileCx) -> Option<(Key, String)> {
+    match callee(call, cx.src) {
+        Callee::Path(path) => Some((resolve_at(call, &path, cx), path)),
+        Callee::Method { name, receiver } if text(receiver, cx.src) == "self" => {
+            let owner = impl_owner(call, cx)?;
+            Some((cx.names.defined(Some(&owner), name), format!("self.{name}")))
+        }
+        _ => None,
+    }
 }
 
 /// Type names a status parameter is declared with.
@@ -308,13 +340,11 @@ fn unwrapped<'t>(node: Node<'t>, cx: &FileCx<'t>) -> Node<'t> {
 /// to, with the argument's position, when it is a plain call of a name.
 pub fn helper_call(site: Node, cx: &FileCx) -> Option<(Key, usize)> {
     let (call, position) = enclosing_call(site)?;
-    let Callee::Path(path) = callee(call, cx.src) else {
-        return None;
-    };
+    let (key, path) = called_key(call, cx)?;
     if ["Ok", "Err", "Some"].contains(&last_segment(&path)) {
         return None;
     }
-    Some((cx.names.resolve(&path), position))
+    Some((key, position))
 }
 
 /// True when a function returns a status as its error for its caller to send:
@@ -351,7 +381,7 @@ pub fn propagations(function: Node, cx: &FileCx, out: &mut Vec<Propagation>) {
     if !response::sends_responses(Some(function), cx) || !returns_status_error(function, cx) {
         return;
     }
-    let (Some(name), Some(body)) = (function.field("name"), function.field("body")) else {
+    let (Some(handler), Some(body)) = (handler_name(function, cx), function.field("body")) else {
         return;
     };
     let mut found = Vec::new();
@@ -369,17 +399,17 @@ pub fn propagations(function: Node, cx: &FileCx, out: &mut Vec<Propagation>) {
             });
         if let Some(call) = inner
             && call.kind() == "call_expression"
-            && let Callee::Path(path) = callee(call, cx.src)
+            && let Some((key, _)) = called_key(call, cx)
         {
-            found.push((call, path));
+            found.push((call, key));
         }
         true
     });
-    for (call, path) in found {
+    for (call, callee) in found {
         out.push(Propagation {
             span: call.byte_range(),
-            callee: cx.names.resolve(&path),
-            handler: text(name, cx.src).to_string(),
+            callee,
+            handler: handler.clone(),
         });
     }
 }
@@ -467,9 +497,7 @@ pub fn number_call(node: Node, cx: &FileCx) -> Option<NumberCall> {
             (format!("{name}!"), macro_arguments(tree))
         }
         "call_expression" => {
-            let Callee::Path(path) = callee(node, cx.src) else {
-                return None;
-            };
+            let (_, path) = called_key(node, cx)?;
             (
                 path,
                 super::syntax::arguments(node)
@@ -501,9 +529,7 @@ pub fn number_call(node: Node, cx: &FileCx) -> Option<NumberCall> {
     for a in arguments.iter().flatten() {
         string_literals(*a, cx.src, &mut messages);
     }
-    let handler = ancestor(node, &["function_item"])
-        .and_then(|f| f.field("name"))
-        .map(|n| text(n, cx.src).to_string());
+    let handler = ancestor(node, &["function_item"]).and_then(|f| handler_name(f, cx));
     Some(NumberCall {
         span: number.0.byte_range(),
         code: number.1,
@@ -513,7 +539,10 @@ pub fn number_call(node: Node, cx: &FileCx) -> Option<NumberCall> {
             if name.ends_with('!') { "!" } else { "" },
             number.1
         ),
-        callee: cx.names.resolve(bare),
+        callee: match node.kind() {
+            "call_expression" => called_key(node, cx)?.0,
+            _ => cx.names.resolve(bare),
+        },
         argument,
         messages,
         handler,
