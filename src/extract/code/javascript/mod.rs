@@ -14,6 +14,7 @@ mod routes;
 mod syntax;
 pub mod table;
 
+use crate::extract::code::Parent;
 use super::context::{self, Place};
 use super::evidence::{concatenation, follow_bindings, normalisation, template_target};
 use super::response::{Chosen, Response};
@@ -638,9 +639,9 @@ fn writer_named<'t>(name: &str, site: Node<'t>, cx: &FileCx<'t>) -> Option<Write
 /// True for the function handed to `new Promise(...)`.
 fn is_promise_executor(function: Node, src: &str) -> bool {
     function
-        .parent()
+        .parent_node()
         .filter(|p| p.kind() == "arguments")
-        .and_then(|p| p.parent())
+        .and_then(|p| p.parent_node())
         .filter(|n| n.kind() == "new_expression")
         .and_then(|n| n.field("constructor"))
         .is_some_and(|c| text(c, src) == "Promise")
@@ -989,12 +990,12 @@ fn handed_usage(
         return None;
     }
     // A code inside a table call's payload reports it; it does not choose.
-    let mut up = call.parent();
+    let mut up = call.parent_node();
     while let Some(a) = up {
         if matches!(a.kind(), "call_expression" | "new_expression") && site_of(a, cx).is_some() {
             return None;
         }
-        up = a.parent();
+        up = a.parent_node();
     }
     let mut r = Response::seen_whole();
     r.seen_in_part();
@@ -1074,7 +1075,7 @@ fn handler_of<'t>(site: Node<'t>, cx: &FileCx<'t>) -> Handler<'t> {
 /// The method a decorator is written on.
 fn decorated(decorator: Node) -> Option<Node> {
     if let Some(p) = decorator
-        .parent()
+        .parent_node()
         .filter(|p| p.kind() == "method_definition")
     {
         return Some(p);

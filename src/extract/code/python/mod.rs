@@ -10,6 +10,7 @@ mod summary;
 mod syntax;
 pub mod table;
 
+use crate::extract::code::Parent;
 use super::context::{self, Place};
 use super::evidence::{follow_bindings, normalisation, template_target};
 use super::response::{Chosen, Response};
@@ -227,10 +228,10 @@ pub fn extract(path: &Path, src: &str) -> FileFacts {
     facts.summary.module = cx.module.clone();
     let nodes = Nodes::collect(root, src);
     for function in &nodes.functions {
-        if function.parent().is_some_and(|p| {
+        if function.parent_node().is_some_and(|p| {
             p.kind() == "module"
                 || (p.kind() == "decorated_definition"
-                    && p.parent().is_some_and(|g| g.kind() == "module"))
+                    && p.parent_node().is_some_and(|g| g.kind() == "module"))
         }) && let Some(name) = function.field("name")
         {
             cx.defined.insert(text(name, src).to_string());
@@ -369,7 +370,7 @@ impl<'t> Nodes<'t> {
                 "attribute" if is_status_constant(node, src) => nodes.constants.push(node),
                 "identifier"
                     if STATUS_NAME.is_match(text(node, src))
-                        && node.parent().is_none_or(|p| p.kind() != "attribute") =>
+                        && node.parent_node().is_none_or(|p| p.kind() != "attribute") =>
                 {
                     nodes.constants.push(node)
                 }
@@ -575,7 +576,7 @@ fn call_usage(call: Node, cx: &FileCx, comments: &[Comment]) -> Option<(Usage, b
 
 /// True when a tuple or an enclosing table call sets the code of this call's response.
 fn is_overridden(call: Node, cx: &FileCx) -> bool {
-    let Some(parent) = call.parent() else {
+    let Some(parent) = call.parent_node() else {
         return false;
     };
     match parent.kind() {
@@ -586,7 +587,7 @@ fn is_overridden(call: Node, cx: &FileCx) -> bool {
                     .is_some_and(|c| code_value(c, cx).is_some())
         }
         "argument_list" => parent
-            .parent()
+            .parent_node()
             .and_then(|outer| callee(outer, cx.src))
             .is_some_and(|outer| entry_for(&outer, cx).is_some()),
         _ => false,

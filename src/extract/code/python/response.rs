@@ -2,6 +2,7 @@
 //! body, messages) and whether the handler sends it as seen: returned or raised from a
 //! handler, or held in a variable whose later changes are all visible.
 
+use crate::extract::code::Parent;
 use super::FileCx;
 use super::syntax::{
     Args, callee, enclosing_function, last_segment, named_children, string_value, text,
@@ -108,7 +109,7 @@ pub fn content_of(node: Node, cx: &FileCx) -> Body {
 pub fn follow<'t>(start: Node<'t>, kind: CallKind, cx: &FileCx<'t>, r: &mut Response<'t>) {
     let mut current = start;
     loop {
-        let Some(parent) = current.parent() else {
+        let Some(parent) = current.parent_node() else {
             return r.seen_in_part();
         };
         match parent.kind() {
@@ -147,12 +148,12 @@ pub fn follow<'t>(start: Node<'t>, kind: CallKind, cx: &FileCx<'t>, r: &mut Resp
 /// `return resp`: every later use of `name` in the function must be one of these.
 fn follow_variable<'t>(assignment: Node<'t>, name: &str, cx: &FileCx<'t>, r: &mut Response<'t>) {
     let Some(statement) = assignment
-        .parent()
+        .parent_node()
         .filter(|p| p.kind() == "expression_statement")
     else {
         return r.seen_in_part();
     };
-    let Some(block) = statement.parent() else {
+    let Some(block) = statement.parent_node() else {
         return r.seen_in_part();
     };
     let mut after = false;

@@ -3,6 +3,7 @@
 //! views (`def post(self, request)`), and registrations (`app.add_url_rule`,
 //! `app.router.add_post`, `web.post`).
 
+use crate::extract::code::Parent;
 use super::syntax::{
     Args, callee, decorators, enclosing_class, last_segment, named_children, string_items,
     string_value, text,
@@ -160,8 +161,8 @@ fn bound(
 
 /// The path of a Django URL pattern the node is an argument of (`path("old/", ...)`).
 pub fn url_pattern_path(node: Node, src: &str) -> Option<String> {
-    let list = node.parent().filter(|p| p.kind() == "argument_list")?;
-    let call = list.parent().filter(|c| c.kind() == "call")?;
+    let list = node.parent_node().filter(|p| p.kind() == "argument_list")?;
+    let call = list.parent_node().filter(|c| c.kind() == "call")?;
     let name = callee(call, src)?;
     if !["path", "re_path", "url"].contains(&last_segment(&name)) {
         return None;

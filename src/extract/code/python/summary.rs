@@ -4,6 +4,7 @@
 //! (`@app.errorhandler(401)`, `app.register_error_handler(..)`, FastAPI's
 //! `@app.exception_handler(..)`).
 
+use crate::extract::code::Parent;
 use super::syntax::{Args, callee, last_segment, named_children, text};
 use super::table::{CallKind, PYTHON_APIS};
 use super::{FileCx, code_value, entry_for, response};
@@ -115,13 +116,13 @@ pub fn helpers(function: Node, cx: &FileCx, out: &mut Vec<Helper>) {
 /// second part of a returned tuple (`return jsonify(..), code`), or the code set on a
 /// response the helper made and returns (`response.status_code = code`).
 fn sink<'t>(node: Node<'t>, cx: &FileCx<'t>) -> Option<Response<'t>> {
-    let parent = node.parent()?;
+    let parent = node.parent_node()?;
     match parent.kind() {
         "argument_list" | "keyword_argument" => {
             let call = if parent.kind() == "keyword_argument" {
-                parent.parent()?.parent()?
+                parent.parent_node()?.parent_node()?
             } else {
-                parent.parent()?
+                parent.parent_node()?
             };
             let entry = entry_for(&callee(call, cx.src)?, cx)?;
             let args = Args::of(call, cx.src);
@@ -139,8 +140,8 @@ fn sink<'t>(node: Node<'t>, cx: &FileCx<'t>) -> Option<Response<'t>> {
             if parts.get(1).map(|n| n.id()) != Some(node.id()) {
                 return None;
             }
-            let statement = match parent.parent()? {
-                p if p.kind() == "parenthesized_expression" => p.parent()?,
+            let statement = match parent.parent_node()? {
+                p if p.kind() == "parenthesized_expression" => p.parent_node()?,
                 p => p,
             };
             if statement.kind() != "return_statement" {

@@ -10,6 +10,7 @@ mod sites;
 mod summary;
 mod syntax;
 
+use crate::extract::code::Parent;
 use super::context::{self, Place};
 use super::response::Chosen;
 use super::{Comment, MAX_SITE_DEPTH};
@@ -256,7 +257,7 @@ fn only_reads_code(node: Node, cx: &FileCx) -> bool {
             break;
         }
     }
-    if let Some(parent) = node.parent()
+    if let Some(parent) = node.parent_node()
         && parent.kind() == "binary_expression"
     {
         let op = parent

@@ -1,6 +1,7 @@
 //! Response: from the site that names a code, read the rest of the response built around
 //! it (headers, body, where it goes), as far as the syntax shows it.
 
+use crate::extract::code::Parent;
 use super::FileCx;
 use super::sites::{Site, SiteKind};
 use super::syntax::{
@@ -63,10 +64,10 @@ enum Start<'t> {
 
 fn constant_start<'t>(node: Node<'t>, cx: &FileCx<'t>, r: &mut Response<'t>) -> Start<'t> {
     let Some((call, position)) = enclosing_call(node) else {
-        return match node.parent().map(|p| p.kind()) {
+        return match node.parent_node().map(|p| p.kind()) {
             Some("field_initializer") => {
                 // `ApiError { status: StatusCode::X, message: "..." }`
-                if let Some(fields) = node.parent().and_then(|p| p.parent()) {
+                if let Some(fields) = node.parent_node().and_then(|p| p.parent_node()) {
                     string_literals(fields, cx.src, &mut r.messages);
                 }
                 Start::Elsewhere
@@ -193,7 +194,7 @@ fn climb<'t>(start: Node<'t>, site: &Site<'t>, cx: &FileCx<'t>, r: &mut Response
             current = call;
             continue;
         }
-        let Some(parent) = current.parent() else {
+        let Some(parent) = current.parent_node() else {
             return current;
         };
         match parent.kind() {
@@ -561,7 +562,7 @@ fn header_array<'t>(array: Node<'t>, cx: &FileCx<'t>, r: &mut Response<'t>) {
 fn reaches_client(node: Node, cx: &FileCx) -> bool {
     let mut current = node;
     loop {
-        let Some(parent) = current.parent() else {
+        let Some(parent) = current.parent_node() else {
             return false;
         };
         match parent.kind() {

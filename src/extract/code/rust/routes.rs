@@ -1,6 +1,7 @@
 //! Routes: which handler answers which methods, from routers (axum `.route`, actix-web
 //! `web::post().to(h)`, warp filters) and attribute macros (`#[post("/p")]`).
 
+use crate::extract::code::Parent;
 use super::FileCx;
 use super::syntax::{
     Callee, arguments, attributes, callee, enclosing_call, last_segment, string_literals,
@@ -212,7 +213,7 @@ fn actix_path(to_call: Node, cx: &FileCx) -> Option<String> {
         {
             return resource_path(receiver, cx);
         }
-        current = current.parent()?;
+        current = current.parent_node()?;
     }
     None
 }

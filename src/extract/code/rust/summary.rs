@@ -2,6 +2,7 @@
 //! their messages (`#[error("..")]`, `impl Display`), mappings chosen per variant, helpers
 //! whose status parameter becomes a response, and error values returned to a caller.
 
+use crate::extract::code::Parent;
 use super::FileCx;
 use super::response;
 use super::sites::{Site, SiteKind};
@@ -138,7 +139,7 @@ fn variants_in(pattern: Node, self_type: Option<&Key>, cx: &FileCx) -> Vec<(Key,
 /// The variants a site's code is chosen for: it is the value of a `match` arm on them.
 pub fn variant_of(site: Node, cx: &FileCx) -> Vec<(Key, String)> {
     let mut child = site;
-    let mut current = site.parent();
+    let mut current = site.parent_node();
     while let Some(node) = current {
         match node.kind() {
             "match_arm" => {
@@ -157,7 +158,7 @@ pub fn variant_of(site: Node, cx: &FileCx) -> Vec<(Key, String)> {
             _ => {}
         }
         child = node;
-        current = node.parent();
+        current = node.parent_node();
     }
     Vec::new()
 }
@@ -244,7 +245,7 @@ fn sink<'t>(node: Node<'t>, cx: &FileCx<'t>) -> Option<Site<'t>> {
         alternative: None,
         token: None,
     };
-    let parent = node.parent()?;
+    let parent = node.parent_node()?;
     if parent.kind() == "tuple_expression" {
         let first = named_children(parent).into_iter().next()?;
         return (first.id() == node.id()).then(|| site(node, SiteKind::Constant));
@@ -294,7 +295,7 @@ fn unwrapped<'t>(node: Node<'t>, cx: &FileCx<'t>) -> Node<'t> {
             )
         {
             current = call;
-        } else if let Some(parent) = current.parent()
+        } else if let Some(parent) = current.parent_node()
             && parent.kind() == "try_expression"
         {
             current = parent;
