@@ -420,11 +420,28 @@ fn join_routes(files: &mut [SourceFile], more: &[Known]) {
                 .enumerate()
                 .flat_map(|(j, k)| k.routes.iter().map(move |r| (k.kind, read + j, r))),
         );
+    // A name with segments names only handlers whose last segment it ends with (see
+    // `Key::may_name`): each binding searches those, in order, not every handler (that
+    // was quadratic in the project's handlers).
+    let mut by_name: HashMap<(SourceKind, &str), Vec<&(SourceKind, Key, usize)>> = HashMap::new();
+    for d in &defined {
+        by_name.entry((d.0, d.1.name())).or_default().push(d);
+    }
     for (kind, at, binding) in bindings {
-        let named: Vec<&(SourceKind, Key, usize)> = defined
-            .iter()
-            .filter(|(k, key, _)| *k == kind && binding.key.may_name(key))
-            .collect();
+        let named: Vec<&(SourceKind, Key, usize)> = if binding.key.segments.is_empty() {
+            defined
+                .iter()
+                .filter(|(k, key, _)| *k == kind && binding.key.may_name(key))
+                .collect()
+        } else {
+            by_name
+                .get(&(kind, binding.key.name()))
+                .into_iter()
+                .flatten()
+                .copied()
+                .filter(|(_, key, _)| binding.key.may_name(key))
+                .collect()
+        };
         let mut keys: Vec<&Key> = named.iter().map(|(_, k, _)| k).collect();
         if named.iter().any(|(_, _, file)| *file == at) {
             keys = named

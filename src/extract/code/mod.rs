@@ -243,8 +243,7 @@ pub fn walk<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>) -> bool) -> Opti
     // Counted here: asking the cursor for its depth walks its whole stack.
     let mut depth = 0u32;
     // The nodes entered, outermost first, when parents are recorded.
-    let mut holders: Option<Vec<Node<'t>>> =
-        parents::recording(root).then(Vec::new);
+    let mut holders: Option<Vec<Node<'t>>> = parents::recording(root).then(Vec::new);
     loop {
         let node = cursor.node();
         if let Some(parent) = holders.as_ref().and_then(|h| h.last()) {

@@ -152,7 +152,11 @@ mod tests {
         let nodes = every_node(tree.root_node());
         // The walk recorded (not only fell back on) nearly every parent.
         let recorded_count = nodes.iter().filter(|n| recorded(**n).is_some()).count();
-        assert!(recorded_count * 2 > nodes.len(), "{recorded_count} of {}", nodes.len());
+        assert!(
+            recorded_count * 2 > nodes.len(),
+            "{recorded_count} of {}",
+            nodes.len()
+        );
         for node in nodes {
             assert_eq!(node.parent_node(), node.parent(), "{node:?}");
             let mut expected = Vec::new();

@@ -11,12 +11,12 @@ mod summary;
 mod syntax;
 pub mod table;
 
-use crate::extract::code::Parent;
 use super::context::{self, Place};
 use super::evidence::{concatenation, follow_bindings, normalisation, template_target};
 use super::response::{Chosen, Response};
 use super::{Comment, MAX_SITE_DEPTH};
 use crate::extract::code::Field;
+use crate::extract::code::Parent;
 use crate::knowledge::words;
 use crate::usage::{Body, Code, CodeToken, FileFacts, Target, TextSource, Usage};
 use response::Writer;
@@ -424,7 +424,9 @@ fn response_of<'t>(
         r.headers = response::headers_before(w, call, cx);
     } else if entry.kind == CallKind::Error {
         // A returned error reaches the framework's error handler.
-        let returned = call.parent_node().is_some_and(|p| p.kind() == "expression_list")
+        let returned = call
+            .parent_node()
+            .is_some_and(|p| p.kind() == "expression_list")
             && call
                 .parent_node()
                 .and_then(|p| p.parent_node())
@@ -598,7 +600,9 @@ fn constant_usage(
 fn is_case(node: Node) -> bool {
     node.kind() == "expression_case"
         || (node.kind() == "expression_list"
-            && node.parent_node().is_some_and(|p| p.kind() == "expression_case"))
+            && node
+                .parent_node()
+                .is_some_and(|p| p.kind() == "expression_case"))
 }
 
 /// Turns a response into a usage with the handler's context and the redirect target.

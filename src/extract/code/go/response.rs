@@ -2,11 +2,11 @@
 //! imperatively on a writer: headers set on the same writer before the code is written
 //! belong to the response, and what is written after it is the body.
 
-use crate::extract::code::Parent;
 use super::FileCx;
 use super::syntax::{arguments, method_call, statements, text};
 use super::table::GO_APIS;
 use crate::extract::code::Field;
+use crate::extract::code::Parent;
 use crate::usage::{Body, Headers};
 use tree_sitter::Node;
 

@@ -3,10 +3,10 @@
 //! `r.Handle("POST", "/p", h)`) and from method checks in the handler
 //! (`if r.Method != http.MethodPost { ...; return }`, `switch r.Method { case ... }`).
 
-use crate::extract::code::Parent;
 use super::syntax::{arguments, method_call, named_children, statements, string_value, text};
 use super::table::GO_APIS;
 use crate::extract::code::Field;
+use crate::extract::code::Parent;
 use crate::extract::code::routes::methods_from;
 use crate::usage::{Method, RouteBinding};
 use regex::Regex;

@@ -1,8 +1,8 @@
 //! Small helpers over the tree-sitter-go syntax tree, and what the shared code layer asks
 //! of it ([`Go`] implements [`Syntax`]).
 
-use crate::extract::code::Parent;
 use crate::extract::code::Field;
+use crate::extract::code::Parent;
 use crate::extract::code::Syntax;
 use crate::extract::code::context::one_line;
 pub use crate::extract::code::{ancestor, ancestors, text};

@@ -14,12 +14,12 @@ mod routes;
 mod syntax;
 pub mod table;
 
-use crate::extract::code::Parent;
 use super::context::{self, Place};
 use super::evidence::{concatenation, follow_bindings, normalisation, template_target};
 use super::response::{Chosen, Response};
 use super::{Comment, MAX_SITE_DEPTH};
 use crate::extract::code::Field;
+use crate::extract::code::Parent;
 use crate::knowledge::words;
 use crate::summary::HelperCall;
 use crate::usage::{Body, Code, CodeToken, FileFacts, Target, TextSource, Usage};

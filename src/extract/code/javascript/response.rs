@@ -3,11 +3,11 @@
 //! belong to the response, and so do the calls chained after the code
 //! (`res.status(405).set('Allow', 'GET').end()`), whose last one sends the body.
 
-use crate::extract::code::Parent;
 use super::FileCx;
 use super::syntax::{arguments, chained_call, keys, messages, method_call, string_value, text};
 use super::table::JS_APIS;
 use crate::extract::code::Field;
+use crate::extract::code::Parent;
 use crate::usage::{Body, Headers};
 use tree_sitter::Node;
 
@@ -250,7 +250,10 @@ pub fn calls_next(writer: &Writer, cx: &FileCx) -> bool {
 /// same writer in the same block (`res.render('error');`), adding the headers they set
 /// first. Unknown when no later statement there sends.
 pub fn sent_after(site: Node, writer: &Writer, cx: &FileCx, headers: &mut Headers) -> Body {
-    let Some(statement) = site.parent_node().filter(|p| p.kind() == "expression_statement") else {
+    let Some(statement) = site
+        .parent_node()
+        .filter(|p| p.kind() == "expression_statement")
+    else {
         return Body::Unknown;
     };
     let mut next = statement.next_named_sibling();

@@ -6,7 +6,6 @@
 //! but GET and HEAD) and `loader`, SvelteKit form `actions` (POST), and method
 //! checks in the handler (`if (req.method !== 'POST') return ..`).
 
-use crate::extract::code::Parent;
 use super::FileCx;
 use super::syntax::{
     FUNCTIONS, arguments, decorator_call, decorators, method_call, named_children, property,
@@ -14,6 +13,7 @@ use super::syntax::{
 };
 use super::table::JS_APIS;
 use crate::extract::code::Field;
+use crate::extract::code::Parent;
 use crate::extract::code::routes::methods_from;
 use crate::usage::{Method, RouteBinding};
 use regex::Regex;

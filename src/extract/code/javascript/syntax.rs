@@ -2,8 +2,8 @@
 //! (their node kinds agree), and what the shared code layer asks of them ([`Js`]
 //! implements [`Syntax`]).
 
-use crate::extract::code::Parent;
 use crate::extract::code::Field;
+use crate::extract::code::Parent;
 use crate::extract::code::Syntax;
 use crate::extract::code::context::one_line;
 pub use crate::extract::code::{ancestor, text};
@@ -40,7 +40,9 @@ impl Syntax for Js {
         let mut parent = function.parent_node()?;
         // `const create = catchAsync(async (req, res) => ..)`: the wrapper's name.
         if parent.kind() == "arguments"
-            && let Some(call) = parent.parent_node().filter(|c| c.kind() == "call_expression")
+            && let Some(call) = parent
+                .parent_node()
+                .filter(|c| c.kind() == "call_expression")
             && call
                 .parent_node()
                 .is_some_and(|p| p.kind() == "variable_declarator")
@@ -342,11 +344,15 @@ pub fn member<'t>(node: Node<'t>, src: &'t str) -> Option<(Node<'t>, &'t str)> {
 /// The call a member call is chained on to (`res.status(404).json(..)`: the `json` call,
 /// for the `status` call).
 pub fn chained_call(call: Node) -> Option<Node> {
-    let member = call.parent_node().filter(|p| p.kind() == "member_expression")?;
+    let member = call
+        .parent_node()
+        .filter(|p| p.kind() == "member_expression")?;
     if member.field("object")?.id() != call.id() {
         return None;
     }
-    member.parent_node().filter(|p| p.kind() == "call_expression")
+    member
+        .parent_node()
+        .filter(|p| p.kind() == "call_expression")
 }
 
 /// The innermost function holding `node`.
@@ -491,7 +497,10 @@ pub fn decorators(node: Node) -> Vec<Node> {
         sibling = s.prev_named_sibling();
     }
     // `@Controller('users') export class ..`: on the export statement.
-    if let Some(export) = node.parent_node().filter(|p| p.kind() == "export_statement") {
+    if let Some(export) = node
+        .parent_node()
+        .filter(|p| p.kind() == "export_statement")
+    {
         let mut cursor = export.walk();
         out.extend(
             export

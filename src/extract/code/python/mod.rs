@@ -10,12 +10,12 @@ mod summary;
 mod syntax;
 pub mod table;
 
-use crate::extract::code::Parent;
 use super::context::{self, Place};
 use super::evidence::{follow_bindings, normalisation, template_target};
 use super::response::{Chosen, Response};
 use super::{Comment, MAX_SITE_DEPTH};
 use crate::extract::code::Field;
+use crate::extract::code::Parent;
 use crate::usage::{Body, Code, CodeToken, FileFacts, Target, TextSource, Usage};
 use regex::Regex;
 use std::cell::Cell;

@@ -2,13 +2,13 @@
 //! body, messages) and whether the handler sends it as seen: returned or raised from a
 //! handler, or held in a variable whose later changes are all visible.
 
-use crate::extract::code::Parent;
 use super::FileCx;
 use super::syntax::{
     Args, callee, enclosing_function, last_segment, named_children, string_value, text,
 };
 use super::table::{BodyKind, CallEntry, CallKind};
 use crate::extract::code::Field;
+use crate::extract::code::Parent;
 use crate::extract::code::response::Response;
 use crate::usage::{Body, Code};
 use tree_sitter::Node;

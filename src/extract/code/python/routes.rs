@@ -3,13 +3,13 @@
 //! views (`def post(self, request)`), and registrations (`app.add_url_rule`,
 //! `app.router.add_post`, `web.post`).
 
-use crate::extract::code::Parent;
 use super::syntax::{
     Args, callee, decorators, enclosing_class, last_segment, named_children, string_items,
     string_value, text,
 };
 use super::table::PYTHON_APIS;
 use crate::extract::code::Field;
+use crate::extract::code::Parent;
 use crate::extract::code::routes::methods_from;
 use crate::knowledge::words;
 use crate::usage::{Method, RouteBinding};

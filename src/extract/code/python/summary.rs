@@ -4,11 +4,11 @@
 //! (`@app.errorhandler(401)`, `app.register_error_handler(..)`, FastAPI's
 //! `@app.exception_handler(..)`).
 
-use crate::extract::code::Parent;
 use super::syntax::{Args, callee, last_segment, named_children, text};
 use super::table::{CallKind, PYTHON_APIS};
 use super::{FileCx, code_value, entry_for, response};
 use crate::extract::code::Field;
+use crate::extract::code::Parent;
 use crate::extract::code::response::Response;
 use crate::summary::{CallFound as Call, ErrorHandler, Helper, HelperCall, Key, NumberCall};
 use crate::usage::Usage;

@@ -10,11 +10,11 @@ mod sites;
 mod summary;
 mod syntax;
 
-use crate::extract::code::Parent;
 use super::context::{self, Place};
 use super::response::Chosen;
 use super::{Comment, MAX_SITE_DEPTH};
 use crate::extract::code::Field;
+use crate::extract::code::Parent;
 use crate::usage::{FileFacts, Method, TextSource, Usage};
 use routes::Bound;
 use std::collections::{HashMap, HashSet};

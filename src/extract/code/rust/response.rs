@@ -1,7 +1,6 @@
 //! Response: from the site that names a code, read the rest of the response built around
 //! it (headers, body, where it goes), as far as the syntax shows it.
 
-use crate::extract::code::Parent;
 use super::FileCx;
 use super::sites::{Site, SiteKind};
 use super::syntax::{
@@ -9,6 +8,7 @@ use super::syntax::{
     named_children, path_ends_with, string_literals, string_value, text,
 };
 use crate::extract::code::Field;
+use crate::extract::code::Parent;
 pub use crate::extract::code::response::Response;
 use crate::knowledge::RUST_APIS;
 use crate::usage::{Body, Code};

@@ -1,13 +1,13 @@
 //! Routes: which handler answers which methods, from routers (axum `.route`, actix-web
 //! `web::post().to(h)`, warp filters) and attribute macros (`#[post("/p")]`).
 
-use crate::extract::code::Parent;
 use super::FileCx;
 use super::syntax::{
     Callee, arguments, attributes, callee, enclosing_call, last_segment, string_literals,
     string_value, text,
 };
 use crate::extract::code::Field;
+use crate::extract::code::Parent;
 use crate::extract::code::routes::methods_from;
 use crate::knowledge::RUST_APIS;
 use crate::usage::{Method, RouteBinding};

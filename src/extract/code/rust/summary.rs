@@ -2,7 +2,6 @@
 //! their messages (`#[error("..")]`, `impl Display`), mappings chosen per variant, helpers
 //! whose status parameter becomes a response, and error values returned to a caller.
 
-use crate::extract::code::Parent;
 use super::FileCx;
 use super::response;
 use super::sites::{Site, SiteKind};
@@ -11,6 +10,7 @@ use super::syntax::{
     string_literals, text,
 };
 use crate::extract::code::Field;
+use crate::extract::code::Parent;
 use crate::knowledge::RUST_APIS;
 use crate::summary::{ErrorValue, Helper, Key, NumberCall, Propagation, VariantMessage};
 use crate::usage::{Body, Code, Headers, Usage};

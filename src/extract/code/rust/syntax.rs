@@ -1,8 +1,8 @@
 //! Small helpers over the tree-sitter-rust syntax tree, and what the shared code layer asks
 //! of it ([`Rust`] implements [`Syntax`]).
 
-use crate::extract::code::Parent;
 use crate::extract::code::Field;
+use crate::extract::code::Parent;
 use crate::extract::code::Syntax;
 pub use crate::extract::code::{ancestor, ancestors, text};
 use tree_sitter::Node;
