@@ -172,7 +172,8 @@ mod tests {
     #[test]
     fn recorded_parents_are_tree_sitters_in_every_fixture() {
         let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-        let grammars: [(&str, fn() -> tree_sitter::Language); 4] = [
+        type Grammar = fn() -> tree_sitter::Language;
+        let grammars: [(&str, Grammar); 4] = [
             ("rs", || tree_sitter_rust::LANGUAGE.into()),
             ("py", || tree_sitter_python::LANGUAGE.into()),
             ("go", || tree_sitter_go::LANGUAGE.into()),
