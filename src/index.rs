@@ -487,7 +487,8 @@ fn unique_by<'k, T>(found: impl Iterator<Item = (&'k Key, T)>) -> Vec<T> {
 /// with one in `todo` and one in `users`) binds the one in the router's own file, or none.
 fn join_routes(files: &mut [SourceFile], more: &[Known]) {
     // Every handler defined, by kind, with the file (index) it is in.
-    let mut defined: Vec<(SourceKind, Key, usize)> = Vec::new();
+    type Defined = (SourceKind, Key, usize);
+    let mut defined: Vec<Defined> = Vec::new();
     for (i, file) in files.iter().enumerate() {
         for key in handler_keys(&file.facts.summary, &file.facts.usages) {
             defined.push((file.kind, key, i));
@@ -510,11 +511,28 @@ fn join_routes(files: &mut [SourceFile], more: &[Known]) {
                 .enumerate()
                 .flat_map(|(j, k)| k.routes.iter().map(move |r| (k.kind, read + j, r))),
         );
+    // A name with segments names only handlers whose last segment it ends with (see
+    // `Key::may_name`): each binding searches those, in order, not every handler (that
+    // was quadratic in the project's handlers).
+    let mut by_name: HashMap<(SourceKind, &str), Vec<&Defined>> = HashMap::new();
+    for d in &defined {
+        by_name.entry((d.0, d.1.name())).or_default().push(d);
+    }
     for (kind, at, binding) in bindings {
-        let named: Vec<&(SourceKind, Key, usize)> = defined
-            .iter()
-            .filter(|(k, key, _)| *k == kind && binding.key.may_name(key))
-            .collect();
+        let named: Vec<&Defined> = if binding.key.segments.is_empty() {
+            defined
+                .iter()
+                .filter(|(k, key, _)| *k == kind && binding.key.may_name(key))
+                .collect()
+        } else {
+            by_name
+                .get(&(kind, binding.key.name()))
+                .into_iter()
+                .flatten()
+                .copied()
+                .filter(|(_, key, _)| binding.key.may_name(key))
+                .collect()
+        };
         let mut keys: Vec<&Key> = named.iter().map(|(_, k, _)| k).collect();
         if named.iter().any(|(_, _, file)| *file == at) {
             keys = named

@@ -17,6 +17,7 @@ pub mod context;
 pub mod evidence;
 pub mod go;
 pub mod javascript;
+pub mod parents;
 pub mod python;
 pub mod response;
 pub mod routes;
@@ -27,6 +28,8 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::LazyLock;
 use tree_sitter::{Language, Node, Parser, Tree};
+
+pub use parents::{Parent, ParsedTree, ancestors};
 
 /// What the shared layer asks of a language's syntax tree.
 pub trait Syntax {
@@ -56,8 +59,8 @@ pub struct Comment {
     pub text: String,
 }
 
-/// Sites nested deeper than this are skipped: tree-sitter finds a node's parent by walking
-/// down from the root, so reading the context of a very deep site costs depth squared.
+/// Sites nested deeper than this are skipped: the context of a site is read from its
+/// ancestors, and a path of thousands of them is generated code, not a handler.
 pub const MAX_SITE_DEPTH: u32 = 256;
 
 thread_local! {
@@ -155,7 +158,7 @@ pub fn parse_file(
     src: &str,
     cause: &str,
     facts: &mut crate::usage::FileFacts,
-) -> Option<Tree> {
+) -> Option<ParsedTree> {
     let Some(tree) = parse(language, grammar, src) else {
         facts
             .notes
@@ -171,7 +174,7 @@ pub fn parse_file(
             ),
         );
     }
-    Some(tree)
+    Some(ParsedTree::new(tree))
 }
 
 /// Words and numbers without which code cannot choose a status, in any language: the
@@ -201,7 +204,7 @@ fn first_unread_line(root: Node, src: &str) -> Option<usize> {
             Some(node)
         } else if node.is_missing() {
             // A missing token has no text: what it leaves unread is its parent's.
-            Some(node.parent().unwrap_or(root))
+            Some(node.parent_node().unwrap_or(root))
         } else {
             None
         };
@@ -237,18 +240,27 @@ fn first_unread_line(root: Node, src: &str) -> Option<usize> {
 /// Walks the tree once, without recursion (deeply nested input must not overflow the
 /// stack), calling `visit` on every node; `visit` returns false to skip a node's children.
 /// Nodes nested deeper than [`MAX_SITE_DEPTH`] are not entered: gives the first such line.
+/// A walk from the root of a [`ParsedTree`] records each node's parent (see [`parents`]).
 pub fn walk<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>) -> bool) -> Option<usize> {
     let mut too_deep = None;
     let mut cursor = root.walk();
     // Counted here: asking the cursor for its depth walks its whole stack.
     let mut depth = 0u32;
+    // The nodes entered, outermost first, when parents are recorded.
+    let mut holders: Option<Vec<Node<'t>>> = parents::recording(root).then(Vec::new);
     loop {
         let node = cursor.node();
+        if let Some(parent) = holders.as_ref().and_then(|h| h.last()) {
+            parents::record(node, *parent);
+        }
         if visit(node) {
             if depth > MAX_SITE_DEPTH {
                 too_deep.get_or_insert(node.start_position().row + 1);
             } else if cursor.goto_first_child() {
                 depth += 1;
+                if let Some(holders) = &mut holders {
+                    holders.push(node);
+                }
                 continue;
             }
         }
@@ -260,6 +272,9 @@ pub fn walk<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>) -> bool) -> Opti
                 return too_deep;
             }
             depth -= 1;
+            if let Some(holders) = &mut holders {
+                holders.pop();
+            }
         }
     }
 }
@@ -298,27 +313,6 @@ pub fn ancestor<'t>(node: Node<'t>, kinds: &[&str]) -> Option<Node<'t>> {
     ancestors(node)
         .into_iter()
         .find(|n| kinds.contains(&n.kind()))
-}
-
-/// The nodes that hold `node`, nearest first. tree-sitter finds one parent by walking down
-/// from the root, so going up one `parent()` at a time costs depth squared; this takes the
-/// whole chain from that one descent.
-pub fn ancestors(node: Node<'_>) -> Vec<Node<'_>> {
-    // SAFETY: `node` borrows its tree, so the tree pointer it carries is alive, and its
-    // root node is valid for as long as `node` is.
-    let mut current =
-        unsafe { Node::from_raw(tree_sitter::ffi::ts_tree_root_node(node.into_raw().tree)) };
-    let mut chain = Vec::new();
-    // The same descent as `Node::parent`: the child holding `node`, until `node` itself.
-    while current.id() != node.id() {
-        chain.push(current);
-        match current.child_with_descendant(node) {
-            Some(next) => current = next,
-            None => break,
-        }
-    }
-    chain.reverse();
-    chain
 }
 
 /// Every string literal inside a node, in order.

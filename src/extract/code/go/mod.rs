@@ -16,6 +16,7 @@ use super::evidence::{concatenation, follow_bindings, normalisation, template_ta
 use super::response::{Chosen, Response};
 use super::{Comment, MAX_SITE_DEPTH};
 use crate::extract::code::Field;
+use crate::extract::code::Parent;
 use crate::knowledge::words;
 use crate::usage::{Body, CodeToken, FileFacts, Target, TextSource, Usage};
 use response::Writer;
@@ -415,10 +416,12 @@ fn response_of<'t>(
         r.headers = response::headers_before(w, call, cx);
     } else if entry.kind == CallKind::Error {
         // A returned error reaches the framework's error handler.
-        let returned = call.parent().is_some_and(|p| p.kind() == "expression_list")
+        let returned = call
+            .parent_node()
+            .is_some_and(|p| p.kind() == "expression_list")
             && call
-                .parent()
-                .and_then(|p| p.parent())
+                .parent_node()
+                .and_then(|p| p.parent_node())
                 .is_some_and(|p| p.kind() == "return_statement");
         if !returned || !enclosing_function(call).is_some_and(|f| cx.is_handler(f)) {
             r.seen_in_part();
@@ -464,9 +467,9 @@ fn response_of<'t>(
     }
     // fiber's `c.Status(400).JSON(fiber.Map{"error": ..})`: the chained call's messages.
     if let Some(outer) = call
-        .parent()
+        .parent_node()
         .filter(|p| p.kind() == "selector_expression")
-        .and_then(|p| p.parent())
+        .and_then(|p| p.parent_node())
         .filter(|p| p.kind() == "call_expression")
     {
         // A stream writer's own strings are not the payload.
@@ -495,9 +498,9 @@ fn builder_chain<'t>(
     let mut link = start;
     loop {
         let outer = link
-            .parent()
+            .parent_node()
             .filter(|p| p.kind() == "selector_expression")?
-            .parent()
+            .parent_node()
             .filter(|p| p.kind() == "call_expression")?;
         let (_, name) = method_call(outer, src)?;
         if name == builder.code_method {
@@ -543,7 +546,7 @@ fn constant_usage(
                 if parent.named_child(0).is_some_and(|k| k.id() == outer.id()) {
                     return None;
                 }
-                let literal = parent.parent().and_then(|l| l.parent());
+                let literal = parent.parent_node().and_then(|l| l.parent_node());
                 // `map[string]int{EINVALID: http.StatusBadRequest}`: a lookup table.
                 if literal
                     .and_then(|l| l.field("type"))
@@ -551,12 +554,12 @@ fn constant_usage(
                 {
                     return None;
                 }
-                messages_from = parent.parent();
+                messages_from = parent.parent_node();
                 break;
             }
             "literal_element" => outer = parent,
             "argument_list" => {
-                let call = parent.parent()?;
+                let call = parent.parent_node()?;
                 if method_call(call, cx.src).is_some_and(|(_, name)| name == "StatusText")
                     || text(call.field("function")?, cx.src) == "StatusText"
                 {
@@ -582,7 +585,9 @@ fn constant_usage(
 fn is_case(node: Node) -> bool {
     node.kind() == "expression_case"
         || (node.kind() == "expression_list"
-            && node.parent().is_some_and(|p| p.kind() == "expression_case"))
+            && node
+                .parent_node()
+                .is_some_and(|p| p.kind() == "expression_case"))
 }
 
 /// Turns a response into a usage with the handler's context and the redirect target.

@@ -6,6 +6,7 @@ use super::FileCx;
 use super::syntax::{arguments, method_call, statements, text};
 use super::table::GO_APIS;
 use crate::extract::code::Field;
+use crate::extract::code::Parent;
 use crate::usage::{Body, Headers};
 use tree_sitter::Node;
 
@@ -100,15 +101,15 @@ pub fn body_after(
 ) -> Body {
     // fiber's `c.Status(404).JSON(...)`: the chained call is the body.
     if site_call
-        .parent()
+        .parent_node()
         .filter(|p| p.kind() == "selector_expression")
-        .and_then(|p| p.parent())
+        .and_then(|p| p.parent_node())
         .is_some_and(|p| p.kind() == "call_expression")
     {
         return Body::Present;
     }
     let statement = super::syntax::statement_of(site_call);
-    let Some(block) = statement.parent() else {
+    let Some(block) = statement.parent_node() else {
         return Body::Unknown;
     };
     let mut after = false;
@@ -128,7 +129,7 @@ pub fn body_after(
             return Body::Absent;
         }
     }
-    match block.parent().map(|p| p.kind()) {
+    match block.parent_node().map(|p| p.kind()) {
         // The end of the handler's own body: nothing more is written.
         Some("function_declaration" | "method_declaration" | "func_literal") => Body::Absent,
         _ => Body::Unknown,

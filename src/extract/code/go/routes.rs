@@ -6,6 +6,7 @@
 use super::syntax::{arguments, method_call, named_children, statements, string_value, text};
 use super::table::GO_APIS;
 use crate::extract::code::Field;
+use crate::extract::code::Parent;
 use crate::extract::code::routes::methods_from;
 use crate::usage::{Method, RouteBinding};
 use regex::Regex;
@@ -76,10 +77,10 @@ fn is_path(s: &str) -> bool {
 /// `r.HandleFunc("/p", h).Methods("POST", "PUT")`.
 fn gorilla_methods(call: Node, src: &str) -> Option<Vec<Method>> {
     let selector = call
-        .parent()
+        .parent_node()
         .filter(|p| p.kind() == "selector_expression")?;
     let outer = selector
-        .parent()
+        .parent_node()
         .filter(|p| p.kind() == "call_expression")?;
     let (_, name) = method_call(outer, src)?;
     if name != GO_APIS.routing.methods_call {
@@ -139,10 +140,10 @@ fn method_constant(written: &str) -> Option<String> {
 /// `if r.Method != X { ...; return }`, or a `case` of `switch r.Method`.
 pub fn checked_methods(scope: Node, site: Node, src: &str) -> Option<Vec<Method>> {
     // The innermost `case` of a `switch` on the method.
-    let mut current = site.parent();
+    let mut current = site.parent_node();
     while let Some(node) = current {
         if node.kind() == "expression_case"
-            && let Some(switch) = node.parent()
+            && let Some(switch) = node.parent_node()
             && switch
                 .field("value")
                 .is_some_and(|v| is_method_field(text(v, src)))
@@ -157,7 +158,7 @@ pub fn checked_methods(scope: Node, site: Node, src: &str) -> Option<Vec<Method>
         if node.id() == scope.id() {
             break;
         }
-        current = node.parent();
+        current = node.parent_node();
     }
     let body = scope.field("body")?;
     for stmt in statements(body) {
@@ -200,9 +201,9 @@ pub fn inline_route<'t>(function: Node<'t>, src: &'t str) -> Option<Registration
         return None;
     }
     let call = function
-        .parent()
+        .parent_node()
         .filter(|p| p.kind() == "argument_list")?
-        .parent()?;
+        .parent_node()?;
     let reg = registration(call, src)?;
     (reg.handler.id() == function.id()).then_some(reg)
 }

@@ -2,6 +2,7 @@
 //! of it ([`Go`] implements [`Syntax`]).
 
 use crate::extract::code::Field;
+use crate::extract::code::Parent;
 use crate::extract::code::Syntax;
 use crate::extract::code::context::one_line;
 pub use crate::extract::code::{ancestor, ancestors, text};
@@ -177,7 +178,7 @@ fn failed_call(if_statement: Node, cond: Node, src: &str) -> Option<String> {
 /// The statement a node is part of (the route call a closure is passed to).
 pub fn statement_of(node: Node) -> Node {
     let mut current = node;
-    while let Some(parent) = current.parent() {
+    while let Some(parent) = current.parent_node() {
         if matches!(parent.kind(), "block" | "statement_list" | "source_file") {
             return current;
         }

@@ -9,7 +9,7 @@ use super::response::{self, Writer};
 use super::syntax::{self, text};
 use super::table::{BodyKind, CallEntry, CallKind, JS_APIS};
 use super::{FileCx, Site, binding, site_arguments};
-use crate::extract::code::Field;
+use crate::extract::code::{Field, Parent};
 use crate::summary::{Helper, Key};
 use crate::usage::{Body, Headers};
 use tree_sitter::Node;
@@ -112,7 +112,7 @@ fn forwards(function: Node, next: Option<&str>, writer: &str, arity: usize, cx: 
 /// True when `name` is bound in the file to another function of error middleware's arity.
 fn is_error_middleware(name: &str, besides: Node, arity: usize, cx: &FileCx) -> bool {
     let mut root = besides;
-    while let Some(parent) = root.parent() {
+    while let Some(parent) = root.parent_node() {
         root = parent;
     }
     syntax::named_children(root).into_iter().any(|item| {

@@ -19,6 +19,7 @@ use super::evidence::{concatenation, follow_bindings, normalisation, template_ta
 use super::response::{Chosen, Response};
 use super::{Comment, MAX_SITE_DEPTH};
 use crate::extract::code::Field;
+use crate::extract::code::Parent;
 use crate::knowledge::words;
 use crate::summary::HelperCall;
 use crate::usage::{Body, CodeToken, FileFacts, Target, TextSource, Usage};
@@ -1074,12 +1075,12 @@ fn handed_usage(
         return None;
     }
     // A code inside a table call's payload reports it; it does not choose.
-    let mut up = call.parent();
+    let mut up = call.parent_node();
     while let Some(a) = up {
         if matches!(a.kind(), "call_expression" | "new_expression") && site_of(a, cx).is_some() {
             return None;
         }
-        up = a.parent();
+        up = a.parent_node();
     }
     let mut r = Response::seen_whole();
     r.seen_in_part();
@@ -1153,7 +1154,7 @@ fn handler_of<'t>(site: Node<'t>, cx: &FileCx<'t>) -> Handler<'t> {
 /// The method a decorator is written on.
 fn decorated(decorator: Node) -> Option<Node> {
     if let Some(p) = decorator
-        .parent()
+        .parent_node()
         .filter(|p| p.kind() == "method_definition")
     {
         return Some(p);

@@ -7,6 +7,7 @@ use super::FileCx;
 use super::syntax::{arguments, chained_call, keys, messages, method_call, string_value, text};
 use super::table::JS_APIS;
 use crate::extract::code::Field;
+use crate::extract::code::Parent;
 use crate::usage::{Body, Headers};
 use tree_sitter::Node;
 
@@ -62,7 +63,7 @@ fn headers_set(writer: &Writer, site: Node, before: usize, cx: &FileCx) -> Heade
 /// (`if (!token) { res.set(..); return res.status(401).end(); }`): what it sets is its own
 /// response's, and never reaches the site's.
 fn is_other_answer(node: Node, site: Node) -> bool {
-    let is_branch = node.parent().is_some_and(|p| {
+    let is_branch = node.parent_node().is_some_and(|p| {
         p.kind() == "else_clause"
             || (p.kind() == "if_statement"
                 && p.field("consequence").is_some_and(|c| c.id() == node.id()))
@@ -277,7 +278,10 @@ pub fn calls_next(writer: &Writer, cx: &FileCx) -> bool {
 /// same writer in the same block (`res.render('error');`), adding the headers they set
 /// first. Unknown when no later statement there sends.
 pub fn sent_after(site: Node, writer: &Writer, cx: &FileCx, headers: &mut Headers) -> Body {
-    let Some(statement) = site.parent().filter(|p| p.kind() == "expression_statement") else {
+    let Some(statement) = site
+        .parent_node()
+        .filter(|p| p.kind() == "expression_statement")
+    else {
         return Body::Unknown;
     };
     let mut next = statement.next_named_sibling();

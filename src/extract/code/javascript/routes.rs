@@ -13,6 +13,7 @@ use super::syntax::{
 };
 use super::table::JS_APIS;
 use crate::extract::code::Field;
+use crate::extract::code::Parent;
 use crate::extract::code::routes::methods_from;
 use crate::usage::{Method, RouteBinding};
 use regex::Regex;
@@ -151,11 +152,11 @@ fn handler_name(node: Node, src: &str, depth: u32) -> Option<String> {
 pub fn inline_route<'t>(function: Node<'t>, src: &'t str) -> Option<Registration<'t>> {
     let mut arg = function;
     for _ in 0..3 {
-        let parent = arg.parent()?;
+        let parent = arg.parent_node()?;
         let call = match parent.kind() {
-            "arguments" => parent.parent()?,
+            "arguments" => parent.parent_node()?,
             // `{ method: 'POST', url, handler: async (req, reply) => .. }`
-            "pair" => parent.parent()?.parent()?.parent()?,
+            "pair" => parent.parent_node()?.parent_node()?.parent_node()?,
             _ => return None,
         };
         if let Some(reg) = registration(call, src)
@@ -210,22 +211,22 @@ pub fn exported_method(function: Node, cx: &FileCx) -> Option<Vec<Method>> {
     let name = match function.kind() {
         "function_declaration" => text(function.field("name")?, src),
         _ => {
-            let parent = function.parent()?;
+            let parent = function.parent_node()?;
             match parent.kind() {
                 "variable_declarator" => {
-                    declaration = parent.parent()?;
+                    declaration = parent.parent_node()?;
                     text(parent.field("name")?, src)
                 }
                 // `export const actions = { default: async (event) => .. }`
                 "pair" => {
-                    let declarator = parent.parent()?.parent()?;
+                    let declarator = parent.parent_node()?.parent_node()?;
                     let actions = declarator.kind() == "variable_declarator"
                         && declarator
                             .field("name")
                             .is_some_and(|n| text(n, src) == JS_APIS.routing.form_actions);
                     let exported = declarator
-                        .parent()
-                        .and_then(|d| d.parent())
+                        .parent_node()
+                        .and_then(|d| d.parent_node())
                         .is_some_and(|e| e.kind() == "export_statement");
                     return (actions && exported).then(|| vec![Method::Post]);
                 }
@@ -234,7 +235,7 @@ pub fn exported_method(function: Node, cx: &FileCx) -> Option<Vec<Method>> {
         }
     };
     let exported = declaration
-        .parent()
+        .parent_node()
         .is_some_and(|p| p.kind() == "export_statement");
     if !exported {
         return None;
@@ -290,12 +291,12 @@ static METHOD_NOT_EQUAL: LazyLock<Regex> = LazyLock::new(|| {
 /// Every function in `node`'s ancestry, innermost first, up to the file.
 pub fn functions_around(node: Node) -> Vec<Node> {
     let mut out = Vec::new();
-    let mut current = node.parent();
+    let mut current = node.parent_node();
     while let Some(n) = current {
         if FUNCTIONS.contains(&n.kind()) {
             out.push(n);
         }
-        current = n.parent();
+        current = n.parent_node();
     }
     out
 }
@@ -303,7 +304,7 @@ pub fn functions_around(node: Node) -> Vec<Node> {
 /// `await`ed or parenthesised, the value a function returns or throws directly.
 pub fn is_returned(node: Node) -> bool {
     let mut current = node;
-    while let Some(parent) = current.parent() {
+    while let Some(parent) = current.parent_node() {
         match parent.kind() {
             "await_expression"
             | "parenthesized_expression"
@@ -439,12 +440,12 @@ pub fn in_handler_place(function: Node, cx: &FileCx) -> bool {
     let mut node = function;
     // A few wrappers and an object of handlers, no deeper.
     for _ in 0..4 {
-        let Some(parent) = node.parent() else {
+        let Some(parent) = node.parent_node() else {
             return false;
         };
         match parent.kind() {
             "arguments" => {
-                let Some(call) = parent.parent() else {
+                let Some(call) = parent.parent_node() else {
                     return false;
                 };
                 if is_router_call(call, src) {
@@ -462,8 +463,8 @@ pub fn in_handler_place(function: Node, cx: &FileCx) -> bool {
             "variable_declarator" => {
                 return named(parent.field("name"))
                     || parent
-                        .parent()
-                        .and_then(|d| d.parent())
+                        .parent_node()
+                        .and_then(|d| d.parent_node())
                         .is_some_and(|e| e.kind() == "export_statement");
             }
             "assignment_expression" => {

@@ -3,6 +3,7 @@
 //! implements [`Syntax`]).
 
 use crate::extract::code::Field;
+use crate::extract::code::Parent;
 use crate::extract::code::Syntax;
 use crate::extract::code::context::one_line;
 pub use crate::extract::code::{ancestor, text};
@@ -36,15 +37,17 @@ impl Syntax for Js {
         if let Some(name) = function.field("name") {
             return Some(text(name, src).to_string());
         }
-        let mut parent = function.parent()?;
+        let mut parent = function.parent_node()?;
         // `const create = catchAsync(async (req, res) => ..)`: the wrapper's name.
         if parent.kind() == "arguments"
-            && let Some(call) = parent.parent().filter(|c| c.kind() == "call_expression")
+            && let Some(call) = parent
+                .parent_node()
+                .filter(|c| c.kind() == "call_expression")
             && call
-                .parent()
+                .parent_node()
                 .is_some_and(|p| p.kind() == "variable_declarator")
         {
-            parent = call.parent()?;
+            parent = call.parent_node()?;
         }
         let name = match parent.kind() {
             "variable_declarator" => parent.field("name")?,
@@ -92,7 +95,7 @@ impl Syntax for Js {
     /// (`const parsed = schema.safeParse(req.body); if (!parsed.success)`) says which.
     fn condition<'t>(site: Node<'t>, src: &str) -> Option<(Node<'t>, String)> {
         let mut child = site;
-        let mut current = site.parent();
+        let mut current = site.parent_node();
         while let Some(node) = current {
             match node.kind() {
                 "if_statement" => {
@@ -137,7 +140,7 @@ impl Syntax for Js {
                 }
                 "catch_clause" => {
                     let call = node
-                        .parent()
+                        .parent_node()
                         .and_then(|t| t.field("body"))
                         .and_then(|b| first_call(b, src));
                     let full = match call {
@@ -150,7 +153,7 @@ impl Syntax for Js {
                 _ => {}
             }
             child = node;
-            current = node.parent();
+            current = node.parent_node();
         }
         None
     }
@@ -231,7 +234,7 @@ pub fn unwrap_await(node: Node) -> Node {
 /// The statement a node is part of (the route call a closure is passed to).
 pub fn statement_of(node: Node) -> Node {
     let mut current = node;
-    while let Some(parent) = current.parent() {
+    while let Some(parent) = current.parent_node() {
         if matches!(
             parent.kind(),
             "statement_block" | "program" | "class_body" | "switch_body"
@@ -341,11 +344,15 @@ pub fn member<'t>(node: Node<'t>, src: &'t str) -> Option<(Node<'t>, &'t str)> {
 /// The call a member call is chained on to (`res.status(404).json(..)`: the `json` call,
 /// for the `status` call).
 pub fn chained_call(call: Node) -> Option<Node> {
-    let member = call.parent().filter(|p| p.kind() == "member_expression")?;
+    let member = call
+        .parent_node()
+        .filter(|p| p.kind() == "member_expression")?;
     if member.field("object")?.id() != call.id() {
         return None;
     }
-    member.parent().filter(|p| p.kind() == "call_expression")
+    member
+        .parent_node()
+        .filter(|p| p.kind() == "call_expression")
 }
 
 /// The innermost function holding `node`.
@@ -490,7 +497,10 @@ pub fn decorators(node: Node) -> Vec<Node> {
         sibling = s.prev_named_sibling();
     }
     // `@Controller('users') export class ..`: on the export statement.
-    if let Some(export) = node.parent().filter(|p| p.kind() == "export_statement") {
+    if let Some(export) = node
+        .parent_node()
+        .filter(|p| p.kind() == "export_statement")
+    {
         let mut cursor = export.walk();
         out.extend(
             export

@@ -15,6 +15,7 @@ use super::evidence::{follow_bindings, normalisation, template_target};
 use super::response::{Chosen, Response};
 use super::{Comment, MAX_SITE_DEPTH};
 use crate::extract::code::Field;
+use crate::extract::code::Parent;
 use crate::usage::{Body, CodeToken, FileFacts, Target, TextSource, Usage};
 use regex::Regex;
 use std::cell::Cell;
@@ -437,7 +438,7 @@ impl<'t> Nodes<'t> {
                 "attribute" if is_status_constant(node, src) => nodes.constants.push(node),
                 "identifier"
                     if STATUS_NAME.is_match(text(node, src))
-                        && node.parent().is_none_or(|p| p.kind() != "attribute") =>
+                        && node.parent_node().is_none_or(|p| p.kind() != "attribute") =>
                 {
                     nodes.constants.push(node)
                 }
@@ -637,7 +638,7 @@ fn call_usage(call: Node, cx: &FileCx, comments: &[Comment]) -> Option<(Usage, R
 
 /// True when a tuple or an enclosing table call sets the code of this call's response.
 fn is_overridden(call: Node, cx: &FileCx) -> bool {
-    let Some(parent) = call.parent() else {
+    let Some(parent) = call.parent_node() else {
         return false;
     };
     match parent.kind() {
@@ -648,7 +649,7 @@ fn is_overridden(call: Node, cx: &FileCx) -> bool {
                     .is_some_and(|c| code_value(c, cx).is_some())
         }
         "argument_list" => parent
-            .parent()
+            .parent_node()
             .and_then(|outer| callee(outer, cx.src))
             .is_some_and(|outer| entry_for(&outer, cx).is_some()),
         _ => false,
@@ -781,7 +782,7 @@ fn constant_usage(
     }
     // A project's own copy of the status names (`HTTP_305_USE_PROXY = 305`) defines the
     // constant: nothing is chosen there.
-    if node.parent().and_then(|p| p.field("left")) == Some(node) {
+    if node.parent_node().and_then(|p| p.field("left")) == Some(node) {
         return None;
     }
     let value = code_value(node, cx)?;

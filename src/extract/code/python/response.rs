@@ -8,6 +8,7 @@ use super::syntax::{
 };
 use super::table::{BodyKind, CallEntry, CallKind};
 use crate::extract::code::Field;
+use crate::extract::code::Parent;
 use crate::extract::code::response::Response;
 use crate::usage::{Body, Code};
 use tree_sitter::Node;
@@ -108,7 +109,7 @@ pub fn content_of(node: Node, cx: &FileCx) -> Body {
 pub fn follow<'t>(start: Node<'t>, kind: CallKind, cx: &FileCx<'t>, r: &mut Response<'t>) {
     let mut current = start;
     loop {
-        let Some(parent) = current.parent() else {
+        let Some(parent) = current.parent_node() else {
             return r.seen_in_part();
         };
         match parent.kind() {
@@ -147,12 +148,12 @@ pub fn follow<'t>(start: Node<'t>, kind: CallKind, cx: &FileCx<'t>, r: &mut Resp
 /// `return resp`: every later use of `name` in the function must be one of these.
 fn follow_variable<'t>(assignment: Node<'t>, name: &str, cx: &FileCx<'t>, r: &mut Response<'t>) {
     let Some(statement) = assignment
-        .parent()
+        .parent_node()
         .filter(|p| p.kind() == "expression_statement")
     else {
         return r.seen_in_part();
     };
-    let Some(block) = statement.parent() else {
+    let Some(block) = statement.parent_node() else {
         return r.seen_in_part();
     };
     let mut after = false;

@@ -9,6 +9,7 @@ use super::syntax::{
 };
 use super::table::PYTHON_APIS;
 use crate::extract::code::Field;
+use crate::extract::code::Parent;
 use crate::extract::code::routes::methods_from;
 use crate::knowledge::words;
 use crate::usage::{Method, RouteBinding};
@@ -160,8 +161,8 @@ fn bound(
 
 /// The path of a Django URL pattern the node is an argument of (`path("old/", ...)`).
 pub fn url_pattern_path(node: Node, src: &str) -> Option<String> {
-    let list = node.parent().filter(|p| p.kind() == "argument_list")?;
-    let call = list.parent().filter(|c| c.kind() == "call")?;
+    let list = node.parent_node().filter(|p| p.kind() == "argument_list")?;
+    let call = list.parent_node().filter(|c| c.kind() == "call")?;
     let name = callee(call, src)?;
     if !["path", "re_path", "url"].contains(&last_segment(&name)) {
         return None;

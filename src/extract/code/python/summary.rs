@@ -9,6 +9,7 @@ use super::table::{CallKind, PYTHON_APIS};
 use super::{FileCx, code_value, entry_for, response};
 use crate::extract::code::Comment;
 use crate::extract::code::Field;
+use crate::extract::code::Parent;
 use crate::extract::code::response::Chosen;
 use crate::extract::code::response::Response;
 use crate::summary::{
@@ -120,13 +121,13 @@ pub fn helpers(function: Node, cx: &FileCx, out: &mut Vec<Helper>) {
 /// second part of a returned tuple (`return jsonify(..), code`), or the code set on a
 /// response the helper made and returns (`response.status_code = code`).
 fn sink<'t>(node: Node<'t>, cx: &FileCx<'t>) -> Option<Response<'t>> {
-    let parent = node.parent()?;
+    let parent = node.parent_node()?;
     match parent.kind() {
         "argument_list" | "keyword_argument" => {
             let call = if parent.kind() == "keyword_argument" {
-                parent.parent()?.parent()?
+                parent.parent_node()?.parent_node()?
             } else {
-                parent.parent()?
+                parent.parent_node()?
             };
             let entry = entry_for(&callee(call, cx.src)?, cx)?;
             let args = Args::of(call, cx.src);
@@ -144,8 +145,8 @@ fn sink<'t>(node: Node<'t>, cx: &FileCx<'t>) -> Option<Response<'t>> {
             if parts.get(1).map(|n| n.id()) != Some(node.id()) {
                 return None;
             }
-            let statement = match parent.parent()? {
-                p if p.kind() == "parenthesized_expression" => p.parent()?,
+            let statement = match parent.parent_node()? {
+                p if p.kind() == "parenthesized_expression" => p.parent_node()?,
                 p => p,
             };
             if statement.kind() != "return_statement" {
@@ -275,10 +276,10 @@ pub fn helper_call(call: Node, cx: &FileCx, usages: &[Usage]) -> Vec<Call> {
 
 /// True for a function defined at the top of its module (decorated or not).
 pub fn is_module_function(function: Node) -> bool {
-    function.parent().is_some_and(|p| {
+    function.parent_node().is_some_and(|p| {
         p.kind() == "module"
             || (p.kind() == "decorated_definition"
-                && p.parent().is_some_and(|g| g.kind() == "module"))
+                && p.parent_node().is_some_and(|g| g.kind() == "module"))
     })
 }
 
@@ -310,7 +311,7 @@ pub fn fixed_helper(function: Node, cx: &FileCx, usages: &[Usage]) -> Option<Fix
 /// `forbidden("log in first")` as a statement of a handler, handing it no code: the usage
 /// it makes if the callee is a fixed helper, described where the call is.
 pub fn plain_call(call: Node, cx: &FileCx, comments: &[Comment]) -> Option<PlainCall> {
-    if call.parent()?.kind() != "expression_statement" {
+    if call.parent_node()?.kind() != "expression_statement" {
         return None;
     }
     let name = callee(call, cx.src)?;
@@ -353,9 +354,9 @@ pub fn plain_call(call: Node, cx: &FileCx, comments: &[Comment]) -> Option<Plain
 
 /// `REST_FRAMEWORK = {"EXCEPTION_HANDLER": "app.errors.handle", ..}` at the top of a module.
 pub fn exception_handler_setting(assignment: Node, cx: &FileCx) -> Option<HandlerSetting> {
-    let statement = assignment.parent()?;
+    let statement = assignment.parent_node()?;
     let (left, right) = (assignment.field("left")?, assignment.field("right")?);
-    if statement.parent()?.kind() != "module"
+    if statement.parent_node()?.kind() != "module"
         || text(left, cx.src) != "REST_FRAMEWORK"
         || right.kind() != "dictionary"
     {

@@ -2,6 +2,7 @@
 //! asks of it ([`Python`] implements [`Syntax`]).
 
 use crate::extract::code::Field;
+use crate::extract::code::Parent;
 use crate::extract::code::Syntax;
 pub use crate::extract::code::{ancestor, ancestors, text};
 use tree_sitter::Node;
@@ -22,7 +23,7 @@ impl Syntax for Python {
 
     /// Comments right above the function (and its decorators), and its docstring.
     fn function_docs(function: Node, src: &str) -> Vec<String> {
-        let item = match function.parent() {
+        let item = match function.parent_node() {
             Some(p) if p.kind() == "decorated_definition" => p,
             _ => function,
         };
@@ -249,20 +250,20 @@ pub fn enclosing_function(node: Node) -> Option<Node> {
 }
 
 pub fn enclosing_class(function: Node) -> Option<Node> {
-    let mut parent = function.parent()?;
+    let mut parent = function.parent_node()?;
     if parent.kind() == "decorated_definition" {
-        parent = parent.parent()?;
+        parent = parent.parent_node()?;
     }
     if parent.kind() != "block" {
         return None;
     }
-    let class = parent.parent()?;
+    let class = parent.parent_node()?;
     (class.kind() == "class_definition").then_some(class)
 }
 
 /// The decorators written on a function or class, top to bottom.
 pub fn decorators(definition: Node) -> Vec<Node> {
-    match definition.parent() {
+    match definition.parent_node() {
         Some(p) if p.kind() == "decorated_definition" => named_children(p)
             .into_iter()
             .filter(|n| n.kind() == "decorator")

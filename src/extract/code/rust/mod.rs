@@ -14,6 +14,7 @@ use super::context::{self, Place};
 use super::response::Chosen;
 use super::{Comment, MAX_SITE_DEPTH};
 use crate::extract::code::Field;
+use crate::extract::code::Parent;
 use crate::usage::{FileFacts, Method, TextSource, Usage};
 use routes::Bound;
 use std::collections::{HashMap, HashSet};
@@ -256,7 +257,7 @@ fn only_reads_code(node: Node, cx: &FileCx) -> bool {
             break;
         }
     }
-    if let Some(parent) = node.parent()
+    if let Some(parent) = node.parent_node()
         && parent.kind() == "binary_expression"
     {
         let op = parent

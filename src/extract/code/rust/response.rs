@@ -8,6 +8,7 @@ use super::syntax::{
     named_children, path_ends_with, string_literals, string_value, text,
 };
 use crate::extract::code::Field;
+use crate::extract::code::Parent;
 pub use crate::extract::code::response::Response;
 use crate::knowledge::RUST_APIS;
 use crate::usage::{Body, Code};
@@ -63,10 +64,10 @@ enum Start<'t> {
 
 fn constant_start<'t>(node: Node<'t>, cx: &FileCx<'t>, r: &mut Response<'t>) -> Start<'t> {
     let Some((call, position)) = enclosing_call(node) else {
-        return match node.parent().map(|p| p.kind()) {
+        return match node.parent_node().map(|p| p.kind()) {
             Some("field_initializer") => {
                 // `ApiError { status: StatusCode::X, message: "..." }`
-                if let Some(fields) = node.parent().and_then(|p| p.parent()) {
+                if let Some(fields) = node.parent_node().and_then(|p| p.parent_node()) {
                     string_literals(fields, cx.src, &mut r.messages);
                 }
                 Start::Elsewhere
@@ -193,7 +194,7 @@ fn climb<'t>(start: Node<'t>, site: &Site<'t>, cx: &FileCx<'t>, r: &mut Response
             current = call;
             continue;
         }
-        let Some(parent) = current.parent() else {
+        let Some(parent) = current.parent_node() else {
             return current;
         };
         match parent.kind() {
@@ -581,7 +582,7 @@ fn header_array<'t>(array: Node<'t>, cx: &FileCx<'t>, r: &mut Response<'t>) {
 fn reaches_client(node: Node, cx: &FileCx) -> bool {
     let mut current = node;
     loop {
-        let Some(parent) = current.parent() else {
+        let Some(parent) = current.parent_node() else {
             return false;
         };
         match parent.kind() {

@@ -7,6 +7,7 @@ use super::syntax::{
     string_value, text,
 };
 use crate::extract::code::Field;
+use crate::extract::code::Parent;
 use crate::extract::code::routes::methods_from;
 use crate::knowledge::RUST_APIS;
 use crate::usage::{Method, RouteBinding};
@@ -215,7 +216,7 @@ fn actix_path(to_call: Node, cx: &FileCx) -> Option<String> {
         {
             return resource_path(receiver, cx);
         }
-        current = current.parent()?;
+        current = current.parent_node()?;
     }
     None
 }

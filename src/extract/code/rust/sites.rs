@@ -3,6 +3,7 @@
 use super::FileCx;
 use super::syntax::{Callee, arguments, callee, last_segment, path_ends_with, text};
 use crate::extract::code::Field;
+use crate::extract::code::Parent;
 use crate::knowledge::{RUST_APIS, RedirectEntry, applies};
 use crate::usage::{Code, CodeToken};
 use tree_sitter::Node;
@@ -58,7 +59,10 @@ fn constant<'t>(node: Node<'t>, cx: &FileCx<'t>) -> Option<Site<'t>> {
     let code = *table.names.get(name)?;
     // `HttpResponse::Ok` in `HttpResponse::Ok()` is a builder, read at the call. (Asked
     // last: finding a node's parent is the costly part.)
-    if node.parent().is_some_and(|p| p.kind() == "call_expression") {
+    if node
+        .parent_node()
+        .is_some_and(|p| p.kind() == "call_expression")
+    {
         return None;
     }
     Some(Site {
@@ -197,12 +201,14 @@ fn numeric_method<'t>(call: Node<'t>, cx: &FileCx<'t>) -> Option<Site<'t>> {
 /// `StatusCode::from_u16(404).unwrap()` (or `.expect(..)`, `?`) can become
 /// `StatusCode::NOT_FOUND`, keeping the path as written so it stays in scope.
 fn constant_token(call: Node, path: &str, name: &str, code: u32, src: &str) -> Option<CodeToken> {
-    let parent = call.parent()?;
+    let parent = call.parent_node()?;
     let whole = match parent.kind() {
         "try_expression" => parent,
         "field_expression" => {
             let method = text(parent.field("field")?, src);
-            let outer = parent.parent().filter(|p| p.kind() == "call_expression")?;
+            let outer = parent
+                .parent_node()
+                .filter(|p| p.kind() == "call_expression")?;
             ["unwrap", "expect"].contains(&method).then_some(outer)?
         }
         _ => return None,

@@ -10,6 +10,7 @@ use super::syntax::{
     string_literals, text,
 };
 use crate::extract::code::Field;
+use crate::extract::code::Parent;
 use crate::knowledge::RUST_APIS;
 use crate::summary::{ErrorValue, Helper, Key, NumberCall, Propagation, VariantMessage};
 use crate::usage::{Body, Code, Headers, Usage};
@@ -138,7 +139,7 @@ fn variants_in(pattern: Node, self_type: Option<&Key>, cx: &FileCx) -> Vec<(Key,
 /// The variants a site's code is chosen for: it is the value of a `match` arm on them.
 pub fn variant_of(site: Node, cx: &FileCx) -> Vec<(Key, String)> {
     let mut child = site;
-    let mut current = site.parent();
+    let mut current = site.parent_node();
     while let Some(node) = current {
         match node.kind() {
             "match_arm" => {
@@ -157,7 +158,7 @@ pub fn variant_of(site: Node, cx: &FileCx) -> Vec<(Key, String)> {
             _ => {}
         }
         child = node;
-        current = node.parent();
+        current = node.parent_node();
     }
     Vec::new()
 }
@@ -276,7 +277,7 @@ fn sink<'t>(node: Node<'t>, cx: &FileCx<'t>) -> Option<Site<'t>> {
         alternative: None,
         token: None,
     };
-    let parent = node.parent()?;
+    let parent = node.parent_node()?;
     if parent.kind() == "tuple_expression" {
         let first = named_children(parent).into_iter().next()?;
         return (first.id() == node.id()).then(|| site(node, SiteKind::Constant));
@@ -326,7 +327,7 @@ fn unwrapped<'t>(node: Node<'t>, cx: &FileCx<'t>) -> Node<'t> {
             )
         {
             current = call;
-        } else if let Some(parent) = current.parent()
+        } else if let Some(parent) = current.parent_node()
             && parent.kind() == "try_expression"
         {
             current = parent;

@@ -2,6 +2,7 @@
 //! of it ([`Rust`] implements [`Syntax`]).
 
 use crate::extract::code::Field;
+use crate::extract::code::Parent;
 use crate::extract::code::Syntax;
 pub use crate::extract::code::{ancestor, ancestors, text};
 use tree_sitter::Node;
@@ -37,7 +38,7 @@ impl Syntax for Rust {
                 }
                 "match_arm" => {
                     let pattern = node.field("pattern")?;
-                    let scrutinee = node.parent()?.parent()?.field("value")?;
+                    let scrutinee = node.parent_node()?.parent_node()?.field("value")?;
                     let full = format!("{} matches {}", text(scrutinee, src), text(pattern, src));
                     return Some((node, full));
                 }
@@ -131,11 +132,11 @@ pub fn last_segment(path: &str) -> &str {
 
 /// The call whose arguments hold `node` directly, with the argument's position.
 pub fn enclosing_call<'t>(node: Node<'t>) -> Option<(Node<'t>, usize)> {
-    let args = node.parent()?;
+    let args = node.parent_node()?;
     if args.kind() != "arguments" {
         return None;
     }
-    let call = args.parent()?;
+    let call = args.parent_node()?;
     let position = named_children(args)
         .into_iter()
         .filter(|n| !is_comment(*n))
@@ -145,11 +146,11 @@ pub fn enclosing_call<'t>(node: Node<'t>) -> Option<(Node<'t>, usize)> {
 
 /// For `value.method(..)`, the call node when `node` is the receiver `value`.
 pub fn method_call_on<'t>(node: Node<'t>) -> Option<Node<'t>> {
-    let field = node.parent()?;
+    let field = node.parent_node()?;
     if field.kind() != "field_expression" || field.field("value")?.id() != node.id() {
         return None;
     }
-    let call = field.parent()?;
+    let call = field.parent_node()?;
     (call.kind() == "call_expression").then_some(call)
 }
 
