@@ -172,6 +172,7 @@ mod tests {
             (401, "Unauthorized"),
             (403, "Unauthorized"),
             (422, "Referenced category not found"),
+            (409, "Validation Error"),
             (400, "Returned when the pet is not found"),
             (400, "Bad request or not found"),
             (404, "Not found, or forbidden to you"),
