@@ -201,15 +201,13 @@ pub fn join(files: &mut [SourceFile], more: &[Known]) {
             ));
         }
         for call in &own.summary.calls {
-            let helpers = unique_by(with_helpers.iter().filter(|w| w.kind == own.kind).flat_map(
-                |w| {
-                    w.summary
-                        .helpers
-                        .iter()
-                        .filter(|h| call.callee.may_name(&h.key))
-                        .map(move |h| (&h.key, (w.display, h)))
-                },
-            ));
+            let helpers = named(
+                &with_helpers,
+                own.kind,
+                &call.callee,
+                |s| &s.helpers,
+                |h| &h.key,
+            );
             if let Some((display, helper)) =
                 helpers.iter().find(|(_, h)| h.parameter == call.argument)
             {
@@ -228,15 +226,13 @@ pub fn join(files: &mut [SourceFile], more: &[Known]) {
             }
         }
         for n in &own.summary.numbers {
-            let helpers = unique_by(with_helpers.iter().filter(|w| w.kind == own.kind).flat_map(
-                |w| {
-                    w.summary
-                        .helpers
-                        .iter()
-                        .filter(|h| n.callee.may_name(&h.key))
-                        .map(move |h| (&h.key, (w.display, h)))
-                },
-            ));
+            let helpers = named(
+                &with_helpers,
+                own.kind,
+                &n.callee,
+                |s| &s.helpers,
+                |h| &h.key,
+            );
             let Some((display, helper)) = helpers.iter().find(|(_, h)| h.parameter == n.argument)
             else {
                 continue;
@@ -261,15 +257,13 @@ pub fn join(files: &mut [SourceFile], more: &[Known]) {
             added[i].push(usage);
         }
         for call in &own.summary.plain_calls {
-            let helpers = unique_by(with_fixed.iter().filter(|w| w.kind == own.kind).flat_map(
-                |w| {
-                    w.summary
-                        .fixed_helpers
-                        .iter()
-                        .filter(|h| call.callee.may_name(&h.key))
-                        .map(move |h| (&h.key, (w.display, h)))
-                },
-            ));
+            let helpers = named(
+                &with_fixed,
+                own.kind,
+                &call.callee,
+                |s| &s.fixed_helpers,
+                |h| &h.key,
+            );
             let Some((display, helper)) = helpers.first() else {
                 continue;
             };
@@ -320,15 +314,13 @@ pub fn join(files: &mut [SourceFile], more: &[Known]) {
             }
         }
         for p in &own.summary.propagations {
-            let values = unique_by(with_values.iter().filter(|w| w.kind == own.kind).flat_map(
-                |w| {
-                    w.summary
-                        .error_values
-                        .iter()
-                        .filter(|e| p.callee.may_name(&e.function))
-                        .map(move |e| (&e.function, (w.display, e)))
-                },
-            ));
+            let values = named(
+                &with_values,
+                own.kind,
+                &p.callee,
+                |s| &s.error_values,
+                |e| &e.function,
+            );
             let Some((_, first)) = values.first() else {
                 continue;
             };
@@ -467,6 +459,25 @@ fn dropped_challenge(
 
 /// The values of the one definition `found` names, or nothing when it names several
 /// (two `ApiError`s in two modules, and the name does not say which).
+/// The definitions `callee` may name in the files of `kind` (one list of each file's
+/// summary, `key` naming each definition), with the file each is in; none when the name
+/// could mean definitions of two keys (see [`unique_by`]).
+fn named<'a, D>(
+    files: &[&View<'a>],
+    kind: SourceKind,
+    callee: &Key,
+    definitions: impl Fn(&'a Summary) -> &'a [D],
+    key: impl Fn(&D) -> &Key,
+) -> Vec<(&'a str, &'a D)> {
+    let key = &key;
+    unique_by(files.iter().filter(|w| w.kind == kind).flat_map(|w| {
+        definitions(w.summary)
+            .iter()
+            .filter(move |d| callee.may_name(key(d)))
+            .map(move |d| (key(d), (w.display, d)))
+    }))
+}
+
 fn unique_by<'k, T>(found: impl Iterator<Item = (&'k Key, T)>) -> Vec<T> {
     let mut key: Option<&Key> = None;
     let mut out = Vec::new();
