@@ -116,6 +116,7 @@ pub struct EvidenceWords {
     pub server_fault: Vec<String>,
     pub missing_credentials: Vec<String>,
     pub insufficient_permission: Vec<String>,
+    pub authentication_attempt: Vec<String>,
     pub contradiction: Contradictions,
     pub missing_credentials_condition: Vec<String>,
     pub not_credentials: Vec<String>,

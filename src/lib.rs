@@ -7,6 +7,7 @@
 //! acting on the findings after they exist.
 
 pub mod baseline;
+pub mod cache;
 pub mod check;
 pub mod classify;
 pub mod config;

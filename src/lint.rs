@@ -87,6 +87,7 @@ fn around(walk_options: &WalkOptions, read: &[SourceFile], resolver: Arc<Resolve
     let options = WalkOptions {
         paths: roots,
         threads: walk_options.threads,
+        cache: walk_options.cache.clone(),
     };
     let walked = walk_for(&options, Some(settings_of(resolver)), Purpose::Index);
     let others = |f: &SourceFile| {
@@ -106,7 +107,7 @@ fn around(walk_options: &WalkOptions, read: &[SourceFile], resolver: Arc<Resolve
                 .deferred
                 .iter()
                 .filter(|p| std::fs::read(p).is_ok_and(|text| filter.is_match(&text)))
-                .filter_map(|p| crate::walk::read_for_index(p))
+                .filter_map(|p| crate::walk::read_for_index(p, walk_options.cache.as_deref()))
                 .filter(others)
                 .map(Known::of),
         );
@@ -157,17 +158,18 @@ pub fn lint_text(
 }
 
 /// Lints `text` as if it were the file `path`, with what the rest of its project says, read
-/// as for a file named alone: `--stdin-filename`.
+/// as for a file named alone: `--stdin-filename`. The project is walked as `walk` says
+/// (its threads and cache); `text` itself is never kept in the cache.
 pub fn lint_text_in_project(
     path: &Path,
     text: Vec<u8>,
     resolver: Arc<Resolver>,
-    threads: usize,
+    walk: WalkOptions,
 ) -> Result<LintOutput, ConfigError> {
     let mut walked = read_as(path, text, &resolver)?;
     let options = WalkOptions {
         paths: vec![path.to_path_buf()],
-        threads,
+        ..walk
     };
     let known = around(&options, &walked.files, resolver.clone());
     index::join(&mut walked.files, &known);

@@ -2,6 +2,7 @@
 //! library (`statuslint::check` runs a check).
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use statuslint::cache::Location;
 use statuslint::check::{CheckOptions, Color, Console, MAX_THREADS};
 use statuslint::report::OutputFormat;
 use statuslint::rules::Severity;
@@ -13,6 +14,19 @@ use std::process::ExitCode;
 /// its instructions on Rust handlers (mimalloc's are about a third of that).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// `mi_option_purge_delay` in the mimalloc (v3) that libmimalloc-sys builds: its
+/// `mimalloc.h` numbers the options, and libmimalloc-sys names only some of them.
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// Freed pages go back to the system after 10 ms rather than a second: a large file's tree
+/// and usages are freed while its findings are made, and holding them cost a third more
+/// memory at the peak (250 MB against 189 on a dense 8 MB spec). Purging at once saves
+/// no more, and its system calls cost a tenth of the time on large Rust files.
+fn return_freed_memory_soon() {
+    // SAFETY: setting an option has no precondition; it only changes when pages are purged.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 10) };
+}
 
 fn use_mimalloc_in_tree_sitter() {
     use libmimalloc_sys::{mi_calloc, mi_free, mi_malloc, mi_realloc};
@@ -159,6 +173,16 @@ struct CheckArgs {
     /// The file name to check standard input as (with `-`): picks the kind and config.
     #[arg(long, value_name = "NAME")]
     stdin_filename: Option<PathBuf>,
+
+    /// Keep what each code file yields in this folder, so the next run parses only the
+    /// files that changed [default: $XDG_CACHE_HOME/statuslint, else
+    /// $HOME/.cache/statuslint]. One file per project; never inside the project.
+    #[arg(long, value_name = "DIR", env = "STATUSLINT_CACHE_DIR")]
+    cache_dir: Option<PathBuf>,
+
+    /// Neither read nor write the cache.
+    #[arg(long)]
+    no_cache: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -191,6 +215,7 @@ impl FailOn {
 }
 
 fn main() -> ExitCode {
+    return_freed_memory_soon();
     use_mimalloc_in_tree_sitter();
     let cli = Cli::parse();
     let console = Console::default();
@@ -245,6 +270,11 @@ impl CheckArgs {
             baseline: self.baseline,
             write_baseline: self.write_baseline,
             stdin_filename: self.stdin_filename,
+            cache: match (self.no_cache, self.cache_dir) {
+                (true, _) => Location::Off,
+                (false, Some(dir)) => Location::Explicit(dir),
+                (false, None) => Location::Default,
+            },
         }
     }
 }

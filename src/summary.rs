@@ -7,11 +7,12 @@
 //! calls hand a status to such a function. [`crate::index`] joins them across files.
 
 use crate::usage::{Body, Code, Headers, Span, Usage};
+use serde::{Deserialize, Serialize};
 
 /// A name in the project: module path segments, then the item's own name. `full` when the
 /// file that wrote it resolved the whole path (`crate::api::todo::create`); otherwise the
 /// segments are only the path's tail as written (`todo::create`, `create`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Key {
     pub segments: Vec<String>,
     pub full: bool,
@@ -53,7 +54,7 @@ impl Key {
 }
 
 /// What one file says for the project index.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Summary {
     /// The module this file is (`api::todo` for `src/api/todo.rs`): its handlers' keys are
     /// this and their names.
@@ -156,7 +157,7 @@ pub enum CallFound {
     Number(NumberCall),
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct VariantMessage {
     /// The error type, a full key.
     pub error_type: Key,
@@ -164,7 +165,7 @@ pub struct VariantMessage {
     pub message: String,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct VariantUse {
     /// The index of the usage in the file's facts.
     pub usage: usize,
@@ -175,7 +176,7 @@ pub struct VariantUse {
 
 /// `fn reject(code: StatusCode, why: &str) -> Response`: argument `parameter` becomes the
 /// status of a response with these headers and body.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Helper {
     /// A full key.
     pub key: Key,
@@ -186,7 +187,7 @@ pub struct Helper {
     pub line: usize,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct HelperCall {
     /// The index of the usage (the status argument) in the file's facts.
     pub usage: usize,
@@ -196,7 +197,7 @@ pub struct HelperCall {
 }
 
 /// `err_code!("no such item", 404)`, `reject(401, "sign in")`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct NumberCall {
     /// The number, in this file.
     pub span: Span,
@@ -211,7 +212,7 @@ pub struct NumberCall {
 }
 
 /// `fn session(..) -> Result<User, StatusCode> { .. ok_or(StatusCode::UNAUTHORIZED) }`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ErrorValue {
     /// The function returning it, a full key.
     pub function: Key,
@@ -223,7 +224,7 @@ pub struct ErrorValue {
 
 /// `let user = session(token)?;` in a handler whose error type is the status itself: the
 /// callee's error value is sent as it is, with nothing added.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Propagation {
     /// The call, in this file.
     pub span: Span,
@@ -235,7 +236,7 @@ pub struct Propagation {
 /// `@app.errorhandler(401)`, `app.register_error_handler(HTTPException, h)`: a function that
 /// builds the response for errors raised anywhere in the app, which may add what the raise
 /// left out (a challenge, an Allow header).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ErrorHandler {
     /// The code it answers; None for every HTTP error (`HTTPException`).
     pub code: Option<u32>,
@@ -245,7 +246,7 @@ pub struct ErrorHandler {
 
 /// `abort(401)`, `raise HTTPException(405)`: the framework answers the error, through an
 /// error handler of the app when one is registered for the code.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Raised {
     /// The index of the usage in the file's facts.
     pub usage: usize,
@@ -254,7 +255,7 @@ pub struct Raised {
 
 /// `def forbidden(msg): raise HTTPException(status_code=403, detail=msg)`: whoever calls it
 /// answers with this code.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct FixedHelper {
     /// A full key.
     pub key: Key,
@@ -267,14 +268,14 @@ pub struct FixedHelper {
 
 /// `forbidden("log in first")` in a handler: the call's usage, with the handler's name,
 /// condition, comments and the call's messages as evidence, and no code yet.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct PlainCall {
     pub callee: Key,
     pub usage: Usage,
 }
 
 /// `"EXCEPTION_HANDLER": "app.errors.handle"` in the settings.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct HandlerSetting {
     /// The function as the setting names it (its dotted path, not resolved further).
     pub handler: Key,
@@ -283,7 +284,7 @@ pub struct HandlerSetting {
 }
 
 /// `def handle(exc, context)`: builds the response for every error the views raise.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ExceptionHandler {
     /// A full key.
     pub key: Key,

@@ -3,6 +3,7 @@
 //! Extractors know syntax and frameworks and fill these facts in; rules know HTTP and read
 //! them. A rule never looks at syntax and an extractor never decides what is wrong.
 
+use serde::{Deserialize, Serialize};
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -10,7 +11,7 @@ use std::sync::Arc;
 pub type Span = Range<usize>;
 
 /// The status code a usage chooses.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Code {
     /// One code, as written (may be out of range: `from_u16(1000)`).
     Exact(u32),
@@ -35,7 +36,7 @@ impl Code {
 }
 
 /// The HTTP methods a route answers.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Method {
     Get,
     Head,
@@ -100,7 +101,7 @@ impl Method {
 }
 
 /// The header fields set on the same response.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Headers {
     /// True when the extractor saw the whole response being built, so a missing header
     /// really is missing. False when part of it is built elsewhere (a helper, a variable
@@ -150,7 +151,7 @@ impl Headers {
 }
 
 /// Whether the response carries content.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum Body {
     Absent,
     Present,
@@ -159,7 +160,7 @@ pub enum Body {
 }
 
 /// Where a piece of text that may carry evidence came from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TextSource {
     /// The enclosing handler's or function's name.
     Handler,
@@ -193,7 +194,7 @@ impl TextSource {
 }
 
 /// A redirect target as written, with what the extractor learnt of how it was built.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Target {
     /// The target text; placeholders of the source format are kept as written
     /// (`https://{}{}`, `https://$host$request_uri`).
@@ -250,17 +251,33 @@ impl Target {
 }
 
 /// The scheme a request is known to arrive on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Scheme {
     Http,
     Https,
 }
 
 /// Nearby evidence the heuristic rules weigh. Extractors fill in what their format shows.
-#[derive(Clone, Debug, Default)]
+///
+/// What is known of the request ([`RequestEvidence`]) is read and written as if it were
+/// fields of this struct (`evidence.request_hosts`): it is boxed, since most usages (an
+/// OpenAPI response, a handler's error) have none, and a usage's size counts for each.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Evidence {
     /// Names, routes, comments and messages, with where each came from.
     pub texts: Vec<(TextSource, String)>,
+    /// The condition the usage sits under, as written.
+    pub condition: Option<String>,
+    /// Where the usage is defined when its span does not show it (an OpenAPI response
+    /// from a `$ref`'d component): stated with every finding on it.
+    pub origin: Vec<String>,
+    /// Set up on the first write to one of its fields.
+    request: Option<Box<RequestEvidence>>,
+}
+
+/// What a redirect's configuration or code shows of the request it answers.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct RequestEvidence {
     /// The request being answered is known to arrive on this scheme (a port-80 server
     /// block, `%{HTTPS} off`, a scheme test).
     pub request_scheme: Option<(Scheme, String)>,
@@ -274,15 +291,35 @@ pub struct Evidence {
     pub declared_permanent: Option<(bool, String)>,
     /// The redirect is chosen per request, from what (a cookie, a header, the locale).
     pub per_request: Option<String>,
-    /// The condition the usage sits under, as written.
-    pub condition: Option<String>,
-    /// Where the usage is defined when its span does not show it (an OpenAPI response
-    /// from a `$ref`'d component): stated with every finding on it.
-    pub origin: Vec<String>,
+}
+
+/// What is read of a usage whose request nothing is known of.
+static NOTHING_KNOWN_OF_THE_REQUEST: RequestEvidence = RequestEvidence {
+    request_scheme: None,
+    request_hosts: Vec::new(),
+    normalisation: None,
+    declared_permanent: None,
+    per_request: None,
+};
+
+impl std::ops::Deref for Evidence {
+    type Target = RequestEvidence;
+
+    fn deref(&self) -> &RequestEvidence {
+        self.request
+            .as_deref()
+            .unwrap_or(&NOTHING_KNOWN_OF_THE_REQUEST)
+    }
+}
+
+impl std::ops::DerefMut for Evidence {
+    fn deref_mut(&mut self) -> &mut RequestEvidence {
+        self.request.get_or_insert_default()
+    }
 }
 
 /// One place where a status is chosen.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Usage {
     /// Where the status is named (or, for an implicit code, the directive that implies it).
     pub span: Span,
@@ -315,7 +352,7 @@ pub struct Usage {
 }
 
 /// A route path and all the methods it answers (not only the one of this response).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Resource {
     pub path: String,
     pub methods: Vec<Method>,
@@ -343,7 +380,7 @@ impl Resource {
 
 /// Where a shared definition is and where this use of it is. Findings on uses of one
 /// definition are reported once, at the definition when it is in the checked file.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Shared {
     /// Names the definition: uses with the same key are uses of one thing.
     pub key: String,
@@ -358,7 +395,7 @@ pub struct Shared {
 /// The text that picks a usage's code (`temporary` in `Redirect::temporary(..)`, `302` in
 /// `return 302 ..`, `StatusCode::from_u16(404).unwrap()`), with how each code the API offers
 /// in its place is written. A spelling for the usage's own code is a clearer way to write it.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CodeToken {
     pub span: Span,
     pub spellings: Vec<(u32, String)>,
@@ -415,7 +452,7 @@ impl Usage {
 }
 
 /// Facts about a handler's route, found where the router is built (possibly in another file).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RouteBinding {
     /// The handler's own name.
     pub handler: String,
@@ -474,7 +511,7 @@ mod tests {
 }
 
 /// A documented operation as a whole, for the rules that look at all its responses.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Operation {
     /// Where the operation is named (its method key), or where this file uses it.
     pub span: Span,
@@ -490,7 +527,7 @@ pub struct Operation {
 }
 
 /// Everything one file yields.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct FileFacts {
     pub usages: Vec<Usage>,
     pub routes: Vec<RouteBinding>,

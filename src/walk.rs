@@ -1,6 +1,7 @@
 //! Walk: find the files to check with the `ignore` crate's parallel walker, read, classify,
 //! prefilter and extract them in the walker threads, and hand the facts to one collector.
 
+use crate::cache::Cache;
 use crate::classify::{NameClass, SourceKind, by_content, by_name};
 use crate::extract::{extract, may_choose_status, may_tell_the_index};
 use crate::ignores::{Chain, Ignores};
@@ -82,9 +83,12 @@ impl Checked {
     }
 }
 
+#[derive(Default)]
 pub struct WalkOptions {
     pub paths: Vec<PathBuf>,
     pub threads: usize,
+    /// The facts of code files kept from the last run, used and added to.
+    pub cache: Option<Arc<Cache>>,
 }
 
 enum Message {
@@ -294,6 +298,7 @@ pub fn walk_for(
     });
     walker.run(|| {
         let tx = tx.clone();
+        let cache = options.cache.clone();
         let cwd = cwd.clone();
         let folders = folders.clone();
         // A thread is handed the files of one folder one after another.
@@ -310,7 +315,9 @@ pub fn walk_for(
                         let settings = folder.settings(&folders);
                         if !settings.is_some_and(|s| s.exclude.matches(path)) {
                             let outside = settings.map_or(&[][..], |s| &s.outside_folders);
-                            for message in read_one(path, class, cwd.as_deref(), outside, purpose) {
+                            let cache = cache.as_deref();
+                            let read = (class, cwd.as_deref(), outside, purpose);
+                            for message in read_one(path, read, cache) {
                                 let _ = tx.send(message);
                             }
                         }
@@ -349,16 +356,15 @@ pub fn display_path(path: &Path, cwd: Option<&Path>) -> String {
     shown.to_string_lossy().into_owned()
 }
 
-fn read_one(
-    path: &Path,
-    class: NameClass,
-    cwd: Option<&Path>,
-    outside: &[PathBuf],
-    purpose: Purpose,
-) -> Vec<Message> {
+/// How a file found by the walk is read: its class by name, the folder paths are shown
+/// from, the folders outside the project it may refer to, and why it is read.
+type HowRead<'a> = (NameClass, Option<&'a Path>, &'a [PathBuf], Purpose);
+
+fn read_one(path: &Path, how: HowRead, cache: Option<&Cache>) -> Vec<Message> {
+    let (class, cwd, outside, purpose) = how;
     let display = display_path(path, cwd);
     match read_file(path, MAX_FILE_BYTES) {
-        Ok(bytes) => from_bytes(path, display, class, bytes, outside, purpose),
+        Ok(bytes) => from_bytes(path, display, class, bytes, outside, purpose, cache),
         Err(err) => vec![Message::Note(Note {
             path: display,
             message: format!("skipped: {err}"),
@@ -558,7 +564,7 @@ pub fn read_text(path: &Path, bytes: Vec<u8>, outside: &[PathBuf]) -> WalkOutput
     let Some(class) = by_name(path) else {
         return out;
     };
-    for message in from_bytes(path, display, class, bytes, outside, Purpose::Lint) {
+    for message in from_bytes(path, display, class, bytes, outside, Purpose::Lint, None) {
         match message {
             Message::Seen(kind) => out.checked.add(kind),
             Message::File(f) => out.files.push(f),
@@ -571,9 +577,9 @@ pub fn read_text(path: &Path, bytes: Vec<u8>, outside: &[PathBuf]) -> WalkOutput
 
 /// Reads the file `path` for the index in full, as a lint walk would (a file an index walk
 /// deferred).
-pub fn read_for_index(path: &Path) -> Option<SourceFile> {
+pub fn read_for_index(path: &Path, cache: Option<&Cache>) -> Option<SourceFile> {
     let class = by_name(path)?;
-    read_one(path, class, None, &[], Purpose::Lint)
+    read_one(path, (class, None, &[], Purpose::Lint), cache)
         .into_iter()
         .find_map(|m| match m {
             Message::File(f) => Some(f),
@@ -632,6 +638,18 @@ pub fn decode(bytes: Vec<u8>) -> (String, Option<String>) {
     }
 }
 
+/// What the rules read of a file's facts, once: its directives are not evidence, and
+/// the room its usages were given is given back.
+fn tidy(mut facts: FileFacts) -> FileFacts {
+    let calls = facts.summary.plain_calls.iter_mut().map(|c| &mut c.usage);
+    for usage in facts.usages.iter_mut().chain(calls) {
+        crate::suppress::drop_directives(&mut usage.evidence.texts);
+        // Held until the rules run: the findings are made in the room given back.
+        usage.shrink_to_fit();
+    }
+    facts
+}
+
 fn from_bytes(
     path: &Path,
     display: String,
@@ -639,6 +657,7 @@ fn from_bytes(
     bytes: Vec<u8>,
     outside: &[PathBuf],
     purpose: Purpose,
+    cache: Option<&Cache>,
 ) -> Vec<Message> {
     let note = |message: String| {
         vec![Message::Note(Note {
@@ -669,6 +688,9 @@ fn from_bytes(
     if !chooses && !SUPPRESSION.is_match(&bytes) {
         return messages;
     }
+    let key = cache
+        .filter(|_| chooses)
+        .and_then(|c| c.key(kind, path, &bytes));
     let (text, invalid) = decode(bytes);
     let text: Arc<str> = text.into();
     if let Some(message) = invalid {
@@ -677,17 +699,18 @@ fn from_bytes(
             message,
         }));
     }
-    let mut facts = if chooses {
-        extract(kind, path, &text, outside)
-    } else {
-        FileFacts::default()
+    let cached = cache.zip(key).and_then(|(c, key)| c.get(key));
+    let mut facts = match cached {
+        Some(facts) => facts,
+        None if chooses => {
+            let facts = tidy(extract(kind, path, &text, outside));
+            if let Some((cache, key)) = cache.zip(key) {
+                cache.put(key, &facts);
+            }
+            facts
+        }
+        None => FileFacts::default(),
     };
-    let calls = facts.summary.plain_calls.iter_mut().map(|c| &mut c.usage);
-    for usage in facts.usages.iter_mut().chain(calls) {
-        crate::suppress::drop_directives(&mut usage.evidence.texts);
-        // Held until the rules run: the findings are made in the room given back.
-        usage.shrink_to_fit();
-    }
     for n in facts.notes.drain(..) {
         messages.push(Message::Note(Note {
             path: display.clone(),

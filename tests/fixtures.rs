@@ -161,6 +161,7 @@ fn every_fixture_gets_exactly_its_expected_diagnostics() {
         let options = WalkOptions {
             paths: vec![path.clone()],
             threads: 1,
+            cache: None,
         };
         // A file of a fixture project is linted alone with its project's knowledge, as
         // `statuslint FILE` does.
@@ -193,6 +194,7 @@ fn every_fixture_gets_exactly_its_expected_diagnostics() {
         let options = WalkOptions {
             paths: vec![project.clone()],
             threads: 1,
+            cache: None,
         };
         let output = lint(&options, &settings);
         for path in files.iter().filter(|f| f.starts_with(project)) {

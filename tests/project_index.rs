@@ -10,7 +10,11 @@ use std::sync::Arc;
 
 fn findings(paths: Vec<PathBuf>) -> BTreeSet<(String, usize, String)> {
     let output = lint_in_project(
-        &WalkOptions { paths, threads: 1 },
+        &WalkOptions {
+            paths,
+            threads: 1,
+            cache: None,
+        },
         Arc::new(Resolver::fixed(Settings::default())),
     )
     .expect("fixed settings");
@@ -51,6 +55,7 @@ fn findings_on_helper_calls_name_the_helper() {
         &WalkOptions {
             paths: vec![file],
             threads: 1,
+            cache: None,
         },
         Arc::new(Resolver::fixed(Settings::default())),
     )

@@ -62,6 +62,7 @@ pub struct CheckOptions {
     pub baseline: Option<PathBuf>,
     pub write_baseline: Option<PathBuf>,
     pub stdin_filename: Option<PathBuf>,
+    pub cache: crate::cache::Location,
 }
 
 impl CheckOptions {
@@ -135,24 +136,39 @@ fn check_paths(
         return show_settings(console, options, &resolver);
     }
     let mut stdin_text = None;
+    // Standard input is read as the file it names: its project's cache is that file's.
+    let cache_paths = match &options.stdin_filename {
+        Some(name) if options.reads_stdin() => std::slice::from_ref(name),
+        _ => &paths[..],
+    };
+    let cache = crate::cache::Cache::open(&options.cache, cache_paths).map(Arc::new);
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // Idle walker threads poll for work, so far more threads than cores cost CPU time
+    // without reading any faster.
+    let threads = match options.threads {
+        0 => cores,
+        n => n.min(cores * THREADS_PER_CORE),
+    };
+    let walk_options = WalkOptions {
+        paths,
+        threads: threads.min(MAX_THREADS),
+        cache: cache.clone(),
+    };
     let mut output = if options.reads_stdin() {
-        let (output, text) = lint_stdin(options, &resolver)?;
+        let (output, text) = lint_stdin(options, &resolver, walk_options)?;
         stdin_text = Some(text);
         output
     } else {
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        // Idle walker threads poll for work, so far more threads than cores cost CPU time
-        // without reading any faster.
-        let threads = match options.threads {
-            0 => cores,
-            n => n.min(cores * THREADS_PER_CORE),
-        };
-        let walk_options = WalkOptions {
-            paths,
-            threads: threads.min(MAX_THREADS),
-        };
-        lint_in_project(&walk_options, resolver.clone()).map_err(|e| e.to_string())?
+        let output = lint_in_project(&walk_options, resolver.clone());
+        drop(walk_options);
+        output.map_err(|e| e.to_string())?
     };
+    if let Some(note) = cache.and_then(Arc::into_inner).and_then(|c| c.save()) {
+        output.notes.push(Note {
+            path: String::new(),
+            message: note,
+        });
+    }
     print_notes(console, &output.notes);
     narrow(console, options, &mut output.diagnostics)?;
     if let Some(path) = &options.write_baseline {
@@ -211,6 +227,7 @@ fn check_selectors(options: &CheckOptions) -> Result<(), String> {
 fn lint_stdin(
     options: &CheckOptions,
     resolver: &Arc<Resolver>,
+    walk_options: WalkOptions,
 ) -> Result<(LintOutput, String), String> {
     if options.paths.len() != 1 {
         return Err("`-` (standard input) cannot be mixed with other paths".into());
@@ -225,9 +242,8 @@ fn lint_stdin(
         .map_err(|e| format!("cannot read standard input: {e}"))?;
     let text = String::from_utf8_lossy(&bytes).into_owned();
     // Read as the file it stands for: with the routes and helpers of its project.
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_THREADS));
-    let output =
-        lint_text_in_project(name, bytes, resolver.clone(), threads).map_err(|e| e.to_string())?;
+    let output = lint_text_in_project(name, bytes, resolver.clone(), walk_options)
+        .map_err(|e| e.to_string())?;
     Ok((output, text))
 }
 

@@ -36,20 +36,22 @@ pub mod tree;
 pub mod vercel_json;
 pub mod web_config;
 
-/// How a kind is extracted: from its own text, or also from the files it refers to.
+/// How a kind is extracted: from its own text, from its text and its [`code::Surroundings`]
+/// (a code language), or also from the files it refers to.
 enum Extractor {
     Own(fn(&Path, &str) -> FileFacts),
+    Code(fn(&Path, &str) -> FileFacts),
     Reaching(fn(&Path, &str, &Reach) -> FileFacts),
 }
 
 /// The prefilter of each kind (regexes any of which lets a file through) and its extractor.
 fn module(kind: SourceKind) -> (&'static [&'static str], Extractor) {
-    use Extractor::{Own, Reaching};
+    use Extractor::{Code, Own, Reaching};
     match kind {
-        SourceKind::Rust => (&[code::rust::PREFILTER], Own(code::rust::extract)),
-        SourceKind::Python => (&[code::python::PREFILTER], Own(code::python::extract)),
-        SourceKind::Go => (&[code::go::PREFILTER], Own(code::go::extract)),
-        SourceKind::JavaScript => (code::javascript::PREFILTER, Own(code::javascript::extract)),
+        SourceKind::Rust => (code::rust::PREFILTER, Code(code::rust::extract)),
+        SourceKind::Python => (&[code::python::PREFILTER], Code(code::python::extract)),
+        SourceKind::Go => (&[code::go::PREFILTER], Code(code::go::extract)),
+        SourceKind::JavaScript => (code::javascript::PREFILTER, Code(code::javascript::extract)),
         SourceKind::Nginx => (&[nginx::PREFILTER], Reaching(nginx::extract)),
         SourceKind::Apache => (&[apache::PREFILTER], Own(apache::extract)),
         SourceKind::Caddy => (&[caddy::PREFILTER], Own(caddy::extract)),
@@ -110,7 +112,7 @@ pub fn may_choose_status(kind: SourceKind, bytes: &[u8]) -> bool {
             module(kind)
                 .0
                 .iter()
-                .map(|p| Regex::new(p).expect("each PREFILTER is a valid regex"))
+                .map(|p| ascii_regex(p).expect("each PREFILTER is a valid regex"))
                 .collect()
         })
         .iter()
@@ -121,7 +123,15 @@ pub fn may_choose_status(kind: SourceKind, bytes: &[u8]) -> bool {
 /// (routes, error messages, helpers, error values), which is less than what it must match
 /// to choose a status. Other kinds tell the index only what their prefilter lets through.
 static RUST_INDEX_PREFILTER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(code::rust::INDEX_PREFILTER).expect("a valid regex"));
+    LazyLock::new(|| ascii_regex(code::rust::INDEX_PREFILTER).expect("a valid regex"));
+
+/// A prefilter with ASCII classes: `\b`, `\w` and `\d` as code means them. Unicode word
+/// boundaries make the regex engine give up its DFA on any file with a non-ASCII byte (a
+/// translated string, an emoji) and match at a tenth of the speed: on kanidm's Rust that
+/// was a third of the whole run.
+fn ascii_regex(pattern: &str) -> Result<Regex, regex::Error> {
+    Regex::new(&format!("(?-u){pattern}"))
+}
 
 /// True when the file may say something the index reads of other files: the project
 /// around a file named alone is read for that only, and most of it stops here.
@@ -132,11 +142,21 @@ pub fn may_tell_the_index(kind: SourceKind, bytes: &[u8]) -> bool {
     }
 }
 
+/// What a file of `kind` at `path` yields depends on its text, its path and these, when
+/// that is all it depends on (the code kinds); None for kinds that read other files
+/// (nginx includes, OpenAPI `$ref`s) or whose facts are not worth keeping between runs.
+pub fn surroundings(kind: SourceKind, path: &Path) -> Option<code::Surroundings> {
+    match module(kind).1 {
+        Extractor::Code(_) => Some(code::Surroundings::of(kind, path)),
+        _ => None,
+    }
+}
+
 /// Turns the text of one file into facts; `outside` are the folders outside its project
 /// that the files it refers to may be in (`allow-outside-project`).
 pub fn extract(kind: SourceKind, path: &Path, source: &str, outside: &[PathBuf]) -> FileFacts {
     let mut facts = match module(kind).1 {
-        Extractor::Own(extract) => extract(path, source),
+        Extractor::Own(extract) | Extractor::Code(extract) => extract(path, source),
         Extractor::Reaching(extract) => extract(path, source, &Reach::of(path, outside)),
     };
     facts.place_notes(source);
@@ -146,6 +166,19 @@ pub fn extract(kind: SourceKind, path: &Path, source: &str, outside: &[PathBuf])
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prefilters_read_code_beside_non_ascii_text() {
+        // ASCII classes: a word boundary next to a letter outside ASCII is still one.
+        let rust = "// Grüße\nfn a() -> R { err!(\"nicht gefunden ✗\", 404) }\n".as_bytes();
+        assert!(may_choose_status(SourceKind::Rust, rust));
+        let js = "const t = '✓';\nexport default () => new Response('ok')\n".as_bytes();
+        assert!(may_choose_status(SourceKind::JavaScript, js));
+        assert!(!may_choose_status(
+            SourceKind::JavaScript,
+            "const Responses = '✓';\n".as_bytes()
+        ));
+    }
 
     #[test]
     fn every_prefilter_compiles() {

@@ -2,7 +2,7 @@
 
 use super::evidence::{says, text_with_word};
 use super::{CheckContext, Finding, Rule};
-use crate::knowledge::WORDS;
+use crate::knowledge::{WORDS, find_word};
 use crate::usage::{TextSource, Usage};
 
 pub struct UnauthorizedForInsufficientPermission;
@@ -30,6 +30,9 @@ impl Rule for UnauthorizedForInsufficientPermission {
         }) else {
             return;
         };
+        if find_word(text, &WORDS.authentication_attempt).is_some() {
+            return;
+        }
         out.push(
             Finding::at(u.span.clone(), "401 (Unauthorized) is sent to a client that is signed in but not allowed")
                 .evidence(says(source, text, &word))
@@ -51,6 +54,16 @@ mod tests {
             .texts
             .push((TextSource::Message, "Permission denied: admin only".into()));
         assert_eq!(run(&UnauthorizedForInsufficientPermission, &u).len(), 1);
+    }
+
+    #[test]
+    fn silent_when_the_refusal_is_of_signing_in() {
+        let mut u = response(401);
+        u.evidence.texts.push((
+            TextSource::Message,
+            "Source IP {ip} is not permitted to authenticate using this token.".into(),
+        ));
+        assert!(run(&UnauthorizedForInsufficientPermission, &u).is_empty());
     }
 
     #[test]

@@ -155,7 +155,7 @@ mod tests {
             (500, "Bad request"),
             (400, "Pet not found"),
             (405, "the id is not in a recognized format"),
-            (404, "Invalid ID supplied"),
+            (500, "Invalid ID supplied"),
         ] {
             assert_eq!(
                 run(&StatusContradictsMessage, &described(code, text)).len(),
@@ -173,6 +173,7 @@ mod tests {
             (403, "Unauthorized"),
             (422, "Referenced category not found"),
             (409, "Validation Error"),
+            (404, "Invalid ID supplied"),
             (400, "Returned when the pet is not found"),
             (400, "Bad request or not found"),
             (404, "Not found, or forbidden to you"),

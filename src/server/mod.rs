@@ -259,6 +259,8 @@ impl Server {
         let options = WalkOptions {
             paths: self.roots.clone(),
             threads: std::thread::available_parallelism().map_or(1, |n| n.get().min(4)),
+            // The editor's walks read the disk as it is: kept facts would save little.
+            cache: None,
         };
         let resolver = self.resolver.clone();
         std::thread::spawn(move || {
@@ -314,6 +316,7 @@ impl Server {
                 let options = WalkOptions {
                     paths: vec![path],
                     threads: 1,
+                    cache: None,
                 };
                 self.disk_routes
                     .extend(project_known(&options, self.resolver.clone()));

@@ -141,7 +141,7 @@ fn narrow_methods<L: Syntax>(site: Node, src: &str, usage: &mut Usage) {
 static METHOD_TEST: LazyLock<Regex> = LazyLock::new(|| {
     // `request.method == "POST"`, and Go's `r.Method == http.MethodPost`.
     Regex::new(
-        r#"(?i)\bmethod\s*==\s*(?:["']|[\w.]*\bmethod)(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)\b"#,
+        r#"(?-u)(?i)\bmethod\s*==\s*(?:["']|[\w.]*\bmethod)(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)\b"#,
     )
     .expect("valid regex")
 });
@@ -216,7 +216,7 @@ pub fn condition_texts(condition: &str) -> Vec<String> {
 
 /// `not a.b.c`, `not a.b.c()`: the last segment is what is tested.
 static NEGATED_PATH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\bnot\s+\(?\s*(?:[A-Za-z_][\w]*\s*(?:\(\))?\s*\.\s*)+(?P<last>[A-Za-z_]\w*)")
+    Regex::new(r"(?-u)\bnot\s+\(?\s*(?:[A-Za-z_][\w]*\s*(?:\(\))?\s*\.\s*)+(?P<last>[A-Za-z_]\w*)")
         .expect("valid regex")
 });
 
@@ -234,7 +234,7 @@ static NEGATED_MATCH: LazyLock<Regex> = LazyLock::new(|| {
 
 /// `not request.is_secure` (Flask, Django): the request arrived over plain http.
 static INSECURE_TEST: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*not\s+[\w.]*request\.is_secure(\(\))?\s*$").expect("valid regex")
+    Regex::new(r"(?-u)^\s*not\s+[\w.]*request\.is_secure(\(\))?\s*$").expect("valid regex")
 });
 
 static PER_REQUEST_INPUT: LazyLock<Regex> = LazyLock::new(|| {

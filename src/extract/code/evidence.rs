@@ -96,7 +96,7 @@ pub fn follow_bindings<'t>(
 
 static TRIMS_SLASH: LazyLock<Regex> = LazyLock::new(|| {
     // Rust and Python methods on the path, and Go's `strings.TrimSuffix(r.URL.Path, "/")`.
-    Regex::new(r#"(?i)(path|uri)\w*(\(\))?\s*\.\s*(trim_end_matches|rstrip|removesuffix)\(\s*['"]/['"]\s*\)|Trim(Suffix|Right)\(\s*[\w.]*(?i:path|uri)[\w.()]*\s*,\s*"/"\s*\)"#)
+    Regex::new(r#"(?-u)(?i)(path|uri)\w*(\(\))?\s*\.\s*(trim_end_matches|rstrip|removesuffix)\(\s*['"]/['"]\s*\)|Trim(Suffix|Right)\(\s*[\w.]*(?i:path|uri)[\w.()]*\s*,\s*"/"\s*\)"#)
         .expect("valid regex")
 });
 static LOWERCASES: LazyLock<Regex> = LazyLock::new(|| {

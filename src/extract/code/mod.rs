@@ -112,13 +112,37 @@ impl<'t> Field<'t> for Node<'t> {
     }
 }
 
+/// What a code extractor reads besides the file's text and its path as the walk spells
+/// it: facts of the folders around the file. The extraction cache (`crate::cache`) keys on
+/// them, so an extractor that comes to read anything else of the disk must add it here.
+#[derive(Debug, Hash)]
+pub struct Surroundings {
+    /// [`in_test_folder`].
+    in_test_folder: bool,
+    /// The frameworks a JavaScript file's project folders mark (`api/` beside vercel.json).
+    project_frameworks: Vec<&'static str>,
+}
+
+impl Surroundings {
+    pub fn of(kind: crate::classify::SourceKind, path: &Path) -> Surroundings {
+        use crate::classify::SourceKind;
+        Surroundings {
+            in_test_folder: in_test_folder(path),
+            project_frameworks: match kind {
+                SourceKind::JavaScript => javascript::project_frameworks(path),
+                _ => Vec::new(),
+            },
+        }
+    }
+}
+
 /// Folders that hold tests, mocks and test data by every language's conventions (Go's
 /// `testdata` among them): a handler there answers a test, not a user.
 const TEST_FOLDERS: &[&str] = &["test", "tests", "testdata", "__tests__", "__mocks__"];
 
 /// True when a folder between the file's project root (`walk::project_root`) and the file
 /// is a test folder. Only folders inside the project count: a checkout may itself sit in
-/// `~/tests/`.
+/// `~/tests/`. Read of the disk, so one of the [`Surroundings`].
 pub fn in_test_folder(path: &Path) -> bool {
     let file = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
     let root = crate::walk::project_root(&file);
@@ -182,9 +206,12 @@ pub fn parse_file(
 /// `res.redirect(...)`, `raise NotFound`, `throw new HttpException`).
 /// `http` counts where it names an API (`http.StatusOK`, `HttpResponse`), not in a URL's
 /// scheme (`https://`, `https%3A` in a query string): a link in markup names no status.
+/// `reply` counts as Fastify's object (`reply.code(`), not in a name (`$canReply`).
+/// `error` counts where an error is made or sent (`new BadRequestError(`, `createError(`,
+/// `errors.NotFound`), not as a name in markup or styles (`styled(ImageError)`, `$error`).
 static STATUS_HINT: LazyLock<regex::bytes::Regex> = LazyLock::new(|| {
     regex::bytes::Regex::new(
-        r"(?i)status|redirect|abort|respon|reply|http(?:[^s:%]|s[^:%])|error|exception|raise|throw|reject|found|forbid|unauthori|\b[1-5][0-9][0-9]\b",
+        r"(?i)status|redirect|abort|respon|reply\s*\.|http(?:[^s:%]|s[^:%])|new\s+[\w$.]*error|error\w*\s*\(|errors?\.|exception|raise|throw|reject|found|forbid|unauthori|\b[1-5][0-9][0-9]\b",
     )
     .expect("valid regex")
 });

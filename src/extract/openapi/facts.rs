@@ -6,7 +6,7 @@
 
 use super::layout::LAYOUT;
 use super::refs::{Broken, Docs, Hop};
-use super::tree::{Node, Pos, Scalar, Value};
+use super::tree::{Entry, Node, Pos, Scalar, Value};
 use crate::usage::{
     Body, Code, FileFacts, Headers, Method, Operation, Resource, Shared, TextSource, Usage,
 };
@@ -58,33 +58,41 @@ struct Collector<'a> {
 }
 
 /// The usages of every response in the spec (document 0 of `docs`).
-pub fn collect(docs: Docs) -> FileFacts {
+pub fn collect(mut docs: Docs) -> FileFacts {
     let root = &docs.get(0).root;
     let Some(dialect) = Dialect::of(root) else {
         return FileFacts::default();
     };
-    let mut collector = Collector {
-        docs: &docs,
-        dialect,
-        facts: FileFacts::default(),
-        in_paths: false,
-    };
+    let mut facts = FileFacts::default();
     // A large spec has tens of thousands of responses: room for them all at once, rather
     // than a Vec doubling (which holds up to three times their size while it moves).
-    collector
-        .facts
-        .usages
-        .reserve_exact(responses_written(root));
+    facts.usages.reserve_exact(responses_written(root));
     for section in ["paths", "webhooks"] {
-        collector.in_paths = section == "paths";
-        for entry in root.get(section).map_or(&[][..], Node::entries) {
-            let route = entry.key.text();
-            if !route.starts_with("x-") {
-                collector.path_item(0, &entry.value, &route, None, 0);
+        let taken = docs.take_section(section);
+        let docs = &docs;
+        let read = |facts: FileFacts, entry: &Entry| {
+            let mut collector = Collector {
+                docs,
+                dialect,
+                facts,
+                in_paths: section == "paths",
+            };
+            collector.path_entry(entry);
+            collector.facts
+        };
+        facts = match taken {
+            // Each path item is dropped once read: a large spec's tree and its usages are
+            // never both whole.
+            Some(items) => items
+                .into_iter()
+                .fold(facts, |facts, item| read(facts, &item)),
+            None => {
+                let items = docs.get(0).root.get(section).map_or(&[][..], Node::entries);
+                items.iter().fold(facts, read)
             }
-        }
+        };
     }
-    collector.facts
+    facts
 }
 
 /// The responses written out under `paths` (those behind `$ref`s and callbacks are not
@@ -100,6 +108,14 @@ fn responses_written(root: &Node) -> usize {
 }
 
 impl<'a> Collector<'a> {
+    /// A path (or webhook) and its item; extensions (`x-...`) are not paths.
+    fn path_entry(&mut self, entry: &'a Entry) {
+        let route = entry.key.text();
+        if !route.starts_with("x-") {
+            self.path_item(0, &entry.value, &route, None, 0);
+        }
+    }
+
     fn path_item(
         &mut self,
         doc: usize,
@@ -112,7 +128,7 @@ impl<'a> Collector<'a> {
         let Some((doc, item, anchor)) = self.enter(doc, node, anchor, &what) else {
             return;
         };
-        let operations: Vec<(Method, &'a super::tree::Entry)> = item
+        let operations: Vec<(Method, &'a Entry)> = item
             .entries()
             .iter()
             .filter_map(|entry| {

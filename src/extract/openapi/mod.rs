@@ -146,6 +146,31 @@ mod tests {
     }
 
     #[test]
+    fn path_items_read_before_a_reference_into_paths_are_still_there() {
+        // Path items are dropped once read unless a `$ref` points into `paths`.
+        let text = "openapi: 3.0.0\npaths:\n  /a:\n    get:\n      responses:\n        \"302\": {description: found}\n  /b:\n    $ref: '#/paths/~1a'\n  /c:\n    post:\n      $ref: '#/paths/~1a/get'\n";
+        let facts = extract(Path::new("api.yaml"), text);
+        assert!(facts.notes.is_empty(), "{:?}", facts.notes);
+        let read: Vec<_> = facts
+            .usages
+            .iter()
+            .map(|u| (u.spelled.as_str(), u.span.start))
+            .collect();
+        let at = |s: &str| text.find(s).expect("in the text");
+        assert_eq!(
+            read,
+            vec![
+                ("response \"302\" of GET /a", at("\"302\"")),
+                ("response \"302\" of GET /b", at("$ref: '#/paths/~1a'") + 6),
+                (
+                    "response \"302\" of POST /c",
+                    at("$ref: '#/paths/~1a/get'") + 6
+                ),
+            ]
+        );
+    }
+
+    #[test]
     fn invalid_json_and_non_specs_yield_no_usages() {
         let facts = extract(
             Path::new("api.json"),

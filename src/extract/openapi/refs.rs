@@ -6,7 +6,7 @@
 //! followed is a note naming the file, the line and the reference, never a panic.
 
 use super::layout::LAYOUT;
-use super::tree::{self, Node, Pos, Value};
+use super::tree::{self, Entry, Node, Pos, Scalar, Value};
 use crate::extract::reach::Reach;
 use crate::walk::MAX_FILE_BYTES;
 use std::collections::{HashMap, HashSet};
@@ -57,6 +57,9 @@ pub struct Docs {
     /// What may be read: the project, and the folders the configuration allows.
     reach: Reach,
     total_bytes: u64,
+    /// The first step of every pointer a `$ref` names (`paths` for `#/paths/~1a/get`),
+    /// in any document: what must stay whole while the spec is read.
+    pointed_into: HashSet<String>,
 }
 
 impl Docs {
@@ -74,6 +77,7 @@ impl Docs {
             base: PathBuf::new(),
             reach: reach.clone(),
             total_bytes: 0,
+            pointed_into: HashSet::new(),
         };
         if let Ok(canonical) = path.canonicalize() {
             docs.base = canonical
@@ -84,7 +88,9 @@ impl Docs {
         }
         let mut next = 0;
         while next < docs.docs.len() {
-            for file in docs.files_referenced_by(next) {
+            let (files, pointed_into) = docs.references_in(next);
+            docs.pointed_into.extend(pointed_into);
+            for file in files {
                 docs.open(next, &file);
             }
             next += 1;
@@ -94,6 +100,26 @@ impl Docs {
 
     pub fn get(&self, doc: usize) -> &Doc {
         &self.docs[doc]
+    }
+
+    /// Takes the entries of a top-level section of the spec (`paths`) out of its tree, so
+    /// that each can be dropped once read; None when a `$ref` may point into the section,
+    /// which must then stay whole.
+    pub fn take_section(&mut self, section: &str) -> Option<Vec<Entry>> {
+        // An empty pointer names a whole file, which may be the spec itself.
+        if self.pointed_into.contains(section) || self.pointed_into.contains("") {
+            return None;
+        }
+        let Value::Map(top) = &mut self.docs[0].root.value else {
+            return None;
+        };
+        let found = top
+            .iter_mut()
+            .find(|e| matches!(&e.key, Scalar::Str(k) if &**k == section))?;
+        let Value::Map(entries) = &mut found.value.value else {
+            return None;
+        };
+        Some(std::mem::take(entries).into_vec())
     }
 
     /// Follows `$ref`s from `node` until a node without one: the node, its document and
@@ -174,11 +200,13 @@ impl Docs {
         Ok((target, fragment))
     }
 
-    /// The distinct relative files that `$ref`s in a document name. Extensions (`x-...`
-    /// fields, such as code samples kept in files) are never followed, so not read.
-    fn files_referenced_by(&self, doc: usize) -> Vec<String> {
+    /// The distinct relative files that `$ref`s in a document name, and the first step of
+    /// each pointer they name. Extensions (`x-...` fields, such as code samples kept in
+    /// files) are never followed, so not read.
+    fn references_in(&self, doc: usize) -> (Vec<String>, HashSet<String>) {
         let mut files: Vec<String> = Vec::new();
         let mut seen = HashSet::new();
+        let mut pointed_into = HashSet::new();
         // Each node with whether its keys are names (a header may be called `x-trace`).
         let mut stack = vec![(&self.docs[doc].root, false)];
         while let Some((node, named)) = stack.pop() {
@@ -190,10 +218,15 @@ impl Docs {
                             continue;
                         }
                         if let (true, Some(r)) = (key == "$ref", e.value.str())
-                            && let Ok((Some(file), _)) = split_reference(r)
-                            && seen.insert(file.clone())
+                            && let Ok((file, pointer)) = split_reference(r)
                         {
-                            files.push(file);
+                            let first = pointer.split('/').nth(1).unwrap_or_default();
+                            pointed_into.insert(first.replace("~1", "/").replace("~0", "~"));
+                            if let Some(file) = file
+                                && seen.insert(file.clone())
+                            {
+                                files.push(file);
+                            }
                         }
                         let names = !named && LAYOUT.named_maps.contains(&key);
                         stack.push((&e.value, names));
@@ -203,7 +236,7 @@ impl Docs {
                 Value::Scalar(_) | Value::Skipped => {}
             }
         }
-        files
+        (files, pointed_into)
     }
 
     /// Reads and parses a file named in `from`, once; remembers why when it cannot.

@@ -191,7 +191,7 @@ fn is_method_field(written: &str) -> bool {
 }
 
 static METHOD_NOT_EQUAL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"^\s*[\w.]*\bMethod\s*!=\s*(?:"([A-Z]+)"|[\w.]*\bMethod([A-Z][a-z]+))\s*$"#)
+    Regex::new(r#"(?-u)^\s*[\w.]*\bMethod\s*!=\s*(?:"([A-Z]+)"|[\w.]*\bMethod([A-Z][a-z]+))\s*$"#)
         .expect("valid regex")
 });
 

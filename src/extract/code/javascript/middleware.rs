@@ -221,10 +221,7 @@ fn words(s: &str) -> impl Iterator<Item = &str> {
 /// error middleware: it is of a kind the middleware renders and is made in a handler of
 /// the framework.
 pub fn renders(error_framework: &str, site: Node, cx: &FileCx) -> Option<&'static str> {
-    let (framework, _) = JS_APIS
-        .error_middleware
-        .iter()
-        .find(|(_, spec)| spec.renders.iter().any(|r| r == error_framework))?;
+    let framework = renderer(error_framework)?;
     let mut current = syntax::enclosing_function(site);
     while let Some(function) = current {
         let params = syntax::parameters(function, cx.src);
@@ -233,9 +230,18 @@ pub fn renders(error_framework: &str, site: Node, cx: &FileCx) -> Option<&'stati
                 super::writer_framework(n, i, *ty, function, cx) == Some(framework)
             })
         }) {
-            return Some(framework.as_str());
+            return Some(framework);
         }
         current = syntax::enclosing_function(function);
     }
     None
+}
+
+/// The framework whose error middleware renders the errors of `error_framework`.
+pub fn renderer(error_framework: &str) -> Option<&'static str> {
+    JS_APIS
+        .error_middleware
+        .iter()
+        .find(|(_, spec)| spec.renders.iter().any(|r| r == error_framework))
+        .map(|(framework, _)| framework.as_str())
 }

@@ -8,6 +8,7 @@
 //! imported framework, or its conventional name; an imported function (`redirect`) only
 //! when the file imports it from the framework's module.
 
+mod handed;
 mod middleware;
 mod response;
 mod routes;
@@ -164,8 +165,8 @@ fn folder_frameworks(path: &Path) -> impl Iterator<Item = &'static str> + '_ {
 }
 
 /// The frameworks a file uses by the folder it is in at its project's root (`api/hello.ts`
-/// of a project with vercel.json).
-fn project_frameworks(path: &Path) -> Vec<&'static str> {
+/// of a project with vercel.json). Read of the disk, so one of the `Surroundings`.
+pub(crate) fn project_frameworks(path: &Path) -> Vec<&'static str> {
     let file = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
     let mut found = Vec::new();
     for (framework, spec) in &JS_APIS.project_folders {
@@ -770,7 +771,14 @@ fn site_usage(
     comments: &[Comment],
 ) -> Option<(Usage, Option<&'static str>)> {
     let site = site_of(node, cx)?;
-    let rendered_by = match site {
+    // An own error made outside a handler (a service, a passport callback) reaches the
+    // error middleware when it is thrown or handed on, uncaught; one a `catch` around
+    // takes is no response at all.
+    let own_fate = matches!(site, Site::OwnError(_)).then(|| handed::fate(node, cx.src));
+    if own_fate == Some(handed::Fate::Caught) {
+        return None;
+    }
+    let in_handler = match site {
         Site::Entry(entry, None) if entry.kind == CallKind::Error => entry
             .frameworks
             .iter()
@@ -779,6 +787,11 @@ fn site_usage(
         Site::OwnError(_) => middleware::renders(&JS_APIS.own_errors.name, node, cx),
         Site::Entry(..) => None,
     };
+    let rendered_by = in_handler.or_else(|| {
+        (own_fate == Some(handed::Fate::Reaches))
+            .then(|| middleware::renderer(&JS_APIS.own_errors.name))
+            .flatten()
+    });
     let usage = match site {
         Site::Entry(entry, writer) => entry_usage(node, entry, writer, cx, comments),
         Site::ErrorClass(code, _) => {
@@ -788,8 +801,9 @@ fn site_usage(
         }
         Site::OwnError(code) => {
             let value = code_value(code, cx)?;
-            // A bare number is a status only where error middleware answers it.
-            if value.bare && rendered_by.is_none() {
+            // A bare number is a status only in a handler, where error middleware answers
+            // it: far from one, `new TimeoutError(500)` may count anything.
+            if value.bare && in_handler.is_none() {
                 return None;
             }
             let spelled = format!("{}(.., {})", text(callee(node)?, cx.src), value.spelled);

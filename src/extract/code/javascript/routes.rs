@@ -285,7 +285,7 @@ pub fn checked_methods(scope: Node, site: Node, src: &str) -> Option<Vec<Method>
 }
 
 static METHOD_NOT_EQUAL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"^\(\s*[\w.]*\bmethod\s*!==?\s*['"]([A-Z]+)['"]\s*\)$"#).expect("valid regex")
+    Regex::new(r#"(?-u)^\(\s*[\w.]*\bmethod\s*!==?\s*['"]([A-Z]+)['"]\s*\)$"#).expect("valid regex")
 });
 
 /// Every function in `node`'s ancestry, innermost first, up to the file.

@@ -46,6 +46,8 @@ pub struct OwnErrors {
     pub suffixes: Vec<String>,
     /// The keys of an options object that hold the code (`new APIError({ status })`).
     pub code_keys: Vec<String>,
+    /// The calls that hand an error on to whoever answers it (`next(err)`, `reject(err)`).
+    pub handed_to: Vec<String>,
 }
 
 /// Error middleware (Express's `(err, req, res, next)`): a function of `arity` parameters,

@@ -205,3 +205,28 @@ fn bad_input_is_noted_not_read() {
     let deep = format!("{}{}", "(".repeat(3000), ")".repeat(3000));
     let _ = facts_in("deep.js", &deep);
 }
+
+#[test]
+fn syntax_errors_in_styles_are_not_a_partial_read() {
+    // TypeScript's grammar cannot read type arguments on a tagged template (outline's
+    // components): the styles choose no status, so the file is not said to be read in part.
+    let styled = r#"import styled from "styled-components";
+const StyledError = styled(ImageError)<{
+  animation: Animation | null;
+  $canReply?: boolean;
+}>`
+  ${(props) => props.$error && "color: red;"}
+`;
+export function load(res) {
+  return res.status(404).end();
+}
+"#;
+    let f = facts_in("Lightbox.tsx", styled);
+    assert!(f.partly_read.is_none(), "{:?}", f.notes);
+    assert_eq!(codes(&f), [404]);
+
+    // An error made in the unread part may choose a status: that is said.
+    let made = format!("{styled}export function fail(next) {{ next(new BadRequestError(; }}\n");
+    let f = facts_in("Lightbox.tsx", &made);
+    assert!(f.partly_read.is_some(), "{:?}", f.notes);
+}

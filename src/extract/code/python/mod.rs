@@ -468,7 +468,7 @@ fn is_status_constant(node: Node, src: &str) -> bool {
 }
 
 static STATUS_NAME: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^HTTP_(\d{3})(_\w+)?$").expect("valid regex"));
+    LazyLock::new(|| Regex::new(r"(?-u)^HTTP_(\d{3})(_\w+)?$").expect("valid regex"));
 
 /// A code as written: `404`, `status.HTTP_404_NOT_FOUND`, `HTTPStatus.NOT_FOUND`,
 /// `HTTPStatus.NOT_FOUND.value`, `HTTPStatus(404)`.

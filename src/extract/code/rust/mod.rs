@@ -51,7 +51,13 @@ fn frameworks(src: &str) -> Vec<&'static str> {
 /// project index needs: routers (`.route(`, `.service(`, route attributes, Rocket's
 /// `routes!`, warp filters), error messages (`#[error(`, `impl Display`), macros that
 /// may take a status, and macro calls that hand one a bare number (`fail!("gone", 404)`).
-pub const PREFILTER: &str = r"StatusCode|HttpResponse|Redirect|redirect|Status::|status::|\.status\(|with_status|\bError[A-Z][a-zA-Z]+\(|\.route\(|\.service\(|#\[(get|post|put|patch|delete|head|options|route)\(|routes!|warp::|#\[error\(|Display for|macro_rules!|\w!\s*\([^()\n]*\b[1-5][0-9]{2}\b";
+/// Two regexes, either of which lets a file in: the macro branch starts with no fixed text,
+/// so joined to the others it made the engine read every byte of every file (a sixth of the
+/// instructions per file).
+pub const PREFILTER: &[&str] = &[
+    r"StatusCode|HttpResponse|Redirect|redirect|Status::|status::|\.status\(|with_status|\bError[A-Z][a-zA-Z]+\(|\.route\(|\.service\(|#\[(get|post|put|patch|delete|head|options|route)\(|routes!|warp::|#\[error\(|Display for|macro_rules!",
+    r"\w!\s*\([^()\n]*\b[1-5][0-9]{2}\b",
+];
 
 /// What a Rust file must match to tell the index about other files: routers, error
 /// messages and macros (as in [`PREFILTER`]), functions that take a status (helpers) and

@@ -417,12 +417,12 @@ pub fn propagations(function: Node, cx: &FileCx, out: &mut Vec<Propagation>) {
 
 /// A macro rule's parameters, in order: `$msg:expr`.
 static MACRO_PARAMETER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\$(\w+)\s*:\s*\w+").expect("a valid regex"));
+    LazyLock::new(|| Regex::new(r"(?-u)\$(\w+)\s*:\s*\w+").expect("a valid regex"));
 
 /// A macro parameter handed to a status sink in the macro's body: `.with_code($code)`,
 /// `StatusCode::from_u16($code)`, `.status($code)`.
 static MACRO_SINK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:with_code|with_status|status_code|status|from_u16|from_code|build)\s*\(\s*\$(\w+)\s*\)")
+    Regex::new(r"(?-u)\b(?:with_code|with_status|status_code|status|from_u16|from_code|build)\s*\(\s*\$(\w+)\s*\)")
         .expect("a valid regex")
 });
 
