@@ -235,9 +235,7 @@ fn project_root(path: &Path) -> PathBuf {
     } else {
         path.parent().unwrap_or(&path)
     };
-    folder
-        .ancestors()
-        .find(|d| d.join(".git").exists())
+    crate::walk::git_root(folder)
         .unwrap_or(folder)
         .to_path_buf()
 }

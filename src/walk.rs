@@ -394,13 +394,18 @@ pub fn check_named(path: &Path) -> Result<(), ReadError> {
 pub fn project_root(file: &Path) -> PathBuf {
     let file = file.canonicalize().unwrap_or_else(|_| file.to_path_buf());
     let dir = file.parent().unwrap_or(Path::new("/"));
-    if let Some(git) = dir.ancestors().find(|d| d.join(".git").exists()) {
+    if let Some(git) = git_root(dir) {
         return git.to_path_buf();
     }
     match std::env::current_dir().and_then(|c| c.canonicalize()) {
         Ok(cwd) if dir.starts_with(&cwd) => cwd,
         _ => dir.to_path_buf(),
     }
+}
+
+/// The nearest folder at or above `folder` that holds `.git`.
+pub fn git_root(folder: &Path) -> Option<&Path> {
+    folder.ancestors().find(|d| d.join(".git").exists())
 }
 
 /// Why a file was not read.
