@@ -214,20 +214,23 @@ pub fn condition_texts(condition: &str) -> Vec<String> {
     vec![NEGATED_PATH.replace_all(&spelled, "not $last").into_owned()]
 }
 
-/// `not a.b.c`, `not a.b.c()`: the last segment is what is tested.
+/// `not a.b.c`, `not a.b.c()`, Go's `!currentUser(r).IsAdmin`: the last segment is what is
+/// tested.
 static NEGATED_PATH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?-u)\bnot\s+\(?\s*(?:[A-Za-z_][\w]*\s*(?:\(\))?\s*\.\s*)+(?P<last>[A-Za-z_]\w*)")
+    Regex::new(r"(?-u)\bnot\s+\(?\s*(?:[A-Za-z_][\w]*\s*(?:\([\w\s,.&*]*\))?\s*\.\s*)+(?P<last>[A-Za-z_]\w*)")
         .expect("valid regex")
 });
 
 /// A negated test of an error's kind: `not errors.Is(err, x)`, `not isinstance(e, x)`,
-/// `not (err instanceof X)`, and the `not (errors.Is(err, x))` of an `else` branch.
+/// `not (err instanceof X)`, and the `not (errors.Is(err, x) or ..)` of an `else` branch.
 static NEGATED_MATCH: LazyLock<Regex> = LazyLock::new(|| {
     // `errors.Is(err, x)`, `isinstance(e, x)`, `e.is_a(X)`.
     let kind_test = r"(?:[A-Za-z_]\w*\s*\.\s*)*(?:Is|As|isinstance|is_a)\s*\([^()]*\)";
     let instance_of = r"[\w.]+\s+instanceof\s+[\w.]+";
+    // The `else` of `if errors.Is(err, a) || errors.Is(err, b)` negates the whole group.
+    let test = format!("(?:{kind_test}|{instance_of})");
     Regex::new(&format!(
-        r"\bnot\s+(?:{kind_test}|\(\s*(?:{kind_test}|{instance_of})\s*\))"
+        r"\bnot\s+(?:{kind_test}|\(\s*{test}(?:\s+(?:or|and)\s+{test})*\s*\))"
     ))
     .expect("valid regex")
 });
@@ -277,9 +280,25 @@ mod tests {
             ("not (errors.Is(err, model.ErrNotFound))", "not"),
             ("not (isinstance(exc, Http404))", "not"),
             (
+                "not (errors.Is(err, errFeedNotFound) || errors.Is(err, errEmptyTitle))",
+                "not",
+            ),
+            (
                 "errors.Is(err, sql.ErrNoRows)",
                 "errors.Is(err, sql.ErrNoRows)",
             ),
+        ] {
+            assert_eq!(condition_texts(condition), [read], "{condition}");
+        }
+    }
+
+    #[test]
+    fn negated_paths_read_as_what_they_test() {
+        for (condition, read) in [
+            ("not current_user.is_admin", "not is_admin"),
+            ("!currentUser(r).IsAdmin", "not IsAdmin"),
+            ("!s.users.Get(ctx, id).IsOwner()", "not IsOwner()"),
+            ("!user.IsAdmin && !ok", "not IsAdmin and not ok"),
         ] {
             assert_eq!(condition_texts(condition), [read], "{condition}");
         }

@@ -29,6 +29,18 @@ impl<'t> Response<'t> {
         }
     }
 
+    /// A response built where we cannot see (a helper called without a code): nothing of
+    /// its headers or body is known.
+    pub fn unseen() -> Response<'t> {
+        Response {
+            headers: Headers::unknown(),
+            body: Body::Unknown,
+            messages: Vec::new(),
+            location: None,
+            code_change: None,
+        }
+    }
+
     /// Part of the response is built where we cannot see (a helper, middleware, a value
     /// stored for later): a missing header may be added there.
     pub fn seen_in_part(&mut self) {
@@ -115,6 +127,15 @@ impl Chosen {
             implicit: false,
             alternative: None,
             token: None,
+        }
+    }
+
+    /// A site that chooses no code itself (`forbidden(msg)`): the code comes from what the
+    /// call names, once the project index finds it.
+    pub fn unspecified(span: Span, spelled: String) -> Chosen {
+        Chosen {
+            code: Code::Malformed(String::new()),
+            ..Chosen::exact(span, 0, spelled)
         }
     }
 

@@ -186,11 +186,19 @@ pub fn extract(path: &Path, src: &str) -> FileFacts {
     facts.usages.sort_by_key(|u| u.span.start);
     for function in &nodes.functions {
         summary::helpers(*function, &cx, &mut facts.summary.helpers);
+        facts
+            .summary
+            .fixed_helpers
+            .extend(summary::fixed_helper(*function, &cx, &facts.usages));
     }
     for call in &nodes.calls {
         for found in summary::helper_call(*call, &cx, &facts.usages) {
             facts.summary.add_call(found);
         }
+        facts
+            .summary
+            .plain_calls
+            .extend(summary::plain_call(*call, &cx, comments));
     }
     if let Some(line) = nodes.too_deep {
         facts.notes.push(format!(

@@ -1,13 +1,17 @@
 //! Summary: what this file says for the project index, in Go syntax: helpers whose code
 //! parameter reaches a status sink on the writer they are given (`func writeError(w
-//! http.ResponseWriter, code int, msg string) { http.Error(w, msg, code) }`), and the calls
-//! that hand them a code, from handlers in any file of the project.
+//! http.ResponseWriter, code int, msg string) { http.Error(w, msg, code) }`), helpers that
+//! always answer with one code (`json.Forbidden(w, r)`), and the calls that hand them a
+//! code or a writer, from handlers in any file of the project.
 
 use super::response;
-use super::syntax::{arguments, method_call, text};
+use super::syntax::{arguments, enclosing_function, method_call, statements, text};
 use super::{FileCx, code_value, entry_of, response_of, writer_named};
-use crate::extract::code::Field;
-use crate::summary::{CallFound as Call, Helper, HelperCall, Key, NumberCall};
+use crate::extract::code::response::{Chosen, Response};
+use crate::extract::code::{Comment, Field, Parent};
+use crate::summary::{
+    CallFound as Call, FixedHelper, Helper, HelperCall, Key, NumberCall, PlainCall,
+};
 use crate::usage::Usage;
 use std::path::{Component, Path};
 use tree_sitter::Node;
@@ -139,6 +143,90 @@ pub fn helper_call(call: Node, cx: &FileCx, usages: &[Usage]) -> Vec<Call> {
         }));
     }
     out
+}
+
+/// `func Forbidden(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusForbidden)
+/// .. }` (miniflux's `response.JSONForbidden`, a server's `s.notFound(w)`): a function
+/// given a writer whose body names one code only, chosen in a statement of its own (not
+/// under an `if`): every call of it answers with that code.
+pub fn fixed_helper(function: Node, cx: &FileCx, usages: &[Usage]) -> Option<FixedHelper> {
+    let (name, body) = (function.field("name")?, function.field("body")?);
+    let given_writer = super::syntax::parameters(function, cx.src)
+        .iter()
+        .any(|(param, _, _)| {
+            cx.frameworks()
+                .any(|f| writer_named(param, body, f, cx).is_some())
+        });
+    if !given_writer {
+        return None;
+    }
+    // Every code the body names is the same one (a log line may name it too), and one
+    // statement of the body itself chooses it.
+    let range = body.byte_range();
+    let inside: Vec<&Usage> = usages
+        .iter()
+        .filter(|u| range.contains(&u.span.start))
+        .collect();
+    let code = inside.first()?.code.exact()?;
+    if inside.iter().any(|u| u.code.exact() != Some(code)) {
+        return None;
+    }
+    let top = statements(body);
+    let usage = inside.into_iter().find(|u| {
+        top.iter().any(|s| {
+            matches!(s.kind(), "expression_statement" | "return_statement")
+                && s.byte_range().contains(&u.span.start)
+        })
+    })?;
+    let mut key = cx.module.clone();
+    key.push(text(name, cx.src).to_string());
+    Some(FixedHelper {
+        key: Key::full(key),
+        code,
+        spelled: usage.spelled.clone(),
+        line: function.start_position().row + 1,
+    })
+}
+
+/// `json.Forbidden(w, r)` or `s.notFound(w)` as a statement of a handler, handing it the
+/// handler's writer and no code: the usage it makes if the callee is a fixed helper,
+/// described where the call is (the handler, its condition, the call's messages).
+pub fn plain_call(call: Node, cx: &FileCx, comments: &[Comment]) -> Option<PlainCall> {
+    let parent = call.parent_node()?;
+    let statement = match parent.kind() {
+        "expression_statement" => parent,
+        "expression_list" => parent.parent_node()?,
+        _ => return None,
+    };
+    let function = enclosing_function(call)?;
+    if !matches!(
+        statement.kind(),
+        "expression_statement" | "return_statement"
+    ) || entry_of(call, cx).is_some()
+        || !(cx.is_handler(function) || super::routes::inline_route(function, cx.src).is_some())
+    {
+        return None;
+    }
+    let args = arguments(call);
+    let hands_writer = args.iter().any(|a| {
+        a.kind() == "identifier"
+            && cx
+                .frameworks()
+                .any(|f| writer_named(text(*a, cx.src), call, f, cx).is_some())
+    });
+    if !hands_writer || args.iter().any(|a| code_value(*a, cx).is_some()) {
+        return None;
+    }
+    let callee = callee_key(call, cx)?;
+    let mut r = Response::unseen();
+    for a in &args {
+        super::syntax::messages(*a, cx.src, &mut r.messages);
+    }
+    let chosen = Chosen::unspecified(call.byte_range(), format!("{}(..)", callee.name()));
+    Some(PlainCall {
+        usage: super::finish(r, chosen, call, cx, comments)?,
+        callee,
+    })
 }
 
 /// The helper a call names: `writeError` and `s.writeError` in this package, `httpx.X` in

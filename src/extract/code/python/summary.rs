@@ -16,7 +16,7 @@ use crate::summary::{
     CallFound as Call, ErrorHandler, ExceptionHandler, FixedHelper, HandlerSetting, Helper,
     HelperCall, Key, NumberCall, PlainCall,
 };
-use crate::usage::{Body, Code, Headers, Usage};
+use crate::usage::Usage;
 use std::path::{Component, Path};
 use tree_sitter::Node;
 
@@ -331,21 +331,9 @@ pub fn plain_call(call: Node, cx: &FileCx, comments: &[Comment]) -> Option<Plain
     for a in args.all() {
         super::syntax::messages(a, cx.src, &mut messages);
     }
-    let r = Response {
-        headers: Headers::unknown(),
-        body: Body::Unknown,
-        messages,
-        location: None,
-        code_change: None,
-    };
-    let chosen = Chosen {
-        span: call.byte_range(),
-        code: Code::Malformed(String::new()),
-        spelled: format!("{}(..)", last_segment(&name)),
-        implicit: false,
-        alternative: None,
-        token: None,
-    };
+    let mut r = Response::unseen();
+    r.messages = messages;
+    let chosen = Chosen::unspecified(call.byte_range(), format!("{}(..)", last_segment(&name)));
     Some(PlainCall {
         callee: callee_key(&name, cx),
         usage: super::finish(r, chosen, call, cx, comments)?,
