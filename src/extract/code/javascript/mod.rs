@@ -22,7 +22,7 @@ use super::{Comment, MAX_SITE_DEPTH};
 use crate::extract::code::Field;
 use crate::extract::code::Parent;
 use crate::knowledge::words;
-use crate::summary::HelperCall;
+use crate::summary::{HelperCall, NumberCall};
 use crate::usage::{Body, CodeToken, FileFacts, Target, TextSource, Usage};
 use response::Writer;
 use std::collections::{HashMap, HashSet};
@@ -373,6 +373,9 @@ pub fn extract(path: &Path, src: &str) -> FileFacts {
         }
     }
     for call in &nodes.calls {
+        if let Some(number) = far_number(*call, &cx) {
+            facts.summary.numbers.push(number);
+        }
         if let Some(usage) = handed_usage(*call, &cx, comments, &taken) {
             taken.insert(usage.span.start);
             found.push((usage, None));
@@ -391,9 +394,10 @@ pub fn extract(path: &Path, src: &str) -> FileFacts {
     }
     let path_key = path.to_string_lossy();
     for function in &nodes.functions {
-        if let Some(helper) = middleware::helper(*function, &path_key, &cx) {
-            facts.summary.helpers.push(helper);
-        }
+        facts
+            .summary
+            .helpers
+            .extend(middleware::helpers(*function, &path_key, &cx));
     }
     if let Some(line) = nodes.too_deep {
         facts.notes.push(format!(
@@ -813,6 +817,36 @@ fn site_usage(
         }
     }?;
     Some((usage, rendered_by))
+}
+
+/// A bare number an own error is made with far from any handler (`throw new
+/// HttpException(422, ..)` in a service), when the error reaches the error middleware
+/// uncaught: a status once the index finds error middleware that sends the error's own
+/// code, and a count of something else (`new TimeoutError(500)`) in a project without.
+fn far_number(node: Node, cx: &FileCx) -> Option<NumberCall> {
+    let Some(Site::OwnError(code)) = site_of(node, cx) else {
+        return None;
+    };
+    let value = code_value(code, cx).filter(|v| v.bare)?;
+    let own = &JS_APIS.own_errors.name;
+    if middleware::renders(own, node, cx).is_some()
+        || handed::fate(node, cx.src) != handed::Fate::Reaches
+    {
+        return None;
+    }
+    let mut messages = Vec::new();
+    for a in arguments(node) {
+        syntax::messages(a, cx.src, &mut messages);
+    }
+    Some(NumberCall {
+        span: code.byte_range(),
+        code: value.code,
+        spelled: format!("{}(.., {})", text(callee(node)?, cx.src), value.spelled),
+        callee: middleware::callee(middleware::renderer(own)?),
+        argument: middleware::OWN_CODE,
+        messages,
+        handler: None,
+    })
 }
 
 /// An error made with its code (`new NotFoundException(msg)`, `new ApiError(404, msg)`):
