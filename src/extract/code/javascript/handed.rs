@@ -98,7 +98,7 @@ fn outer(node: Node) -> Option<Node> {
     Some(parent)
 }
 
-fn root(node: Node) -> Node {
+pub fn root(node: Node) -> Node {
     let mut top = node;
     while let Some(parent) = top.parent_node() {
         top = parent;

@@ -887,7 +887,16 @@ fn entry_usage(
     {
         return None;
     }
-    let args = site_arguments(node);
+    let mut args = site_arguments(node);
+    if entry.code_key.is_some() {
+        for p in &entry.code_argument {
+            if let Some(arg) = args.get_mut(*p)
+                && let Some(object) = held_object(*arg, node, cx.src)
+            {
+                *arg = object;
+            }
+        }
+    }
     let mut chosen_at = None;
     let mut code = None;
     for p in &entry.code_argument {
@@ -1308,6 +1317,71 @@ fn js_identifiers(written: &str) -> String {
 static REQUEST_URL: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     regex::Regex::new(r"\b(req|request|ctx)\.url\b").expect("valid regex")
 });
+
+/// The object literal an options argument names when it is a local bound once and never
+/// changed (`const init = { status: 401 }; .. new Response(body, init)`): a second binding,
+/// an assignment or a write to one of its fields (`init.status = 500`) may change its code.
+fn held_object<'t>(arg: Node<'t>, site: Node<'t>, src: &str) -> Option<Node<'t>> {
+    if arg.kind() != "identifier" {
+        return None;
+    }
+    let name = text(arg, src);
+    let scope = enclosing_function(site)
+        .and_then(|f| f.field("body"))
+        .filter(|body| declares(*body, name, src))
+        .unwrap_or_else(|| handed::root(site));
+    let mut value = None;
+    let mut stack = vec![scope];
+    while let Some(node) = stack.pop() {
+        match node.kind() {
+            "variable_declarator" if node.field("name").is_some_and(|n| text(n, src) == name) => {
+                if value.is_some() || node.start_byte() > site.start_byte() {
+                    return None;
+                }
+                value = Some(node.field("value")?);
+            }
+            "assignment_expression" | "augmented_assignment_expression"
+                if node.field("left").is_some_and(|l| {
+                    let l = text(l, src);
+                    l == name
+                        || l.strip_prefix(name)
+                            .is_some_and(|r| r.starts_with(['.', '[']))
+                }) =>
+            {
+                return None;
+            }
+            "call_expression"
+                if node
+                    .field("function")
+                    .is_some_and(|f| text(f, src) == "Object.assign")
+                    && arguments(node)
+                        .first()
+                        .is_some_and(|a| text(*a, src) == name) =>
+            {
+                return None;
+            }
+            _ => {}
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    value.filter(|v| v.kind() == "object")
+}
+
+/// True when `name` is declared somewhere in `scope`.
+fn declares(scope: Node, name: &str, src: &str) -> bool {
+    let mut stack = vec![scope];
+    while let Some(node) = stack.pop() {
+        if node.kind() == "variable_declarator"
+            && node.field("name").is_some_and(|n| text(n, src) == name)
+        {
+            return true;
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    false
+}
 
 /// The value last bound to `name` before `before` in the function.
 fn binding<'t>(function: Node<'t>, name: &str, before: usize, src: &str) -> Option<Node<'t>> {
