@@ -20,9 +20,11 @@ pub enum Fate {
     Unseen,
 }
 
-/// The fate of the error made by `made` (a `new` expression).
-pub fn fate(made: Node, src: &str) -> Fate {
-    let leaves = leaving_points(made, src);
+/// The fate of the error made by `made` (a `new` expression), from the places it leaves at
+/// or after byte `from`.
+pub fn fate(made: Node, from: usize, src: &str) -> Fate {
+    let mut leaves = leaving_points(made, src);
+    leaves.retain(|l| l.start_byte() >= from);
     if leaves.is_empty() {
         Fate::Unseen
     } else if leaves.iter().any(|l| !caught(*l, src)) {

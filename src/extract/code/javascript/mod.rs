@@ -550,6 +550,9 @@ enum Site<'t> {
     /// A project's own error class made with a code (`new ApiError(401, ..)`): the code's
     /// node.
     OwnError(Node<'t>),
+    /// A code set on an error after it is made (`const err = new Error(m); err.status =
+    /// 401`): the code's node and the `new` expression.
+    StatusSet(Node<'t>, Node<'t>),
 }
 
 /// The callee of a call, `new` or decorator.
@@ -592,7 +595,8 @@ fn site_of<'t>(node: Node<'t>, cx: &FileCx<'t>) -> Option<Site<'t>> {
     if node.kind() == "assignment_expression" {
         let left = node.field("left")?;
         let (object, name) = member(left, cx.src)?;
-        return writer_entry(object, name, On::Property, node, cx);
+        return writer_entry(object, name, On::Property, node, cx)
+            .or_else(|| status_set(node, object, name, cx));
     }
     let function = callee(node)?;
     if is_new && let Some(code) = own_error_code(node, function, cx) {
@@ -650,19 +654,7 @@ fn site_of<'t>(node: Node<'t>, cx: &FileCx<'t>) -> Option<Site<'t>> {
 /// file or imported from the project's own module, and named as an error.
 fn own_error_code<'t>(node: Node<'t>, class: Node<'t>, cx: &FileCx<'t>) -> Option<Node<'t>> {
     let table = &JS_APIS.own_errors;
-    let name = text(class, cx.src);
-    let own = cx.classes.contains(name)
-        || cx
-            .imports
-            .get(name)
-            .is_some_and(|(module, _)| module.starts_with('.'));
-    if class.kind() != "identifier"
-        || !own
-        || !table
-            .suffixes
-            .iter()
-            .any(|s| name.len() > s.len() && name.ends_with(s.as_str()))
-    {
+    if class.kind() != "identifier" || !is_own_error(text(class, cx.src), cx) {
         return None;
     }
     let status = |n: Node<'t>| code_value(n, cx).is_some_and(|v| (100..=599).contains(&v.code));
@@ -676,6 +668,45 @@ fn own_error_code<'t>(node: Node<'t>, class: Node<'t>, cx: &FileCx<'t>) -> Optio
         }
         status(a).then_some(a)
     })
+}
+
+/// A code set on a local error (`err.status = 401`, `err.statusCode = httpStatus.CONFLICT`)
+/// bound to `new Error(..)` or the project's own error class.
+fn status_set<'t>(
+    node: Node<'t>,
+    object: Node<'t>,
+    key: &str,
+    cx: &FileCx<'t>,
+) -> Option<Site<'t>> {
+    let table = &JS_APIS.own_errors;
+    if object.kind() != "identifier" || !table.code_keys.iter().any(|k| k == key) {
+        return None;
+    }
+    let code = node.field("right")?;
+    code_value(code, cx).filter(|v| (100..=599).contains(&v.code))?;
+    let scope = enclosing_function(node)
+        .and_then(|f| f.field("body"))
+        .unwrap_or_else(|| handed::root(node));
+    let made = binding(scope, text(object, cx.src), node.start_byte(), cx.src)?;
+    let class = callee(made).filter(|_| made.kind() == "new_expression")?;
+    let name = text(class, cx.src);
+    (class.kind() == "identifier" && (name == "Error" || is_own_error(name, cx)))
+        .then_some(Site::StatusSet(code, made))
+}
+
+/// True when `name` is a project's own error class: defined in the file or imported from
+/// the project's own module, and named as an error.
+fn is_own_error(name: &str, cx: &FileCx) -> bool {
+    let own = cx.classes.contains(name)
+        || cx
+            .imports
+            .get(name)
+            .is_some_and(|(module, _)| module.starts_with('.'));
+    own && JS_APIS
+        .own_errors
+        .suffixes
+        .iter()
+        .any(|s| name.len() > s.len() && name.ends_with(s.as_str()))
 }
 
 /// A method or property of a writer (`res.status`, `ctx.response.redirect`).
@@ -778,7 +809,15 @@ fn site_usage(
     // An own error made outside a handler (a service, a passport callback) reaches the
     // error middleware when it is thrown or handed on, uncaught; one a `catch` around
     // takes is no response at all.
-    let own_fate = matches!(site, Site::OwnError(_)).then(|| handed::fate(node, cx.src));
+    let own_fate = match site {
+        Site::OwnError(_) => Some(handed::fate(node, node.start_byte(), cx.src)),
+        // Only a code set before the error leaves is sent.
+        Site::StatusSet(_, made) => match handed::fate(made, node.end_byte(), cx.src) {
+            handed::Fate::Reaches => Some(handed::Fate::Reaches),
+            _ => return None,
+        },
+        _ => None,
+    };
     if own_fate == Some(handed::Fate::Caught) {
         return None;
     }
@@ -788,7 +827,9 @@ fn site_usage(
             .iter()
             .find_map(|f| middleware::renders(f, node, cx)),
         Site::ErrorClass(_, framework) => middleware::renders(framework, node, cx),
-        Site::OwnError(_) => middleware::renders(&JS_APIS.own_errors.name, node, cx),
+        Site::OwnError(_) | Site::StatusSet(..) => {
+            middleware::renders(&JS_APIS.own_errors.name, node, cx)
+        }
         Site::Entry(..) => None,
     };
     let rendered_by = in_handler.or_else(|| {
@@ -815,6 +856,13 @@ fn site_usage(
                 .named(value.bare.then(|| alternative(value.code, code, cx)));
             error_usage(node, chosen, cx, comments)
         }
+        Site::StatusSet(code, made) => {
+            let value = code_value(code, cx)?;
+            let spelled = format!("{} = {}", text(node.field("left")?, cx.src), value.spelled);
+            let chosen = Chosen::exact(code.byte_range(), value.code, spelled)
+                .named(value.bare.then(|| alternative(value.code, code, cx)));
+            error_usage(made, chosen, cx, comments)
+        }
     }?;
     Some((usage, rendered_by))
 }
@@ -830,7 +878,7 @@ fn far_number(node: Node, cx: &FileCx) -> Option<NumberCall> {
     let value = code_value(code, cx).filter(|v| v.bare)?;
     let own = &JS_APIS.own_errors.name;
     if middleware::renders(own, node, cx).is_some()
-        || handed::fate(node, cx.src) != handed::Fate::Reaches
+        || handed::fate(node, node.start_byte(), cx.src) != handed::Fate::Reaches
     {
         return None;
     }
