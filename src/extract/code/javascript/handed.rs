@@ -20,9 +20,11 @@ pub enum Fate {
     Unseen,
 }
 
-/// The fate of the error made by `made` (a `new` expression).
-pub fn fate(made: Node, src: &str) -> Fate {
-    let leaves = leaving_points(made, src);
+/// The fate of the error made by `made` (a `new` expression), from the places it leaves at
+/// or after byte `from`.
+pub fn fate(made: Node, from: usize, src: &str) -> Fate {
+    let mut leaves = leaving_points(made, src);
+    leaves.retain(|l| l.start_byte() >= from);
     if leaves.is_empty() {
         Fate::Unseen
     } else if leaves.iter().any(|l| !caught(*l, src)) {
@@ -98,7 +100,7 @@ fn outer(node: Node) -> Option<Node> {
     Some(parent)
 }
 
-fn root(node: Node) -> Node {
+pub fn root(node: Node) -> Node {
     let mut top = node;
     while let Some(parent) = top.parent_node() {
         top = parent;
@@ -119,9 +121,75 @@ fn caught(at: Node, src: &str) -> bool {
         {
             return true;
         }
+        if syntax::FUNCTIONS.contains(&parent.kind()) && caught_by_promise(parent, src) {
+            return true;
+        }
         child = parent;
     }
     false
+}
+
+/// True when `function` is a callback of a promise's `.then(..)` whose chain goes on to a
+/// `.catch(..)` that does not hand its error on (`.then(() => { throw e }).catch((err) =>
+/// res.status(500).send(..))`); `.catch(next)` hands it to the error middleware.
+fn caught_by_promise(function: Node, src: &str) -> bool {
+    let Some(mut call) = function
+        .parent_node()
+        .filter(|a| a.kind() == "arguments")
+        .and_then(|a| a.parent_node())
+        .filter(|c| c.kind() == "call_expression")
+    else {
+        return false;
+    };
+    if method(call, src) != Some("then") {
+        return false;
+    }
+    // Up the chain: `p.then(a).then(b).finally(c).catch(h)`.
+    while let Some(next) = call
+        .parent_node()
+        .filter(|m| m.kind() == "member_expression")
+        .and_then(|m| m.parent_node())
+        .filter(|c| c.kind() == "call_expression")
+    {
+        call = next;
+        match method(call, src) {
+            Some("then" | "finally") => {}
+            Some("catch") => {
+                return syntax::arguments(call)
+                    .first()
+                    .is_some_and(|h| !hands_on_handler(*h, src));
+            }
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// The method a call calls (`catch` of `p.then(f).catch(h)`).
+fn method<'s>(call: Node, src: &'s str) -> Option<&'s str> {
+    let function = call.field("function")?;
+    (function.kind() == "member_expression")
+        .then(|| function.field("property"))
+        .flatten()
+        .map(|p| text(p, src))
+}
+
+/// True when a promise's rejection handler hands its error on: it is one of the handers
+/// (`.catch(next)`), or a function that throws or hands on its first parameter.
+fn hands_on_handler(handler: Node, src: &str) -> bool {
+    if handler.kind() == "identifier" || handler.kind() == "member_expression" {
+        let name = text(handler, src);
+        return JS_APIS.own_errors.handed_to.iter().any(|h| h == name);
+    }
+    if !syntax::FUNCTIONS.contains(&handler.kind()) {
+        // Made by a call we cannot see (`.catch(handle(res))`).
+        return true;
+    }
+    let params = syntax::parameters(handler, src);
+    match (params.first().and_then(|p| p.0), handler.field("body")) {
+        (Some(name), Some(body)) => hands_on(name, body, src),
+        _ => false,
+    }
 }
 
 /// True when a `catch (e)` clause throws or hands on `e` itself.
@@ -136,6 +204,11 @@ fn hands_on_caught(clause: Node, src: &str) -> bool {
     let Some(body) = clause.field("body") else {
         return false;
     };
+    hands_on(name, body, src)
+}
+
+/// True when `body` throws or hands on the error named `name`.
+fn hands_on(name: &str, body: Node, src: &str) -> bool {
     let mut stack = vec![body];
     while let Some(node) = stack.pop() {
         if node.kind() == "identifier" && text(node, src) == name && leaves(node, src) {

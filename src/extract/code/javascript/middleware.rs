@@ -18,6 +18,11 @@ use tree_sitter::Node;
 /// path and line, so that two in one project name no one answer.
 const NAME: &str = "error middleware";
 
+/// The parameter of the second helper a middleware that sends the error's own code makes:
+/// the code of an error made far from any handler, which only such a middleware makes a
+/// status (see `far_number`). Other middleware answers with its own code.
+pub const OWN_CODE: usize = 1;
+
 /// The key that names the project's error middleware of `framework`, as a caller writes it.
 pub fn callee(framework: &str) -> Key {
     Key::partial(vec![framework.to_string(), NAME.to_string()])
@@ -26,8 +31,21 @@ pub fn callee(framework: &str) -> Key {
 /// The helper an error middleware function makes, if `function` is one: the response it
 /// builds when it sends the error's own code, else an unknown one (it renders errors its
 /// own way). Each middleware is its own helper, so a project with two (one that answers
-/// 401 with its challenge, one for the rest) names no single one and stays silent.
-pub fn helper(function: Node, path: &str, cx: &FileCx) -> Option<Helper> {
+/// 401 with its challenge, one for the rest) names no single one and stays silent. One that
+/// sends the error's own code makes the same helper again for [`OWN_CODE`].
+pub fn helpers(function: Node, path: &str, cx: &FileCx) -> Vec<Helper> {
+    let Some((helper, sends)) = helper(function, path, cx) else {
+        return Vec::new();
+    };
+    let own_code = sends.then(|| Helper {
+        parameter: OWN_CODE,
+        ..helper.clone()
+    });
+    std::iter::once(helper).chain(own_code).collect()
+}
+
+/// The helper of [`helpers`], and whether it sends the error's own code.
+fn helper(function: Node, path: &str, cx: &FileCx) -> Option<(Helper, bool)> {
     let params = syntax::parameters(function, cx.src);
     let (framework, spec) = JS_APIS
         .error_middleware
@@ -57,6 +75,7 @@ pub fn helper(function: Node, path: &str, cx: &FileCx) -> Option<Helper> {
     };
     helper.headers.complete = false;
     let mut writes = false;
+    let mut sends = false;
     let mut stack = vec![function.field("body")?];
     while let Some(node) = stack.pop() {
         if matches!(node.kind(), "call_expression" | "assignment_expression")
@@ -68,6 +87,7 @@ pub fn helper(function: Node, path: &str, cx: &FileCx) -> Option<Helper> {
             if let Some((headers, body)) = sent(node, entry, &writer, error, cx) {
                 helper.headers = headers;
                 helper.body = body;
+                sends = true;
                 break;
             }
         }
@@ -80,7 +100,7 @@ pub fn helper(function: Node, path: &str, cx: &FileCx) -> Option<Helper> {
     if !writes && forwards(function, next, writer_name, spec.arity, cx) {
         return None;
     }
-    Some(helper)
+    Some((helper, sends))
 }
 
 /// True when error middleware hands its error on: to the next one (`next(error)`, its

@@ -22,7 +22,7 @@ use super::{Comment, MAX_SITE_DEPTH};
 use crate::extract::code::Field;
 use crate::extract::code::Parent;
 use crate::knowledge::words;
-use crate::summary::HelperCall;
+use crate::summary::{HelperCall, NumberCall};
 use crate::usage::{Body, CodeToken, FileFacts, Target, TextSource, Usage};
 use response::Writer;
 use std::collections::{HashMap, HashSet};
@@ -373,6 +373,9 @@ pub fn extract(path: &Path, src: &str) -> FileFacts {
         }
     }
     for call in &nodes.calls {
+        if let Some(number) = far_number(*call, &cx) {
+            facts.summary.numbers.push(number);
+        }
         if let Some(usage) = handed_usage(*call, &cx, comments, &taken) {
             taken.insert(usage.span.start);
             found.push((usage, None));
@@ -391,9 +394,10 @@ pub fn extract(path: &Path, src: &str) -> FileFacts {
     }
     let path_key = path.to_string_lossy();
     for function in &nodes.functions {
-        if let Some(helper) = middleware::helper(*function, &path_key, &cx) {
-            facts.summary.helpers.push(helper);
-        }
+        facts
+            .summary
+            .helpers
+            .extend(middleware::helpers(*function, &path_key, &cx));
     }
     if let Some(line) = nodes.too_deep {
         facts.notes.push(format!(
@@ -546,6 +550,9 @@ enum Site<'t> {
     /// A project's own error class made with a code (`new ApiError(401, ..)`): the code's
     /// node.
     OwnError(Node<'t>),
+    /// A code set on an error after it is made (`const err = new Error(m); err.status =
+    /// 401`): the code's node and the `new` expression.
+    StatusSet(Node<'t>, Node<'t>),
 }
 
 /// The callee of a call, `new` or decorator.
@@ -588,7 +595,8 @@ fn site_of<'t>(node: Node<'t>, cx: &FileCx<'t>) -> Option<Site<'t>> {
     if node.kind() == "assignment_expression" {
         let left = node.field("left")?;
         let (object, name) = member(left, cx.src)?;
-        return writer_entry(object, name, On::Property, node, cx);
+        return writer_entry(object, name, On::Property, node, cx)
+            .or_else(|| status_set(node, object, name, cx));
     }
     let function = callee(node)?;
     if is_new && let Some(code) = own_error_code(node, function, cx) {
@@ -646,19 +654,7 @@ fn site_of<'t>(node: Node<'t>, cx: &FileCx<'t>) -> Option<Site<'t>> {
 /// file or imported from the project's own module, and named as an error.
 fn own_error_code<'t>(node: Node<'t>, class: Node<'t>, cx: &FileCx<'t>) -> Option<Node<'t>> {
     let table = &JS_APIS.own_errors;
-    let name = text(class, cx.src);
-    let own = cx.classes.contains(name)
-        || cx
-            .imports
-            .get(name)
-            .is_some_and(|(module, _)| module.starts_with('.'));
-    if class.kind() != "identifier"
-        || !own
-        || !table
-            .suffixes
-            .iter()
-            .any(|s| name.len() > s.len() && name.ends_with(s.as_str()))
-    {
+    if class.kind() != "identifier" || !is_own_error(text(class, cx.src), cx) {
         return None;
     }
     let status = |n: Node<'t>| code_value(n, cx).is_some_and(|v| (100..=599).contains(&v.code));
@@ -672,6 +668,45 @@ fn own_error_code<'t>(node: Node<'t>, class: Node<'t>, cx: &FileCx<'t>) -> Optio
         }
         status(a).then_some(a)
     })
+}
+
+/// A code set on a local error (`err.status = 401`, `err.statusCode = httpStatus.CONFLICT`)
+/// bound to `new Error(..)` or the project's own error class.
+fn status_set<'t>(
+    node: Node<'t>,
+    object: Node<'t>,
+    key: &str,
+    cx: &FileCx<'t>,
+) -> Option<Site<'t>> {
+    let table = &JS_APIS.own_errors;
+    if object.kind() != "identifier" || !table.code_keys.iter().any(|k| k == key) {
+        return None;
+    }
+    let code = node.field("right")?;
+    code_value(code, cx).filter(|v| (100..=599).contains(&v.code))?;
+    let scope = enclosing_function(node)
+        .and_then(|f| f.field("body"))
+        .unwrap_or_else(|| handed::root(node));
+    let made = binding(scope, text(object, cx.src), node.start_byte(), cx.src)?;
+    let class = callee(made).filter(|_| made.kind() == "new_expression")?;
+    let name = text(class, cx.src);
+    (class.kind() == "identifier" && (name == "Error" || is_own_error(name, cx)))
+        .then_some(Site::StatusSet(code, made))
+}
+
+/// True when `name` is a project's own error class: defined in the file or imported from
+/// the project's own module, and named as an error.
+fn is_own_error(name: &str, cx: &FileCx) -> bool {
+    let own = cx.classes.contains(name)
+        || cx
+            .imports
+            .get(name)
+            .is_some_and(|(module, _)| module.starts_with('.'));
+    own && JS_APIS
+        .own_errors
+        .suffixes
+        .iter()
+        .any(|s| name.len() > s.len() && name.ends_with(s.as_str()))
 }
 
 /// A method or property of a writer (`res.status`, `ctx.response.redirect`).
@@ -774,7 +809,15 @@ fn site_usage(
     // An own error made outside a handler (a service, a passport callback) reaches the
     // error middleware when it is thrown or handed on, uncaught; one a `catch` around
     // takes is no response at all.
-    let own_fate = matches!(site, Site::OwnError(_)).then(|| handed::fate(node, cx.src));
+    let own_fate = match site {
+        Site::OwnError(_) => Some(handed::fate(node, node.start_byte(), cx.src)),
+        // Only a code set before the error leaves is sent.
+        Site::StatusSet(_, made) => match handed::fate(made, node.end_byte(), cx.src) {
+            handed::Fate::Reaches => Some(handed::Fate::Reaches),
+            _ => return None,
+        },
+        _ => None,
+    };
     if own_fate == Some(handed::Fate::Caught) {
         return None;
     }
@@ -784,7 +827,9 @@ fn site_usage(
             .iter()
             .find_map(|f| middleware::renders(f, node, cx)),
         Site::ErrorClass(_, framework) => middleware::renders(framework, node, cx),
-        Site::OwnError(_) => middleware::renders(&JS_APIS.own_errors.name, node, cx),
+        Site::OwnError(_) | Site::StatusSet(..) => {
+            middleware::renders(&JS_APIS.own_errors.name, node, cx)
+        }
         Site::Entry(..) => None,
     };
     let rendered_by = in_handler.or_else(|| {
@@ -811,8 +856,45 @@ fn site_usage(
                 .named(value.bare.then(|| alternative(value.code, code, cx)));
             error_usage(node, chosen, cx, comments)
         }
+        Site::StatusSet(code, made) => {
+            let value = code_value(code, cx)?;
+            let spelled = format!("{} = {}", text(node.field("left")?, cx.src), value.spelled);
+            let chosen = Chosen::exact(code.byte_range(), value.code, spelled)
+                .named(value.bare.then(|| alternative(value.code, code, cx)));
+            error_usage(made, chosen, cx, comments)
+        }
     }?;
     Some((usage, rendered_by))
+}
+
+/// A bare number an own error is made with far from any handler (`throw new
+/// HttpException(422, ..)` in a service), when the error reaches the error middleware
+/// uncaught: a status once the index finds error middleware that sends the error's own
+/// code, and a count of something else (`new TimeoutError(500)`) in a project without.
+fn far_number(node: Node, cx: &FileCx) -> Option<NumberCall> {
+    let Some(Site::OwnError(code)) = site_of(node, cx) else {
+        return None;
+    };
+    let value = code_value(code, cx).filter(|v| v.bare)?;
+    let own = &JS_APIS.own_errors.name;
+    if middleware::renders(own, node, cx).is_some()
+        || handed::fate(node, node.start_byte(), cx.src) != handed::Fate::Reaches
+    {
+        return None;
+    }
+    let mut messages = Vec::new();
+    for a in arguments(node) {
+        syntax::messages(a, cx.src, &mut messages);
+    }
+    Some(NumberCall {
+        span: code.byte_range(),
+        code: value.code,
+        spelled: format!("{}(.., {})", text(callee(node)?, cx.src), value.spelled),
+        callee: middleware::callee(middleware::renderer(own)?),
+        argument: middleware::OWN_CODE,
+        messages,
+        handler: None,
+    })
 }
 
 /// An error made with its code (`new NotFoundException(msg)`, `new ApiError(404, msg)`):
@@ -853,7 +935,16 @@ fn entry_usage(
     {
         return None;
     }
-    let args = site_arguments(node);
+    let mut args = site_arguments(node);
+    if entry.code_key.is_some() {
+        for p in &entry.code_argument {
+            if let Some(arg) = args.get_mut(*p)
+                && let Some(object) = held_object(*arg, node, cx.src)
+            {
+                *arg = object;
+            }
+        }
+    }
     let mut chosen_at = None;
     let mut code = None;
     for p in &entry.code_argument {
@@ -1274,6 +1365,71 @@ fn js_identifiers(written: &str) -> String {
 static REQUEST_URL: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     regex::Regex::new(r"\b(req|request|ctx)\.url\b").expect("valid regex")
 });
+
+/// The object literal an options argument names when it is a local bound once and never
+/// changed (`const init = { status: 401 }; .. new Response(body, init)`): a second binding,
+/// an assignment or a write to one of its fields (`init.status = 500`) may change its code.
+fn held_object<'t>(arg: Node<'t>, site: Node<'t>, src: &str) -> Option<Node<'t>> {
+    if arg.kind() != "identifier" {
+        return None;
+    }
+    let name = text(arg, src);
+    let scope = enclosing_function(site)
+        .and_then(|f| f.field("body"))
+        .filter(|body| declares(*body, name, src))
+        .unwrap_or_else(|| handed::root(site));
+    let mut value = None;
+    let mut stack = vec![scope];
+    while let Some(node) = stack.pop() {
+        match node.kind() {
+            "variable_declarator" if node.field("name").is_some_and(|n| text(n, src) == name) => {
+                if value.is_some() || node.start_byte() > site.start_byte() {
+                    return None;
+                }
+                value = Some(node.field("value")?);
+            }
+            "assignment_expression" | "augmented_assignment_expression"
+                if node.field("left").is_some_and(|l| {
+                    let l = text(l, src);
+                    l == name
+                        || l.strip_prefix(name)
+                            .is_some_and(|r| r.starts_with(['.', '[']))
+                }) =>
+            {
+                return None;
+            }
+            "call_expression"
+                if node
+                    .field("function")
+                    .is_some_and(|f| text(f, src) == "Object.assign")
+                    && arguments(node)
+                        .first()
+                        .is_some_and(|a| text(*a, src) == name) =>
+            {
+                return None;
+            }
+            _ => {}
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    value.filter(|v| v.kind() == "object")
+}
+
+/// True when `name` is declared somewhere in `scope`.
+fn declares(scope: Node, name: &str, src: &str) -> bool {
+    let mut stack = vec![scope];
+    while let Some(node) = stack.pop() {
+        if node.kind() == "variable_declarator"
+            && node.field("name").is_some_and(|n| text(n, src) == name)
+        {
+            return true;
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    false
+}
 
 /// The value last bound to `name` before `before` in the function.
 fn binding<'t>(function: Node<'t>, name: &str, before: usize, src: &str) -> Option<Node<'t>> {
