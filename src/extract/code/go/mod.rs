@@ -16,6 +16,7 @@ use super::evidence::{concatenation, follow_bindings, normalisation, template_ta
 use super::response::{Chosen, Response};
 use super::{Comment, MAX_SITE_DEPTH};
 use crate::extract::code::Field;
+use crate::extract::code::Kind;
 use crate::extract::code::Parent;
 use crate::knowledge::words;
 use crate::usage::{Body, CodeToken, FileFacts, Target, TextSource, Usage};
@@ -90,7 +91,7 @@ fn file_cx<'t>(path: &Path, root: Node, src: &'t str) -> FileCx<'t> {
     let mut packages = HashMap::new();
     let mut stack = vec![root];
     while let Some(node) = stack.pop() {
-        match node.kind() {
+        match node.kind_name() {
             "import_spec" => {
                 let Some(path) = node.field("path").and_then(|p| string_value(p, src)) else {
                     continue;
@@ -217,7 +218,7 @@ impl<'t> Nodes<'t> {
     fn collect(root: Node<'t>, src: &str) -> Nodes<'t> {
         let mut nodes = Nodes::default();
         let too_deep = super::walk(root, |node| {
-            match node.kind() {
+            match node.kind_name() {
                 "import_declaration" => return false,
                 "comment" => nodes.comments.push(Comment {
                     start: node.start_byte(),
@@ -251,7 +252,7 @@ pub struct CodeValue {
 
 pub fn code_value(node: Node, cx: &FileCx) -> Option<CodeValue> {
     let written = text(node, cx.src).to_string();
-    match node.kind() {
+    match node.kind_name() {
         "int_literal" => written.replace('_', "").parse().ok().map(|code| CodeValue {
             code,
             spelled: written,
@@ -312,7 +313,7 @@ pub fn entry_of<'t>(
     for entry in GO_APIS.calls.iter().filter(fits) {
         match entry.on {
             On::Package => {
-                if receiver.kind() == "identifier"
+                if receiver.kind_name() == "identifier"
                     && cx.alias(&entry.framework) == Some(text(receiver, cx.src))
                 {
                     return Some((entry, None));
@@ -418,17 +419,17 @@ fn response_of<'t>(
         // A returned error reaches the framework's error handler.
         let returned = call
             .parent_node()
-            .is_some_and(|p| p.kind() == "expression_list")
+            .is_some_and(|p| p.kind_name() == "expression_list")
             && call
                 .parent_node()
                 .and_then(|p| p.parent_node())
-                .is_some_and(|p| p.kind() == "return_statement");
+                .is_some_and(|p| p.kind_name() == "return_statement");
         if !returned || !enclosing_function(call).is_some_and(|f| cx.is_handler(f)) {
             r.seen_in_part();
         }
     } else if let Some(w) = args
         .first()
-        .and_then(|a| (a.kind() == "identifier").then(|| text(*a, cx.src)))
+        .and_then(|a| (a.kind_name() == "identifier").then(|| text(*a, cx.src)))
         .and_then(|name| writer_named(name, call, "nethttp", cx))
     {
         // `http.Error(w, ..)`, `http.Redirect(w, r, ..)`: the writer comes first.
@@ -468,14 +469,14 @@ fn response_of<'t>(
     // fiber's `c.Status(400).JSON(fiber.Map{"error": ..})`: the chained call's messages.
     if let Some(outer) = call
         .parent_node()
-        .filter(|p| p.kind() == "selector_expression")
+        .filter(|p| p.kind_name() == "selector_expression")
         .and_then(|p| p.parent_node())
-        .filter(|p| p.kind() == "call_expression")
+        .filter(|p| p.kind_name() == "call_expression")
     {
         // A stream writer's own strings are not the payload.
         for arg in arguments(outer)
             .into_iter()
-            .filter(|a| a.kind() != "func_literal")
+            .filter(|a| a.kind_name() != "func_literal")
         {
             syntax::messages(arg, cx.src, &mut r.messages);
         }
@@ -499,9 +500,9 @@ fn builder_chain<'t>(
     loop {
         let outer = link
             .parent_node()
-            .filter(|p| p.kind() == "selector_expression")?
+            .filter(|p| p.kind_name() == "selector_expression")?
             .parent_node()
-            .filter(|p| p.kind() == "call_expression")?;
+            .filter(|p| p.kind_name() == "call_expression")?;
         let (_, name) = method_call(outer, src)?;
         if name == builder.code_method {
             code = arguments(outer).first().copied();
@@ -530,7 +531,7 @@ fn constant_usage(
     let chain = syntax::ancestors(node);
     if chain
         .iter()
-        .any(|a| a.kind() == "call_expression" && entry_of(*a, cx).is_some())
+        .any(|a| a.kind_name() == "call_expression" && entry_of(*a, cx).is_some())
     {
         return None;
     }
@@ -538,7 +539,7 @@ fn constant_usage(
     let mut messages_from = None;
     // Each arm that goes on moves `outer` up to `parent`.
     for parent in chain {
-        match parent.kind() {
+        match parent.kind_name() {
             // Compared, matched, or a key: read, not chosen.
             "binary_expression" | "expression_case" => return None,
             "expression_list" if is_case(parent) => return None,
@@ -550,7 +551,7 @@ fn constant_usage(
                 // `map[string]int{EINVALID: http.StatusBadRequest}`: a lookup table.
                 if literal
                     .and_then(|l| l.field("type"))
-                    .is_some_and(|t| t.kind() == "map_type")
+                    .is_some_and(|t| t.kind_name() == "map_type")
                 {
                     return None;
                 }
@@ -583,11 +584,11 @@ fn constant_usage(
 }
 
 fn is_case(node: Node) -> bool {
-    node.kind() == "expression_case"
-        || (node.kind() == "expression_list"
+    node.kind_name() == "expression_case"
+        || (node.kind_name() == "expression_list"
             && node
                 .parent_node()
-                .is_some_and(|p| p.kind() == "expression_case"))
+                .is_some_and(|p| p.kind_name() == "expression_case"))
 }
 
 /// Turns a response into a usage with the handler's context and the redirect target.
@@ -646,14 +647,14 @@ fn target(node: Node, function: Option<Node>, cx: &FileCx) -> (Target, Option<St
     let uses = go_identifiers(text(current, cx.src));
     let target = if let Some(value) = string_value(current, cx.src) {
         Target::literal(value)
-    } else if current.kind() == "call_expression"
+    } else if current.kind_name() == "call_expression"
         && method_call(current, cx.src).is_some_and(|(_, n)| n == "Sprintf")
         && let Some(format) = arguments(current)
             .first()
             .and_then(|f| string_value(*f, cx.src))
     {
         template_target(format.replace("%s", "{}").replace("%v", "{}"), &uses)
-    } else if current.kind() == "binary_expression" {
+    } else if current.kind_name() == "binary_expression" {
         let mut template = String::new();
         concatenation::<Go>(current, cx.src, &mut template);
         template_target(template, &uses)
@@ -679,7 +680,7 @@ fn go_identifiers(written: &str) -> String {
 fn binding<'t>(function: Node<'t>, name: &str, before: usize, src: &str) -> Option<Node<'t>> {
     super::last_binding(function, before, |node| {
         if !matches!(
-            node.kind(),
+            node.kind_name(),
             "short_var_declaration" | "assignment_statement"
         ) {
             return None;

@@ -7,6 +7,7 @@ use super::response;
 use super::syntax::{arguments, method_call, text};
 use super::{FileCx, code_value, entry_of, response_of, writer_named};
 use crate::extract::code::Field;
+use crate::extract::code::Kind;
 use crate::summary::{CallFound as Call, Helper, HelperCall, Key, NumberCall};
 use crate::usage::Usage;
 use std::path::{Component, Path};
@@ -49,11 +50,11 @@ pub fn helpers(function: Node, cx: &FileCx, out: &mut Vec<Helper>) {
         }
         let mut calls = Vec::new();
         crate::extract::code::walk(body, |n| {
-            if n.kind() == "call_expression" {
+            if n.kind_name() == "call_expression" {
                 calls.push(n);
             }
             // A closure's writes happen when it runs, not when the helper does.
-            n.kind() != "func_literal"
+            n.kind_name() != "func_literal"
         });
         let sent = calls.into_iter().find_map(|call| {
             let (entry, writer) = entry_of(call, cx)?;
@@ -63,7 +64,7 @@ pub fn helpers(function: Node, cx: &FileCx, out: &mut Vec<Helper>) {
             }
             let args = arguments(call);
             let code = args.get(entry.code_argument?)?;
-            (code.kind() == "identifier" && text(*code, cx.src) == *parameter)
+            (code.kind_name() == "identifier" && text(*code, cx.src) == *parameter)
                 .then(|| response_of(call, entry, writer.as_ref(), &args, None, cx))
         });
         if let Some(r) = sent {
@@ -92,7 +93,7 @@ pub fn helper_call(call: Node, cx: &FileCx, usages: &[Usage]) -> Vec<Call> {
     }
     let args = arguments(call);
     let fresh_writer = args.iter().any(|a| {
-        a.kind() == "identifier"
+        a.kind_name() == "identifier"
             && cx.frameworks().any(|framework| {
                 writer_named(text(*a, cx.src), call, framework, cx).is_some_and(|w| {
                     let before = response::headers_before(&w, call, cx);
@@ -145,7 +146,7 @@ pub fn helper_call(call: Node, cx: &FileCx, usages: &[Usage]) -> Vec<Call> {
 /// the imported package `httpx` (by its folder's name).
 fn callee_key(call: Node, cx: &FileCx) -> Option<Key> {
     let function = call.field("function")?;
-    let mut segments = match function.kind() {
+    let mut segments = match function.kind_name() {
         "identifier" => {
             let mut own = cx.module.clone();
             own.push(text(function, cx.src).to_string());

@@ -6,6 +6,7 @@
 
 use super::syntax::{self, text};
 use super::table::JS_APIS;
+use crate::extract::code::Kind;
 use crate::extract::code::{Field, Parent};
 use tree_sitter::Node;
 
@@ -38,12 +39,12 @@ fn leaving_points<'t>(made: Node<'t>, src: &str) -> Vec<Node<'t>> {
     if leaves(made, src) {
         return vec![made];
     }
-    let Some(declarator) = outer(made).filter(|p| p.kind() == "variable_declarator") else {
+    let Some(declarator) = outer(made).filter(|p| p.kind_name() == "variable_declarator") else {
         return Vec::new();
     };
     let Some(name) = declarator
         .field("name")
-        .filter(|n| n.kind() == "identifier")
+        .filter(|n| n.kind_name() == "identifier")
     else {
         return Vec::new();
     };
@@ -57,7 +58,7 @@ fn leaving_points<'t>(made: Node<'t>, src: &str) -> Vec<Node<'t>> {
         if node.end_byte() <= declarator.end_byte() {
             continue;
         }
-        if node.kind() == "identifier" && text(node, src) == name && leaves(node, src) {
+        if node.kind_name() == "identifier" && text(node, src) == name && leaves(node, src) {
             found.push(node);
         }
         let mut cursor = node.walk();
@@ -72,11 +73,11 @@ fn leaves(value: Node, src: &str) -> bool {
     let Some(parent) = outer(value) else {
         return false;
     };
-    match parent.kind() {
+    match parent.kind_name() {
         "throw_statement" => true,
         "arguments" => parent
             .parent_node()
-            .filter(|c| c.kind() == "call_expression")
+            .filter(|c| c.kind_name() == "call_expression")
             .and_then(|c| c.field("function"))
             .is_some_and(|f| {
                 let callee = text(f, src);
@@ -90,7 +91,7 @@ fn leaves(value: Node, src: &str) -> bool {
 fn outer(node: Node) -> Option<Node> {
     let mut parent = node.parent_node()?;
     while matches!(
-        parent.kind(),
+        parent.kind_name(),
         "parenthesized_expression" | "await_expression"
     ) {
         parent = parent.parent_node()?;
@@ -112,7 +113,7 @@ fn root(node: Node) -> Node {
 fn caught(at: Node, src: &str) -> bool {
     let mut child = at;
     while let Some(parent) = child.parent_node() {
-        if parent.kind() == "try_statement"
+        if parent.kind_name() == "try_statement"
             && parent.field("body").is_some_and(|b| b.id() == child.id())
             && let Some(handler) = parent.field("handler")
             && !hands_on_caught(handler, src)
@@ -128,7 +129,7 @@ fn caught(at: Node, src: &str) -> bool {
 fn hands_on_caught(clause: Node, src: &str) -> bool {
     let Some(name) = clause
         .field("parameter")
-        .filter(|p| p.kind() == "identifier")
+        .filter(|p| p.kind_name() == "identifier")
     else {
         return false;
     };
@@ -138,7 +139,7 @@ fn hands_on_caught(clause: Node, src: &str) -> bool {
     };
     let mut stack = vec![body];
     while let Some(node) = stack.pop() {
-        if node.kind() == "identifier" && text(node, src) == name && leaves(node, src) {
+        if node.kind_name() == "identifier" && text(node, src) == name && leaves(node, src) {
             return true;
         }
         let mut cursor = node.walk();

@@ -20,6 +20,7 @@ use super::evidence::{concatenation, follow_bindings, normalisation, template_ta
 use super::response::{Chosen, Response};
 use super::{Comment, MAX_SITE_DEPTH};
 use crate::extract::code::Field;
+use crate::extract::code::Kind;
 use crate::extract::code::Parent;
 use crate::knowledge::words;
 use crate::summary::HelperCall;
@@ -110,7 +111,7 @@ fn file_cx<'t>(path: &Path, root: Node<'t>, src: &'t str) -> FileCx<'t> {
     };
     for (i, item) in syntax::named_children(root).into_iter().enumerate() {
         if i == 0
-            && item.kind() == "expression_statement"
+            && item.kind_name() == "expression_statement"
             && item
                 .named_child(0)
                 .and_then(|s| string_value(s, src))
@@ -118,19 +119,19 @@ fn file_cx<'t>(path: &Path, root: Node<'t>, src: &'t str) -> FileCx<'t> {
         {
             cx.server_actions = true;
         }
-        let declared = match item.kind() {
+        let declared = match item.kind_name() {
             "export_statement" => item.field("declaration"),
             _ => Some(item),
         };
-        if let Some(class) = declared.filter(|d| d.kind() == "class_declaration")
+        if let Some(class) = declared.filter(|d| d.kind_name() == "class_declaration")
             && syntax::named_children(class)
                 .iter()
-                .any(|c| c.kind() == "class_heritage")
+                .any(|c| c.kind_name() == "class_heritage")
             && let Some(name) = class.field("name")
         {
             cx.classes.insert(text(name, src));
         }
-        match item.kind() {
+        match item.kind_name() {
             "import_statement" => import(item, src, &mut cx),
             "lexical_declaration" | "variable_declaration" => {
                 for declarator in syntax::named_children(item) {
@@ -200,10 +201,10 @@ fn import<'t>(item: Node<'t>, src: &'t str, cx: &mut FileCx<'t>) {
     };
     let mut stack = vec![item];
     while let Some(node) = stack.pop() {
-        match node.kind() {
+        match node.kind_name() {
             "import_clause" => {
                 for child in syntax::named_children(node) {
-                    if child.kind() == "identifier" {
+                    if child.kind_name() == "identifier" {
                         add_import(cx, text(child, src), module, "default".into());
                     } else {
                         stack.push(child);
@@ -240,7 +241,7 @@ fn required<'t>(declarator: Node<'t>, src: &'t str, cx: &mut FileCx<'t>) {
     while let Some((inner, _)) = method_call(call, src).or_else(|| member(call, src)) {
         call = inner;
     }
-    if call.kind() != "call_expression"
+    if call.kind_name() != "call_expression"
         || call
             .field("function")
             .is_none_or(|f| text(f, src) != "require")
@@ -249,16 +250,16 @@ fn required<'t>(declarator: Node<'t>, src: &'t str, cx: &mut FileCx<'t>) {
     }
     let Some(module) = arguments(call)
         .first()
-        .and_then(|a| (a.kind() == "string").then(|| text(*a, src)))
+        .and_then(|a| (a.kind_name() == "string").then(|| text(*a, src)))
         .and_then(|s| s.get(1..s.len().saturating_sub(1)))
     else {
         return;
     };
-    match name.kind() {
+    match name.kind_name() {
         "identifier" => add_import(cx, text(name, src), module, "default".into()),
         "object_pattern" => {
             for p in syntax::named_children(name) {
-                match p.kind() {
+                match p.kind_name() {
                     "shorthand_property_identifier_pattern" => {
                         add_import(cx, text(p, src), module, text(p, src).to_string())
                     }
@@ -422,7 +423,7 @@ impl<'t> Nodes<'t> {
     fn collect(root: Node<'t>, src: &str) -> Nodes<'t> {
         let mut nodes = Nodes::default();
         let too_deep = super::walk(root, |node| {
-            match node.kind() {
+            match node.kind_name() {
                 "import_statement" | "interface_declaration" | "type_alias_declaration" => {
                     return false;
                 }
@@ -444,7 +445,7 @@ impl<'t> Nodes<'t> {
                 "assignment_expression"
                     if node
                         .field("left")
-                        .is_some_and(|l| l.kind() == "member_expression") =>
+                        .is_some_and(|l| l.kind_name() == "member_expression") =>
                 {
                     nodes.assignments.push(node)
                 }
@@ -476,7 +477,7 @@ enum Argument {
 pub fn code_value(node: Node, cx: &FileCx) -> Option<CodeValue> {
     let node = unwrap_await(node);
     let written = text(node, cx.src).to_string();
-    match node.kind() {
+    match node.kind_name() {
         "number" => written.parse().ok().map(|code| CodeValue {
             code,
             spelled: written,
@@ -500,7 +501,7 @@ fn argument(node: Node, key: Option<&str>, cx: &FileCx) -> Argument {
     if let Some(value) = code_value(node, cx) {
         return Argument::Code(value);
     }
-    match node.kind() {
+    match node.kind_name() {
         "object" => match key.and_then(|k| property(node, k, cx.src)) {
             Some(v) => match code_value(v, cx) {
                 Some(value) => Argument::Code(value),
@@ -550,7 +551,7 @@ enum Site<'t> {
 
 /// The callee of a call, `new` or decorator.
 fn callee(node: Node) -> Option<Node> {
-    match node.kind() {
+    match node.kind_name() {
         "call_expression" => node.field("function"),
         "new_expression" => node.field("constructor"),
         "decorator" => node.named_child(0).and_then(callee),
@@ -561,11 +562,11 @@ fn callee(node: Node) -> Option<Node> {
 /// The name an imported callee has in its module (`NextResponse.redirect`, `default`,
 /// `default.NotFound`), with the module.
 fn imported_name<'t>(node: Node, cx: &FileCx<'t>) -> Option<(&'t str, String)> {
-    let (root, rest) = match node.kind() {
+    let (root, rest) = match node.kind_name() {
         "identifier" => (text(node, cx.src), None),
         "member_expression" => {
             let (object, name) = member(node, cx.src)?;
-            if object.kind() != "identifier" {
+            if object.kind_name() != "identifier" {
                 return None;
             }
             (text(object, cx.src), Some(name))
@@ -584,8 +585,8 @@ fn imported_name<'t>(node: Node, cx: &FileCx<'t>) -> Option<(&'t str, String)> {
 
 /// The site a call, `new`, decorator or assignment is, if any.
 fn site_of<'t>(node: Node<'t>, cx: &FileCx<'t>) -> Option<Site<'t>> {
-    let is_new = node.kind() == "new_expression";
-    if node.kind() == "assignment_expression" {
+    let is_new = node.kind_name() == "new_expression";
+    if node.kind_name() == "assignment_expression" {
         let left = node.field("left")?;
         let (object, name) = member(left, cx.src)?;
         return writer_entry(object, name, On::Property, node, cx);
@@ -594,7 +595,7 @@ fn site_of<'t>(node: Node<'t>, cx: &FileCx<'t>) -> Option<Site<'t>> {
     if is_new && let Some(code) = own_error_code(node, function, cx) {
         return Some(Site::OwnError(code));
     }
-    if node.kind() == "decorator" {
+    if node.kind_name() == "decorator" {
         let (module, name) = imported_name(function, cx)?;
         let entry = JS_APIS.calls.iter().find(|e| {
             e.on == On::Decorator
@@ -652,7 +653,7 @@ fn own_error_code<'t>(node: Node<'t>, class: Node<'t>, cx: &FileCx<'t>) -> Optio
             .imports
             .get(name)
             .is_some_and(|(module, _)| module.starts_with('.'));
-    if class.kind() != "identifier"
+    if class.kind_name() != "identifier"
         || !own
         || !table
             .suffixes
@@ -663,7 +664,7 @@ fn own_error_code<'t>(node: Node<'t>, class: Node<'t>, cx: &FileCx<'t>) -> Optio
     }
     let status = |n: Node<'t>| code_value(n, cx).is_some_and(|v| (100..=599).contains(&v.code));
     arguments(node).into_iter().find_map(|a| {
-        if a.kind() == "object" {
+        if a.kind_name() == "object" {
             return table
                 .code_keys
                 .iter()
@@ -829,7 +830,7 @@ fn error_usage(node: Node, chosen: Chosen, cx: &FileCx, comments: &[Comment]) ->
 
 /// The arguments of a site: a call's, a decorator's call's, or an assignment's value.
 fn site_arguments(node: Node) -> Vec<Node> {
-    match node.kind() {
+    match node.kind_name() {
         "assignment_expression" => node.field("right").into_iter().collect(),
         "decorator" => node.named_child(0).map(arguments).unwrap_or_default(),
         _ => arguments(node),
@@ -875,7 +876,7 @@ fn entry_usage(
             Argument::Unknown => return None,
         }
     }
-    let callee_text = match node.kind() {
+    let callee_text = match node.kind_name() {
         "assignment_expression" => {
             format!("{} = ", text(node.field("left")?, cx.src))
         }
@@ -883,7 +884,7 @@ fn entry_usage(
     };
     let (mut code, mut span, mut spelled, implicit, bare) = match (&code, chosen_at) {
         (Some(value), Some((_, arg))) => {
-            let spelled = if node.kind() == "assignment_expression" {
+            let spelled = if node.kind_name() == "assignment_expression" {
                 format!("{callee_text}{}", value.spelled)
             } else {
                 format!("{callee_text}(.., {})", value.spelled)
@@ -928,7 +929,7 @@ fn entry_usage(
             continue;
         }
         let fields = match &entry.headers_key {
-            Some(key) if arg.kind() == "object" => property(*arg, key, cx.src),
+            Some(key) if arg.kind_name() == "object" => property(*arg, key, cx.src),
             Some(_) => {
                 r.headers.complete = false;
                 None
@@ -936,9 +937,9 @@ fn entry_usage(
             None => Some(*arg),
         };
         match fields {
-            Some(f) if f.kind() == "object" => response::add_object(f, cx.src, &mut r.headers),
+            Some(f) if f.kind_name() == "object" => response::add_object(f, cx.src, &mut r.headers),
             // A code passed in the headers' place (`writeHead(200, 'OK', {..})`).
-            Some(f) if f.kind() == "string" => continue,
+            Some(f) if f.kind_name() == "string" => continue,
             Some(_) => r.headers.complete = false,
             None => {}
         }
@@ -1014,8 +1015,10 @@ fn default_holds(w: &Writer, cx: &FileCx) -> bool {
     }
     let mut stack = vec![w.declared_in];
     while let Some(node) = stack.pop() {
-        if matches!(node.kind(), "call_expression" | "assignment_expression")
-            && let Some(Site::Entry(e, Some(other))) = site_of(node, cx)
+        if matches!(
+            node.kind_name(),
+            "call_expression" | "assignment_expression"
+        ) && let Some(Site::Entry(e, Some(other))) = site_of(node, cx)
             && other.name == w.name
             && e.code.is_none()
             && e.body == BodyKind::Unknown
@@ -1032,7 +1035,7 @@ fn default_holds(w: &Writer, cx: &FileCx) -> bool {
 fn redirect_status_set<'t>(w: &Writer<'t>, cx: &FileCx<'t>) -> Option<(Node<'t>, CodeValue)> {
     let mut stack = vec![w.declared_in.field("body")?];
     while let Some(node) = stack.pop() {
-        if node.kind() == "assignment_expression"
+        if node.kind_name() == "assignment_expression"
             && let Some(Site::Entry(e, Some(other))) = site_of(node, cx)
             && e.on == On::Property
             && other.name == w.name
@@ -1052,7 +1055,7 @@ fn redirect_status_set<'t>(w: &Writer<'t>, cx: &FileCx<'t>) -> Option<(Node<'t>,
 fn sets_redirect_code(node: Node, w: &Writer, cx: &FileCx) -> bool {
     let mut stack = vec![w.declared_in];
     while let Some(n) = stack.pop() {
-        if n.kind() == "call_expression"
+        if n.kind_name() == "call_expression"
             && let Some(Site::Entry(e, Some(other))) = site_of(n, cx)
             && e.keeps_set_code
             && other.name == w.name
@@ -1074,7 +1077,7 @@ fn handed_usage(
     comments: &[Comment],
     taken: &HashSet<usize>,
 ) -> Option<Usage> {
-    if call.kind() != "call_expression" || site_of(call, cx).is_some() {
+    if call.kind_name() != "call_expression" || site_of(call, cx).is_some() {
         return None;
     }
     let args = arguments(call);
@@ -1082,16 +1085,17 @@ fn handed_usage(
         let value = code_value(*a, cx)?;
         (!taken.contains(&a.start_byte())).then_some((*a, value))
     })?;
-    let beside_writer = args
-        .iter()
-        .any(|a| a.kind() == "identifier" && writer_named(text(*a, cx.src), call, cx).is_some());
+    let beside_writer = args.iter().any(|a| {
+        a.kind_name() == "identifier" && writer_named(text(*a, cx.src), call, cx).is_some()
+    });
     if value.bare && !(beside_writer && (100..=599).contains(&value.code)) {
         return None;
     }
     // A code inside a table call's payload reports it; it does not choose.
     let mut up = call.parent_node();
     while let Some(a) = up {
-        if matches!(a.kind(), "call_expression" | "new_expression") && site_of(a, cx).is_some() {
+        if matches!(a.kind_name(), "call_expression" | "new_expression") && site_of(a, cx).is_some()
+        {
             return None;
         }
         up = a.parent_node();
@@ -1139,7 +1143,7 @@ fn handler_of<'t>(site: Node<'t>, cx: &FileCx<'t>) -> Handler<'t> {
         }
     }
     // A decorator belongs to the method it decorates.
-    if site.kind() == "decorator"
+    if site.kind_name() == "decorator"
         && let Some(method) = decorated(site)
     {
         if let Some((methods, path)) = routes::nest_route(method, cx) {
@@ -1169,13 +1173,13 @@ fn handler_of<'t>(site: Node<'t>, cx: &FileCx<'t>) -> Handler<'t> {
 fn decorated(decorator: Node) -> Option<Node> {
     if let Some(p) = decorator
         .parent_node()
-        .filter(|p| p.kind() == "method_definition")
+        .filter(|p| p.kind_name() == "method_definition")
     {
         return Some(p);
     }
     let mut next = decorator.next_named_sibling();
     while let Some(n) = next {
-        match n.kind() {
+        match n.kind_name() {
             "method_definition" => return Some(n),
             "decorator" | "comment" => next = n.next_named_sibling(),
             _ => return None,
@@ -1231,11 +1235,11 @@ fn target(node: Node, function: Option<Node>, cx: &FileCx) -> (Target, Option<St
         Target::literal(value)
     } else if let Some((template, used)) = syntax::template(current, cx.src) {
         template_target(template, &js_identifiers(&used))
-    } else if current.kind() == "binary_expression" {
+    } else if current.kind_name() == "binary_expression" {
         let mut template = String::new();
         concatenation::<Js>(current, cx.src, &mut template);
         template_target(template, &uses)
-    } else if current.kind() == "new_expression"
+    } else if current.kind_name() == "new_expression"
         && current
             .field("constructor")
             .is_some_and(|c| text(c, cx.src) == "URL")
@@ -1277,7 +1281,7 @@ static REQUEST_URL: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new
 
 /// The value last bound to `name` before `before` in the function.
 fn binding<'t>(function: Node<'t>, name: &str, before: usize, src: &str) -> Option<Node<'t>> {
-    super::last_binding(function, before, |node| match node.kind() {
+    super::last_binding(function, before, |node| match node.kind_name() {
         "variable_declarator" => {
             let left = node.field("name")?;
             (text(left, src) == name)
