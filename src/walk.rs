@@ -8,7 +8,7 @@ use crate::ignores::{Chain, Ignores};
 use crate::settings::Settings;
 use crate::usage::FileFacts;
 use ignore::{WalkBuilder, WalkState};
-use std::collections::HashMap;
+use std::ffi::OsString;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock, OnceLock, RwLock};
@@ -145,7 +145,9 @@ impl Folder {
 
 /// Every folder met, by the walker's spelling of its path.
 struct Folders {
-    known: RwLock<HashMap<PathBuf, Arc<Folder>>>,
+    /// By the path's bytes: hashing a `Path` parses its components, which cost more per
+    /// file than reading it does on a tree of small files.
+    known: RwLock<rustc_hash::FxHashMap<OsString, Arc<Folder>>>,
     ignores: Ignores,
     settings: FolderSettings,
 }
@@ -156,7 +158,7 @@ impl Folders {
         self.known
             .write()
             .expect("not poisoned")
-            .insert(folder.key.clone(), folder.clone());
+            .insert(folder.key.clone().into_os_string(), folder.clone());
         folder
     }
 
@@ -164,7 +166,12 @@ impl Folders {
     /// named on the command line) worked out now.
     fn of(&self, entry: &Path) -> Arc<Folder> {
         let key = entry.parent().unwrap_or(Path::new(""));
-        if let Some(folder) = self.known.read().expect("not poisoned").get(key) {
+        if let Some(folder) = self
+            .known
+            .read()
+            .expect("not poisoned")
+            .get(key.as_os_str())
+        {
             return folder.clone();
         }
         let absolute = absolute(entry);
