@@ -369,11 +369,12 @@ type HowRead<'a> = (NameClass, Option<&'a Path>, &'a [PathBuf], Purpose);
 
 fn read_one(path: &Path, how: HowRead, cache: Option<&Cache>) -> Vec<Message> {
     let (class, cwd, outside, purpose) = how;
-    let display = display_path(path, cwd);
+    // Shown only for a file with something to say: most files stop at the prefilter.
+    let display = || display_path(path, cwd);
     match read_file(path, MAX_FILE_BYTES) {
         Ok(bytes) => from_bytes(path, display, class, bytes, outside, purpose, cache),
         Err(err) => vec![Message::Note(Note {
-            path: display,
+            path: display(),
             message: format!("skipped: {err}"),
         })],
     }
@@ -571,6 +572,7 @@ pub fn read_text(path: &Path, bytes: Vec<u8>, outside: &[PathBuf]) -> WalkOutput
     let Some(class) = by_name(path) else {
         return out;
     };
+    let display = || display.clone();
     for message in from_bytes(path, display, class, bytes, outside, Purpose::Lint, None) {
         match message {
             Message::Seen(kind) => out.checked.add(kind),
@@ -659,7 +661,7 @@ fn tidy(mut facts: FileFacts) -> FileFacts {
 
 fn from_bytes(
     path: &Path,
-    display: String,
+    display: impl Fn() -> String,
     class: NameClass,
     bytes: Vec<u8>,
     outside: &[PathBuf],
@@ -668,7 +670,7 @@ fn from_bytes(
 ) -> Vec<Message> {
     let note = |message: String| {
         vec![Message::Note(Note {
-            path: display.clone(),
+            path: display(),
             message,
         })]
     };
@@ -695,6 +697,7 @@ fn from_bytes(
     if !chooses && !SUPPRESSION.is_match(&bytes) {
         return messages;
     }
+    let display = display();
     let key = cache
         .filter(|_| chooses)
         .and_then(|c| c.key(kind, path, &bytes));
