@@ -21,9 +21,10 @@ use crate::extract::code::Parent;
 use crate::knowledge::words;
 use crate::usage::{Body, CodeToken, FileFacts, Target, TextSource, Usage};
 use response::Writer;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::rc::Rc;
 use syntax::{Go, arguments, comment_text, enclosing_function, method_call, string_value, text};
 use table::{BodyKind, CallEntry, CallKind, GO_APIS, On};
 use tree_sitter::Node;
@@ -43,9 +44,37 @@ pub struct FileCx<'t> {
     module: Vec<String>,
     /// The helper being read for the index: it writes the response it is given a writer for.
     reading_helper: Cell<Option<usize>>,
+    /// Each function's parameters, by its node: asked for at every site and every call.
+    parameters: RefCell<HashMap<usize, Rc<Parameters>>>,
 }
 
-impl FileCx<'_> {
+type Parameters = Vec<(Option<syntax::Span>, Option<syntax::Span>, syntax::Span)>;
+
+impl<'t> FileCx<'t> {
+    /// The type names of a function's parameters, one per declared name, without `*` and
+    /// package (`w http.ResponseWriter, r *http.Request` gives ResponseWriter, Request),
+    /// with the package qualifier each was written with.
+    pub fn parameters(&self, function: Node) -> Vec<(&'t str, Option<&'t str>, &'t str)> {
+        let spans = self
+            .parameters
+            .borrow_mut()
+            .entry(function.id())
+            .or_insert_with(|| Rc::new(syntax::parameter_spans(function)))
+            .clone();
+        let src = self.src;
+        let at = |span: &syntax::Span| src.get(span.clone()).unwrap_or("");
+        spans
+            .iter()
+            .map(|(name, package, ty)| {
+                (
+                    name.as_ref().map_or("_", at),
+                    package.as_ref().map(at),
+                    at(ty),
+                )
+            })
+            .collect()
+    }
+
     fn alias(&self, framework: &str) -> Option<&str> {
         self.imports.get(framework).map(String::as_str)
     }
@@ -61,7 +90,7 @@ impl FileCx<'_> {
         if self.reading_helper.get() == Some(function.id()) {
             return true;
         }
-        let params = syntax::parameters(function, self.src);
+        let params = self.parameters(function);
         GO_APIS.writers.iter().any(|(framework, w)| {
             let Some(alias) = self.alias(framework) else {
                 return false;
@@ -128,6 +157,7 @@ fn file_cx<'t>(path: &Path, root: Node, src: &'t str) -> FileCx<'t> {
         packages,
         module: summary::module_of(path),
         reading_helper: Cell::new(None),
+        parameters: RefCell::default(),
     }
 }
 
@@ -345,7 +375,7 @@ fn writer_named<'t>(
     let types = &GO_APIS.writers.get(framework)?.types;
     let mut current = enclosing_function(site);
     while let Some(function) = current {
-        for (param, package, ty) in syntax::parameters(function, cx.src) {
+        for (param, package, ty) in cx.parameters(function) {
             if param == name {
                 let known = package == Some(alias) && types.iter().any(|t| t == ty);
                 return known.then(|| Writer {

@@ -43,7 +43,7 @@ pub fn helpers(function: Node, cx: &FileCx, out: &mut Vec<Helper>) {
     let mut key = cx.module.clone();
     key.push(text(name, cx.src).to_string());
     cx.reading_helper.set(Some(function.id()));
-    let parameters = super::syntax::parameters(function, cx.src);
+    let parameters = cx.parameters(function);
     for (position, (parameter, package, ty)) in parameters.iter().enumerate() {
         if package.is_some() || !CODE_TYPES.contains(ty) || *parameter == "_" {
             continue;

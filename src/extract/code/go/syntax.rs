@@ -262,10 +262,11 @@ pub fn enclosing_function(node: Node) -> Option<Node> {
 /// The type names of a function's parameters, one per declared name, without `*` and
 /// package (`w http.ResponseWriter, r *http.Request` gives ResponseWriter, Request), with
 /// the package qualifier each was written with.
-pub fn parameters<'t>(
-    function: Node<'t>,
-    src: &'t str,
-) -> Vec<(&'t str, Option<&'t str>, &'t str)> {
+/// Where a text of [`parameter_spans`] is in the source.
+pub type Span = std::ops::Range<usize>;
+
+/// As spans of the source (see `FileCx::parameters`): no name is an unnamed parameter.
+pub fn parameter_spans(function: Node) -> Vec<(Option<Span>, Option<Span>, Span)> {
     let mut out = Vec::new();
     let Some(list) = function.field("parameters") else {
         return out;
@@ -281,22 +282,22 @@ pub fn parameters<'t>(
         };
         let (package, name) = if ty.kind_name() == "qualified_type" {
             (
-                ty.field("package").map(|n| text(n, src)),
-                ty.field("name").map(|n| text(n, src)).unwrap_or(""),
+                ty.field("package").map(|n| n.byte_range()),
+                ty.field("name").map_or(0..0, |n| n.byte_range()),
             )
         } else {
-            (None, text(ty, src))
+            (None, ty.byte_range())
         };
         let mut cursor = p.walk();
-        let names: Vec<&str> = p
+        let names: Vec<Span> = p
             .children_by_field_name("name", &mut cursor)
-            .map(|n| text(n, src))
+            .map(|n| n.byte_range())
             .collect();
         if names.is_empty() {
-            out.push(("_", package, name));
+            out.push((None, package.clone(), name.clone()));
         }
         for n in names {
-            out.push((n, package, name));
+            out.push((Some(n), package.clone(), name.clone()));
         }
     }
     out
