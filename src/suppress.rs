@@ -178,6 +178,11 @@ fn parse_line(
     full_len: usize,
     line_count: usize,
 ) -> Option<Directive> {
+    // Most lines of a file with a directive hold none: a substring search rules them out
+    // at a tenth of the cost of the regex.
+    if !content.contains("statuslint-") {
+        return None;
+    }
     let m = DIRECTIVE.captures(content)?;
     let whole = m.get(0)?;
     let scope = match &m[2] {

@@ -8,7 +8,7 @@ use crate::ignores::{Chain, Ignores};
 use crate::settings::Settings;
 use crate::usage::FileFacts;
 use ignore::{WalkBuilder, WalkState};
-use std::collections::HashMap;
+use std::ffi::OsString;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock, OnceLock, RwLock};
@@ -145,7 +145,9 @@ impl Folder {
 
 /// Every folder met, by the walker's spelling of its path.
 struct Folders {
-    known: RwLock<HashMap<PathBuf, Arc<Folder>>>,
+    /// By the path's bytes: hashing a `Path` parses its components, which cost more per
+    /// file than reading it does on a tree of small files.
+    known: RwLock<rustc_hash::FxHashMap<OsString, Arc<Folder>>>,
     ignores: Ignores,
     settings: FolderSettings,
 }
@@ -156,7 +158,7 @@ impl Folders {
         self.known
             .write()
             .expect("not poisoned")
-            .insert(folder.key.clone(), folder.clone());
+            .insert(folder.key.clone().into_os_string(), folder.clone());
         folder
     }
 
@@ -164,7 +166,12 @@ impl Folders {
     /// named on the command line) worked out now.
     fn of(&self, entry: &Path) -> Arc<Folder> {
         let key = entry.parent().unwrap_or(Path::new(""));
-        if let Some(folder) = self.known.read().expect("not poisoned").get(key) {
+        if let Some(folder) = self
+            .known
+            .read()
+            .expect("not poisoned")
+            .get(key.as_os_str())
+        {
             return folder.clone();
         }
         let absolute = absolute(entry);
@@ -362,11 +369,12 @@ type HowRead<'a> = (NameClass, Option<&'a Path>, &'a [PathBuf], Purpose);
 
 fn read_one(path: &Path, how: HowRead, cache: Option<&Cache>) -> Vec<Message> {
     let (class, cwd, outside, purpose) = how;
-    let display = display_path(path, cwd);
+    // Shown only for a file with something to say: most files stop at the prefilter.
+    let display = || display_path(path, cwd);
     match read_file(path, MAX_FILE_BYTES) {
         Ok(bytes) => from_bytes(path, display, class, bytes, outside, purpose, cache),
         Err(err) => vec![Message::Note(Note {
-            path: display,
+            path: display(),
             message: format!("skipped: {err}"),
         })],
     }
@@ -569,6 +577,7 @@ pub fn read_text(path: &Path, bytes: Vec<u8>, outside: &[PathBuf]) -> WalkOutput
     let Some(class) = by_name(path) else {
         return out;
     };
+    let display = || display.clone();
     for message in from_bytes(path, display, class, bytes, outside, Purpose::Lint, None) {
         match message {
             Message::Seen(kind) => out.checked.add(kind),
@@ -657,7 +666,7 @@ fn tidy(mut facts: FileFacts) -> FileFacts {
 
 fn from_bytes(
     path: &Path,
-    display: String,
+    display: impl Fn() -> String,
     class: NameClass,
     bytes: Vec<u8>,
     outside: &[PathBuf],
@@ -666,7 +675,7 @@ fn from_bytes(
 ) -> Vec<Message> {
     let note = |message: String| {
         vec![Message::Note(Note {
-            path: display.clone(),
+            path: display(),
             message,
         })]
     };
@@ -693,6 +702,7 @@ fn from_bytes(
     if !chooses && !SUPPRESSION.is_match(&bytes) {
         return messages;
     }
+    let display = display();
     let key = cache
         .filter(|_| chooses)
         .and_then(|c| c.key(kind, path, &bytes));

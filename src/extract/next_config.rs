@@ -9,6 +9,7 @@
 
 use super::platform::{self, PlatformRule};
 use super::vercel_json::{Condition, conditions};
+use crate::extract::code::Kind;
 use crate::usage::{Code, FileFacts, Usage};
 use serde::Deserialize;
 use std::cell::RefCell;
@@ -86,7 +87,7 @@ pub fn extract(path: &Path, src: &str) -> FileFacts {
     // Walk with an explicit stack: deeply nested configs must not overflow ours.
     let mut stack = vec![tree.root_node()];
     while let Some(node) = stack.pop() {
-        if node.kind() == "object"
+        if node.kind_name() == "object"
             && let Some(u) = redirect_usage(node, src)
         {
             facts.usages.push(u);
@@ -110,7 +111,7 @@ fn redirect_usage(object: Node, src: &str) -> Option<Usage> {
             (status, number, format!("statusCode: {number}"))
         }
         (None, Some(permanent)) => {
-            let code = match permanent.kind() {
+            let code = match permanent.kind_name() {
                 "true" => TABLE.permanent,
                 "false" => TABLE.temporary,
                 // A value computed at build time: the code is not known here.
@@ -146,7 +147,7 @@ fn redirect_usage(object: Node, src: &str) -> Option<Usage> {
 fn property<'t>(object: Node<'t>, name: &str, src: &str) -> Option<Node<'t>> {
     let mut cursor = object.walk();
     object.named_children(&mut cursor).find_map(|pair| {
-        if pair.kind() != "pair" {
+        if pair.kind_name() != "pair" {
             return None;
         }
         let key = pair.child_by_field_name("key")?;
@@ -160,7 +161,7 @@ fn property<'t>(object: Node<'t>, name: &str, src: &str) -> Option<Node<'t>> {
 /// A string literal's content (quotes removed); None for anything computed.
 fn string_value(node: Node, src: &str) -> Option<String> {
     let raw = text(node, src);
-    match node.kind() {
+    match node.kind_name() {
         "string" => Some(raw.get(1..raw.len().saturating_sub(1))?.to_string()),
         "template_string" if node.named_child_count() == 0 || !raw.contains("${") => {
             Some(raw.get(1..raw.len().saturating_sub(1))?.to_string())
@@ -171,13 +172,13 @@ fn string_value(node: Node, src: &str) -> Option<String> {
 
 /// `has: [{ type: "cookie", key: "beta" }]`.
 fn conditions_of(object: Node, key: &str, src: &str) -> Vec<Condition> {
-    let Some(array) = property(object, key, src).filter(|n| n.kind() == "array") else {
+    let Some(array) = property(object, key, src).filter(|n| n.kind_name() == "array") else {
         return Vec::new();
     };
     let mut cursor = array.walk();
     array
         .named_children(&mut cursor)
-        .filter(|n| n.kind() == "object")
+        .filter(|n| n.kind_name() == "object")
         .filter_map(|c| {
             Some(Condition {
                 kind: property(c, "type", src).and_then(|n| string_value(n, src))?,
@@ -192,7 +193,7 @@ fn conditions_of(object: Node, key: &str, src: &str) -> Vec<Condition> {
 fn comments(object: Node, src: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut before = object.prev_named_sibling();
-    while let Some(c) = before.filter(|n| n.kind() == "comment") {
+    while let Some(c) = before.filter(|n| n.kind_name() == "comment") {
         out.push(comment_text(text(c, src)));
         before = c.prev_named_sibling();
     }
@@ -200,7 +201,7 @@ fn comments(object: Node, src: &str) -> Vec<String> {
     while let Some(node) = stack.pop() {
         let mut cursor = node.walk();
         for child in node.named_children(&mut cursor) {
-            if child.kind() == "comment" {
+            if child.kind_name() == "comment" {
                 out.push(comment_text(text(child, src)));
             } else {
                 stack.push(child);

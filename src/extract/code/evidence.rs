@@ -4,6 +4,7 @@
 
 use super::{Syntax, text};
 use crate::extract::code::Field;
+use crate::extract::code::Kind;
 use crate::usage::Target;
 use regex::Regex;
 use std::sync::LazyLock;
@@ -56,7 +57,7 @@ pub fn template_target(template: String, uses: &str) -> Target {
 /// literal: `"https://" + r.Host + r.URL.Path` is `https://{}{}` (Go and JavaScript write
 /// it with the same node kind and fields).
 pub fn concatenation<L: Syntax>(node: Node, src: &str, out: &mut String) {
-    if node.kind() == "binary_expression"
+    if node.kind_name() == "binary_expression"
         && node.field("operator").is_some_and(|o| text(o, src) == "+")
         && let (Some(l), Some(r)) = (node.field("left"), node.field("right"))
     {
@@ -83,7 +84,7 @@ pub fn follow_bindings<'t>(
     for _ in 0..10 {
         provenance.push_str(src.get(current.byte_range()).unwrap_or(""));
         provenance.push('\n');
-        match (current.kind() == "identifier")
+        match (current.kind_name() == "identifier")
             .then(|| bound(current))
             .flatten()
         {

@@ -51,6 +51,25 @@ pub trait Syntax {
     fn condition<'t>(site: Node<'t>, src: &str) -> Option<(Node<'t>, String)>;
 }
 
+/// A node's kind as `Node::kind` gives it, without checking on every call that the
+/// grammar's name is UTF-8: extractors ask for kinds millions of times a run, and that check
+/// was a twentieth of it.
+pub trait Kind {
+    fn kind_name(&self) -> &'static str;
+}
+
+impl Kind for Node<'_> {
+    fn kind_name(&self) -> &'static str {
+        // SAFETY: `ts_node_type` returns a NUL-terminated name from the grammar's static
+        // symbol table (the pointer `Node::kind` reads too); generated grammars name their
+        // symbols in ASCII.
+        unsafe {
+            let name = std::ffi::CStr::from_ptr(tree_sitter::ffi::ts_node_type(self.into_raw()));
+            std::str::from_utf8_unchecked(name.to_bytes())
+        }
+    }
+}
+
 /// A comment found while walking a file: its start byte, line (0-based) and text.
 #[derive(Clone, Debug)]
 pub struct Comment {
@@ -339,7 +358,7 @@ pub fn text<'s>(node: Node, src: &'s str) -> &'s str {
 pub fn ancestor<'t>(node: Node<'t>, kinds: &[&str]) -> Option<Node<'t>> {
     ancestors(node)
         .into_iter()
-        .find(|n| kinds.contains(&n.kind()))
+        .find(|n| kinds.contains(&n.kind_name()))
 }
 
 /// Every string literal inside a node, in order.

@@ -25,8 +25,13 @@ pub struct ParsedTree {
 
 impl ParsedTree {
     pub fn new(tree: Tree) -> ParsedTree {
-        let address = tree_address(tree.root_node());
-        RECORDED.with(|r| r.borrow_mut().push((address, ById::default())));
+        let root = tree.root_node();
+        let address = tree_address(root);
+        // Room for every node the walk may record: grown as it goes, the map was rehashed
+        // a dozen times per file.
+        let nodes = root.descendant_count();
+        let by_id = ById::with_capacity_and_hasher(nodes, Default::default());
+        RECORDED.with(|r| r.borrow_mut().push((address, by_id)));
         ParsedTree { tree }
     }
 }

@@ -16,13 +16,15 @@ use super::evidence::{concatenation, follow_bindings, normalisation, template_ta
 use super::response::{Chosen, Response};
 use super::{Comment, MAX_SITE_DEPTH};
 use crate::extract::code::Field;
+use crate::extract::code::Kind;
 use crate::extract::code::Parent;
 use crate::knowledge::words;
 use crate::usage::{Body, CodeToken, FileFacts, Target, TextSource, Usage};
 use response::Writer;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::rc::Rc;
 use syntax::{Go, arguments, comment_text, enclosing_function, method_call, string_value, text};
 use table::{BodyKind, CallEntry, CallKind, GO_APIS, On};
 use tree_sitter::Node;
@@ -42,9 +44,37 @@ pub struct FileCx<'t> {
     module: Vec<String>,
     /// The helper being read for the index: it writes the response it is given a writer for.
     reading_helper: Cell<Option<usize>>,
+    /// Each function's parameters, by its node: asked for at every site and every call.
+    parameters: RefCell<HashMap<usize, Rc<Parameters>>>,
 }
 
-impl FileCx<'_> {
+type Parameters = Vec<(Option<syntax::Span>, Option<syntax::Span>, syntax::Span)>;
+
+impl<'t> FileCx<'t> {
+    /// The type names of a function's parameters, one per declared name, without `*` and
+    /// package (`w http.ResponseWriter, r *http.Request` gives ResponseWriter, Request),
+    /// with the package qualifier each was written with.
+    pub fn parameters(&self, function: Node) -> Vec<(&'t str, Option<&'t str>, &'t str)> {
+        let spans = self
+            .parameters
+            .borrow_mut()
+            .entry(function.id())
+            .or_insert_with(|| Rc::new(syntax::parameter_spans(function)))
+            .clone();
+        let src = self.src;
+        let at = |span: &syntax::Span| src.get(span.clone()).unwrap_or("");
+        spans
+            .iter()
+            .map(|(name, package, ty)| {
+                (
+                    name.as_ref().map_or("_", at),
+                    package.as_ref().map(at),
+                    at(ty),
+                )
+            })
+            .collect()
+    }
+
     fn alias(&self, framework: &str) -> Option<&str> {
         self.imports.get(framework).map(String::as_str)
     }
@@ -60,7 +90,7 @@ impl FileCx<'_> {
         if self.reading_helper.get() == Some(function.id()) {
             return true;
         }
-        let params = syntax::parameters(function, self.src);
+        let params = self.parameters(function);
         GO_APIS.writers.iter().any(|(framework, w)| {
             let Some(alias) = self.alias(framework) else {
                 return false;
@@ -90,7 +120,7 @@ fn file_cx<'t>(path: &Path, root: Node, src: &'t str) -> FileCx<'t> {
     let mut packages = HashMap::new();
     let mut stack = vec![root];
     while let Some(node) = stack.pop() {
-        match node.kind() {
+        match node.kind_name() {
             "import_spec" => {
                 let Some(path) = node.field("path").and_then(|p| string_value(p, src)) else {
                     continue;
@@ -127,6 +157,7 @@ fn file_cx<'t>(path: &Path, root: Node, src: &'t str) -> FileCx<'t> {
         packages,
         module: summary::module_of(path),
         reading_helper: Cell::new(None),
+        parameters: RefCell::default(),
     }
 }
 
@@ -225,7 +256,7 @@ impl<'t> Nodes<'t> {
     fn collect(root: Node<'t>, src: &str) -> Nodes<'t> {
         let mut nodes = Nodes::default();
         let too_deep = super::walk(root, |node| {
-            match node.kind() {
+            match node.kind_name() {
                 "import_declaration" => return false,
                 "comment" => nodes.comments.push(Comment {
                     start: node.start_byte(),
@@ -259,7 +290,7 @@ pub struct CodeValue {
 
 pub fn code_value(node: Node, cx: &FileCx) -> Option<CodeValue> {
     let written = text(node, cx.src).to_string();
-    match node.kind() {
+    match node.kind_name() {
         "int_literal" => written.replace('_', "").parse().ok().map(|code| CodeValue {
             code,
             spelled: written,
@@ -320,7 +351,7 @@ pub fn entry_of<'t>(
     for entry in GO_APIS.calls.iter().filter(fits) {
         match entry.on {
             On::Package => {
-                if receiver.kind() == "identifier"
+                if receiver.kind_name() == "identifier"
                     && cx.alias(&entry.framework) == Some(text(receiver, cx.src))
                 {
                     return Some((entry, None));
@@ -352,7 +383,7 @@ fn writer_named<'t>(
     let types = &GO_APIS.writers.get(framework)?.types;
     let mut current = enclosing_function(site);
     while let Some(function) = current {
-        for (param, package, ty) in syntax::parameters(function, cx.src) {
+        for (param, package, ty) in cx.parameters(function) {
             if param == name {
                 let known = package == Some(alias) && types.iter().any(|t| t == ty);
                 return known.then(|| Writer {
@@ -426,17 +457,17 @@ fn response_of<'t>(
         // A returned error reaches the framework's error handler.
         let returned = call
             .parent_node()
-            .is_some_and(|p| p.kind() == "expression_list")
+            .is_some_and(|p| p.kind_name() == "expression_list")
             && call
                 .parent_node()
                 .and_then(|p| p.parent_node())
-                .is_some_and(|p| p.kind() == "return_statement");
+                .is_some_and(|p| p.kind_name() == "return_statement");
         if !returned || !enclosing_function(call).is_some_and(|f| cx.is_handler(f)) {
             r.seen_in_part();
         }
     } else if let Some(w) = args
         .first()
-        .and_then(|a| (a.kind() == "identifier").then(|| text(*a, cx.src)))
+        .and_then(|a| (a.kind_name() == "identifier").then(|| text(*a, cx.src)))
         .and_then(|name| writer_named(name, call, "nethttp", cx))
     {
         // `http.Error(w, ..)`, `http.Redirect(w, r, ..)`: the writer comes first.
@@ -476,14 +507,14 @@ fn response_of<'t>(
     // fiber's `c.Status(400).JSON(fiber.Map{"error": ..})`: the chained call's messages.
     if let Some(outer) = call
         .parent_node()
-        .filter(|p| p.kind() == "selector_expression")
+        .filter(|p| p.kind_name() == "selector_expression")
         .and_then(|p| p.parent_node())
-        .filter(|p| p.kind() == "call_expression")
+        .filter(|p| p.kind_name() == "call_expression")
     {
         // A stream writer's own strings are not the payload.
         for arg in arguments(outer)
             .into_iter()
-            .filter(|a| a.kind() != "func_literal")
+            .filter(|a| a.kind_name() != "func_literal")
         {
             syntax::messages(arg, cx.src, &mut r.messages);
         }
@@ -507,9 +538,9 @@ fn builder_chain<'t>(
     loop {
         let outer = link
             .parent_node()
-            .filter(|p| p.kind() == "selector_expression")?
+            .filter(|p| p.kind_name() == "selector_expression")?
             .parent_node()
-            .filter(|p| p.kind() == "call_expression")?;
+            .filter(|p| p.kind_name() == "call_expression")?;
         let (_, name) = method_call(outer, src)?;
         if name == builder.code_method {
             code = arguments(outer).first().copied();
@@ -538,7 +569,7 @@ fn constant_usage(
     let chain = syntax::ancestors(node);
     if chain
         .iter()
-        .any(|a| a.kind() == "call_expression" && entry_of(*a, cx).is_some())
+        .any(|a| a.kind_name() == "call_expression" && entry_of(*a, cx).is_some())
     {
         return None;
     }
@@ -546,7 +577,7 @@ fn constant_usage(
     let mut messages_from = None;
     // Each arm that goes on moves `outer` up to `parent`.
     for parent in chain {
-        match parent.kind() {
+        match parent.kind_name() {
             // Compared, matched, or a key: read, not chosen.
             "binary_expression" | "expression_case" => return None,
             "expression_list" if is_case(parent) => return None,
@@ -558,7 +589,7 @@ fn constant_usage(
                 // `map[string]int{EINVALID: http.StatusBadRequest}`: a lookup table.
                 if literal
                     .and_then(|l| l.field("type"))
-                    .is_some_and(|t| t.kind() == "map_type")
+                    .is_some_and(|t| t.kind_name() == "map_type")
                 {
                     return None;
                 }
@@ -591,11 +622,11 @@ fn constant_usage(
 }
 
 fn is_case(node: Node) -> bool {
-    node.kind() == "expression_case"
-        || (node.kind() == "expression_list"
+    node.kind_name() == "expression_case"
+        || (node.kind_name() == "expression_list"
             && node
                 .parent_node()
-                .is_some_and(|p| p.kind() == "expression_case"))
+                .is_some_and(|p| p.kind_name() == "expression_case"))
 }
 
 /// Turns a response into a usage with the handler's context and the redirect target.
@@ -654,14 +685,14 @@ fn target(node: Node, function: Option<Node>, cx: &FileCx) -> (Target, Option<St
     let uses = go_identifiers(text(current, cx.src));
     let target = if let Some(value) = string_value(current, cx.src) {
         Target::literal(value)
-    } else if current.kind() == "call_expression"
+    } else if current.kind_name() == "call_expression"
         && method_call(current, cx.src).is_some_and(|(_, n)| n == "Sprintf")
         && let Some(format) = arguments(current)
             .first()
             .and_then(|f| string_value(*f, cx.src))
     {
         template_target(format.replace("%s", "{}").replace("%v", "{}"), &uses)
-    } else if current.kind() == "binary_expression" {
+    } else if current.kind_name() == "binary_expression" {
         let mut template = String::new();
         concatenation::<Go>(current, cx.src, &mut template);
         template_target(template, &uses)
@@ -687,7 +718,7 @@ fn go_identifiers(written: &str) -> String {
 fn binding<'t>(function: Node<'t>, name: &str, before: usize, src: &str) -> Option<Node<'t>> {
     super::last_binding(function, before, |node| {
         if !matches!(
-            node.kind(),
+            node.kind_name(),
             "short_var_declaration" | "assignment_statement"
         ) {
             return None;

@@ -6,6 +6,7 @@ use super::FileCx;
 use super::syntax::{arguments, method_call, statements, text};
 use super::table::GO_APIS;
 use crate::extract::code::Field;
+use crate::extract::code::Kind;
 use crate::extract::code::Parent;
 use crate::usage::{Body, Headers};
 use tree_sitter::Node;
@@ -34,7 +35,7 @@ pub fn headers_before(writer: &Writer, site: Node, cx: &FileCx) -> Headers {
         if node.start_byte() >= site.start_byte() {
             continue;
         }
-        if node.kind() == "call_expression" {
+        if node.kind_name() == "call_expression" {
             match header_set(node, writer, cx) {
                 Some(Some((name, value))) => {
                     headers.add(&name, value);
@@ -87,7 +88,7 @@ fn hands_over(call: Node, name: &str, cx: &FileCx) -> bool {
     }
     arguments(call)
         .iter()
-        .any(|a| a.kind() == "identifier" && text(*a, cx.src) == name)
+        .any(|a| a.kind_name() == "identifier" && text(*a, cx.src) == name)
 }
 
 /// For a code written on its own (`w.WriteHeader(204)`, `c.Status(204)`): whether the
@@ -102,9 +103,9 @@ pub fn body_after(
     // fiber's `c.Status(404).JSON(...)`: the chained call is the body.
     if site_call
         .parent_node()
-        .filter(|p| p.kind() == "selector_expression")
+        .filter(|p| p.kind_name() == "selector_expression")
         .and_then(|p| p.parent_node())
-        .is_some_and(|p| p.kind() == "call_expression")
+        .is_some_and(|p| p.kind_name() == "call_expression")
     {
         return Body::Present;
     }
@@ -125,11 +126,11 @@ pub fn body_after(
             super::syntax::messages(stmt, cx.src, messages);
             return Body::Present;
         }
-        if stmt.kind() == "return_statement" {
+        if stmt.kind_name() == "return_statement" {
             return Body::Absent;
         }
     }
-    match block.parent_node().map(|p| p.kind()) {
+    match block.parent_node().map(|p| p.kind_name()) {
         // The end of the handler's own body: nothing more is written.
         Some("function_declaration" | "method_declaration" | "func_literal") => Body::Absent,
         _ => Body::Unknown,
@@ -141,7 +142,7 @@ pub fn body_after(
 fn writes(stmt: Node, writer: &Writer, cx: &FileCx) -> bool {
     let mut stack = vec![stmt];
     while let Some(node) = stack.pop() {
-        if node.kind() == "call_expression" {
+        if node.kind_name() == "call_expression" {
             if let Some((receiver, method)) = method_call(node, cx.src)
                 && root(receiver, cx.src) == Some(writer.name)
                 && (["Write", "Send", "Render"]
@@ -153,7 +154,7 @@ fn writes(stmt: Node, writer: &Writer, cx: &FileCx) -> bool {
             }
             if arguments(node)
                 .iter()
-                .any(|a| a.kind() == "identifier" && text(*a, cx.src) == writer.name)
+                .any(|a| a.kind_name() == "identifier" && text(*a, cx.src) == writer.name)
             {
                 return true;
             }
@@ -168,7 +169,7 @@ fn writes(stmt: Node, writer: &Writer, cx: &FileCx) -> bool {
 pub fn root<'t>(node: Node, src: &'t str) -> Option<&'t str> {
     let mut current = node;
     loop {
-        match current.kind() {
+        match current.kind_name() {
             "identifier" => return Some(text(current, src)),
             "selector_expression" => current = current.field("operand")?,
             "call_expression" => current = current.field("function")?,

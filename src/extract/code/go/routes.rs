@@ -6,6 +6,7 @@
 use super::syntax::{arguments, method_call, named_children, statements, string_value, text};
 use super::table::GO_APIS;
 use crate::extract::code::Field;
+use crate::extract::code::Kind;
 use crate::extract::code::Parent;
 use crate::extract::code::routes::methods_from;
 use crate::usage::{Method, RouteBinding};
@@ -78,10 +79,10 @@ fn is_path(s: &str) -> bool {
 fn gorilla_methods(call: Node, src: &str) -> Option<Vec<Method>> {
     let selector = call
         .parent_node()
-        .filter(|p| p.kind() == "selector_expression")?;
+        .filter(|p| p.kind_name() == "selector_expression")?;
     let outer = selector
         .parent_node()
-        .filter(|p| p.kind() == "call_expression")?;
+        .filter(|p| p.kind_name() == "call_expression")?;
     let (_, name) = method_call(outer, src)?;
     if name != GO_APIS.routing.methods_call {
         return None;
@@ -97,12 +98,12 @@ fn gorilla_methods(call: Node, src: &str) -> Option<Vec<Method>> {
 /// `s.handleLogin()`); None for a closure written in place.
 pub fn binding(reg: &Registration, src: &str) -> Option<RouteBinding> {
     let methods = reg.methods.clone()?;
-    let handler = match reg.handler.kind() {
+    let handler = match reg.handler.kind_name() {
         "identifier" => text(reg.handler, src).to_string(),
         "selector_expression" => text(reg.handler.field("field")?, src).to_string(),
         "call_expression" => {
             let f = reg.handler.field("function")?;
-            let name = match f.kind() {
+            let name = match f.kind_name() {
                 "selector_expression" => f.field("field")?,
                 "identifier" => f,
                 _ => return None,
@@ -111,7 +112,7 @@ pub fn binding(reg: &Registration, src: &str) -> Option<RouteBinding> {
             let name = text(name, src);
             if name == "HandlerFunc" {
                 let inner = *arguments(reg.handler).first()?;
-                let inner = match inner.kind() {
+                let inner = match inner.kind_name() {
                     "selector_expression" => inner.field("field")?,
                     _ => inner,
                 };
@@ -142,7 +143,7 @@ pub fn checked_methods(scope: Node, site: Node, src: &str) -> Option<Vec<Method>
     // The innermost `case` of a `switch` on the method.
     let mut current = site.parent_node();
     while let Some(node) = current {
-        if node.kind() == "expression_case"
+        if node.kind_name() == "expression_case"
             && let Some(switch) = node.parent_node()
             && switch
                 .field("value")
@@ -165,7 +166,7 @@ pub fn checked_methods(scope: Node, site: Node, src: &str) -> Option<Vec<Method>
         if stmt.start_byte() >= site.start_byte() {
             break;
         }
-        if stmt.kind() != "if_statement" || stmt.end_byte() > site.start_byte() {
+        if stmt.kind_name() != "if_statement" || stmt.end_byte() > site.start_byte() {
             continue;
         }
         let Some(cond) = stmt.field("condition") else {
@@ -177,7 +178,7 @@ pub fn checked_methods(scope: Node, site: Node, src: &str) -> Option<Vec<Method>
         let returns = stmt
             .field("consequence")
             .and_then(|b| statements(b).last().copied())
-            .is_some_and(|last| last.kind() == "return_statement");
+            .is_some_and(|last| last.kind_name() == "return_statement");
         let method = caps.get(1).or(caps.get(2)).map(|m| m.as_str().to_string());
         if returns && let Some(m) = method {
             return Some(methods_from(&[m]));
@@ -197,12 +198,12 @@ static METHOD_NOT_EQUAL: LazyLock<Regex> = LazyLock::new(|| {
 
 /// The methods a closure answers when it is written in place in a router call.
 pub fn inline_route<'t>(function: Node<'t>, src: &'t str) -> Option<Registration<'t>> {
-    if function.kind() != "func_literal" {
+    if function.kind_name() != "func_literal" {
         return None;
     }
     let call = function
         .parent_node()
-        .filter(|p| p.kind() == "argument_list")?
+        .filter(|p| p.kind_name() == "argument_list")?
         .parent_node()?;
     let reg = registration(call, src)?;
     (reg.handler.id() == function.id()).then_some(reg)

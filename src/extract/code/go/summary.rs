@@ -8,7 +8,7 @@ use super::response;
 use super::syntax::{arguments, enclosing_function, method_call, statements, text};
 use super::{FileCx, code_value, entry_of, response_of, writer_named};
 use crate::extract::code::response::{Chosen, Response};
-use crate::extract::code::{Comment, Field, Parent};
+use crate::extract::code::{Comment, Field, Kind, Parent};
 use crate::summary::{
     CallFound as Call, FixedHelper, Helper, HelperCall, Key, NumberCall, PlainCall,
 };
@@ -46,18 +46,18 @@ pub fn helpers(function: Node, cx: &FileCx, out: &mut Vec<Helper>) {
     let mut key = cx.module.clone();
     key.push(text(name, cx.src).to_string());
     cx.reading_helper.set(Some(function.id()));
-    let parameters = super::syntax::parameters(function, cx.src);
+    let parameters = cx.parameters(function);
     for (position, (parameter, package, ty)) in parameters.iter().enumerate() {
         if package.is_some() || !CODE_TYPES.contains(ty) || *parameter == "_" {
             continue;
         }
         let mut calls = Vec::new();
         crate::extract::code::walk(body, |n| {
-            if n.kind() == "call_expression" {
+            if n.kind_name() == "call_expression" {
                 calls.push(n);
             }
             // A closure's writes happen when it runs, not when the helper does.
-            n.kind() != "func_literal"
+            n.kind_name() != "func_literal"
         });
         let sent = calls.into_iter().find_map(|call| {
             let (entry, writer) = entry_of(call, cx)?;
@@ -67,7 +67,7 @@ pub fn helpers(function: Node, cx: &FileCx, out: &mut Vec<Helper>) {
             }
             let args = arguments(call);
             let code = args.get(entry.code_argument?)?;
-            (code.kind() == "identifier" && text(*code, cx.src) == *parameter)
+            (code.kind_name() == "identifier" && text(*code, cx.src) == *parameter)
                 .then(|| response_of(call, entry, writer.as_ref(), &args, None, cx))
         });
         if let Some(r) = sent {
@@ -96,7 +96,7 @@ pub fn helper_call(call: Node, cx: &FileCx, usages: &[Usage]) -> Vec<Call> {
     }
     let args = arguments(call);
     let fresh_writer = args.iter().any(|a| {
-        a.kind() == "identifier"
+        a.kind_name() == "identifier"
             && cx.frameworks().any(|framework| {
                 writer_named(text(*a, cx.src), call, framework, cx).is_some_and(|w| {
                     let before = response::headers_before(&w, call, cx);
@@ -151,12 +151,10 @@ pub fn helper_call(call: Node, cx: &FileCx, usages: &[Usage]) -> Vec<Call> {
 /// under an `if`): every call of it answers with that code.
 pub fn fixed_helper(function: Node, cx: &FileCx, usages: &[Usage]) -> Option<FixedHelper> {
     let (name, body) = (function.field("name")?, function.field("body")?);
-    let given_writer = super::syntax::parameters(function, cx.src)
-        .iter()
-        .any(|(param, _, _)| {
-            cx.frameworks()
-                .any(|f| writer_named(param, body, f, cx).is_some())
-        });
+    let given_writer = cx.parameters(function).iter().any(|(param, _, _)| {
+        cx.frameworks()
+            .any(|f| writer_named(param, body, f, cx).is_some())
+    });
     if !given_writer {
         return None;
     }
@@ -174,7 +172,7 @@ pub fn fixed_helper(function: Node, cx: &FileCx, usages: &[Usage]) -> Option<Fix
     let top = statements(body);
     let usage = inside.into_iter().find(|u| {
         top.iter().any(|s| {
-            matches!(s.kind(), "expression_statement" | "return_statement")
+            matches!(s.kind_name(), "expression_statement" | "return_statement")
                 && s.byte_range().contains(&u.span.start)
         })
     })?;
@@ -193,14 +191,14 @@ pub fn fixed_helper(function: Node, cx: &FileCx, usages: &[Usage]) -> Option<Fix
 /// described where the call is (the handler, its condition, the call's messages).
 pub fn plain_call(call: Node, cx: &FileCx, comments: &[Comment]) -> Option<PlainCall> {
     let parent = call.parent_node()?;
-    let statement = match parent.kind() {
+    let statement = match parent.kind_name() {
         "expression_statement" => parent,
         "expression_list" => parent.parent_node()?,
         _ => return None,
     };
     let function = enclosing_function(call)?;
     if !matches!(
-        statement.kind(),
+        statement.kind_name(),
         "expression_statement" | "return_statement"
     ) || entry_of(call, cx).is_some()
         || !(cx.is_handler(function) || super::routes::inline_route(function, cx.src).is_some())
@@ -209,7 +207,7 @@ pub fn plain_call(call: Node, cx: &FileCx, comments: &[Comment]) -> Option<Plain
     }
     let args = arguments(call);
     let hands_writer = args.iter().any(|a| {
-        a.kind() == "identifier"
+        a.kind_name() == "identifier"
             && cx
                 .frameworks()
                 .any(|f| writer_named(text(*a, cx.src), call, f, cx).is_some())
@@ -233,7 +231,7 @@ pub fn plain_call(call: Node, cx: &FileCx, comments: &[Comment]) -> Option<Plain
 /// the imported package `httpx` (by its folder's name).
 fn callee_key(call: Node, cx: &FileCx) -> Option<Key> {
     let function = call.field("function")?;
-    let mut segments = match function.kind() {
+    let mut segments = match function.kind_name() {
         "identifier" => {
             let mut own = cx.module.clone();
             own.push(text(function, cx.src).to_string());

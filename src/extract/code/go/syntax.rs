@@ -2,6 +2,7 @@
 //! of it ([`Go`] implements [`Syntax`]).
 
 use crate::extract::code::Field;
+use crate::extract::code::Kind;
 use crate::extract::code::Parent;
 use crate::extract::code::Syntax;
 use crate::extract::code::context::one_line;
@@ -78,7 +79,7 @@ impl Syntax for Go {
     /// Comments right above the declaration (Go doc comments), or above the statement a
     /// closure is written in (`// POST /login` over `r.POST("/login", func(c *gin.Context) {`).
     fn function_docs(function: Node, src: &str) -> Vec<String> {
-        let item = if function.kind() == "func_literal" {
+        let item = if function.kind_name() == "func_literal" {
             statement_of(function)
         } else {
             function
@@ -87,7 +88,7 @@ impl Syntax for Go {
         let mut row = item.start_position().row;
         let mut sibling = item.prev_sibling();
         while let Some(s) = sibling {
-            if s.kind() != "comment" || s.end_position().row + 1 < row {
+            if s.kind_name() != "comment" || s.end_position().row + 1 < row {
                 break;
             }
             out.push(comment_text(s, src));
@@ -104,7 +105,7 @@ impl Syntax for Go {
     fn condition<'t>(site: Node<'t>, src: &str) -> Option<(Node<'t>, String)> {
         let mut child = site;
         for node in ancestors(site) {
-            match node.kind() {
+            match node.kind_name() {
                 "if_statement" => {
                     let cond = node.field("condition")?;
                     let in_else = node
@@ -157,13 +158,13 @@ fn failed_call(if_statement: Node, cond: Node, src: &str) -> Option<String> {
     }
     let assignment = if_statement.field("initializer").or_else(|| {
         let mut prev = if_statement.prev_named_sibling();
-        while let Some(p) = prev.filter(|p| p.kind() == "comment") {
+        while let Some(p) = prev.filter(|p| p.kind_name() == "comment") {
             prev = p.prev_named_sibling();
         }
         prev
     })?;
     if !matches!(
-        assignment.kind(),
+        assignment.kind_name(),
         "short_var_declaration" | "assignment_statement"
     ) {
         return None;
@@ -179,7 +180,10 @@ fn failed_call(if_statement: Node, cond: Node, src: &str) -> Option<String> {
 pub fn statement_of(node: Node) -> Node {
     let mut current = node;
     while let Some(parent) = current.parent_node() {
-        if matches!(parent.kind(), "block" | "statement_list" | "source_file") {
+        if matches!(
+            parent.kind_name(),
+            "block" | "statement_list" | "source_file"
+        ) {
             return current;
         }
         current = parent;
@@ -189,7 +193,7 @@ pub fn statement_of(node: Node) -> Node {
 
 /// The value of a string literal without quotes; escapes are left as written.
 pub fn string_value(node: Node, src: &str) -> Option<String> {
-    match node.kind() {
+    match node.kind_name() {
         "interpreted_string_literal" | "raw_string_literal" => {
             let t = text(node, src);
             Some(
@@ -214,7 +218,7 @@ pub fn comment_text(node: Node, src: &str) -> String {
 pub fn named_children(node: Node) -> Vec<Node> {
     let mut cursor = node.walk();
     node.named_children(&mut cursor)
-        .filter(|n| n.kind() != "comment")
+        .filter(|n| n.kind_name() != "comment")
         .collect()
 }
 
@@ -222,7 +226,7 @@ pub fn named_children(node: Node) -> Vec<Node> {
 pub fn statements(block: Node) -> Vec<Node> {
     let mut out = Vec::new();
     for child in named_children(block) {
-        if child.kind() == "statement_list" {
+        if child.kind_name() == "statement_list" {
             out.extend(named_children(child));
         } else {
             out.push(child);
@@ -241,7 +245,7 @@ pub fn arguments(call: Node) -> Vec<Node> {
 /// `x.Name(...)`: the receiver expression and the name.
 pub fn method_call<'t>(call: Node<'t>, src: &'t str) -> Option<(Node<'t>, &'t str)> {
     let function = call.field("function")?;
-    if function.kind() != "selector_expression" {
+    if function.kind_name() != "selector_expression" {
         return None;
     }
     Some((
@@ -258,10 +262,11 @@ pub fn enclosing_function(node: Node) -> Option<Node> {
 /// The type names of a function's parameters, one per declared name, without `*` and
 /// package (`w http.ResponseWriter, r *http.Request` gives ResponseWriter, Request), with
 /// the package qualifier each was written with.
-pub fn parameters<'t>(
-    function: Node<'t>,
-    src: &'t str,
-) -> Vec<(&'t str, Option<&'t str>, &'t str)> {
+/// Where a text of [`parameter_spans`] is in the source.
+pub type Span = std::ops::Range<usize>;
+
+/// As spans of the source (see `FileCx::parameters`): no name is an unnamed parameter.
+pub fn parameter_spans(function: Node) -> Vec<(Option<Span>, Option<Span>, Span)> {
     let mut out = Vec::new();
     let Some(list) = function.field("parameters") else {
         return out;
@@ -270,29 +275,29 @@ pub fn parameters<'t>(
         let Some(ty) = p.field("type") else {
             continue;
         };
-        let ty = if ty.kind() == "pointer_type" {
+        let ty = if ty.kind_name() == "pointer_type" {
             ty.named_child(0).unwrap_or(ty)
         } else {
             ty
         };
-        let (package, name) = if ty.kind() == "qualified_type" {
+        let (package, name) = if ty.kind_name() == "qualified_type" {
             (
-                ty.field("package").map(|n| text(n, src)),
-                ty.field("name").map(|n| text(n, src)).unwrap_or(""),
+                ty.field("package").map(|n| n.byte_range()),
+                ty.field("name").map_or(0..0, |n| n.byte_range()),
             )
         } else {
-            (None, text(ty, src))
+            (None, ty.byte_range())
         };
         let mut cursor = p.walk();
-        let names: Vec<&str> = p
+        let names: Vec<Span> = p
             .children_by_field_name("name", &mut cursor)
-            .map(|n| text(n, src))
+            .map(|n| n.byte_range())
             .collect();
         if names.is_empty() {
-            out.push(("_", package, name));
+            out.push((None, package.clone(), name.clone()));
         }
         for n in names {
-            out.push((n, package, name));
+            out.push((Some(n), package.clone(), name.clone()));
         }
     }
     out
@@ -300,7 +305,7 @@ pub fn parameters<'t>(
 
 /// Unwraps a `literal_element` (a composite literal's key or value).
 pub fn element(node: Node) -> Node {
-    if node.kind() == "literal_element" {
+    if node.kind_name() == "literal_element" {
         node.named_child(0).unwrap_or(node)
     } else {
         node
@@ -316,7 +321,7 @@ pub fn messages(node: Node, src: &str, out: &mut Vec<String>) {
             out.push(value);
             continue;
         }
-        if n.kind() == "keyed_element"
+        if n.kind_name() == "keyed_element"
             && let (Some(key), Some(value)) = (n.named_child(0), n.named_child(1))
         {
             let (key, value) = (element(key), element(value));
@@ -329,7 +334,7 @@ pub fn messages(node: Node, src: &str, out: &mut Vec<String>) {
                 (Some(k), None) if holds_error(value, src) => {
                     Some(format!("{k}: {}", one_line(value, src)))
                 }
-                (None, Some(v)) if key.kind() != "selector_expression" => {
+                (None, Some(v)) if key.kind_name() != "selector_expression" => {
                     Some(format!("{}: {v}", text(key, src)))
                 }
                 _ => None,

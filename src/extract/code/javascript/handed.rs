@@ -6,6 +6,7 @@
 
 use super::syntax::{self, text};
 use super::table::JS_APIS;
+use crate::extract::code::Kind;
 use crate::extract::code::{Field, Parent};
 use tree_sitter::Node;
 
@@ -40,12 +41,12 @@ fn leaving_points<'t>(made: Node<'t>, src: &str) -> Vec<Node<'t>> {
     if leaves(made, src) {
         return vec![made];
     }
-    let Some(declarator) = outer(made).filter(|p| p.kind() == "variable_declarator") else {
+    let Some(declarator) = outer(made).filter(|p| p.kind_name() == "variable_declarator") else {
         return Vec::new();
     };
     let Some(name) = declarator
         .field("name")
-        .filter(|n| n.kind() == "identifier")
+        .filter(|n| n.kind_name() == "identifier")
     else {
         return Vec::new();
     };
@@ -59,7 +60,7 @@ fn leaving_points<'t>(made: Node<'t>, src: &str) -> Vec<Node<'t>> {
         if node.end_byte() <= declarator.end_byte() {
             continue;
         }
-        if node.kind() == "identifier" && text(node, src) == name && leaves(node, src) {
+        if node.kind_name() == "identifier" && text(node, src) == name && leaves(node, src) {
             found.push(node);
         }
         let mut cursor = node.walk();
@@ -74,11 +75,11 @@ fn leaves(value: Node, src: &str) -> bool {
     let Some(parent) = outer(value) else {
         return false;
     };
-    match parent.kind() {
+    match parent.kind_name() {
         "throw_statement" => true,
         "arguments" => parent
             .parent_node()
-            .filter(|c| c.kind() == "call_expression")
+            .filter(|c| c.kind_name() == "call_expression")
             .and_then(|c| c.field("function"))
             .is_some_and(|f| {
                 let callee = text(f, src);
@@ -92,7 +93,7 @@ fn leaves(value: Node, src: &str) -> bool {
 fn outer(node: Node) -> Option<Node> {
     let mut parent = node.parent_node()?;
     while matches!(
-        parent.kind(),
+        parent.kind_name(),
         "parenthesized_expression" | "await_expression"
     ) {
         parent = parent.parent_node()?;
@@ -114,14 +115,14 @@ pub fn root(node: Node) -> Node {
 fn caught(at: Node, src: &str) -> bool {
     let mut child = at;
     while let Some(parent) = child.parent_node() {
-        if parent.kind() == "try_statement"
+        if parent.kind_name() == "try_statement"
             && parent.field("body").is_some_and(|b| b.id() == child.id())
             && let Some(handler) = parent.field("handler")
             && !hands_on_caught(handler, src)
         {
             return true;
         }
-        if syntax::FUNCTIONS.contains(&parent.kind()) && caught_by_promise(parent, src) {
+        if syntax::FUNCTIONS.contains(&parent.kind_name()) && caught_by_promise(parent, src) {
             return true;
         }
         child = parent;
@@ -135,9 +136,9 @@ fn caught(at: Node, src: &str) -> bool {
 fn caught_by_promise(function: Node, src: &str) -> bool {
     let Some(mut call) = function
         .parent_node()
-        .filter(|a| a.kind() == "arguments")
+        .filter(|a| a.kind_name() == "arguments")
         .and_then(|a| a.parent_node())
-        .filter(|c| c.kind() == "call_expression")
+        .filter(|c| c.kind_name() == "call_expression")
     else {
         return false;
     };
@@ -147,9 +148,9 @@ fn caught_by_promise(function: Node, src: &str) -> bool {
     // Up the chain: `p.then(a).then(b).finally(c).catch(h)`.
     while let Some(next) = call
         .parent_node()
-        .filter(|m| m.kind() == "member_expression")
+        .filter(|m| m.kind_name() == "member_expression")
         .and_then(|m| m.parent_node())
-        .filter(|c| c.kind() == "call_expression")
+        .filter(|c| c.kind_name() == "call_expression")
     {
         call = next;
         match method(call, src) {
@@ -168,7 +169,7 @@ fn caught_by_promise(function: Node, src: &str) -> bool {
 /// The method a call calls (`catch` of `p.then(f).catch(h)`).
 fn method<'s>(call: Node, src: &'s str) -> Option<&'s str> {
     let function = call.field("function")?;
-    (function.kind() == "member_expression")
+    (function.kind_name() == "member_expression")
         .then(|| function.field("property"))
         .flatten()
         .map(|p| text(p, src))
@@ -177,11 +178,11 @@ fn method<'s>(call: Node, src: &'s str) -> Option<&'s str> {
 /// True when a promise's rejection handler hands its error on: it is one of the handers
 /// (`.catch(next)`), or a function that throws or hands on its first parameter.
 fn hands_on_handler(handler: Node, src: &str) -> bool {
-    if handler.kind() == "identifier" || handler.kind() == "member_expression" {
+    if handler.kind_name() == "identifier" || handler.kind_name() == "member_expression" {
         let name = text(handler, src);
         return JS_APIS.own_errors.handed_to.iter().any(|h| h == name);
     }
-    if !syntax::FUNCTIONS.contains(&handler.kind()) {
+    if !syntax::FUNCTIONS.contains(&handler.kind_name()) {
         // Made by a call we cannot see (`.catch(handle(res))`).
         return true;
     }
@@ -196,7 +197,7 @@ fn hands_on_handler(handler: Node, src: &str) -> bool {
 fn hands_on_caught(clause: Node, src: &str) -> bool {
     let Some(name) = clause
         .field("parameter")
-        .filter(|p| p.kind() == "identifier")
+        .filter(|p| p.kind_name() == "identifier")
     else {
         return false;
     };
@@ -211,7 +212,7 @@ fn hands_on_caught(clause: Node, src: &str) -> bool {
 fn hands_on(name: &str, body: Node, src: &str) -> bool {
     let mut stack = vec![body];
     while let Some(node) = stack.pop() {
-        if node.kind() == "identifier" && text(node, src) == name && leaves(node, src) {
+        if node.kind_name() == "identifier" && text(node, src) == name && leaves(node, src) {
             return true;
         }
         let mut cursor = node.walk();

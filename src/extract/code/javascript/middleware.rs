@@ -9,6 +9,7 @@ use super::response::{self, Writer};
 use super::syntax::{self, text};
 use super::table::{BodyKind, CallEntry, CallKind, JS_APIS};
 use super::{FileCx, Site, binding, site_arguments};
+use crate::extract::code::Kind;
 use crate::extract::code::{Field, Parent};
 use crate::summary::{Helper, Key};
 use crate::usage::{Body, Headers};
@@ -78,8 +79,10 @@ fn helper(function: Node, path: &str, cx: &FileCx) -> Option<(Helper, bool)> {
     let mut sends = false;
     let mut stack = vec![function.field("body")?];
     while let Some(node) = stack.pop() {
-        if matches!(node.kind(), "call_expression" | "assignment_expression")
-            && let Some(Site::Entry(entry, Some(writer))) = super::site_of(node, cx)
+        if matches!(
+            node.kind_name(),
+            "call_expression" | "assignment_expression"
+        ) && let Some(Site::Entry(entry, Some(writer))) = super::site_of(node, cx)
             && writer.declared_in.id() == function.id()
             && writer.name == writer_name
         {
@@ -109,7 +112,7 @@ fn helper(function: Node, path: &str, cx: &FileCx) -> Option<(Helper, bool)> {
 fn forwards(function: Node, next: Option<&str>, writer: &str, arity: usize, cx: &FileCx) -> bool {
     let mut stack = vec![function];
     while let Some(node) = stack.pop() {
-        if node.kind() == "call_expression"
+        if node.kind_name() == "call_expression"
             && let Some(callee) = node.field("function")
         {
             let args = syntax::arguments(node);
@@ -136,11 +139,11 @@ fn is_error_middleware(name: &str, besides: Node, arity: usize, cx: &FileCx) -> 
         root = parent;
     }
     syntax::named_children(root).into_iter().any(|item| {
-        let item = match item.kind() {
+        let item = match item.kind_name() {
             "export_statement" => item.field("declaration").unwrap_or(item),
             _ => item,
         };
-        let function = match item.kind() {
+        let function = match item.kind_name() {
             "function_declaration" => item
                 .field("name")
                 .filter(|n| text(*n, cx.src) == name)
@@ -153,7 +156,7 @@ fn is_error_middleware(name: &str, besides: Node, arity: usize, cx: &FileCx) -> 
         };
         function.is_some_and(|f| {
             f.id() != besides.id()
-                && syntax::FUNCTIONS.contains(&f.kind())
+                && syntax::FUNCTIONS.contains(&f.kind_name())
                 && syntax::parameters(f, cx.src).len() == arity
         })
     })
@@ -195,7 +198,7 @@ fn sends_error_code(code: Node, error: &str, site: Node, writer: &Writer, cx: &F
     if mentions(code) {
         return true;
     }
-    if code.kind() != "identifier" {
+    if code.kind_name() != "identifier" {
         return false;
     }
     let name = text(code, cx.src);
@@ -207,9 +210,9 @@ fn sends_error_code(code: Node, error: &str, site: Node, writer: &Writer, cx: &F
         if node.start_byte() >= site.start_byte() {
             continue;
         }
-        if node.kind() == "variable_declarator"
+        if node.kind_name() == "variable_declarator"
             && let (Some(pattern), Some(value)) = (node.field("name"), node.field("value"))
-            && pattern.kind() == "object_pattern"
+            && pattern.kind_name() == "object_pattern"
             && text(value, cx.src) == error
             && destructures(pattern, name, cx.src)
         {
@@ -226,7 +229,7 @@ fn sends_error_code(code: Node, error: &str, site: Node, writer: &Writer, cx: &F
 fn destructures(pattern: Node, name: &str, src: &str) -> bool {
     syntax::named_children(pattern)
         .into_iter()
-        .any(|p| match p.kind() {
+        .any(|p| match p.kind_name() {
             "shorthand_property_identifier_pattern" => text(p, src) == name,
             "object_assignment_pattern" => p.field("left").is_some_and(|l| text(l, src) == name),
             _ => false,

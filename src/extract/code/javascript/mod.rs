@@ -20,6 +20,7 @@ use super::evidence::{concatenation, follow_bindings, normalisation, template_ta
 use super::response::{Chosen, Response};
 use super::{Comment, MAX_SITE_DEPTH};
 use crate::extract::code::Field;
+use crate::extract::code::Kind;
 use crate::extract::code::Parent;
 use crate::knowledge::words;
 use crate::summary::{HelperCall, NumberCall};
@@ -110,7 +111,7 @@ fn file_cx<'t>(path: &Path, root: Node<'t>, src: &'t str) -> FileCx<'t> {
     };
     for (i, item) in syntax::named_children(root).into_iter().enumerate() {
         if i == 0
-            && item.kind() == "expression_statement"
+            && item.kind_name() == "expression_statement"
             && item
                 .named_child(0)
                 .and_then(|s| string_value(s, src))
@@ -118,19 +119,19 @@ fn file_cx<'t>(path: &Path, root: Node<'t>, src: &'t str) -> FileCx<'t> {
         {
             cx.server_actions = true;
         }
-        let declared = match item.kind() {
+        let declared = match item.kind_name() {
             "export_statement" => item.field("declaration"),
             _ => Some(item),
         };
-        if let Some(class) = declared.filter(|d| d.kind() == "class_declaration")
+        if let Some(class) = declared.filter(|d| d.kind_name() == "class_declaration")
             && syntax::named_children(class)
                 .iter()
-                .any(|c| c.kind() == "class_heritage")
+                .any(|c| c.kind_name() == "class_heritage")
             && let Some(name) = class.field("name")
         {
             cx.classes.insert(text(name, src));
         }
-        match item.kind() {
+        match item.kind_name() {
             "import_statement" => import(item, src, &mut cx),
             "lexical_declaration" | "variable_declaration" => {
                 for declarator in syntax::named_children(item) {
@@ -200,10 +201,10 @@ fn import<'t>(item: Node<'t>, src: &'t str, cx: &mut FileCx<'t>) {
     };
     let mut stack = vec![item];
     while let Some(node) = stack.pop() {
-        match node.kind() {
+        match node.kind_name() {
             "import_clause" => {
                 for child in syntax::named_children(node) {
-                    if child.kind() == "identifier" {
+                    if child.kind_name() == "identifier" {
                         add_import(cx, text(child, src), module, "default".into());
                     } else {
                         stack.push(child);
@@ -240,7 +241,7 @@ fn required<'t>(declarator: Node<'t>, src: &'t str, cx: &mut FileCx<'t>) {
     while let Some((inner, _)) = method_call(call, src).or_else(|| member(call, src)) {
         call = inner;
     }
-    if call.kind() != "call_expression"
+    if call.kind_name() != "call_expression"
         || call
             .field("function")
             .is_none_or(|f| text(f, src) != "require")
@@ -249,16 +250,16 @@ fn required<'t>(declarator: Node<'t>, src: &'t str, cx: &mut FileCx<'t>) {
     }
     let Some(module) = arguments(call)
         .first()
-        .and_then(|a| (a.kind() == "string").then(|| text(*a, src)))
+        .and_then(|a| (a.kind_name() == "string").then(|| text(*a, src)))
         .and_then(|s| s.get(1..s.len().saturating_sub(1)))
     else {
         return;
     };
-    match name.kind() {
+    match name.kind_name() {
         "identifier" => add_import(cx, text(name, src), module, "default".into()),
         "object_pattern" => {
             for p in syntax::named_children(name) {
-                match p.kind() {
+                match p.kind_name() {
                     "shorthand_property_identifier_pattern" => {
                         add_import(cx, text(p, src), module, text(p, src).to_string())
                     }
@@ -426,7 +427,7 @@ impl<'t> Nodes<'t> {
     fn collect(root: Node<'t>, src: &str) -> Nodes<'t> {
         let mut nodes = Nodes::default();
         let too_deep = super::walk(root, |node| {
-            match node.kind() {
+            match node.kind_name() {
                 "import_statement" | "interface_declaration" | "type_alias_declaration" => {
                     return false;
                 }
@@ -448,7 +449,7 @@ impl<'t> Nodes<'t> {
                 "assignment_expression"
                     if node
                         .field("left")
-                        .is_some_and(|l| l.kind() == "member_expression") =>
+                        .is_some_and(|l| l.kind_name() == "member_expression") =>
                 {
                     nodes.assignments.push(node)
                 }
@@ -480,7 +481,7 @@ enum Argument {
 pub fn code_value(node: Node, cx: &FileCx) -> Option<CodeValue> {
     let node = unwrap_await(node);
     let written = text(node, cx.src).to_string();
-    match node.kind() {
+    match node.kind_name() {
         "number" => written.parse().ok().map(|code| CodeValue {
             code,
             spelled: written,
@@ -504,7 +505,7 @@ fn argument(node: Node, key: Option<&str>, cx: &FileCx) -> Argument {
     if let Some(value) = code_value(node, cx) {
         return Argument::Code(value);
     }
-    match node.kind() {
+    match node.kind_name() {
         "object" => match key.and_then(|k| property(node, k, cx.src)) {
             Some(v) => match code_value(v, cx) {
                 Some(value) => Argument::Code(value),
@@ -557,7 +558,7 @@ enum Site<'t> {
 
 /// The callee of a call, `new` or decorator.
 fn callee(node: Node) -> Option<Node> {
-    match node.kind() {
+    match node.kind_name() {
         "call_expression" => node.field("function"),
         "new_expression" => node.field("constructor"),
         "decorator" => node.named_child(0).and_then(callee),
@@ -568,11 +569,11 @@ fn callee(node: Node) -> Option<Node> {
 /// The name an imported callee has in its module (`NextResponse.redirect`, `default`,
 /// `default.NotFound`), with the module.
 fn imported_name<'t>(node: Node, cx: &FileCx<'t>) -> Option<(&'t str, String)> {
-    let (root, rest) = match node.kind() {
+    let (root, rest) = match node.kind_name() {
         "identifier" => (text(node, cx.src), None),
         "member_expression" => {
             let (object, name) = member(node, cx.src)?;
-            if object.kind() != "identifier" {
+            if object.kind_name() != "identifier" {
                 return None;
             }
             (text(object, cx.src), Some(name))
@@ -591,8 +592,8 @@ fn imported_name<'t>(node: Node, cx: &FileCx<'t>) -> Option<(&'t str, String)> {
 
 /// The site a call, `new`, decorator or assignment is, if any.
 fn site_of<'t>(node: Node<'t>, cx: &FileCx<'t>) -> Option<Site<'t>> {
-    let is_new = node.kind() == "new_expression";
-    if node.kind() == "assignment_expression" {
+    let is_new = node.kind_name() == "new_expression";
+    if node.kind_name() == "assignment_expression" {
         let left = node.field("left")?;
         let (object, name) = member(left, cx.src)?;
         return writer_entry(object, name, On::Property, node, cx)
@@ -602,7 +603,7 @@ fn site_of<'t>(node: Node<'t>, cx: &FileCx<'t>) -> Option<Site<'t>> {
     if is_new && let Some(code) = own_error_code(node, function, cx) {
         return Some(Site::OwnError(code));
     }
-    if node.kind() == "decorator" {
+    if node.kind_name() == "decorator" {
         let (module, name) = imported_name(function, cx)?;
         let entry = JS_APIS.calls.iter().find(|e| {
             e.on == On::Decorator
@@ -654,12 +655,12 @@ fn site_of<'t>(node: Node<'t>, cx: &FileCx<'t>) -> Option<Site<'t>> {
 /// file or imported from the project's own module, and named as an error.
 fn own_error_code<'t>(node: Node<'t>, class: Node<'t>, cx: &FileCx<'t>) -> Option<Node<'t>> {
     let table = &JS_APIS.own_errors;
-    if class.kind() != "identifier" || !is_own_error(text(class, cx.src), cx) {
+    if class.kind_name() != "identifier" || !is_own_error(text(class, cx.src), cx) {
         return None;
     }
     let status = |n: Node<'t>| code_value(n, cx).is_some_and(|v| (100..=599).contains(&v.code));
     arguments(node).into_iter().find_map(|a| {
-        if a.kind() == "object" {
+        if a.kind_name() == "object" {
             return table
                 .code_keys
                 .iter()
@@ -679,7 +680,7 @@ fn status_set<'t>(
     cx: &FileCx<'t>,
 ) -> Option<Site<'t>> {
     let table = &JS_APIS.own_errors;
-    if object.kind() != "identifier" || !table.code_keys.iter().any(|k| k == key) {
+    if object.kind_name() != "identifier" || !table.code_keys.iter().any(|k| k == key) {
         return None;
     }
     let code = node.field("right")?;
@@ -688,9 +689,9 @@ fn status_set<'t>(
         .and_then(|f| f.field("body"))
         .unwrap_or_else(|| handed::root(node));
     let made = binding(scope, text(object, cx.src), node.start_byte(), cx.src)?;
-    let class = callee(made).filter(|_| made.kind() == "new_expression")?;
+    let class = callee(made).filter(|_| made.kind_name() == "new_expression")?;
     let name = text(class, cx.src);
-    (class.kind() == "identifier" && (name == "Error" || is_own_error(name, cx)))
+    (class.kind_name() == "identifier" && (name == "Error" || is_own_error(name, cx)))
         .then_some(Site::StatusSet(code, made))
 }
 
@@ -911,7 +912,7 @@ fn error_usage(node: Node, chosen: Chosen, cx: &FileCx, comments: &[Comment]) ->
 
 /// The arguments of a site: a call's, a decorator's call's, or an assignment's value.
 fn site_arguments(node: Node) -> Vec<Node> {
-    match node.kind() {
+    match node.kind_name() {
         "assignment_expression" => node.field("right").into_iter().collect(),
         "decorator" => node.named_child(0).map(arguments).unwrap_or_default(),
         _ => arguments(node),
@@ -966,7 +967,7 @@ fn entry_usage(
             Argument::Unknown => return None,
         }
     }
-    let callee_text = match node.kind() {
+    let callee_text = match node.kind_name() {
         "assignment_expression" => {
             format!("{} = ", text(node.field("left")?, cx.src))
         }
@@ -974,7 +975,7 @@ fn entry_usage(
     };
     let (mut code, mut span, mut spelled, implicit, bare) = match (&code, chosen_at) {
         (Some(value), Some((_, arg))) => {
-            let spelled = if node.kind() == "assignment_expression" {
+            let spelled = if node.kind_name() == "assignment_expression" {
                 format!("{callee_text}{}", value.spelled)
             } else {
                 format!("{callee_text}(.., {})", value.spelled)
@@ -1019,7 +1020,7 @@ fn entry_usage(
             continue;
         }
         let fields = match &entry.headers_key {
-            Some(key) if arg.kind() == "object" => property(*arg, key, cx.src),
+            Some(key) if arg.kind_name() == "object" => property(*arg, key, cx.src),
             Some(_) => {
                 r.headers.complete = false;
                 None
@@ -1027,9 +1028,9 @@ fn entry_usage(
             None => Some(*arg),
         };
         match fields {
-            Some(f) if f.kind() == "object" => response::add_object(f, cx.src, &mut r.headers),
+            Some(f) if f.kind_name() == "object" => response::add_object(f, cx.src, &mut r.headers),
             // A code passed in the headers' place (`writeHead(200, 'OK', {..})`).
-            Some(f) if f.kind() == "string" => continue,
+            Some(f) if f.kind_name() == "string" => continue,
             Some(_) => r.headers.complete = false,
             None => {}
         }
@@ -1105,8 +1106,10 @@ fn default_holds(w: &Writer, cx: &FileCx) -> bool {
     }
     let mut stack = vec![w.declared_in];
     while let Some(node) = stack.pop() {
-        if matches!(node.kind(), "call_expression" | "assignment_expression")
-            && let Some(Site::Entry(e, Some(other))) = site_of(node, cx)
+        if matches!(
+            node.kind_name(),
+            "call_expression" | "assignment_expression"
+        ) && let Some(Site::Entry(e, Some(other))) = site_of(node, cx)
             && other.name == w.name
             && e.code.is_none()
             && e.body == BodyKind::Unknown
@@ -1123,7 +1126,7 @@ fn default_holds(w: &Writer, cx: &FileCx) -> bool {
 fn redirect_status_set<'t>(w: &Writer<'t>, cx: &FileCx<'t>) -> Option<(Node<'t>, CodeValue)> {
     let mut stack = vec![w.declared_in.field("body")?];
     while let Some(node) = stack.pop() {
-        if node.kind() == "assignment_expression"
+        if node.kind_name() == "assignment_expression"
             && let Some(Site::Entry(e, Some(other))) = site_of(node, cx)
             && e.on == On::Property
             && other.name == w.name
@@ -1143,7 +1146,7 @@ fn redirect_status_set<'t>(w: &Writer<'t>, cx: &FileCx<'t>) -> Option<(Node<'t>,
 fn sets_redirect_code(node: Node, w: &Writer, cx: &FileCx) -> bool {
     let mut stack = vec![w.declared_in];
     while let Some(n) = stack.pop() {
-        if n.kind() == "call_expression"
+        if n.kind_name() == "call_expression"
             && let Some(Site::Entry(e, Some(other))) = site_of(n, cx)
             && e.keeps_set_code
             && other.name == w.name
@@ -1165,7 +1168,7 @@ fn handed_usage(
     comments: &[Comment],
     taken: &HashSet<usize>,
 ) -> Option<Usage> {
-    if call.kind() != "call_expression" || site_of(call, cx).is_some() {
+    if call.kind_name() != "call_expression" || site_of(call, cx).is_some() {
         return None;
     }
     let args = arguments(call);
@@ -1173,16 +1176,17 @@ fn handed_usage(
         let value = code_value(*a, cx)?;
         (!taken.contains(&a.start_byte())).then_some((*a, value))
     })?;
-    let beside_writer = args
-        .iter()
-        .any(|a| a.kind() == "identifier" && writer_named(text(*a, cx.src), call, cx).is_some());
+    let beside_writer = args.iter().any(|a| {
+        a.kind_name() == "identifier" && writer_named(text(*a, cx.src), call, cx).is_some()
+    });
     if value.bare && !(beside_writer && (100..=599).contains(&value.code)) {
         return None;
     }
     // A code inside a table call's payload reports it; it does not choose.
     let mut up = call.parent_node();
     while let Some(a) = up {
-        if matches!(a.kind(), "call_expression" | "new_expression") && site_of(a, cx).is_some() {
+        if matches!(a.kind_name(), "call_expression" | "new_expression") && site_of(a, cx).is_some()
+        {
             return None;
         }
         up = a.parent_node();
@@ -1230,7 +1234,7 @@ fn handler_of<'t>(site: Node<'t>, cx: &FileCx<'t>) -> Handler<'t> {
         }
     }
     // A decorator belongs to the method it decorates.
-    if site.kind() == "decorator"
+    if site.kind_name() == "decorator"
         && let Some(method) = decorated(site)
     {
         if let Some((methods, path)) = routes::nest_route(method, cx) {
@@ -1260,13 +1264,13 @@ fn handler_of<'t>(site: Node<'t>, cx: &FileCx<'t>) -> Handler<'t> {
 fn decorated(decorator: Node) -> Option<Node> {
     if let Some(p) = decorator
         .parent_node()
-        .filter(|p| p.kind() == "method_definition")
+        .filter(|p| p.kind_name() == "method_definition")
     {
         return Some(p);
     }
     let mut next = decorator.next_named_sibling();
     while let Some(n) = next {
-        match n.kind() {
+        match n.kind_name() {
             "method_definition" => return Some(n),
             "decorator" | "comment" => next = n.next_named_sibling(),
             _ => return None,
@@ -1322,11 +1326,11 @@ fn target(node: Node, function: Option<Node>, cx: &FileCx) -> (Target, Option<St
         Target::literal(value)
     } else if let Some((template, used)) = syntax::template(current, cx.src) {
         template_target(template, &js_identifiers(&used))
-    } else if current.kind() == "binary_expression" {
+    } else if current.kind_name() == "binary_expression" {
         let mut template = String::new();
         concatenation::<Js>(current, cx.src, &mut template);
         template_target(template, &uses)
-    } else if current.kind() == "new_expression"
+    } else if current.kind_name() == "new_expression"
         && current
             .field("constructor")
             .is_some_and(|c| text(c, cx.src) == "URL")
@@ -1370,7 +1374,7 @@ static REQUEST_URL: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new
 /// changed (`const init = { status: 401 }; .. new Response(body, init)`): a second binding,
 /// an assignment or a write to one of its fields (`init.status = 500`) may change its code.
 fn held_object<'t>(arg: Node<'t>, site: Node<'t>, src: &str) -> Option<Node<'t>> {
-    if arg.kind() != "identifier" {
+    if arg.kind_name() != "identifier" {
         return None;
     }
     let name = text(arg, src);
@@ -1381,7 +1385,7 @@ fn held_object<'t>(arg: Node<'t>, site: Node<'t>, src: &str) -> Option<Node<'t>>
     let mut value = None;
     let mut stack = vec![scope];
     while let Some(node) = stack.pop() {
-        match node.kind() {
+        match node.kind_name() {
             "variable_declarator" if node.field("name").is_some_and(|n| text(n, src) == name) => {
                 if value.is_some() || node.start_byte() > site.start_byte() {
                     return None;
@@ -1413,14 +1417,14 @@ fn held_object<'t>(arg: Node<'t>, site: Node<'t>, src: &str) -> Option<Node<'t>>
         let mut cursor = node.walk();
         stack.extend(node.named_children(&mut cursor));
     }
-    value.filter(|v| v.kind() == "object")
+    value.filter(|v| v.kind_name() == "object")
 }
 
 /// True when `name` is declared somewhere in `scope`.
 fn declares(scope: Node, name: &str, src: &str) -> bool {
     let mut stack = vec![scope];
     while let Some(node) = stack.pop() {
-        if node.kind() == "variable_declarator"
+        if node.kind_name() == "variable_declarator"
             && node.field("name").is_some_and(|n| text(n, src) == name)
         {
             return true;
@@ -1433,7 +1437,7 @@ fn declares(scope: Node, name: &str, src: &str) -> bool {
 
 /// The value last bound to `name` before `before` in the function.
 fn binding<'t>(function: Node<'t>, name: &str, before: usize, src: &str) -> Option<Node<'t>> {
-    super::last_binding(function, before, |node| match node.kind() {
+    super::last_binding(function, before, |node| match node.kind_name() {
         "variable_declarator" => {
             let left = node.field("name")?;
             (text(left, src) == name)

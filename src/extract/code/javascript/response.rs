@@ -7,6 +7,7 @@ use super::FileCx;
 use super::syntax::{arguments, chained_call, keys, messages, method_call, string_value, text};
 use super::table::JS_APIS;
 use crate::extract::code::Field;
+use crate::extract::code::Kind;
 use crate::extract::code::Parent;
 use crate::usage::{Body, Headers};
 use tree_sitter::Node;
@@ -45,7 +46,7 @@ fn headers_set(writer: &Writer, site: Node, before: usize, cx: &FileCx) -> Heade
         if node.start_byte() >= before || is_other_answer(node, site) {
             continue;
         }
-        if node.kind() == "call_expression" {
+        if node.kind_name() == "call_expression" {
             if header_set(node, writer, cx, &mut headers) {
                 continue;
             }
@@ -64,19 +65,19 @@ fn headers_set(writer: &Writer, site: Node, before: usize, cx: &FileCx) -> Heade
 /// response's, and never reaches the site's.
 fn is_other_answer(node: Node, site: Node) -> bool {
     let is_branch = node.parent_node().is_some_and(|p| {
-        p.kind() == "else_clause"
-            || (p.kind() == "if_statement"
+        p.kind_name() == "else_clause"
+            || (p.kind_name() == "if_statement"
                 && p.field("consequence").is_some_and(|c| c.id() == node.id()))
     });
     if !is_branch || (node.start_byte() <= site.start_byte() && site.end_byte() <= node.end_byte())
     {
         return false;
     }
-    let last = match node.kind() {
+    let last = match node.kind_name() {
         "statement_block" => super::syntax::named_children(node).last().copied(),
         _ => Some(node),
     };
-    last.is_some_and(|l| matches!(l.kind(), "return_statement" | "throw_statement"))
+    last.is_some_and(|l| matches!(l.kind_name(), "return_statement" | "throw_statement"))
 }
 
 /// `res.set('Allow', 'GET')`, `res.set({ Allow: 'GET' })`, `res.location(u)`: adds what a
@@ -107,7 +108,7 @@ fn add_setter(call: Node, method: &str, src: &str, headers: &mut Headers) {
         return;
     }
     match args.first() {
-        Some(a) if a.kind() == "object" => match keys(*a, src) {
+        Some(a) if a.kind_name() == "object" => match keys(*a, src) {
             Some(fields) => {
                 for (name, value) in fields {
                     headers.add(&name, value);
@@ -144,7 +145,7 @@ fn hands_over(call: Node, name: &str, cx: &FileCx) -> bool {
     }
     arguments(call)
         .iter()
-        .any(|a| a.kind() == "identifier" && text(*a, cx.src) == name)
+        .any(|a| a.kind_name() == "identifier" && text(*a, cx.src) == name)
 }
 
 /// Methods that send a response's body (`res.status(404).json(..)`).
@@ -164,7 +165,7 @@ pub fn chain(
 ) -> Body {
     // Setters chained before the code.
     let mut before = method_call(call, cx.src).map(|(r, _)| r);
-    while let Some(r) = before.filter(|r| r.kind() == "call_expression") {
+    while let Some(r) = before.filter(|r| r.kind_name() == "call_expression") {
         if let Some((_, method)) = method_call(r, cx.src) {
             add_if_setter(r, method, writer, cx, headers);
         }
@@ -230,7 +231,8 @@ pub fn assigned_body(
     let mut found = None;
     for statement in super::syntax::named_children(block) {
         let Some(assignment) = statement.named_child(0).filter(|a| {
-            statement.kind() == "expression_statement" && a.kind() == "assignment_expression"
+            statement.kind_name() == "expression_statement"
+                && a.kind_name() == "assignment_expression"
         }) else {
             continue;
         };
@@ -261,7 +263,7 @@ pub fn calls_next(writer: &Writer, cx: &FileCx) -> bool {
     };
     let mut stack = vec![writer.declared_in];
     while let Some(node) = stack.pop() {
-        if node.kind() == "call_expression"
+        if node.kind_name() == "call_expression"
             && node
                 .field("function")
                 .is_some_and(|f| text(f, cx.src) == next)
@@ -280,17 +282,16 @@ pub fn calls_next(writer: &Writer, cx: &FileCx) -> bool {
 pub fn sent_after(site: Node, writer: &Writer, cx: &FileCx, headers: &mut Headers) -> Body {
     let Some(statement) = site
         .parent_node()
-        .filter(|p| p.kind() == "expression_statement")
+        .filter(|p| p.kind_name() == "expression_statement")
     else {
         return Body::Unknown;
     };
     let mut next = statement.next_named_sibling();
     while let Some(n) = next {
         next = n.next_named_sibling();
-        let Some(call) = n
-            .named_child(0)
-            .filter(|c| n.kind() == "expression_statement" && c.kind() == "call_expression")
-        else {
+        let Some(call) = n.named_child(0).filter(|c| {
+            n.kind_name() == "expression_statement" && c.kind_name() == "call_expression"
+        }) else {
             continue;
         };
         if header_set(call, writer, cx, headers) {

@@ -13,6 +13,7 @@ use super::syntax::{
 };
 use super::table::JS_APIS;
 use crate::extract::code::Field;
+use crate::extract::code::Kind;
 use crate::extract::code::Parent;
 use crate::extract::code::routes::methods_from;
 use crate::usage::{Method, RouteBinding};
@@ -36,11 +37,11 @@ pub fn registration<'t>(call: Node<'t>, src: &'t str) -> Option<Registration<'t>
     }
     let args = arguments(call);
     if name == table.route_call
-        && let Some(options) = args.first().filter(|a| a.kind() == "object")
+        && let Some(options) = args.first().filter(|a| a.kind_name() == "object")
     {
         let keys = &table.option_keys;
         let method = property(*options, &keys.method, src)?;
-        let names: Vec<String> = match method.kind() {
+        let names: Vec<String> = match method.kind_name() {
             "array" => named_children(method)
                 .into_iter()
                 .filter_map(|m| string_value(m, src))
@@ -100,7 +101,7 @@ fn is_client(receiver: Node, src: &str) -> bool {
 /// The path of `router.route('/p')` at the start of a chain of method calls.
 fn route_path(receiver: Node, src: &str) -> Option<String> {
     let mut current = receiver;
-    while current.kind() == "call_expression" {
+    while current.kind_name() == "call_expression" {
         let (inner, name) = method_call(current, src)?;
         if name == JS_APIS.routing.route_call {
             return arguments(current)
@@ -128,7 +129,7 @@ pub fn binding(reg: &Registration, src: &str) -> Option<RouteBinding> {
 }
 
 fn handler_name(node: Node, src: &str, depth: u32) -> Option<String> {
-    match node.kind() {
+    match node.kind_name() {
         "identifier" => Some(text(node, src).to_string()),
         "member_expression" => Some(text(node.field("property")?, src).to_string()),
         "call_expression" if depth < 2 => {
@@ -153,7 +154,7 @@ pub fn inline_route<'t>(function: Node<'t>, src: &'t str) -> Option<Registration
     let mut arg = function;
     for _ in 0..3 {
         let parent = arg.parent_node()?;
-        let call = match parent.kind() {
+        let call = match parent.kind_name() {
             "arguments" => parent.parent_node()?,
             // `{ method: 'POST', url, handler: async (req, reply) => .. }`
             "pair" => parent.parent_node()?.parent_node()?.parent_node()?,
@@ -164,7 +165,7 @@ pub fn inline_route<'t>(function: Node<'t>, src: &'t str) -> Option<Registration
         {
             return Some(reg);
         }
-        if call.kind() != "call_expression" {
+        if call.kind_name() != "call_expression" {
             return None;
         }
         arg = call;
@@ -175,7 +176,7 @@ pub fn inline_route<'t>(function: Node<'t>, src: &'t str) -> Option<Registration
 /// The methods and path a NestJS controller method answers (`@Post('login')` in
 /// `@Controller('auth')`).
 pub fn nest_route(method: Node, cx: &FileCx) -> Option<(Vec<Method>, Option<String>)> {
-    if method.kind() != "method_definition" || !cx.uses("nest") {
+    if method.kind_name() != "method_definition" || !cx.uses("nest") {
         return None;
     }
     let src = cx.src;
@@ -208,11 +209,11 @@ pub fn nest_route(method: Node, cx: &FileCx) -> Option<(Vec<Method>, Option<Stri
 pub fn exported_method(function: Node, cx: &FileCx) -> Option<Vec<Method>> {
     let src = cx.src;
     let mut declaration = function;
-    let name = match function.kind() {
+    let name = match function.kind_name() {
         "function_declaration" => text(function.field("name")?, src),
         _ => {
             let parent = function.parent_node()?;
-            match parent.kind() {
+            match parent.kind_name() {
                 "variable_declarator" => {
                     declaration = parent.parent_node()?;
                     text(parent.field("name")?, src)
@@ -220,14 +221,14 @@ pub fn exported_method(function: Node, cx: &FileCx) -> Option<Vec<Method>> {
                 // `export const actions = { default: async (event) => .. }`
                 "pair" => {
                     let declarator = parent.parent_node()?.parent_node()?;
-                    let actions = declarator.kind() == "variable_declarator"
+                    let actions = declarator.kind_name() == "variable_declarator"
                         && declarator
                             .field("name")
                             .is_some_and(|n| text(n, src) == JS_APIS.routing.form_actions);
                     let exported = declarator
                         .parent_node()
                         .and_then(|d| d.parent_node())
-                        .is_some_and(|e| e.kind() == "export_statement");
+                        .is_some_and(|e| e.kind_name() == "export_statement");
                     return (actions && exported).then(|| vec![Method::Post]);
                 }
                 _ => return None,
@@ -236,7 +237,7 @@ pub fn exported_method(function: Node, cx: &FileCx) -> Option<Vec<Method>> {
     };
     let exported = declaration
         .parent_node()
-        .is_some_and(|p| p.kind() == "export_statement");
+        .is_some_and(|p| p.kind_name() == "export_statement");
     if !exported {
         return None;
     }
@@ -261,7 +262,7 @@ pub fn checked_methods(scope: Node, site: Node, src: &str) -> Option<Vec<Method>
         if stmt.start_byte() >= site.start_byte() {
             break;
         }
-        if stmt.kind() != "if_statement" || stmt.end_byte() > site.start_byte() {
+        if stmt.kind_name() != "if_statement" || stmt.end_byte() > site.start_byte() {
             continue;
         }
         let Some(cond) = stmt.field("condition") else {
@@ -272,10 +273,10 @@ pub fn checked_methods(scope: Node, site: Node, src: &str) -> Option<Vec<Method>
         };
         let consequence = stmt.field("consequence");
         let returns = consequence.is_some_and(|c| {
-            matches!(c.kind(), "return_statement" | "throw_statement")
-                || named_children(c)
-                    .last()
-                    .is_some_and(|l| matches!(l.kind(), "return_statement" | "throw_statement"))
+            matches!(c.kind_name(), "return_statement" | "throw_statement")
+                || named_children(c).last().is_some_and(|l| {
+                    matches!(l.kind_name(), "return_statement" | "throw_statement")
+                })
         });
         if returns {
             return Some(methods_from(&[caps[1].to_string()]));
@@ -293,7 +294,7 @@ pub fn functions_around(node: Node) -> Vec<Node> {
     let mut out = Vec::new();
     let mut current = node.parent_node();
     while let Some(n) = current {
-        if FUNCTIONS.contains(&n.kind()) {
+        if FUNCTIONS.contains(&n.kind_name()) {
             out.push(n);
         }
         current = n.parent_node();
@@ -305,7 +306,7 @@ pub fn functions_around(node: Node) -> Vec<Node> {
 pub fn is_returned(node: Node) -> bool {
     let mut current = node;
     while let Some(parent) = current.parent_node() {
-        match parent.kind() {
+        match parent.kind_name() {
             "await_expression"
             | "parenthesized_expression"
             | "as_expression"
@@ -344,10 +345,10 @@ pub fn handler_names<'t>(root: Node<'t>, calls: &[Node<'t>], src: &'t str) -> Ve
         }
     }
     for statement in named_children(root) {
-        match statement.kind() {
+        match statement.kind_name() {
             "export_statement" => {
                 for child in named_children(statement) {
-                    match child.kind() {
+                    match child.kind_name() {
                         // `export default withSession(handler)`
                         "identifier" | "call_expression" => passed_names(child, src, 0, &mut names),
                         "export_clause" => names.extend(
@@ -363,7 +364,7 @@ pub fn handler_names<'t>(root: Node<'t>, calls: &[Node<'t>], src: &'t str) -> Ve
             "expression_statement" => {
                 let Some(assignment) = statement
                     .named_child(0)
-                    .filter(|a| a.kind() == "assignment_expression")
+                    .filter(|a| a.kind_name() == "assignment_expression")
                 else {
                     continue;
                 };
@@ -375,10 +376,10 @@ pub fn handler_names<'t>(root: Node<'t>, calls: &[Node<'t>], src: &'t str) -> Ve
                 if !is_exports(left, src) {
                     continue;
                 }
-                match right.kind() {
+                match right.kind_name() {
                     "object" => {
                         for p in named_children(right) {
-                            match p.kind() {
+                            match p.kind_name() {
                                 "shorthand_property_identifier" => names.push(text(p, src)),
                                 "pair" => {
                                     if let Some(v) = p.field("value") {
@@ -400,7 +401,7 @@ pub fn handler_names<'t>(root: Node<'t>, calls: &[Node<'t>], src: &'t str) -> Ve
 
 /// The function names an argument hands over: itself, or what a wrapper call is given.
 fn passed_names<'t>(node: Node<'t>, src: &'t str, depth: u32, out: &mut Vec<&'t str>) {
-    match node.kind() {
+    match node.kind_name() {
         "identifier" => out.push(text(node, src)),
         "call_expression" if depth < 2 => {
             for arg in arguments(node) {
@@ -433,7 +434,7 @@ pub fn in_handler_place(function: Node, cx: &FileCx) -> bool {
     let src = cx.src;
     let named = |n: Option<Node>| n.is_some_and(|n| cx.handler_names.contains(text(n, src)));
     if inline_route(function, src).is_some()
-        || (function.kind() == "function_declaration" && named(function.field("name")))
+        || (function.kind_name() == "function_declaration" && named(function.field("name")))
     {
         return true;
     }
@@ -443,7 +444,7 @@ pub fn in_handler_place(function: Node, cx: &FileCx) -> bool {
         let Some(parent) = node.parent_node() else {
             return false;
         };
-        match parent.kind() {
+        match parent.kind_name() {
             "arguments" => {
                 let Some(call) = parent.parent_node() else {
                     return false;
@@ -451,7 +452,7 @@ pub fn in_handler_place(function: Node, cx: &FileCx) -> bool {
                 if is_router_call(call, src) {
                     return true;
                 }
-                if call.kind() != "call_expression" {
+                if call.kind_name() != "call_expression" {
                     return false;
                 }
                 node = call;
@@ -465,7 +466,7 @@ pub fn in_handler_place(function: Node, cx: &FileCx) -> bool {
                     || parent
                         .parent_node()
                         .and_then(|d| d.parent_node())
-                        .is_some_and(|e| e.kind() == "export_statement");
+                        .is_some_and(|e| e.kind_name() == "export_statement");
             }
             "assignment_expression" => {
                 return parent

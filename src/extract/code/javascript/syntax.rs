@@ -3,6 +3,7 @@
 //! implements [`Syntax`]).
 
 use crate::extract::code::Field;
+use crate::extract::code::Kind;
 use crate::extract::code::Parent;
 use crate::extract::code::Syntax;
 use crate::extract::code::context::one_line;
@@ -39,21 +40,21 @@ impl Syntax for Js {
         }
         let mut parent = function.parent_node()?;
         // `const create = catchAsync(async (req, res) => ..)`: the wrapper's name.
-        if parent.kind() == "arguments"
+        if parent.kind_name() == "arguments"
             && let Some(call) = parent
                 .parent_node()
-                .filter(|c| c.kind() == "call_expression")
+                .filter(|c| c.kind_name() == "call_expression")
             && call
                 .parent_node()
-                .is_some_and(|p| p.kind() == "variable_declarator")
+                .is_some_and(|p| p.kind_name() == "variable_declarator")
         {
             parent = call.parent_node()?;
         }
-        let name = match parent.kind() {
+        let name = match parent.kind_name() {
             "variable_declarator" => parent.field("name")?,
             "assignment_expression" => {
                 let left = parent.field("left")?;
-                match left.kind() {
+                match left.kind_name() {
                     "member_expression" => left.field("property")?,
                     _ => left,
                 }
@@ -61,7 +62,7 @@ impl Syntax for Js {
             "pair" => parent.field("key")?,
             _ => return None,
         };
-        matches!(name.kind(), "identifier" | "property_identifier")
+        matches!(name.kind_name(), "identifier" | "property_identifier")
             .then(|| text(name, src).to_string())
     }
 
@@ -74,12 +75,12 @@ impl Syntax for Js {
         let mut sibling = item.prev_sibling();
         while let Some(s) = sibling {
             // A TypeScript method's decorators stand between it and its comments.
-            if s.kind() == "decorator" {
+            if s.kind_name() == "decorator" {
                 row = s.start_position().row;
                 sibling = s.prev_sibling();
                 continue;
             }
-            if s.kind() != "comment" || s.end_position().row + 1 < row {
+            if s.kind_name() != "comment" || s.end_position().row + 1 < row {
                 break;
             }
             out.push(comment_text(s, src));
@@ -97,7 +98,7 @@ impl Syntax for Js {
         let mut child = site;
         let mut current = site.parent_node();
         while let Some(node) = current {
-            match node.kind() {
+            match node.kind_name() {
                 "if_statement" => {
                     let cond = node.field("condition")?;
                     let in_else = node
@@ -183,18 +184,22 @@ static SIGNED_IN_USER: LazyLock<Regex> = LazyLock::new(|| {
 /// The call a name tested by `cond` was bound to in the statement just before the `if`.
 fn tested_call(if_statement: Node, cond: Node, src: &str) -> Option<String> {
     let mut prev = if_statement.prev_named_sibling();
-    while let Some(p) = prev.filter(|p| p.kind() == "comment") {
+    while let Some(p) = prev.filter(|p| p.kind_name() == "comment") {
         prev = p.prev_named_sibling();
     }
-    let declaration =
-        prev.filter(|p| matches!(p.kind(), "lexical_declaration" | "variable_declaration"))?;
+    let declaration = prev.filter(|p| {
+        matches!(
+            p.kind_name(),
+            "lexical_declaration" | "variable_declaration"
+        )
+    })?;
     let declarator = declaration.named_child(0)?;
     let name = text(declarator.field("name")?, src);
     let value = unwrap_await(declarator.field("value")?);
     let tested = text(cond, src)
         .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
         .any(|w| w == name);
-    (tested && value.kind() == "call_expression")
+    (tested && value.kind_name() == "call_expression")
         .then(|| one_line(value.field("function").unwrap_or(value), src))
 }
 
@@ -202,7 +207,7 @@ fn tested_call(if_statement: Node, cond: Node, src: &str) -> Option<String> {
 fn first_call(block: Node, src: &str) -> Option<String> {
     let mut stack = vec![block];
     while let Some(n) = stack.pop() {
-        if n.kind() == "call_expression" {
+        if n.kind_name() == "call_expression" {
             return n.field("function").map(|f| one_line(f, src));
         }
         let mut cursor = n.walk();
@@ -216,7 +221,7 @@ fn first_call(block: Node, src: &str) -> Option<String> {
 pub fn unwrap_await(node: Node) -> Node {
     let mut current = node;
     while matches!(
-        current.kind(),
+        current.kind_name(),
         "await_expression"
             | "parenthesized_expression"
             | "as_expression"
@@ -236,7 +241,7 @@ pub fn statement_of(node: Node) -> Node {
     let mut current = node;
     while let Some(parent) = current.parent_node() {
         if matches!(
-            parent.kind(),
+            parent.kind_name(),
             "statement_block" | "program" | "class_body" | "switch_body"
         ) {
             return current;
@@ -249,7 +254,7 @@ pub fn statement_of(node: Node) -> Node {
 /// The value of a string literal (or a template without substitutions) without quotes;
 /// escapes are left as written.
 pub fn string_value(node: Node, src: &str) -> Option<String> {
-    match node.kind() {
+    match node.kind_name() {
         "string" => {
             let t = text(node, src);
             Some(
@@ -273,12 +278,12 @@ pub fn string_value(node: Node, src: &str) -> Option<String> {
 fn has_substitution(node: Node) -> bool {
     let mut cursor = node.walk();
     node.named_children(&mut cursor)
-        .any(|c| c.kind() == "template_substitution")
+        .any(|c| c.kind_name() == "template_substitution")
 }
 
 /// A template string with `${..}` written as `{}`, and the text of its substitutions.
 pub fn template(node: Node, src: &str) -> Option<(String, String)> {
-    if node.kind() != "template_string" {
+    if node.kind_name() != "template_string" {
         return None;
     }
     let mut out = String::new();
@@ -286,7 +291,7 @@ pub fn template(node: Node, src: &str) -> Option<(String, String)> {
     let mut at = node.start_byte() + 1;
     let mut cursor = node.walk();
     for child in node.named_children(&mut cursor) {
-        if child.kind() == "template_substitution" {
+        if child.kind_name() == "template_substitution" {
             out.push_str(src.get(at..child.start_byte()).unwrap_or(""));
             out.push_str("{}");
             uses.push_str(text(child, src));
@@ -315,14 +320,14 @@ pub fn comment_text(node: Node, src: &str) -> String {
 pub fn named_children(node: Node) -> Vec<Node> {
     let mut cursor = node.walk();
     node.named_children(&mut cursor)
-        .filter(|n| n.kind() != "comment")
+        .filter(|n| n.kind_name() != "comment")
         .collect()
 }
 
 /// A call's (or `new`'s) arguments, in order.
 pub fn arguments(call: Node) -> Vec<Node> {
     call.field("arguments")
-        .filter(|a| a.kind() == "arguments")
+        .filter(|a| a.kind_name() == "arguments")
         .map(named_children)
         .unwrap_or_default()
 }
@@ -335,7 +340,7 @@ pub fn method_call<'t>(call: Node<'t>, src: &'t str) -> Option<(Node<'t>, &'t st
 
 /// `x.name`: the object and the property name.
 pub fn member<'t>(node: Node<'t>, src: &'t str) -> Option<(Node<'t>, &'t str)> {
-    if node.kind() != "member_expression" {
+    if node.kind_name() != "member_expression" {
         return None;
     }
     Some((node.field("object")?, text(node.field("property")?, src)))
@@ -346,13 +351,13 @@ pub fn member<'t>(node: Node<'t>, src: &'t str) -> Option<(Node<'t>, &'t str)> {
 pub fn chained_call(call: Node) -> Option<Node> {
     let member = call
         .parent_node()
-        .filter(|p| p.kind() == "member_expression")?;
+        .filter(|p| p.kind_name() == "member_expression")?;
     if member.field("object")?.id() != call.id() {
         return None;
     }
     member
         .parent_node()
-        .filter(|p| p.kind() == "call_expression")
+        .filter(|p| p.kind_name() == "call_expression")
 }
 
 /// The innermost function holding `node`.
@@ -371,9 +376,9 @@ pub fn parameters<'t>(function: Node<'t>, src: &'t str) -> Vec<(Option<&'t str>,
     };
     named_children(list)
         .into_iter()
-        .filter(|p| p.kind() != "decorator")
+        .filter(|p| p.kind_name() != "decorator")
         .map(|p| {
-            let (pattern, ty) = match p.kind() {
+            let (pattern, ty) = match p.kind_name() {
                 "required_parameter" | "optional_parameter" => {
                     (p.field("pattern"), p.field("type"))
                 }
@@ -381,7 +386,7 @@ pub fn parameters<'t>(function: Node<'t>, src: &'t str) -> Vec<(Option<&'t str>,
                 _ => (Some(p), None),
             };
             let name = pattern
-                .filter(|n| n.kind() == "identifier")
+                .filter(|n| n.kind_name() == "identifier")
                 .map(|n| text(n, src));
             let ty = ty.map(|t| {
                 let written = text(t, src).trim_start_matches(':').trim();
@@ -395,12 +400,12 @@ pub fn parameters<'t>(function: Node<'t>, src: &'t str) -> Vec<(Option<&'t str>,
 
 /// A property of an object literal by key (`status` in `{ status: 404 }`).
 pub fn property<'t>(object: Node<'t>, key: &str, src: &str) -> Option<Node<'t>> {
-    if object.kind() != "object" {
+    if object.kind_name() != "object" {
         return None;
     }
     named_children(object)
         .into_iter()
-        .find_map(|p| match p.kind() {
+        .find_map(|p| match p.kind_name() {
             "pair" => {
                 let k = p.field("key")?;
                 let name = string_value(k, src).unwrap_or_else(|| text(k, src).to_string());
@@ -414,15 +419,15 @@ pub fn property<'t>(object: Node<'t>, key: &str, src: &str) -> Option<Node<'t>> 
 /// The keys of an object literal, or None when some are not written out (a spread, a
 /// computed key).
 pub fn keys(object: Node, src: &str) -> Option<Vec<(String, Option<String>)>> {
-    if object.kind() != "object" {
+    if object.kind_name() != "object" {
         return None;
     }
     let mut out = Vec::new();
     for p in named_children(object) {
-        match p.kind() {
+        match p.kind_name() {
             "pair" => {
                 let k = p.field("key")?;
-                let name = match k.kind() {
+                let name = match k.kind_name() {
                     "property_identifier" => text(k, src).to_string(),
                     _ => string_value(k, src)?,
                 };
@@ -445,7 +450,7 @@ pub fn messages(node: Node, src: &str, out: &mut Vec<String>) {
             out.push(value);
             continue;
         }
-        if n.kind() == "pair"
+        if n.kind_name() == "pair"
             && let (Some(key), Some(value)) = (n.field("key"), n.field("value"))
         {
             let key = string_value(key, src).unwrap_or_else(|| text(key, src).to_string());
@@ -456,7 +461,7 @@ pub fn messages(node: Node, src: &str, out: &mut Vec<String>) {
                 None if holds_error(value, src) => {
                     out.push(format!("{key}: {}", one_line(value, src)));
                 }
-                None if matches!(value.kind(), "object" | "array" | "template_string") => {
+                None if matches!(value.kind_name(), "object" | "array" | "template_string") => {
                     stack.push(value)
                 }
                 None => {}
@@ -464,7 +469,7 @@ pub fn messages(node: Node, src: &str, out: &mut Vec<String>) {
             continue;
         }
         // Functions passed along are not the payload.
-        if FUNCTIONS.contains(&n.kind()) {
+        if FUNCTIONS.contains(&n.kind_name()) {
             continue;
         }
         let mut cursor = n.walk();
@@ -486,12 +491,12 @@ pub fn decorators(node: Node) -> Vec<Node> {
     let mut out: Vec<Node> = {
         let mut cursor = node.walk();
         node.children(&mut cursor)
-            .filter(|c| c.kind() == "decorator")
+            .filter(|c| c.kind_name() == "decorator")
             .collect()
     };
     let mut sibling = node.prev_named_sibling();
-    while let Some(s) = sibling.filter(|s| matches!(s.kind(), "decorator" | "comment")) {
-        if s.kind() == "decorator" {
+    while let Some(s) = sibling.filter(|s| matches!(s.kind_name(), "decorator" | "comment")) {
+        if s.kind_name() == "decorator" {
             out.push(s);
         }
         sibling = s.prev_named_sibling();
@@ -499,13 +504,13 @@ pub fn decorators(node: Node) -> Vec<Node> {
     // `@Controller('users') export class ..`: on the export statement.
     if let Some(export) = node
         .parent_node()
-        .filter(|p| p.kind() == "export_statement")
+        .filter(|p| p.kind_name() == "export_statement")
     {
         let mut cursor = export.walk();
         out.extend(
             export
                 .children(&mut cursor)
-                .filter(|c| c.kind() == "decorator"),
+                .filter(|c| c.kind_name() == "decorator"),
         );
     }
     out
@@ -514,11 +519,11 @@ pub fn decorators(node: Node) -> Vec<Node> {
 /// A decorator's name and its call's arguments (`@Post('login')` gives Post, ['login']).
 pub fn decorator_call<'t>(decorator: Node<'t>, src: &'t str) -> Option<(&'t str, Node<'t>)> {
     let inner = decorator.named_child(0)?;
-    if inner.kind() != "call_expression" {
+    if inner.kind_name() != "call_expression" {
         return None;
     }
     let function = inner.field("function")?;
-    let name = match function.kind() {
+    let name = match function.kind_name() {
         "identifier" => text(function, src),
         "member_expression" => text(function.field("property")?, src),
         _ => return None,

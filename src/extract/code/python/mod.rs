@@ -15,6 +15,7 @@ use super::evidence::{follow_bindings, normalisation, template_target};
 use super::response::{Chosen, Response};
 use super::{Comment, MAX_SITE_DEPTH};
 use crate::extract::code::Field;
+use crate::extract::code::Kind;
 use crate::extract::code::Parent;
 use crate::usage::{Body, CodeToken, FileFacts, Target, TextSource, Usage};
 use regex::Regex;
@@ -95,7 +96,7 @@ impl FileCx<'_> {
             let (Some(object), Some(attribute)) = (d.field("object"), d.field("attribute")) else {
                 return false;
             };
-            d.kind() == "attribute"
+            d.kind_name() == "attribute"
                 && PYTHON_APIS
                     .routing
                     .challenge_decorators
@@ -416,7 +417,7 @@ impl<'t> Nodes<'t> {
     fn collect(root: Node<'t>, src: &str) -> Nodes<'t> {
         let mut nodes = Nodes::default();
         let too_deep = super::walk(root, |node| {
-            let kind = node.kind();
+            let kind = node.kind_name();
             let skip = matches!(
                 kind,
                 "import_statement" | "import_from_statement" | "decorator"
@@ -438,7 +439,9 @@ impl<'t> Nodes<'t> {
                 "attribute" if is_status_constant(node, src) => nodes.constants.push(node),
                 "identifier"
                     if STATUS_NAME.is_match(text(node, src))
-                        && node.parent_node().is_none_or(|p| p.kind() != "attribute") =>
+                        && node
+                            .parent_node()
+                            .is_none_or(|p| p.kind_name() != "attribute") =>
                 {
                     nodes.constants.push(node)
                 }
@@ -453,7 +456,8 @@ impl<'t> Nodes<'t> {
 
 fn is_test_code(node: Node, src: &str) -> bool {
     let name = node.field("name").map(|n| text(n, src)).unwrap_or("");
-    name.starts_with("test_") || (node.kind() == "class_definition" && name.starts_with("Test"))
+    name.starts_with("test_")
+        || (node.kind_name() == "class_definition" && name.starts_with("Test"))
 }
 
 fn is_status_constant(node: Node, src: &str) -> bool {
@@ -481,7 +485,7 @@ pub struct CodeValue {
 
 pub fn code_value(node: Node, cx: &FileCx) -> Option<CodeValue> {
     let written = text(node, cx.src).split_whitespace().collect::<String>();
-    let code = match node.kind() {
+    let code = match node.kind_name() {
         "integer" => {
             let digits: String = written.chars().filter(|c| *c != '_').collect();
             return digits.parse().ok().map(|code| CodeValue {
@@ -641,7 +645,7 @@ fn is_overridden(call: Node, cx: &FileCx) -> bool {
     let Some(parent) = call.parent_node() else {
         return false;
     };
-    match parent.kind() {
+    match parent.kind_name() {
         "expression_list" | "tuple" => {
             parent.named_child(0).map(|n| n.id()) == Some(call.id())
                 && parent
@@ -662,11 +666,11 @@ fn tuple_usage(ret: Node, cx: &FileCx, comments: &[Comment]) -> Option<Usage> {
         return None;
     }
     let tuple = ret.named_child(0)?;
-    let tuple = match tuple.kind() {
+    let tuple = match tuple.kind_name() {
         "parenthesized_expression" => tuple.named_child(0)?,
         _ => tuple,
     };
-    if !matches!(tuple.kind(), "expression_list" | "tuple") {
+    if !matches!(tuple.kind_name(), "expression_list" | "tuple") {
         return None;
     }
     let parts = syntax::named_children(tuple);
@@ -675,7 +679,7 @@ fn tuple_usage(ret: Node, cx: &FileCx, comments: &[Comment]) -> Option<Usage> {
     let handler = cx.answers_requests(enclosing_function(ret));
     // Outside a view, `return [], 0` is a pair of values: only a body with a status reads
     // as a response.
-    let response_like = matches!(body.kind(), "call" | "string" | "dictionary")
+    let response_like = matches!(body.kind_name(), "call" | "string" | "dictionary")
         && (100..=599).contains(&value.code);
     if !handler && !response_like {
         return None;
@@ -701,7 +705,7 @@ fn tuple_response<'t>(parts: &[Node<'t>], cx: &FileCx<'t>) -> Response<'t> {
     };
     r.body = response::content_of(body, cx);
     syntax::messages(body, cx.src, &mut r.messages);
-    if body.kind() == "call"
+    if body.kind_name() == "call"
         && let Some(name) = callee(body, cx.src)
         && entry_for(&name, cx).is_none()
         && !["render_template", "render_template_string", "str", "dumps"]
@@ -723,7 +727,7 @@ fn assigned_status(assignment: Node, cx: &FileCx, comments: &[Comment]) -> Optio
     let right = assignment.field("right")?;
     let attribute = left
         .field("attribute")
-        .filter(|_| left.kind() == "attribute")?;
+        .filter(|_| left.kind_name() == "attribute")?;
     if !["status_code", "status"].contains(&text(attribute, cx.src)) {
         return None;
     }
@@ -789,7 +793,7 @@ fn constant_usage(
     let mut outer = node;
     // Each arm that goes on moves `outer` up to `parent`.
     for parent in syntax::ancestors(node) {
-        match parent.kind() {
+        match parent.kind_name() {
             // Compared, matched, or a key in a mapping: read, not chosen.
             "comparison_operator"
             | "case_pattern"
@@ -804,7 +808,7 @@ fn constant_usage(
     let mut r = Response::seen_whole();
     r.seen_in_part();
     r.body = Body::Unknown;
-    if outer.kind() == "argument_list" {
+    if outer.kind_name() == "argument_list" {
         syntax::messages(outer, cx.src, &mut r.messages);
     }
     let chosen = Chosen::exact(node.byte_range(), value.code, value.spelled);
@@ -887,9 +891,10 @@ fn target(node: Node, function: Option<Node>, cx: &FileCx) -> (Target, Option<St
 /// The value last assigned to `name` before `before` in the function.
 fn binding<'t>(function: Node<'t>, name: &str, before: usize, src: &str) -> Option<Node<'t>> {
     super::last_binding(function, before, |node| {
-        (node.kind() == "assignment" && node.field("left").is_some_and(|l| text(l, src) == name))
-            .then(|| node.field("right"))
-            .flatten()
+        (node.kind_name() == "assignment"
+            && node.field("left").is_some_and(|l| text(l, src) == name))
+        .then(|| node.field("right"))
+        .flatten()
     })
 }
 

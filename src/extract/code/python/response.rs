@@ -8,6 +8,7 @@ use super::syntax::{
 };
 use super::table::{BodyKind, CallEntry, CallKind};
 use crate::extract::code::Field;
+use crate::extract::code::Kind;
 use crate::extract::code::Parent;
 use crate::extract::code::response::Response;
 use crate::usage::{Body, Code};
@@ -32,7 +33,10 @@ pub fn of_call<'t>(entry: &CallEntry, args: &Args<'t>, cx: &FileCx<'t>) -> Respo
         read_headers(h, cx, &mut r);
     }
     for (keyword, header) in &entry.header_keywords {
-        if args.keyword(keyword).is_some_and(|v| v.kind() != "none") {
+        if args
+            .keyword(keyword)
+            .is_some_and(|v| v.kind_name() != "none")
+        {
             r.headers.add(header, None);
         }
     }
@@ -69,14 +73,14 @@ pub fn of_call<'t>(entry: &CallEntry, args: &Args<'t>, cx: &FileCx<'t>) -> Respo
 
 /// A literal dict of headers (`{"Location": url}`); anything else hides them.
 pub fn read_headers<'t>(node: Node<'t>, cx: &FileCx<'t>, r: &mut Response<'t>) {
-    if node.kind() != "dictionary" {
-        if node.kind() != "none" {
+    if node.kind_name() != "dictionary" {
+        if node.kind_name() != "none" {
             r.headers.complete = false;
         }
         return;
     }
     for pair in named_children(node) {
-        if pair.kind() != "pair" {
+        if pair.kind_name() != "pair" {
             r.headers.complete = false;
             continue;
         }
@@ -97,7 +101,7 @@ pub fn read_headers<'t>(node: Node<'t>, cx: &FileCx<'t>, r: &mut Response<'t>) {
 
 /// Whether an expression given as content is empty or content.
 pub fn content_of(node: Node, cx: &FileCx) -> Body {
-    match node.kind() {
+    match node.kind_name() {
         "none" => Body::Absent,
         "string" if string_value(node, cx.src).is_some_and(|s| s.is_empty()) => Body::Absent,
         _ => Body::Present,
@@ -112,7 +116,7 @@ pub fn follow<'t>(start: Node<'t>, kind: CallKind, cx: &FileCx<'t>, r: &mut Resp
         let Some(parent) = current.parent_node() else {
             return r.seen_in_part();
         };
-        match parent.kind() {
+        match parent.kind_name() {
             "await" | "parenthesized_expression" | "conditional_expression" => current = parent,
             "return_statement" => {
                 if !cx.answers_requests(enclosing_function(parent)) {
@@ -132,7 +136,7 @@ pub fn follow<'t>(start: Node<'t>, kind: CallKind, cx: &FileCx<'t>, r: &mut Resp
             }
             "assignment" => {
                 let left = parent.field("left");
-                match left.filter(|l| l.kind() == "identifier") {
+                match left.filter(|l| l.kind_name() == "identifier") {
                     Some(name) if parent.field("right").map(|n| n.id()) == Some(current.id()) => {
                         return follow_variable(parent, text(name, cx.src), cx, r);
                     }
@@ -149,7 +153,7 @@ pub fn follow<'t>(start: Node<'t>, kind: CallKind, cx: &FileCx<'t>, r: &mut Resp
 fn follow_variable<'t>(assignment: Node<'t>, name: &str, cx: &FileCx<'t>, r: &mut Response<'t>) {
     let Some(statement) = assignment
         .parent_node()
-        .filter(|p| p.kind() == "expression_statement")
+        .filter(|p| p.kind_name() == "expression_statement")
     else {
         return r.seen_in_part();
     };
@@ -194,33 +198,33 @@ enum Use<'t> {
 
 /// What one statement does with the response variable `name`.
 fn use_of<'t>(stmt: Node<'t>, name: &str, cx: &FileCx<'t>) -> Use<'t> {
-    if stmt.kind() == "raise_statement" {
+    if stmt.kind_name() == "raise_statement" {
         // `exc = HTTPException(401)` then `raise exc`: raised errors reach the framework.
         return match stmt.named_child(0) {
-            Some(v) if v.kind() == "identifier" && text(v, cx.src) == name => Use::Raised,
+            Some(v) if v.kind_name() == "identifier" && text(v, cx.src) == name => Use::Raised,
             _ => Use::Other,
         };
     }
-    if stmt.kind() == "return_statement" {
+    if stmt.kind_name() == "return_statement" {
         let value = stmt.named_child(0);
         return match value {
-            Some(v) if v.kind() == "identifier" && text(v, cx.src) == name => Use::Returned,
+            Some(v) if v.kind_name() == "identifier" && text(v, cx.src) == name => Use::Returned,
             _ => Use::Other,
         };
     }
     if matches!(
-        stmt.kind(),
+        stmt.kind_name(),
         "if_statement" | "try_statement" | "with_statement" | "for_statement" | "while_statement"
     ) {
         return sent_inside(stmt, name, cx.src);
     }
-    if stmt.kind() != "expression_statement" {
+    if stmt.kind_name() != "expression_statement" {
         return Use::Other;
     }
     let Some(expr) = stmt.named_child(0) else {
         return Use::Other;
     };
-    match expr.kind() {
+    match expr.kind_name() {
         "assignment" => {
             let (Some(left), Some(right)) = (expr.field("left"), expr.field("right")) else {
                 return Use::Other;
@@ -230,7 +234,7 @@ fn use_of<'t>(stmt: Node<'t>, name: &str, cx: &FileCx<'t>) -> Use<'t> {
             }
             let written = text(left, cx.src).replace(' ', "");
             // `resp.headers["Location"] = url` (Flask, Starlette), `resp["Location"] = url` (Django)
-            if left.kind() == "subscript"
+            if left.kind_name() == "subscript"
                 && let Some(value) = left.field("value")
                 && [name.to_string(), format!("{name}.headers")]
                     .contains(&text(value, cx.src).replace(' ', ""))
@@ -312,14 +316,14 @@ fn sent_inside<'t>(stmt: Node<'t>, name: &str, src: &str) -> Use<'t> {
     let (mut uses, mut raised, mut returned) = (0, 0, 0);
     let mut stack = vec![stmt];
     while let Some(n) = stack.pop() {
-        if n.kind() == "identifier" && text(n, src) == name {
+        if n.kind_name() == "identifier" && text(n, src) == name {
             uses += 1;
         }
-        if matches!(n.kind(), "raise_statement" | "return_statement")
+        if matches!(n.kind_name(), "raise_statement" | "return_statement")
             && n.named_child(0)
-                .is_some_and(|v| v.kind() == "identifier" && text(v, src) == name)
+                .is_some_and(|v| v.kind_name() == "identifier" && text(v, src) == name)
         {
-            if n.kind() == "raise_statement" {
+            if n.kind_name() == "raise_statement" {
                 raised += 1;
             } else {
                 returned += 1;
@@ -339,7 +343,7 @@ fn sent_inside<'t>(stmt: Node<'t>, name: &str, src: &str) -> Use<'t> {
 fn mentions(node: Node, name: &str, src: &str) -> bool {
     let mut stack = vec![node];
     while let Some(n) = stack.pop() {
-        if n.kind() == "identifier" && text(n, src) == name {
+        if n.kind_name() == "identifier" && text(n, src) == name {
             return true;
         }
         let mut cursor = n.walk();

@@ -9,6 +9,7 @@ use super::syntax::{
 };
 use super::table::PYTHON_APIS;
 use crate::extract::code::Field;
+use crate::extract::code::Kind;
 use crate::extract::code::Parent;
 use crate::extract::code::routes::methods_from;
 use crate::knowledge::words;
@@ -33,7 +34,7 @@ pub fn route_of<'t>(function: Node<'t>, src: &'t str) -> Route<'t> {
     let table = &PYTHON_APIS.routing;
     let mut route = Route::default();
     for decorator in decorators(function) {
-        let (name, call) = match decorator.kind() {
+        let (name, call) = match decorator.kind_name() {
             "call" => match callee(decorator, src) {
                 Some(name) => (name, Some(decorator)),
                 None => continue,
@@ -147,7 +148,7 @@ fn bound(
     path: Option<String>,
     src: &str,
 ) -> Option<RouteBinding> {
-    if view.kind() != "identifier" && view.kind() != "attribute" {
+    if view.kind_name() != "identifier" && view.kind_name() != "attribute" {
         return None;
     }
     let handler = last_segment(text(view, src)).to_string();
@@ -161,8 +162,10 @@ fn bound(
 
 /// The path of a Django URL pattern the node is an argument of (`path("old/", ...)`).
 pub fn url_pattern_path(node: Node, src: &str) -> Option<String> {
-    let list = node.parent_node().filter(|p| p.kind() == "argument_list")?;
-    let call = list.parent_node().filter(|c| c.kind() == "call")?;
+    let list = node
+        .parent_node()
+        .filter(|p| p.kind_name() == "argument_list")?;
+    let call = list.parent_node().filter(|c| c.kind_name() == "call")?;
     let name = callee(call, src)?;
     if !["path", "re_path", "url"].contains(&last_segment(&name)) {
         return None;

@@ -9,6 +9,7 @@ use super::table::{CallKind, PYTHON_APIS};
 use super::{FileCx, code_value, entry_for, response};
 use crate::extract::code::Comment;
 use crate::extract::code::Field;
+use crate::extract::code::Kind;
 use crate::extract::code::Parent;
 use crate::extract::code::response::Chosen;
 use crate::extract::code::response::Response;
@@ -78,11 +79,11 @@ pub fn helpers(function: Node, cx: &FileCx, out: &mut Vec<Helper>) {
     let mut names = Vec::new();
     for p in named_children(parameters) {
         // `code`, `code: int`, `code=400`; `*args` ends the positional ones.
-        let written = match p.kind() {
+        let written = match p.kind_name() {
             "identifier" => p,
             "typed_parameter" | "default_parameter" | "typed_default_parameter" => {
                 match p.field("name").or_else(|| p.named_child(0)) {
-                    Some(n) if n.kind() == "identifier" => n,
+                    Some(n) if n.kind_name() == "identifier" => n,
                     _ => break,
                 }
             }
@@ -97,11 +98,11 @@ pub fn helpers(function: Node, cx: &FileCx, out: &mut Vec<Helper>) {
     for (position, parameter) in names.iter().enumerate().skip(skip) {
         let mut uses = Vec::new();
         crate::extract::code::walk(body, |n| {
-            if n.kind() == "identifier" && text(n, cx.src) == *parameter {
+            if n.kind_name() == "identifier" && text(n, cx.src) == *parameter {
                 uses.push(n);
             }
             // A nested function's names are its own.
-            !matches!(n.kind(), "function_definition" | "lambda")
+            !matches!(n.kind_name(), "function_definition" | "lambda")
         });
         if let Some(r) = uses.into_iter().find_map(|n| sink(n, cx)) {
             out.push(Helper {
@@ -122,9 +123,9 @@ pub fn helpers(function: Node, cx: &FileCx, out: &mut Vec<Helper>) {
 /// response the helper made and returns (`response.status_code = code`).
 fn sink<'t>(node: Node<'t>, cx: &FileCx<'t>) -> Option<Response<'t>> {
     let parent = node.parent_node()?;
-    match parent.kind() {
+    match parent.kind_name() {
         "argument_list" | "keyword_argument" => {
-            let call = if parent.kind() == "keyword_argument" {
+            let call = if parent.kind_name() == "keyword_argument" {
                 parent.parent_node()?.parent_node()?
             } else {
                 parent.parent_node()?
@@ -146,10 +147,10 @@ fn sink<'t>(node: Node<'t>, cx: &FileCx<'t>) -> Option<Response<'t>> {
                 return None;
             }
             let statement = match parent.parent_node()? {
-                p if p.kind() == "parenthesized_expression" => p.parent_node()?,
+                p if p.kind_name() == "parenthesized_expression" => p.parent_node()?,
                 p => p,
             };
-            if statement.kind() != "return_statement" {
+            if statement.kind_name() != "return_statement" {
                 return None;
             }
             Some(super::tuple_response(&parts, cx))
@@ -159,8 +160,8 @@ fn sink<'t>(node: Node<'t>, cx: &FileCx<'t>) -> Option<Response<'t>> {
             let left = parent.field("left")?;
             let object = left.field("object")?;
             let attribute = text(left.field("attribute")?, cx.src);
-            if left.kind() != "attribute"
-                || object.kind() != "identifier"
+            if left.kind_name() != "attribute"
+                || object.kind_name() != "identifier"
                 || !["status_code", "status"].contains(&attribute)
                 || parent.field("right")?.id() != node.id()
             {
@@ -169,7 +170,7 @@ fn sink<'t>(node: Node<'t>, cx: &FileCx<'t>) -> Option<Response<'t>> {
             let function = super::syntax::enclosing_function(parent)?;
             let made = super::binding(function, text(object, cx.src), parent.start_byte(), cx.src)?;
             let entry = entry_for(&callee(made, cx.src)?, cx)?;
-            if made.kind() != "call" || entry.kind == CallKind::Error {
+            if made.kind_name() != "call" || entry.kind == CallKind::Error {
                 return None;
             }
             let mut r = response::of_call(entry, &Args::of(made, cx.src), cx);
@@ -277,9 +278,9 @@ pub fn helper_call(call: Node, cx: &FileCx, usages: &[Usage]) -> Vec<Call> {
 /// True for a function defined at the top of its module (decorated or not).
 pub fn is_module_function(function: Node) -> bool {
     function.parent_node().is_some_and(|p| {
-        p.kind() == "module"
-            || (p.kind() == "decorated_definition"
-                && p.parent_node().is_some_and(|g| g.kind() == "module"))
+        p.kind_name() == "module"
+            || (p.kind_name() == "decorated_definition"
+                && p.parent_node().is_some_and(|g| g.kind_name() == "module"))
     })
 }
 
@@ -293,7 +294,7 @@ pub fn fixed_helper(function: Node, cx: &FileCx, usages: &[Usage]) -> Option<Fix
     let (name, body) = (function.field("name")?, function.field("body")?);
     let usage = named_children(body)
         .into_iter()
-        .filter(|s| matches!(s.kind(), "raise_statement" | "expression_statement"))
+        .filter(|s| matches!(s.kind_name(), "raise_statement" | "expression_statement"))
         .find_map(|s| {
             let range = s.byte_range();
             usages.iter().find(|u| range.contains(&u.span.start))
@@ -311,7 +312,7 @@ pub fn fixed_helper(function: Node, cx: &FileCx, usages: &[Usage]) -> Option<Fix
 /// `forbidden("log in first")` as a statement of a handler, handing it no code: the usage
 /// it makes if the callee is a fixed helper, described where the call is.
 pub fn plain_call(call: Node, cx: &FileCx, comments: &[Comment]) -> Option<PlainCall> {
-    if call.parent_node()?.kind() != "expression_statement" {
+    if call.parent_node()?.kind_name() != "expression_statement" {
         return None;
     }
     let name = callee(call, cx.src)?;
@@ -344,9 +345,9 @@ pub fn plain_call(call: Node, cx: &FileCx, comments: &[Comment]) -> Option<Plain
 pub fn exception_handler_setting(assignment: Node, cx: &FileCx) -> Option<HandlerSetting> {
     let statement = assignment.parent_node()?;
     let (left, right) = (assignment.field("left")?, assignment.field("right")?);
-    if statement.parent_node()?.kind() != "module"
+    if statement.parent_node()?.kind_name() != "module"
         || text(left, cx.src) != "REST_FRAMEWORK"
-        || right.kind() != "dictionary"
+        || right.kind_name() != "dictionary"
     {
         return None;
     }
@@ -382,7 +383,7 @@ pub fn exception_handler(function: Node, cx: &FileCx) -> Option<ExceptionHandler
     let mut keeps_challenge =
         written.contains("www-authenticate") || written.contains("auth_header");
     crate::extract::code::walk(body, |n| {
-        if n.kind() == "call"
+        if n.kind_name() == "call"
             && let Some(called) = callee(n, cx.src)
             && last_segment(&called) == "exception_handler"
             && callee_key(&called, cx).segments.first().map(String::as_str)

@@ -2,6 +2,7 @@
 //! asks of it ([`Python`] implements [`Syntax`]).
 
 use crate::extract::code::Field;
+use crate::extract::code::Kind;
 use crate::extract::code::Parent;
 use crate::extract::code::Syntax;
 pub use crate::extract::code::{ancestor, ancestors, text};
@@ -24,13 +25,13 @@ impl Syntax for Python {
     /// Comments right above the function (and its decorators), and its docstring.
     fn function_docs(function: Node, src: &str) -> Vec<String> {
         let item = match function.parent_node() {
-            Some(p) if p.kind() == "decorated_definition" => p,
+            Some(p) if p.kind_name() == "decorated_definition" => p,
             _ => function,
         };
         let mut out = Vec::new();
         let mut sibling = item.prev_sibling();
         while let Some(s) = sibling {
-            if s.kind() != "comment" || s.end_position().row + 1 < item.start_position().row {
+            if s.kind_name() != "comment" || s.end_position().row + 1 < item.start_position().row {
                 break;
             }
             out.push(comment_text(s, src));
@@ -48,11 +49,11 @@ impl Syntax for Python {
     fn condition<'t>(site: Node<'t>, src: &str) -> Option<(Node<'t>, String)> {
         let mut child = site;
         for node in ancestors(site) {
-            match node.kind() {
+            match node.kind_name() {
                 "if_statement" | "elif_clause" => {
                     let cond = node.field("condition")?;
                     if cond.id() != child.id() && !is_within(child, cond) {
-                        let branch_is_else = child.kind() == "else_clause";
+                        let branch_is_else = child.kind_name() == "else_clause";
                         let words = one_line(cond, src);
                         let full = if branch_is_else {
                             negate(&words)
@@ -65,7 +66,7 @@ impl Syntax for Python {
                 "except_clause" => {
                     let types: Vec<String> = named_children(node)
                         .into_iter()
-                        .filter(|n| n.kind() != "block" && n.kind() != "comment")
+                        .filter(|n| n.kind_name() != "block" && n.kind_name() != "comment")
                         .map(|n| one_line(n, src))
                         .collect();
                     return Some((node, format!("except {}", types.join(" "))));
@@ -98,13 +99,13 @@ fn negate(condition: &str) -> String {
 /// The value of a string literal without prefix and quotes; an f-string keeps its
 /// `{...}` placeholders as written. Escapes are left as written.
 pub fn string_value(node: Node, src: &str) -> Option<String> {
-    match node.kind() {
+    match node.kind_name() {
         "string" => {
             let mut start = None;
             let mut end = None;
             let mut cursor = node.walk();
             for child in node.children(&mut cursor) {
-                match child.kind() {
+                match child.kind_name() {
                     "string_start" => start = Some(child.end_byte()),
                     "string_end" => end = Some(child.start_byte()),
                     _ => {}
@@ -126,7 +127,7 @@ pub fn string_value(node: Node, src: &str) -> Option<String> {
 
 /// True for an f-string.
 pub fn is_template(node: Node, src: &str) -> bool {
-    node.kind() == "string"
+    node.kind_name() == "string"
         && text(node, src)
             .chars()
             .take_while(|c| c.is_ascii_alphabetic())
@@ -137,7 +138,7 @@ pub fn is_template(node: Node, src: &str) -> bool {
 pub fn named_children(node: Node) -> Vec<Node> {
     let mut cursor = node.walk();
     node.named_children(&mut cursor)
-        .filter(|n| n.kind() != "comment")
+        .filter(|n| n.kind_name() != "comment")
         .collect()
 }
 
@@ -150,7 +151,7 @@ pub fn comment_text(node: Node, src: &str) -> String {
 pub fn docstring(function: Node, src: &str) -> Option<String> {
     let body = function.field("body")?;
     let first = named_children(body).into_iter().next()?;
-    if first.kind() != "expression_statement" {
+    if first.kind_name() != "expression_statement" {
         return None;
     }
     let value = first.named_child(0)?;
@@ -161,7 +162,7 @@ pub fn docstring(function: Node, src: &str) -> Option<String> {
 /// `self.redirect`, `RedirectView.as_view`).
 pub fn callee(call: Node, src: &str) -> Option<String> {
     let function = call.field("function")?;
-    matches!(function.kind(), "identifier" | "attribute")
+    matches!(function.kind_name(), "identifier" | "attribute")
         .then(|| text(function, src).split_whitespace().collect())
 }
 
@@ -196,7 +197,7 @@ impl<'t> Args<'t> {
             return args;
         };
         for arg in named_children(list) {
-            match arg.kind() {
+            match arg.kind_name() {
                 "keyword_argument" => {
                     if let (Some(name), Some(value)) = (arg.field("name"), arg.field("value")) {
                         args.keywords.push((text(name, src), value));
@@ -235,7 +236,7 @@ impl<'t> Args<'t> {
 
 /// The string items of a list or tuple literal (`["GET", "POST"]`).
 pub fn string_items(node: Node, src: &str) -> Vec<String> {
-    match node.kind() {
+    match node.kind_name() {
         "list" | "tuple" | "set" => named_children(node)
             .into_iter()
             .filter_map(|n| string_value(n, src))
@@ -251,22 +252,22 @@ pub fn enclosing_function(node: Node) -> Option<Node> {
 
 pub fn enclosing_class(function: Node) -> Option<Node> {
     let mut parent = function.parent_node()?;
-    if parent.kind() == "decorated_definition" {
+    if parent.kind_name() == "decorated_definition" {
         parent = parent.parent_node()?;
     }
-    if parent.kind() != "block" {
+    if parent.kind_name() != "block" {
         return None;
     }
     let class = parent.parent_node()?;
-    (class.kind() == "class_definition").then_some(class)
+    (class.kind_name() == "class_definition").then_some(class)
 }
 
 /// The decorators written on a function or class, top to bottom.
 pub fn decorators(definition: Node) -> Vec<Node> {
     match definition.parent_node() {
-        Some(p) if p.kind() == "decorated_definition" => named_children(p)
+        Some(p) if p.kind_name() == "decorated_definition" => named_children(p)
             .into_iter()
-            .filter(|n| n.kind() == "decorator")
+            .filter(|n| n.kind_name() == "decorator")
             .filter_map(|d| d.named_child(0))
             .collect(),
         _ => Vec::new(),
@@ -275,7 +276,7 @@ pub fn decorators(definition: Node) -> Vec<Node> {
 
 /// `True` / `False` literals.
 pub fn boolean(node: Node) -> Option<bool> {
-    match node.kind() {
+    match node.kind_name() {
         "true" => Some(true),
         "false" => Some(false),
         _ => None,
@@ -291,7 +292,7 @@ pub fn messages(node: Node, src: &str, out: &mut Vec<String>) {
             out.push(value);
             continue;
         }
-        if n.kind() == "keyword_argument"
+        if n.kind_name() == "keyword_argument"
             && let (Some(name), Some(value)) = (n.field("name"), n.field("value"))
             && let Some(value) = string_value(value, src)
         {

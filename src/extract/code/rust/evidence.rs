@@ -6,6 +6,7 @@ use super::FileCx;
 use super::syntax::{
     Callee, arguments, callee, named_children, string_literals, string_value, text,
 };
+use crate::extract::code::Kind;
 use crate::extract::code::evidence::{normalisation, template_target};
 use crate::usage::Target;
 use tree_sitter::Node;
@@ -38,7 +39,7 @@ fn resolve(
     if let Some(value) = string_value(node, cx.src) {
         return Target::literal(value);
     }
-    match node.kind() {
+    match node.kind_name() {
         "macro_invocation" if source.starts_with("format!") => {
             template(node, function, cx, depth, provenance)
         }
@@ -105,7 +106,7 @@ fn template(
 ) -> Target {
     let Some(tree) = named_children(node)
         .into_iter()
-        .find(|n| n.kind() == "token_tree")
+        .find(|n| n.kind_name() == "token_tree")
     else {
         return opaque(text(node, cx.src));
     };
@@ -121,7 +122,7 @@ fn template(
     if let Some(f) = function {
         let mut cursor = tree.walk();
         for token in tree.children(&mut cursor) {
-            if token.kind() == "identifier"
+            if token.kind_name() == "identifier"
                 && let Some(value) = binding(f, text(token, cx.src), node.start_byte(), cx)
                 && depth < MAX_DEPTH
             {

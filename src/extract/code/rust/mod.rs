@@ -14,6 +14,7 @@ use super::context::{self, Place};
 use super::response::Chosen;
 use super::{Comment, MAX_SITE_DEPTH};
 use crate::extract::code::Field;
+use crate::extract::code::Kind;
 use crate::extract::code::Parent;
 use crate::usage::{FileFacts, Method, TextSource, Usage};
 use routes::Bound;
@@ -114,13 +115,13 @@ pub fn extract(path: &std::path::Path, src: &str) -> FileFacts {
         }
     }
     for node in &nodes.routing {
-        if node.kind() == "function_item" {
+        if node.kind_name() == "function_item" {
             summary::helpers(*node, &cx, &mut facts.summary.helpers);
             summary::propagations(*node, &cx, &mut facts.summary.propagations);
         }
     }
     for item in &nodes.items {
-        if item.kind() == "macro_definition" {
+        if item.kind_name() == "macro_definition" {
             summary::macro_helpers(*item, &cx, &mut facts.summary.helpers);
         } else {
             summary::variant_messages(*item, &cx, &mut facts.summary.variant_messages);
@@ -169,7 +170,7 @@ impl<'t> Nodes<'t> {
             too_deep: None,
         };
         let too_deep = super::walk(root, |node| {
-            let kind = node.kind();
+            let kind = node.kind_name();
             let skip = matches!(kind, "use_declaration" | "attribute_item")
                 || (matches!(kind, "function_item" | "mod_item" | "impl_item")
                     && is_test_code(node, src));
@@ -219,7 +220,7 @@ fn response_aliases(root: Node, src: &str) -> HashSet<String> {
     let mut out = HashSet::new();
     let mut cursor = root.walk();
     for item in root.named_children(&mut cursor) {
-        if item.kind() != "type_item" {
+        if item.kind_name() != "type_item" {
             continue;
         }
         let (Some(name), Some(value)) = (item.field("name"), item.field("type")) else {
@@ -255,7 +256,7 @@ const READS: &[&str] = &[
 /// True when the site only compares or inspects a code instead of choosing one.
 fn only_reads_code(node: Node, cx: &FileCx) -> bool {
     for n in syntax::ancestors(node) {
-        let kind = n.kind();
+        let kind = n.kind_name();
         if kind == "match_pattern" || kind.ends_with("_pattern") {
             return true;
         }
@@ -264,7 +265,7 @@ fn only_reads_code(node: Node, cx: &FileCx) -> bool {
         }
     }
     if let Some(parent) = node.parent_node()
-        && parent.kind() == "binary_expression"
+        && parent.kind_name() == "binary_expression"
     {
         let op = parent
             .field("operator")

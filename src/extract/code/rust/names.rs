@@ -3,6 +3,7 @@
 
 use super::syntax::{named_children, text};
 use crate::extract::code::Field;
+use crate::extract::code::Kind;
 use crate::summary::Key;
 use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path};
@@ -54,7 +55,7 @@ impl Names {
             local: HashSet::new(),
         };
         for item in named_children(root) {
-            match item.kind() {
+            match item.kind_name() {
                 "use_declaration" => {
                     if let Some(argument) = item.field("argument") {
                         let mut found = Vec::new();

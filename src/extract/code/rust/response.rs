@@ -8,6 +8,7 @@ use super::syntax::{
     named_children, path_ends_with, string_literals, string_value, text,
 };
 use crate::extract::code::Field;
+use crate::extract::code::Kind;
 use crate::extract::code::Parent;
 pub use crate::extract::code::response::Response;
 use crate::knowledge::RUST_APIS;
@@ -28,7 +29,7 @@ pub fn read<'t>(site: &Site<'t>, cx: &FileCx<'t>) -> Option<Response<'t>> {
                 return Some(r);
             }
         },
-        SiteKind::Numeric if site.node.kind() == "integer_literal" => {
+        SiteKind::Numeric if site.node.kind_name() == "integer_literal" => {
             enclosing_call(site.node).map(|(call, _)| call)?
         }
         SiteKind::Redirect { target, .. } => {
@@ -64,7 +65,7 @@ enum Start<'t> {
 
 fn constant_start<'t>(node: Node<'t>, cx: &FileCx<'t>, r: &mut Response<'t>) -> Start<'t> {
     let Some((call, position)) = enclosing_call(node) else {
-        return match node.parent_node().map(|p| p.kind()) {
+        return match node.parent_node().map(|p| p.kind_name()) {
             Some("field_initializer") => {
                 // `ApiError { status: StatusCode::X, message: "..." }`
                 if let Some(fields) = node.parent_node().and_then(|p| p.parent_node()) {
@@ -161,7 +162,7 @@ fn read_chain_below<'t>(start: Node<'t>, cx: &FileCx<'t>, r: &mut Response<'t>) 
                 if current.id() != start.id() {
                     method(current, cx, r);
                 }
-                if receiver.kind() != "call_expression" {
+                if receiver.kind_name() != "call_expression" {
                     // `builder.status(..)`: built from a value made elsewhere.
                     r.headers.complete = false;
                     return;
@@ -197,7 +198,7 @@ fn climb<'t>(start: Node<'t>, site: &Site<'t>, cx: &FileCx<'t>, r: &mut Response
         let Some(parent) = current.parent_node() else {
             return current;
         };
-        match parent.kind() {
+        match parent.kind_name() {
             "await_expression" | "parenthesized_expression" | "reference_expression" => {
                 current = parent;
             }
@@ -290,7 +291,7 @@ fn method<'t>(call: Node<'t>, cx: &FileCx<'t>, r: &mut Response<'t>) {
     if is(&table.header_methods) {
         match args.as_slice() {
             [name_node, value] => add_header(Some(*name_node), Some(*value), cx, r),
-            [tuple] if tuple.kind() == "tuple_expression" => {
+            [tuple] if tuple.kind_name() == "tuple_expression" => {
                 let parts: Vec<Node> = named_children(*tuple)
                     .into_iter()
                     .filter(|n| !is_comment(*n))
@@ -338,7 +339,7 @@ fn add_header<'t>(
 
 /// `header::LOCATION`, `LOCATION`, `"Location"`, `HeaderName::from_static("location")`.
 pub fn header_name(node: Node, cx: &FileCx) -> Option<String> {
-    match node.kind() {
+    match node.kind_name() {
         "identifier" | "scoped_identifier" => {
             let name = last_segment(text(node, cx.src));
             let constant = name
@@ -396,7 +397,7 @@ fn literal_value(node: Node, cx: &FileCx) -> Option<String> {
     }
     let mut found = Vec::new();
     string_literals(node, cx.src, &mut found);
-    if found.len() == 1 && node.kind() == "call_expression" {
+    if found.len() == 1 && node.kind_name() == "call_expression" {
         return Some(found.remove(0));
     }
     Some(text(node, cx.src).to_string())
@@ -419,7 +420,7 @@ pub fn body_of(node: Node, cx: &FileCx, messages: &mut Vec<String>) -> Body {
     if empty.iter().any(|e| src.replace(' ', "").ends_with(e)) {
         return Body::Absent;
     }
-    match node.kind() {
+    match node.kind_name() {
         "string_literal" | "raw_string_literal" => {
             let value = string_value(node, cx.src).unwrap_or_default();
             if value.is_empty() {
@@ -442,7 +443,7 @@ pub fn body_of(node: Node, cx: &FileCx, messages: &mut Vec<String>) -> Body {
                         .to_string(),
                 );
             }
-            if node.kind() == "call_expression" && messages.len() == before {
+            if node.kind_name() == "call_expression" && messages.len() == before {
                 // `Json(user)`, `warp::reply::json(&x)`, `Body::from(bytes)`: content.
                 let constructor = matches!(callee(node, cx.src), Callee::Path(p)
                     if RUST_APIS.routing.body_constructors.iter().any(|c| c == last_segment(&p)));
@@ -459,10 +460,10 @@ pub fn body_of(node: Node, cx: &FileCx, messages: &mut Vec<String>) -> Body {
 }
 
 fn first_token_tree(node: Node) -> Option<Node> {
-    if node.kind() == "macro_invocation" {
+    if node.kind_name() == "macro_invocation" {
         return named_children(node)
             .into_iter()
-            .find(|n| n.kind() == "token_tree");
+            .find(|n| n.kind_name() == "token_tree");
     }
     let mut cursor = node.walk();
     for child in node.named_children(&mut cursor) {
@@ -485,7 +486,7 @@ fn tuple_parts<'t>(tuple: Node<'t>, site_part: Node<'t>, cx: &FileCx<'t>, r: &mu
             continue;
         }
         // Rocket's `(Status, (ContentType, body))`.
-        if i == last && part.kind() == "tuple_expression" {
+        if i == last && part.kind_name() == "tuple_expression" {
             let inner: Vec<Node> = named_children(*part)
                 .into_iter()
                 .filter(|n| !is_comment(*n))
@@ -506,7 +507,7 @@ fn tuple_parts<'t>(tuple: Node<'t>, site_part: Node<'t>, cx: &FileCx<'t>, r: &mu
             header_array(array, cx, r);
             continue;
         }
-        if i == last && part.kind() != "array_expression" {
+        if i == last && part.kind_name() != "array_expression" {
             let mut messages = Vec::new();
             let body = body_of(*part, cx, &mut messages);
             r.messages.extend(messages);
@@ -518,11 +519,11 @@ fn tuple_parts<'t>(tuple: Node<'t>, site_part: Node<'t>, cx: &FileCx<'t>, r: &mu
             }
             continue;
         }
-        match part.kind() {
+        match part.kind_name() {
             "array_expression" => header_array(*part, cx, r),
             "call_expression" if matches!(callee(*part, cx.src), Callee::Path(p) if last_segment(&p) == "AppendHeaders") => {
                 match arguments(*part).first() {
-                    Some(arr) if arr.kind() == "array_expression" => header_array(*arr, cx, r),
+                    Some(arr) if arr.kind_name() == "array_expression" => header_array(*arr, cx, r),
                     _ => r.headers.complete = false,
                 }
             }
@@ -533,16 +534,16 @@ fn tuple_parts<'t>(tuple: Node<'t>, site_part: Node<'t>, cx: &FileCx<'t>, r: &mu
 
 /// The array of pairs a tuple part's variable is bound to in its function, if it is one.
 fn bound_array<'t>(part: Node<'t>, cx: &FileCx<'t>) -> Option<Node<'t>> {
-    if part.kind() != "identifier" {
+    if part.kind_name() != "identifier" {
         return None;
     }
     let f = super::syntax::ancestor(part, &["function_item"])?;
     let value = super::syntax::let_binding(f, text(part, cx.src), part.start_byte(), cx.src)?;
-    let pairs = value.kind() == "array_expression"
+    let pairs = value.kind_name() == "array_expression"
         && named_children(value)
             .into_iter()
             .filter(|n| !is_comment(*n))
-            .all(|n| n.kind() == "tuple_expression");
+            .all(|n| n.kind_name() == "tuple_expression");
     pairs.then_some(value)
 }
 
@@ -550,7 +551,7 @@ fn bound_array<'t>(part: Node<'t>, cx: &FileCx<'t>) -> Option<Node<'t>> {
 /// than the body. Judge by the words of the expression and of the value it was bound to.
 fn may_be_headers(part: Node, cx: &FileCx) -> bool {
     let mut seen = text(part, cx.src).to_ascii_lowercase();
-    if part.kind() == "identifier"
+    if part.kind_name() == "identifier"
         && let Some(f) = super::syntax::ancestor(part, &["function_item"])
         && let Some(value) =
             super::syntax::let_binding(f, text(part, cx.src), part.start_byte(), cx.src)
@@ -565,7 +566,7 @@ fn header_array<'t>(array: Node<'t>, cx: &FileCx<'t>, r: &mut Response<'t>) {
         .into_iter()
         .filter(|n| !is_comment(*n))
     {
-        if pair.kind() != "tuple_expression" {
+        if pair.kind_name() != "tuple_expression" {
             r.headers.complete = false;
             continue;
         }
@@ -585,7 +586,7 @@ fn reaches_client(node: Node, cx: &FileCx) -> bool {
         let Some(parent) = current.parent_node() else {
             return false;
         };
-        match parent.kind() {
+        match parent.kind_name() {
             "return_expression" | "try_expression" => {
                 return sends_responses(enclosing_function(parent), cx);
             }
@@ -606,7 +607,7 @@ fn reaches_client(node: Node, cx: &FileCx) -> bool {
             "expression_statement" => {
                 if parent
                     .child(parent.child_count().saturating_sub(1))
-                    .is_some_and(|c| c.kind() == ";")
+                    .is_some_and(|c| c.kind_name() == ";")
                 {
                     return false;
                 }
@@ -692,7 +693,7 @@ pub const RESPONSE_TYPES: &[&str] = &[
 /// response type; a plain helper returning a bare `StatusCode` may be wrapped by its caller.
 pub fn sends_responses(function: Option<Node>, cx: &FileCx) -> bool {
     let Some(f) = function else { return false };
-    if f.kind() == "closure_expression" {
+    if f.kind_name() == "closure_expression" {
         return cx.routed_closures.contains_key(&f.start_byte());
     }
     let name = f.field("name").map(|n| text(n, cx.src)).unwrap_or("");
@@ -702,7 +703,7 @@ pub fn sends_responses(function: Option<Node>, cx: &FileCx) -> bool {
     let mut cursor = f.walk();
     let is_async = f
         .children(&mut cursor)
-        .any(|c| c.kind() == "function_modifiers" && text(c, cx.src).contains("async"));
+        .any(|c| c.kind_name() == "function_modifiers" && text(c, cx.src).contains("async"));
     let returns = f
         .field("return_type")
         .map(|t| text(t, cx.src))

@@ -7,6 +7,7 @@ use super::syntax::{
     string_value, text,
 };
 use crate::extract::code::Field;
+use crate::extract::code::Kind;
 use crate::extract::code::Parent;
 use crate::extract::code::routes::methods_from;
 use crate::knowledge::RUST_APIS;
@@ -21,7 +22,7 @@ pub enum Bound<'t> {
 
 /// The route bindings a function (its attributes) or a call (a router) makes.
 pub fn bindings_at<'t>(node: Node<'t>, cx: &FileCx<'t>, out: &mut Vec<Bound<'t>>) {
-    match node.kind() {
+    match node.kind_name() {
         "function_item" => attribute_routes(node, cx, out),
         "call_expression" => call_routes(node, cx, out),
         _ => {}
@@ -111,7 +112,7 @@ fn method_router<'t>(
     cx: &FileCx<'t>,
     out: &mut Vec<Bound<'t>>,
 ) {
-    if node.kind() != "call_expression" {
+    if node.kind_name() != "call_expression" {
         return;
     }
     // `post(h)` and `.post(h)` read alike; a chained call also routes its receiver.
@@ -172,7 +173,7 @@ fn actix_methods(receiver: Node, cx: &FileCx) -> Option<Vec<Method>> {
                             .filter(|m| args_text.contains(m.as_str())),
                     );
                 }
-                if receiver.kind() != "call_expression" {
+                if receiver.kind_name() != "call_expression" {
                     return None;
                 }
                 current = receiver;
@@ -232,7 +233,7 @@ fn resource_path(node: Node, cx: &FileCx) -> Option<String> {
 }
 
 fn warp_methods<'a>(node: Node, cx: &FileCx<'a>, out: &mut Vec<&'static str>) {
-    if node.kind() == "call_expression"
+    if node.kind_name() == "call_expression"
         && let Callee::Path(p) = callee(node, cx.src)
         && (p.starts_with("warp::") || p.starts_with("method::"))
         && let Some(m) = RUST_APIS
@@ -259,7 +260,7 @@ fn bind<'t>(
     if methods.is_empty() {
         return;
     }
-    match handler.kind() {
+    match handler.kind_name() {
         "identifier" | "scoped_identifier" => out.push(Bound::Named(RouteBinding {
             handler: last_segment(text(handler, cx.src)).to_string(),
             // `get(Self::index)` in an `impl` routes to that type's `index`.

@@ -3,6 +3,7 @@
 use super::FileCx;
 use super::syntax::{Callee, arguments, callee, last_segment, path_ends_with, text};
 use crate::extract::code::Field;
+use crate::extract::code::Kind;
 use crate::extract::code::Parent;
 use crate::knowledge::{RUST_APIS, RedirectEntry, applies};
 use crate::usage::{Code, CodeToken};
@@ -42,7 +43,7 @@ pub struct Site<'t> {
 }
 
 pub fn recognise<'t>(node: Node<'t>, cx: &FileCx<'t>) -> Option<Site<'t>> {
-    match node.kind() {
+    match node.kind_name() {
         "scoped_identifier" => constant(node, cx),
         "call_expression" => call(node, cx).or_else(|| numeric_method(node, cx)),
         _ => None,
@@ -61,7 +62,7 @@ fn constant<'t>(node: Node<'t>, cx: &FileCx<'t>) -> Option<Site<'t>> {
     // last: finding a node's parent is the costly part.)
     if node
         .parent_node()
-        .is_some_and(|p| p.kind() == "call_expression")
+        .is_some_and(|p| p.kind_name() == "call_expression")
     {
         return None;
     }
@@ -106,7 +107,9 @@ fn call<'t>(node: Node<'t>, cx: &FileCx<'t>) -> Option<Site<'t>> {
         .iter()
         .find(|e| path_ends_with(&path, &e.call) && applies(&e.frameworks, &cx.frameworks))
     {
-        let number = args.first().filter(|a| a.kind() == "integer_literal")?;
+        let number = args
+            .first()
+            .filter(|a| a.kind_name() == "integer_literal")?;
         let code = parse_integer(text(*number, cx.src))?;
         let type_name = entry.call.split("::").next().unwrap_or_default();
         let alternative = named_constant(type_name, code, cx);
@@ -183,7 +186,7 @@ fn numeric_method<'t>(call: Node<'t>, cx: &FileCx<'t>) -> Option<Site<'t>> {
     let [node] = arguments(call)[..] else {
         return None;
     };
-    if node.kind() != "integer_literal" {
+    if node.kind_name() != "integer_literal" {
         return None;
     }
     let code = parse_integer(text(node, cx.src))?;
@@ -202,13 +205,13 @@ fn numeric_method<'t>(call: Node<'t>, cx: &FileCx<'t>) -> Option<Site<'t>> {
 /// `StatusCode::NOT_FOUND`, keeping the path as written so it stays in scope.
 fn constant_token(call: Node, path: &str, name: &str, code: u32, src: &str) -> Option<CodeToken> {
     let parent = call.parent_node()?;
-    let whole = match parent.kind() {
+    let whole = match parent.kind_name() {
         "try_expression" => parent,
         "field_expression" => {
             let method = text(parent.field("field")?, src);
             let outer = parent
                 .parent_node()
-                .filter(|p| p.kind() == "call_expression")?;
+                .filter(|p| p.kind_name() == "call_expression")?;
             ["unwrap", "expect"].contains(&method).then_some(outer)?
         }
         _ => return None,

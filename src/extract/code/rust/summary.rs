@@ -10,6 +10,7 @@ use super::syntax::{
     string_literals, text,
 };
 use crate::extract::code::Field;
+use crate::extract::code::Kind;
 use crate::extract::code::Parent;
 use crate::knowledge::RUST_APIS;
 use crate::summary::{ErrorValue, Helper, Key, NumberCall, Propagation, VariantMessage};
@@ -21,14 +22,14 @@ use tree_sitter::Node;
 /// `#[error("no session token")] NoSession` in `enum ApiError`, and the arms of an
 /// `impl Display for ApiError` that write one message per variant.
 pub fn variant_messages(item: Node, cx: &FileCx, out: &mut Vec<VariantMessage>) {
-    match item.kind() {
+    match item.kind_name() {
         "enum_item" => {
             let (Some(name), Some(body)) = (item.field("name"), item.field("body")) else {
                 return;
             };
             let error_type = cx.names.defined(None, text(name, cx.src));
             for variant in named_children(body) {
-                if variant.kind() != "enum_variant" {
+                if variant.kind_name() != "enum_variant" {
                     continue;
                 }
                 let Some(variant_name) = variant.field("name") else {
@@ -61,7 +62,7 @@ pub fn variant_messages(item: Node, cx: &FileCx, out: &mut Vec<VariantMessage>) 
             };
             let mut arms = Vec::new();
             super::super::walk(item, |n| {
-                if n.kind() == "match_arm" {
+                if n.kind_name() == "match_arm" {
                     arms.push(n);
                 }
                 true
@@ -141,7 +142,7 @@ pub fn variant_of(site: Node, cx: &FileCx) -> Vec<(Key, String)> {
     let mut child = site;
     let mut current = site.parent_node();
     while let Some(node) = current {
-        match node.kind() {
+        match node.kind_name() {
             "match_arm" => {
                 let Some(pattern) = node.field("pattern") else {
                     return Vec::new();
@@ -225,7 +226,7 @@ pub fn helpers(function: Node, cx: &FileCx, out: &mut Vec<Helper>) {
     };
     let mut position = 0;
     for parameter in named_children(parameters) {
-        match parameter.kind() {
+        match parameter.kind_name() {
             "parameter" => {}
             "self_parameter" => continue,
             _ => continue,
@@ -238,13 +239,13 @@ pub fn helpers(function: Node, cx: &FileCx, out: &mut Vec<Helper>) {
         let this = position;
         position += 1;
         let ty = text(ty, cx.src).trim_start_matches('&');
-        if !STATUS_TYPES.contains(&ty) || pattern.kind() != "identifier" {
+        if !STATUS_TYPES.contains(&ty) || pattern.kind_name() != "identifier" {
             continue;
         }
         let name = text(pattern, cx.src);
         let mut uses = Vec::new();
         super::super::walk(body, |n| {
-            if n.kind() == "identifier" && text(n, cx.src) == name {
+            if n.kind_name() == "identifier" && text(n, cx.src) == name {
                 uses.push(n);
             }
             true
@@ -278,7 +279,7 @@ fn sink<'t>(node: Node<'t>, cx: &FileCx<'t>) -> Option<Site<'t>> {
         token: None,
     };
     let parent = node.parent_node()?;
-    if parent.kind() == "tuple_expression" {
+    if parent.kind_name() == "tuple_expression" {
         let first = named_children(parent).into_iter().next()?;
         return (first.id() == node.id()).then(|| site(node, SiteKind::Constant));
     }
@@ -328,7 +329,7 @@ fn unwrapped<'t>(node: Node<'t>, cx: &FileCx<'t>) -> Node<'t> {
         {
             current = call;
         } else if let Some(parent) = current.parent_node()
-            && parent.kind() == "try_expression"
+            && parent.kind_name() == "try_expression"
         {
             current = parent;
         } else {
@@ -362,7 +363,7 @@ fn returns_status_error(function: Node, cx: &FileCx) -> bool {
 /// not a handler and returns `Result<_, StatusCode>`: the code goes to its caller.
 pub fn error_value(site: Node, usage: &Usage, cx: &FileCx) -> Option<ErrorValue> {
     let function = ancestor(site, &["function_item", "closure_expression"])?;
-    if function.kind() != "function_item"
+    if function.kind_name() != "function_item"
         || response::sends_responses(Some(function), cx)
         || !returns_status_error(function, cx)
     {
@@ -387,19 +388,19 @@ pub fn propagations(function: Node, cx: &FileCx, out: &mut Vec<Propagation>) {
     };
     let mut found = Vec::new();
     super::super::walk(body, |n| {
-        if n.kind() == "closure_expression" || n.kind() == "function_item" {
+        if n.kind_name() == "closure_expression" || n.kind_name() == "function_item" {
             return false;
         }
         // `session(t)?` and `session(t).await?`
-        let inner = (n.kind() == "try_expression")
+        let inner = (n.kind_name() == "try_expression")
             .then(|| n.named_child(0))
             .flatten()
-            .map(|i| match i.kind() {
+            .map(|i| match i.kind_name() {
                 "await_expression" => i.named_child(0).unwrap_or(i),
                 _ => i,
             });
         if let Some(call) = inner
-            && call.kind() == "call_expression"
+            && call.kind_name() == "call_expression"
             && let Some((key, _)) = called_key(call, cx)
         {
             found.push((call, key));
@@ -489,12 +490,12 @@ const NOT_HELPERS: &[&str] = &[
 /// `err_code!("no such item", 404)`, `reject(401, "sign in")`: a bare number in the range of
 /// status codes handed to a macro or a function of the project.
 pub fn number_call(node: Node, cx: &FileCx) -> Option<NumberCall> {
-    let (name, arguments): (String, Vec<Option<Node>>) = match node.kind() {
+    let (name, arguments): (String, Vec<Option<Node>>) = match node.kind_name() {
         "macro_invocation" => {
             let name = text(node.field("macro")?, cx.src).to_string();
             let tree = named_children(node)
                 .into_iter()
-                .find(|n| n.kind() == "token_tree")?;
+                .find(|n| n.kind_name() == "token_tree")?;
             (format!("{name}!"), macro_arguments(tree))
         }
         "call_expression" => {
@@ -521,7 +522,7 @@ pub fn number_call(node: Node, cx: &FileCx) -> Option<NumberCall> {
     }
     let (argument, number) = arguments.iter().enumerate().find_map(|(i, a)| {
         let a = (*a)?;
-        let code: u32 = (a.kind() == "integer_literal")
+        let code: u32 = (a.kind_name() == "integer_literal")
             .then(|| text(a, cx.src).parse().ok())
             .flatten()?;
         (100..=999).contains(&code).then_some((i, (a, code)))
@@ -540,7 +541,7 @@ pub fn number_call(node: Node, cx: &FileCx) -> Option<NumberCall> {
             if name.ends_with('!') { "!" } else { "" },
             number.1
         ),
-        callee: match node.kind() {
+        callee: match node.kind_name() {
             "call_expression" => called_key(node, cx)?.0,
             _ => cx.names.resolve(bare),
         },
@@ -561,7 +562,7 @@ fn macro_arguments(tree: Node) -> Vec<Option<Node>> {
         .get(1..children.len().saturating_sub(1))
         .unwrap_or(&[]);
     for child in inner {
-        if child.kind() == "," {
+        if child.kind_name() == "," {
             out.push(std::mem::take(&mut current));
         } else {
             current.push(*child);

@@ -2,6 +2,7 @@
 //! of it ([`Rust`] implements [`Syntax`]).
 
 use crate::extract::code::Field;
+use crate::extract::code::Kind;
 use crate::extract::code::Parent;
 use crate::extract::code::Syntax;
 pub use crate::extract::code::{ancestor, ancestors, text};
@@ -29,7 +30,7 @@ impl Syntax for Rust {
     fn condition<'t>(site: Node<'t>, src: &str) -> Option<(Node<'t>, String)> {
         let mut child = site;
         for node in ancestors(site) {
-            match node.kind() {
+            match node.kind_name() {
                 "if_expression" => {
                     let cond = node.field("condition")?;
                     if cond.id() != child.id() {
@@ -68,13 +69,13 @@ pub fn arguments(call: Node) -> Vec<Node> {
 }
 
 pub fn is_comment(node: Node) -> bool {
-    matches!(node.kind(), "line_comment" | "block_comment")
+    matches!(node.kind_name(), "line_comment" | "block_comment")
 }
 
 /// The value of a string literal (`"x"`, `r"x"`, `r#"x"#`), without quotes. Escapes are
 /// left as written: they do not matter for the words and URLs we look for.
 pub fn string_value(node: Node, src: &str) -> Option<String> {
-    match node.kind() {
+    match node.kind_name() {
         "string_literal" | "raw_string_literal" => {
             let raw = text(node, src);
             let start = raw.find('"')? + 1;
@@ -97,7 +98,7 @@ pub fn callee<'t>(call: Node<'t>, src: &'t str) -> Callee<'t> {
     let Some(function) = call.field("function") else {
         return Callee::Other;
     };
-    let function = match function.kind() {
+    let function = match function.kind_name() {
         // `Json::<T>(..)`, `parse::<u32>()`
         "generic_function" => match function.field("function") {
             Some(f) => f,
@@ -105,7 +106,7 @@ pub fn callee<'t>(call: Node<'t>, src: &'t str) -> Callee<'t> {
         },
         _ => function,
     };
-    match function.kind() {
+    match function.kind_name() {
         "identifier" | "scoped_identifier" => Callee::Path(text(function, src).replace(' ', "")),
         "field_expression" => match (function.field("field"), function.field("value")) {
             (Some(field), Some(receiver)) => Callee::Method {
@@ -133,7 +134,7 @@ pub fn last_segment(path: &str) -> &str {
 /// The call whose arguments hold `node` directly, with the argument's position.
 pub fn enclosing_call<'t>(node: Node<'t>) -> Option<(Node<'t>, usize)> {
     let args = node.parent_node()?;
-    if args.kind() != "arguments" {
+    if args.kind_name() != "arguments" {
         return None;
     }
     let call = args.parent_node()?;
@@ -147,11 +148,11 @@ pub fn enclosing_call<'t>(node: Node<'t>) -> Option<(Node<'t>, usize)> {
 /// For `value.method(..)`, the call node when `node` is the receiver `value`.
 pub fn method_call_on<'t>(node: Node<'t>) -> Option<Node<'t>> {
     let field = node.parent_node()?;
-    if field.kind() != "field_expression" || field.field("value")?.id() != node.id() {
+    if field.kind_name() != "field_expression" || field.field("value")?.id() != node.id() {
         return None;
     }
     let call = field.parent_node()?;
-    (call.kind() == "call_expression").then_some(call)
+    (call.kind_name() == "call_expression").then_some(call)
 }
 
 /// The attribute items written above an item, nearest last.
@@ -159,7 +160,7 @@ pub fn attributes<'t>(item: Node<'t>) -> Vec<Node<'t>> {
     let mut out = Vec::new();
     let mut sibling = item.prev_sibling();
     while let Some(s) = sibling {
-        match s.kind() {
+        match s.kind_name() {
             "attribute_item" => out.push(s),
             "line_comment" | "block_comment" => {}
             _ => break,
@@ -175,7 +176,7 @@ pub fn leading_comments(item: Node, src: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut sibling = item.prev_sibling();
     while let Some(s) = sibling {
-        match s.kind() {
+        match s.kind_name() {
             "attribute_item" => {}
             "line_comment" | "block_comment" => out.push(comment_text(s, src)),
             _ => break,
@@ -203,7 +204,7 @@ pub fn string_literals(node: Node, src: &str, out: &mut Vec<String>) {
 /// The value bound to `name` by the last `let` before `before` in `scope`.
 pub fn let_binding<'t>(scope: Node<'t>, name: &str, before: usize, src: &str) -> Option<Node<'t>> {
     crate::extract::code::last_binding(scope, before, |node| {
-        (node.kind() == "let_declaration"
+        (node.kind_name() == "let_declaration"
             && node
                 .field("pattern")
                 .is_some_and(|p| text(p, src).trim_start_matches("mut ").trim() == name))
