@@ -10,7 +10,7 @@ use crate::rules::{
 };
 use crate::settings::{Resolver, Settings};
 use crate::suppress::Suppressions;
-use crate::usage::{RouteBinding, Usage};
+use crate::usage::{Operation, RouteBinding, Usage};
 use crate::walk::{
     Checked, FolderSettings, Note, Purpose, SourceFile, WalkOptions, WalkOutput, walk, walk_for,
 };
@@ -54,7 +54,11 @@ pub fn lint_in_project(
     walk_options: &WalkOptions,
     resolver: Arc<Resolver>,
 ) -> Result<LintOutput, ConfigError> {
-    let mut walked = walk(walk_options, Some(settings_of(resolver.clone())));
+    let mut walked = walk_for(
+        walk_options,
+        Some(settings_of(resolver.clone())),
+        Purpose::Check,
+    );
     resolver.first_error().map_or(Ok(()), Err)?;
     let known = around(walk_options, &walked.files, resolver.clone());
     index::join(&mut walked.files, &known);
@@ -202,13 +206,14 @@ fn check_files(
         .iter_mut()
         .filter(|f| f.text.is_some())
         .collect();
-    let check = |part: &mut [&mut SourceFile]| -> Result<Vec<Diagnostic>, ConfigError> {
-        let mut out = Vec::new();
+    type Part = (Vec<Diagnostic>, Vec<Note>);
+    let check = |part: &mut [&mut SourceFile]| -> Result<Part, ConfigError> {
+        let (mut out, mut notes) = (Vec::new(), Vec::new());
         for file in part {
             let settings = resolver.for_file(&file.path)?;
-            check_file(file, &settings, usages, &mut out);
+            check_file(file, &settings, usages, &mut out, &mut notes);
         }
-        Ok(out)
+        Ok((out, notes))
     };
     // The rules read one file at a time: the files are shared out among the cores, in
     // order, so the diagnostics come back in the order one thread gives them.
@@ -233,11 +238,19 @@ fn check_files(
     };
     // The first part is taken as it is: copying it would hold its findings twice.
     let mut parts = parts.into_iter();
-    let mut diagnostics = parts.next().transpose()?.unwrap_or_default();
+    let (mut diagnostics, mut notes) = parts.next().transpose()?.unwrap_or_default();
     for part in parts {
-        diagnostics.extend(part?);
+        let (more, more_notes) = part?;
+        diagnostics.extend(more);
+        notes.extend(more_notes);
     }
     diagnostics.sort_by(|a, b| (&a.file, a.start, a.rule).cmp(&(&b.file, b.start, b.rule)));
+    if !notes.is_empty() {
+        // The notes of files read while checked, among those of the walk.
+        notes.append(&mut walked.notes);
+        crate::walk::sort_notes(&mut notes);
+        walked.notes = notes;
+    }
     Ok(LintOutput {
         diagnostics,
         notes: walked.notes,
@@ -248,7 +261,6 @@ fn check_files(
 
 /// Turns findings into diagnostics placed in one file.
 struct Placer<'a> {
-    file: &'a SourceFile,
     text: &'a Arc<str>,
     /// Line starts of `text`, built once per file.
     lines: Lines<'a>,
@@ -285,40 +297,64 @@ impl Placer<'_> {
     }
 }
 
+/// Checks one file: its usages, then its operations, then what is said of the file as a
+/// whole. A file that [`streams`](SourceFile::streamed) is read here, each usage checked
+/// as it is made; its notes are added to `notes`.
 fn check_file(
     file: &mut SourceFile,
     settings: &Settings,
     usages: Usages,
     out: &mut Vec<Diagnostic>,
+    notes: &mut Vec<Note>,
 ) {
-    // Taken out while the file is read, and put back (empty once dropped).
-    let mut own = std::mem::take(&mut file.facts.usages);
-    check_text(file, &mut own, settings, usages, out);
-    file.facts.usages = own;
-}
-
-fn check_text(
-    file: &SourceFile,
-    checked: &mut Vec<Usage>,
-    settings: &Settings,
-    usages: Usages,
-    out: &mut Vec<Diagnostic>,
-) {
-    let Some(text) = &file.text else { return };
+    let Some(text) = file.text.clone() else { return };
     let enabled = settings.enabled_for(&file.path);
     let active: Vec<&'static RuleEntry> = rules::all()
         .iter()
         .filter(|r| enabled.contains(&r.meta.id.as_str()))
         .collect();
     let placer = Placer {
-        file,
-        text,
-        lines: Lines::new(text),
+        text: &text,
+        lines: Lines::new(&text),
         display: file.display.as_str().into(),
         settings,
     };
-    let mut suppressions = Suppressions::parse(text);
-    run_rules(&placer, checked, usages, &active, &mut suppressions, out);
+    let mut suppressions = Suppressions::parse(&text);
+    let mut run = RuleRun::new(file.kind, &placer, &active);
+    let before = out.len();
+    if file.streamed {
+        let mut seen = false;
+        let facts = crate::extract::extract_each(
+            file.kind,
+            &file.path,
+            &text,
+            &settings.outside_folders,
+            &mut |mut usage| {
+                seen = true;
+                crate::walk::tidy_usage(&mut usage);
+                run.usage(&usage, &mut suppressions, out);
+            },
+        );
+        file.facts = facts;
+        notes.extend(file.facts.notes.drain(..).map(|message| Note {
+            path: file.display.clone(),
+            message,
+        }));
+        // As a file read whole in the walk: one that turns out to say nothing is not checked.
+        if !crate::walk::worth_checking(&file.facts, seen, &text) {
+            out.truncate(before);
+            file.text = None;
+            return;
+        }
+    } else {
+        // Taken out while the file is read, and put back (empty once dropped).
+        let mut own = std::mem::take(&mut file.facts.usages);
+        each_usage(&mut own, usages, |usage| {
+            run.usage(usage, &mut suppressions, out)
+        });
+        file.facts.usages = own;
+    }
+    run.finish(&file.facts.operations, &mut suppressions, out);
     if let Some((at, why)) = &file.facts.partly_read
         && let Some(partly) = active.iter().find(|r| r.meta.id == PARTLY_CHECKED)
     {
@@ -335,7 +371,7 @@ fn check_text(
         }
     }
     if let Some(unused) = active.iter().find(|r| r.meta.id == UNUSED_SUPPRESSION) {
-        for (span, message, fix) in suppressions.unused(text, &enabled) {
+        for (span, message, fix) in suppressions.unused(&text, &enabled) {
             let line = placer.lines.locate(span.start).line;
             if !suppressions.suppresses(UNUSED_SUPPRESSION, line) {
                 let finding = Finding::at(span, message)
@@ -347,28 +383,37 @@ fn check_text(
     }
 }
 
-/// Every active rule over every usage and operation, less what the suppression comments
-/// hide. A finding on a shared definition is reported once for all its uses.
-fn run_rules(
-    placer: &Placer,
-    checked: &mut Vec<Usage>,
-    usages: Usages,
-    active: &[&'static RuleEntry],
-    suppressions: &mut Suppressions,
-    out: &mut Vec<Diagnostic>,
-) {
-    let ctx = CheckContext {
-        kind: placer.file.kind,
-        options: &placer.settings.options,
-    };
-    let mut placed: Vec<(&'static RuleEntry, Finding, Option<u32>)> = Vec::new();
-    let mut shared = SharedFindings::default();
-    let mut findings: Vec<Finding> = Vec::new();
-    each_usage(checked, usages, |usage| {
-        for rule in active {
-            findings.clear();
-            rule.rule.check(usage, &ctx, &mut findings);
-            for mut finding in findings.drain(..) {
+/// Every active rule over every usage and operation of one file, less what the
+/// suppression comments hide. A finding on a shared definition is reported once for all
+/// its uses, when the file's usages are all checked.
+struct RuleRun<'a> {
+    ctx: CheckContext<'a>,
+    placer: &'a Placer<'a>,
+    active: &'a [&'static RuleEntry],
+    shared: SharedFindings,
+    /// One rule's findings on one usage, the buffer reused.
+    findings: Vec<Finding>,
+}
+
+impl<'a> RuleRun<'a> {
+    fn new(kind: SourceKind, placer: &'a Placer<'a>, active: &'a [&'static RuleEntry]) -> Self {
+        RuleRun {
+            ctx: CheckContext {
+                kind,
+                options: &placer.settings.options,
+            },
+            placer,
+            active,
+            shared: SharedFindings::default(),
+            findings: Vec::new(),
+        }
+    }
+
+    fn usage(&mut self, usage: &Usage, suppressions: &mut Suppressions, out: &mut Vec<Diagnostic>) {
+        for rule in self.active {
+            self.findings.clear();
+            rule.rule.check(usage, &self.ctx, &mut self.findings);
+            for mut finding in self.findings.drain(..) {
                 if usage.implicit
                     && let Some(code) = usage.code.exact()
                 {
@@ -381,7 +426,7 @@ fn run_rules(
                     // A finding on what a shared definition sends is one finding.
                     Some(definition) if rule.rule.judges_content() => {
                         finding.evidence.push(definition.what.clone().into());
-                        shared.add(rule, finding, status, definition);
+                        self.shared.add(rule, finding, status, definition);
                     }
                     _ => {
                         // Where the usage was defined elsewhere (an OpenAPI component), say where.
@@ -390,27 +435,37 @@ fn run_rules(
                             .extend(usage.evidence.origin.iter().cloned().map(Text::from));
                         // Placed at once: a dense spec has a finding per response, and
                         // holding them all unplaced beside the placed ones doubles them.
-                        let line = placer.lines.locate(finding.span.start).line;
+                        let line = self.placer.lines.locate(finding.span.start).line;
                         if !suppressions.suppresses(&rule.meta.id, line) {
-                            out.push(placer.place(rule, finding, status));
+                            out.push(self.placer.place(rule, finding, status));
                         }
                     }
                 }
             }
         }
-    });
-    placed.extend(shared.finish());
-    for op in &placer.file.facts.operations {
-        for rule in active {
-            findings.clear();
-            rule.rule.check_operation(op, &ctx, &mut findings);
-            placed.extend(findings.drain(..).map(|f| (*rule, f, None)));
-        }
     }
-    for (rule, finding, status) in placed {
-        let line = placer.lines.locate(finding.span.start).line;
-        if !suppressions.suppresses(&rule.meta.id, line) {
-            out.push(placer.place(rule, finding, status));
+
+    /// The findings on shared definitions, then those on whole operations.
+    fn finish(
+        mut self,
+        operations: &[Operation],
+        suppressions: &mut Suppressions,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let mut placed: Vec<(&'static RuleEntry, Finding, Option<u32>)> =
+            std::mem::take(&mut self.shared).finish().collect();
+        for op in operations {
+            for rule in self.active {
+                self.findings.clear();
+                rule.rule.check_operation(op, &self.ctx, &mut self.findings);
+                placed.extend(self.findings.drain(..).map(|f| (*rule, f, None)));
+            }
+        }
+        for (rule, finding, status) in placed {
+            let line = self.placer.lines.locate(finding.span.start).line;
+            if !suppressions.suppresses(&rule.meta.id, line) {
+                out.push(self.placer.place(rule, finding, status));
+            }
         }
     }
 }
