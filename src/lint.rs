@@ -597,6 +597,39 @@ mod tests {
     }
 
     #[test]
+    fn a_spec_checked_as_it_is_read_gives_what_one_read_whole_gives() {
+        let settings = Settings {
+            enabled: rules::all().iter().map(|r| r.meta.id.as_str()).collect(),
+            ..Settings::default()
+        };
+        let options = WalkOptions {
+            paths: vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/openapi")],
+            threads: 1,
+            cache: None,
+        };
+        let resolver = || Arc::new(Resolver::fixed(settings.clone()));
+        let whole = lint_with(&options, resolver()).unwrap();
+        let streamed = lint_in_project(&options, resolver()).unwrap();
+        assert!(whole.files.iter().all(|f| !f.streamed));
+        let streams = |f: &SourceFile| f.streamed == (f.kind == SourceKind::OpenApi);
+        assert!(streamed.files.iter().all(streams) && streamed.files.iter().any(|f| f.streamed));
+        let said = |o: &LintOutput| {
+            let found = o.diagnostics.iter().map(|d| {
+                let at = (d.file.to_string(), d.start, d.end, d.rule);
+                format!("{at:?} {} {:?} {:?}", d.message, d.evidence, d.help)
+            });
+            let notes = o.notes.iter().map(|n| format!("{}: {}", n.path, n.message));
+            found.chain(notes).collect::<Vec<_>>()
+        };
+        // Findings on responses, shared definitions and operations, and broken references.
+        let whole = said(&whole);
+        for what in ["SL104", "SL202", "used by", "cannot be followed"] {
+            assert!(whole.iter().any(|s| s.contains(what)), "{what}");
+        }
+        assert_eq!(whole, said(&streamed));
+    }
+
+    #[test]
     fn text_is_joined_with_routes_from_the_rest_of_the_project() {
         assert_eq!(rules_fired(&[]), Vec::<&str>::new());
         let route = RouteBinding {
