@@ -244,7 +244,7 @@ fn check_files(
         diagnostics.extend(more);
         notes.extend(more_notes);
     }
-    diagnostics.sort_by(|a, b| (&a.file, a.start, a.rule).cmp(&(&b.file, b.start, b.rule)));
+    sort_in_place(&mut diagnostics);
     if !notes.is_empty() {
         // The notes of files read while checked, among those of the walk.
         notes.append(&mut walked.notes);
@@ -257,6 +257,32 @@ fn check_files(
         checked: walked.checked,
         files: walked.files,
     })
+}
+
+/// Sorts by file, place and rule as a stable sort does, without the stable sort's buffer
+/// of half the list: the findings of a dense spec are most of the run's memory at its
+/// peak, and that buffer added a fifth. The order is worked out on indices and then
+/// applied by swaps.
+fn sort_in_place(diagnostics: &mut [Diagnostic]) {
+    let key = |i: usize| {
+        let d = &diagnostics[i];
+        (&d.file, d.start, d.rule)
+    };
+    let mut order: Vec<usize> = (0..diagnostics.len()).collect();
+    order.sort_by(|&a, &b| key(a).cmp(&key(b)));
+    // Position j takes what was at order[j]: each cycle of the permutation in turn.
+    for i in 0..order.len() {
+        let mut j = i;
+        loop {
+            let from = order[j];
+            order[j] = j;
+            if from == i || from == j {
+                break;
+            }
+            diagnostics.swap(j, from);
+            j = from;
+        }
+    }
 }
 
 /// Turns findings into diagnostics placed in one file.
@@ -307,7 +333,9 @@ fn check_file(
     out: &mut Vec<Diagnostic>,
     notes: &mut Vec<Note>,
 ) {
-    let Some(text) = file.text.clone() else { return };
+    let Some(text) = file.text.clone() else {
+        return;
+    };
     let enabled = settings.enabled_for(&file.path);
     let active: Vec<&'static RuleEntry> = rules::all()
         .iter()
