@@ -10,7 +10,7 @@ use crate::rules::{
 };
 use crate::settings::{Resolver, Settings};
 use crate::suppress::Suppressions;
-use crate::usage::{RouteBinding, Usage};
+use crate::usage::{Operation, RouteBinding, Usage};
 use crate::walk::{
     Checked, FolderSettings, Note, Purpose, SourceFile, WalkOptions, WalkOutput, walk, walk_for,
 };
@@ -54,7 +54,11 @@ pub fn lint_in_project(
     walk_options: &WalkOptions,
     resolver: Arc<Resolver>,
 ) -> Result<LintOutput, ConfigError> {
-    let mut walked = walk(walk_options, Some(settings_of(resolver.clone())));
+    let mut walked = walk_for(
+        walk_options,
+        Some(settings_of(resolver.clone())),
+        Purpose::Check,
+    );
     resolver.first_error().map_or(Ok(()), Err)?;
     let known = around(walk_options, &walked.files, resolver.clone());
     index::join(&mut walked.files, &known);
@@ -202,13 +206,14 @@ fn check_files(
         .iter_mut()
         .filter(|f| f.text.is_some())
         .collect();
-    let check = |part: &mut [&mut SourceFile]| -> Result<Vec<Diagnostic>, ConfigError> {
-        let mut out = Vec::new();
+    type Part = (Vec<Diagnostic>, Vec<Note>);
+    let check = |part: &mut [&mut SourceFile]| -> Result<Part, ConfigError> {
+        let (mut out, mut notes) = (Vec::new(), Vec::new());
         for file in part {
             let settings = resolver.for_file(&file.path)?;
-            check_file(file, &settings, usages, &mut out);
+            check_file(file, &settings, usages, &mut out, &mut notes);
         }
-        Ok(out)
+        Ok((out, notes))
     };
     // The rules read one file at a time: the files are shared out among the cores, in
     // order, so the diagnostics come back in the order one thread gives them.
@@ -233,11 +238,19 @@ fn check_files(
     };
     // The first part is taken as it is: copying it would hold its findings twice.
     let mut parts = parts.into_iter();
-    let mut diagnostics = parts.next().transpose()?.unwrap_or_default();
+    let (mut diagnostics, mut notes) = parts.next().transpose()?.unwrap_or_default();
     for part in parts {
-        diagnostics.extend(part?);
+        let (more, more_notes) = part?;
+        diagnostics.extend(more);
+        notes.extend(more_notes);
     }
-    diagnostics.sort_by(|a, b| (&a.file, a.start, a.rule).cmp(&(&b.file, b.start, b.rule)));
+    sort_in_place(&mut diagnostics);
+    if !notes.is_empty() {
+        // The notes of files read while checked, among those of the walk.
+        notes.append(&mut walked.notes);
+        crate::walk::sort_notes(&mut notes);
+        walked.notes = notes;
+    }
     Ok(LintOutput {
         diagnostics,
         notes: walked.notes,
@@ -246,9 +259,34 @@ fn check_files(
     })
 }
 
+/// Sorts by file, place and rule as a stable sort does, without the stable sort's buffer
+/// of half the list: the findings of a dense spec are most of the run's memory at its
+/// peak, and that buffer added a fifth. The order is worked out on indices and then
+/// applied by swaps.
+fn sort_in_place(diagnostics: &mut [Diagnostic]) {
+    let key = |i: usize| {
+        let d = &diagnostics[i];
+        (&d.file, d.start, d.rule)
+    };
+    let mut order: Vec<usize> = (0..diagnostics.len()).collect();
+    order.sort_by(|&a, &b| key(a).cmp(&key(b)));
+    // Position j takes what was at order[j]: each cycle of the permutation in turn.
+    for i in 0..order.len() {
+        let mut j = i;
+        loop {
+            let from = order[j];
+            order[j] = j;
+            if from == i || from == j {
+                break;
+            }
+            diagnostics.swap(j, from);
+            j = from;
+        }
+    }
+}
+
 /// Turns findings into diagnostics placed in one file.
 struct Placer<'a> {
-    file: &'a SourceFile,
     text: &'a Arc<str>,
     /// Line starts of `text`, built once per file.
     lines: Lines<'a>,
@@ -285,40 +323,66 @@ impl Placer<'_> {
     }
 }
 
+/// Checks one file: its usages, then its operations, then what is said of the file as a
+/// whole. A file that [`streams`](SourceFile::streamed) is read here, each usage checked
+/// as it is made; its notes are added to `notes`.
 fn check_file(
     file: &mut SourceFile,
     settings: &Settings,
     usages: Usages,
     out: &mut Vec<Diagnostic>,
+    notes: &mut Vec<Note>,
 ) {
-    // Taken out while the file is read, and put back (empty once dropped).
-    let mut own = std::mem::take(&mut file.facts.usages);
-    check_text(file, &mut own, settings, usages, out);
-    file.facts.usages = own;
-}
-
-fn check_text(
-    file: &SourceFile,
-    checked: &mut Vec<Usage>,
-    settings: &Settings,
-    usages: Usages,
-    out: &mut Vec<Diagnostic>,
-) {
-    let Some(text) = &file.text else { return };
+    let Some(text) = file.text.clone() else {
+        return;
+    };
     let enabled = settings.enabled_for(&file.path);
     let active: Vec<&'static RuleEntry> = rules::all()
         .iter()
         .filter(|r| enabled.contains(&r.meta.id.as_str()))
         .collect();
     let placer = Placer {
-        file,
-        text,
-        lines: Lines::new(text),
+        text: &text,
+        lines: Lines::new(&text),
         display: file.display.as_str().into(),
         settings,
     };
-    let mut suppressions = Suppressions::parse(text);
-    run_rules(&placer, checked, usages, &active, &mut suppressions, out);
+    let mut suppressions = Suppressions::parse(&text);
+    let mut run = RuleRun::new(file.kind, &placer, &active);
+    let before = out.len();
+    if file.streamed {
+        let mut seen = false;
+        let facts = crate::extract::extract_each(
+            file.kind,
+            &file.path,
+            &text,
+            &settings.outside_folders,
+            &mut |mut usage| {
+                seen = true;
+                crate::walk::tidy_usage(&mut usage);
+                run.usage(&usage, &mut suppressions, out);
+            },
+        );
+        file.facts = facts;
+        notes.extend(file.facts.notes.drain(..).map(|message| Note {
+            path: file.display.clone(),
+            message,
+        }));
+        // As a file read whole in the walk: one that turns out to say nothing is not checked.
+        if !crate::walk::worth_checking(&file.facts, seen, &text) {
+            out.truncate(before);
+            file.text = None;
+            return;
+        }
+    } else {
+        // Taken out while the file is read, and put back (empty once dropped).
+        let mut own = std::mem::take(&mut file.facts.usages);
+        each_usage(&mut own, usages, |usage| {
+            run.usage(usage, &mut suppressions, out)
+        });
+        file.facts.usages = own;
+    }
+    run.finish(&file.facts.operations, &mut suppressions, out);
     if let Some((at, why)) = &file.facts.partly_read
         && let Some(partly) = active.iter().find(|r| r.meta.id == PARTLY_CHECKED)
     {
@@ -335,7 +399,7 @@ fn check_text(
         }
     }
     if let Some(unused) = active.iter().find(|r| r.meta.id == UNUSED_SUPPRESSION) {
-        for (span, message, fix) in suppressions.unused(text, &enabled) {
+        for (span, message, fix) in suppressions.unused(&text, &enabled) {
             let line = placer.lines.locate(span.start).line;
             if !suppressions.suppresses(UNUSED_SUPPRESSION, line) {
                 let finding = Finding::at(span, message)
@@ -347,28 +411,37 @@ fn check_text(
     }
 }
 
-/// Every active rule over every usage and operation, less what the suppression comments
-/// hide. A finding on a shared definition is reported once for all its uses.
-fn run_rules(
-    placer: &Placer,
-    checked: &mut Vec<Usage>,
-    usages: Usages,
-    active: &[&'static RuleEntry],
-    suppressions: &mut Suppressions,
-    out: &mut Vec<Diagnostic>,
-) {
-    let ctx = CheckContext {
-        kind: placer.file.kind,
-        options: &placer.settings.options,
-    };
-    let mut placed: Vec<(&'static RuleEntry, Finding, Option<u32>)> = Vec::new();
-    let mut shared = SharedFindings::default();
-    let mut findings: Vec<Finding> = Vec::new();
-    each_usage(checked, usages, |usage| {
-        for rule in active {
-            findings.clear();
-            rule.rule.check(usage, &ctx, &mut findings);
-            for mut finding in findings.drain(..) {
+/// Every active rule over every usage and operation of one file, less what the
+/// suppression comments hide. A finding on a shared definition is reported once for all
+/// its uses, when the file's usages are all checked.
+struct RuleRun<'a> {
+    ctx: CheckContext<'a>,
+    placer: &'a Placer<'a>,
+    active: &'a [&'static RuleEntry],
+    shared: SharedFindings,
+    /// One rule's findings on one usage, the buffer reused.
+    findings: Vec<Finding>,
+}
+
+impl<'a> RuleRun<'a> {
+    fn new(kind: SourceKind, placer: &'a Placer<'a>, active: &'a [&'static RuleEntry]) -> Self {
+        RuleRun {
+            ctx: CheckContext {
+                kind,
+                options: &placer.settings.options,
+            },
+            placer,
+            active,
+            shared: SharedFindings::default(),
+            findings: Vec::new(),
+        }
+    }
+
+    fn usage(&mut self, usage: &Usage, suppressions: &mut Suppressions, out: &mut Vec<Diagnostic>) {
+        for rule in self.active {
+            self.findings.clear();
+            rule.rule.check(usage, &self.ctx, &mut self.findings);
+            for mut finding in self.findings.drain(..) {
                 if usage.implicit
                     && let Some(code) = usage.code.exact()
                 {
@@ -381,7 +454,7 @@ fn run_rules(
                     // A finding on what a shared definition sends is one finding.
                     Some(definition) if rule.rule.judges_content() => {
                         finding.evidence.push(definition.what.clone().into());
-                        shared.add(rule, finding, status, definition);
+                        self.shared.add(rule, finding, status, definition);
                     }
                     _ => {
                         // Where the usage was defined elsewhere (an OpenAPI component), say where.
@@ -390,27 +463,37 @@ fn run_rules(
                             .extend(usage.evidence.origin.iter().cloned().map(Text::from));
                         // Placed at once: a dense spec has a finding per response, and
                         // holding them all unplaced beside the placed ones doubles them.
-                        let line = placer.lines.locate(finding.span.start).line;
+                        let line = self.placer.lines.locate(finding.span.start).line;
                         if !suppressions.suppresses(&rule.meta.id, line) {
-                            out.push(placer.place(rule, finding, status));
+                            out.push(self.placer.place(rule, finding, status));
                         }
                     }
                 }
             }
         }
-    });
-    placed.extend(shared.finish());
-    for op in &placer.file.facts.operations {
-        for rule in active {
-            findings.clear();
-            rule.rule.check_operation(op, &ctx, &mut findings);
-            placed.extend(findings.drain(..).map(|f| (*rule, f, None)));
-        }
     }
-    for (rule, finding, status) in placed {
-        let line = placer.lines.locate(finding.span.start).line;
-        if !suppressions.suppresses(&rule.meta.id, line) {
-            out.push(placer.place(rule, finding, status));
+
+    /// The findings on shared definitions, then those on whole operations.
+    fn finish(
+        mut self,
+        operations: &[Operation],
+        suppressions: &mut Suppressions,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let mut placed: Vec<(&'static RuleEntry, Finding, Option<u32>)> =
+            std::mem::take(&mut self.shared).finish().collect();
+        for op in operations {
+            for rule in self.active {
+                self.findings.clear();
+                rule.rule.check_operation(op, &self.ctx, &mut self.findings);
+                placed.extend(self.findings.drain(..).map(|f| (*rule, f, None)));
+            }
+        }
+        for (rule, finding, status) in placed {
+            let line = self.placer.lines.locate(finding.span.start).line;
+            if !suppressions.suppresses(&rule.meta.id, line) {
+                out.push(self.placer.place(rule, finding, status));
+            }
         }
     }
 }
@@ -539,6 +622,39 @@ mod tests {
         let rules = |o: &LintOutput| o.diagnostics.iter().map(|d| d.rule).collect::<Vec<_>>();
         assert_eq!(rules(&kept), ["SL202"]);
         assert_eq!(rules(&kept), rules(&dropped));
+    }
+
+    #[test]
+    fn a_spec_checked_as_it_is_read_gives_what_one_read_whole_gives() {
+        let settings = Settings {
+            enabled: rules::all().iter().map(|r| r.meta.id.as_str()).collect(),
+            ..Settings::default()
+        };
+        let options = WalkOptions {
+            paths: vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/openapi")],
+            threads: 1,
+            cache: None,
+        };
+        let resolver = || Arc::new(Resolver::fixed(settings.clone()));
+        let whole = lint_with(&options, resolver()).unwrap();
+        let streamed = lint_in_project(&options, resolver()).unwrap();
+        assert!(whole.files.iter().all(|f| !f.streamed));
+        let streams = |f: &SourceFile| f.streamed == (f.kind == SourceKind::OpenApi);
+        assert!(streamed.files.iter().all(streams) && streamed.files.iter().any(|f| f.streamed));
+        let said = |o: &LintOutput| {
+            let found = o.diagnostics.iter().map(|d| {
+                let at = (d.file.to_string(), d.start, d.end, d.rule);
+                format!("{at:?} {} {:?} {:?}", d.message, d.evidence, d.help)
+            });
+            let notes = o.notes.iter().map(|n| format!("{}: {}", n.path, n.message));
+            found.chain(notes).collect::<Vec<_>>()
+        };
+        // Findings on responses, shared definitions and operations, and broken references.
+        let whole = said(&whole);
+        for what in ["SL104", "SL202", "used by", "cannot be followed"] {
+            assert!(whole.iter().any(|s| s.contains(what)), "{what}");
+        }
+        assert_eq!(whole, said(&streamed));
     }
 
     #[test]

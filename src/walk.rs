@@ -6,7 +6,7 @@ use crate::classify::{NameClass, SourceKind, by_content, by_name};
 use crate::extract::{extract, may_choose_status, may_tell_the_index};
 use crate::ignores::{Chain, Ignores};
 use crate::settings::Settings;
-use crate::usage::FileFacts;
+use crate::usage::{FileFacts, Usage};
 use ignore::{WalkBuilder, WalkState};
 use std::ffi::OsString;
 use std::io::{self, Read};
@@ -38,6 +38,9 @@ pub struct SourceFile {
     /// The text, kept only when the file has usages or suppression comments.
     pub text: Option<Arc<str>>,
     pub facts: FileFacts,
+    /// Its facts are read when it is checked, each usage checked as it is made (a kind
+    /// that [`streams`](crate::extract::streams), walked to be checked).
+    pub streamed: bool,
 }
 
 /// Something the user should hear about that is not a finding.
@@ -103,7 +106,11 @@ enum Message {
 /// about other files (the project around files named one by one).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
+    /// Every file's facts read whole (the editor server hovers over them).
     Lint,
+    /// Linted by the command line: the facts of kinds that stream are left for the check,
+    /// which reads them usage by usage.
+    Check,
     /// Only files that may hold routes or summaries are extracted; the others that may
     /// choose a status (and so define a handler) are given back as deferred.
     Index,
@@ -349,11 +356,14 @@ pub fn walk_for(
     // A file named twice (`. main.rs ./main.rs`) is reported once.
     out.files.sort_by(|a, b| a.display.cmp(&b.display));
     out.files.dedup_by(|a, b| a.display == b.display);
-    out.notes
-        .sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
-    out.notes
-        .dedup_by(|a, b| a.path == b.path && a.message == b.message);
+    sort_notes(&mut out.notes);
     out
+}
+
+/// The notes by file and text, each once.
+pub fn sort_notes(notes: &mut Vec<Note>) {
+    notes.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
+    notes.dedup_by(|a, b| a.path == b.path && a.message == b.message);
 }
 
 /// The path as shown to the user.
@@ -656,12 +666,29 @@ pub fn decode(bytes: Vec<u8>) -> (String, Option<String>) {
 /// the room its usages were given is given back.
 fn tidy(mut facts: FileFacts) -> FileFacts {
     let calls = facts.summary.plain_calls.iter_mut().map(|c| &mut c.usage);
-    for usage in facts.usages.iter_mut().chain(calls) {
-        crate::suppress::drop_directives(&mut usage.evidence.texts);
-        // Held until the rules run: the findings are made in the room given back.
-        usage.shrink_to_fit();
-    }
+    facts.usages.iter_mut().chain(calls).for_each(tidy_usage);
     facts
+}
+
+/// What the rules read of one usage: see [`tidy`].
+pub fn tidy_usage(usage: &mut Usage) {
+    crate::suppress::drop_directives(&mut usage.evidence.texts);
+    // Held until the rules run: the findings are made in the room given back.
+    usage.shrink_to_fit();
+}
+
+/// True when a file is worth checking: it has usages (`has_usages`, which a streamed file
+/// knows only once read), or may get some from the index, or was read in part, or holds
+/// a suppression comment (which is unused).
+pub fn worth_checking(facts: &FileFacts, has_usages: bool, text: &str) -> bool {
+    // A file that sends other files' error values, hands numbers to helpers or calls
+    // helpers that always raise gets usages from the index.
+    has_usages
+        || !facts.summary.propagations.is_empty()
+        || !facts.summary.numbers.is_empty()
+        || !facts.summary.plain_calls.is_empty()
+        || facts.partly_read.is_some()
+        || SUPPRESSION.is_match(text.as_bytes())
 }
 
 fn from_bytes(
@@ -714,10 +741,11 @@ fn from_bytes(
             message,
         }));
     }
+    let streamed = purpose == Purpose::Check && chooses && crate::extract::streams(kind);
     let cached = cache.zip(key).and_then(|(c, key)| c.get(key));
     let mut facts = match cached {
         Some(facts) => facts,
-        None if chooses => {
+        None if chooses && !streamed => {
             let facts = tidy(extract(kind, path, &text, outside));
             if let Some((cache, key)) = cache.zip(key) {
                 cache.put(key, &facts);
@@ -732,20 +760,14 @@ fn from_bytes(
             message: n,
         }));
     }
-    // A file that sends other files' error values, hands numbers to helpers or calls
-    // helpers that always raise gets usages from the index.
-    let keep = !facts.usages.is_empty()
-        || !facts.summary.propagations.is_empty()
-        || !facts.summary.numbers.is_empty()
-        || !facts.summary.plain_calls.is_empty()
-        || facts.partly_read.is_some()
-        || SUPPRESSION.is_match(text.as_bytes());
+    let keep = streamed || worth_checking(&facts, !facts.usages.is_empty(), &text);
     messages.push(Message::File(SourceFile {
         path: path.to_path_buf(),
         display,
         kind,
         text: keep.then_some(text),
         facts,
+        streamed,
     }));
     messages
 }

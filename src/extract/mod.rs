@@ -5,7 +5,7 @@
 //! file that cannot be read in full yields what could be read, with a note naming the line.
 
 use crate::classify::SourceKind;
-use crate::usage::FileFacts;
+use crate::usage::{FileFacts, Usage};
 use reach::Reach;
 use regex::bytes::Regex;
 use std::path::{Path, PathBuf};
@@ -159,6 +159,27 @@ pub fn extract(kind: SourceKind, path: &Path, source: &str, outside: &[PathBuf])
         Extractor::Own(extract) | Extractor::Code(extract) => extract(path, source),
         Extractor::Reaching(extract) => extract(path, source, &Reach::of(path, outside)),
     };
+    facts.place_notes(source);
+    facts
+}
+
+/// True for the kinds whose usages [`extract_each`] hands on one by one: a spec's responses
+/// join with no other file, so they can be checked as they are made.
+pub fn streams(kind: SourceKind) -> bool {
+    kind == SourceKind::OpenApi
+}
+
+/// Like [`extract`], for a kind that [`streams`]: each usage goes to `sink` as it is made
+/// and the facts given back hold none, so a large file's usages are never all held.
+pub fn extract_each(
+    kind: SourceKind,
+    path: &Path,
+    source: &str,
+    outside: &[PathBuf],
+    sink: &mut dyn FnMut(Usage),
+) -> FileFacts {
+    debug_assert!(streams(kind));
+    let mut facts = openapi::extract_each(path, source, &Reach::of(path, outside), sink);
     facts.place_notes(source);
     facts
 }

@@ -49,32 +49,44 @@ struct Anchor {
     origin: String,
 }
 
-struct Collector<'a> {
+struct Collector<'a, 's> {
     docs: &'a Docs,
     dialect: Dialect,
+    /// Everything but the usages, which go to `sink` as they are made.
     facts: FileFacts,
+    sink: &'s mut dyn FnMut(Usage),
     /// True while reading `paths` (not webhooks): their operations are the API's own.
     in_paths: bool,
 }
 
 /// The usages of every response in the spec (document 0 of `docs`).
-pub fn collect(mut docs: Docs) -> FileFacts {
+pub fn collect(docs: Docs) -> FileFacts {
+    let mut usages = Vec::new();
+    // A large spec has tens of thousands of responses: room for them all at once, rather
+    // than a Vec doubling (which holds up to three times their size while it moves).
+    usages.reserve_exact(responses_written(&docs.get(0).root));
+    let mut facts = each(docs, &mut |usage| usages.push(usage));
+    facts.usages = usages;
+    facts
+}
+
+/// Hands the usage of every response in the spec to `sink` as it is made, and gives the
+/// rest of the facts (operations, notes); the usages are never all held at once.
+pub fn each(mut docs: Docs, sink: &mut dyn FnMut(Usage)) -> FileFacts {
     let root = &docs.get(0).root;
     let Some(dialect) = Dialect::of(root) else {
         return FileFacts::default();
     };
     let mut facts = FileFacts::default();
-    // A large spec has tens of thousands of responses: room for them all at once, rather
-    // than a Vec doubling (which holds up to three times their size while it moves).
-    facts.usages.reserve_exact(responses_written(root));
     for section in ["paths", "webhooks"] {
         let taken = docs.take_section(section);
         let docs = &docs;
-        let read = |facts: FileFacts, entry: &Entry| {
+        let mut read = |facts: FileFacts, entry: &Entry| {
             let mut collector = Collector {
                 docs,
                 dialect,
                 facts,
+                sink: &mut *sink,
                 in_paths: section == "paths",
             };
             collector.path_entry(entry);
@@ -88,7 +100,7 @@ pub fn collect(mut docs: Docs) -> FileFacts {
                 .fold(facts, |facts, item| read(facts, &item)),
             None => {
                 let items = docs.get(0).root.get(section).map_or(&[][..], Node::entries);
-                items.iter().fold(facts, read)
+                items.iter().fold(facts, &mut read)
             }
         };
     }
@@ -107,7 +119,7 @@ fn responses_written(root: &Node) -> usize {
         .sum()
 }
 
-impl<'a> Collector<'a> {
+impl<'a> Collector<'a, '_> {
     /// A path (or webhook) and its item; extensions (`x-...`) are not paths.
     fn path_entry(&mut self, entry: &'a Entry) {
         let route = entry.key.text();
@@ -236,7 +248,7 @@ impl<'a> Collector<'a> {
             usage.evidence.origin = origin;
             // At once, so the next usage is made in the room given back.
             usage.shrink_to_fit();
-            self.facts.usages.push(usage);
+            (self.sink)(usage);
         }
         if self.in_paths && depth == 0 {
             self.facts.operations.push(summary);

@@ -14,13 +14,33 @@ mod refs;
 mod tree;
 
 use super::reach::Reach;
-use crate::usage::{FileFacts, line_start};
+use crate::usage::{FileFacts, Usage, line_start};
 use std::path::Path;
 
 /// A spec without a response or a reference documents no status.
 pub const PREFILTER: &str = r"responses|\$ref";
 
 pub fn extract(path: &Path, src: &str, reach: &Reach) -> FileFacts {
+    read(path, src, reach, facts::collect)
+}
+
+/// Like [`extract`], but each usage goes to `sink` as it is made, not into the facts.
+pub fn extract_each(
+    path: &Path,
+    src: &str,
+    reach: &Reach,
+    sink: &mut dyn FnMut(Usage),
+) -> FileFacts {
+    read(path, src, reach, |docs| facts::each(docs, sink))
+}
+
+/// Parses the spec and hands what it refers to to `collect`.
+fn read(
+    path: &Path,
+    src: &str,
+    reach: &Reach,
+    collect: impl FnOnce(refs::Docs) -> FileFacts,
+) -> FileFacts {
     let (root, partly_read) = match tree::parse(src) {
         Ok(root) => (root, None),
         Err(err) => {
@@ -49,7 +69,7 @@ pub fn extract(path: &Path, src: &str, reach: &Reach) -> FileFacts {
             }
         }
     };
-    let mut facts = facts::collect(refs::Docs::load(path, root, reach));
+    let mut facts = collect(refs::Docs::load(path, root, reach));
     if let Some((note, stopped)) = partly_read {
         facts.notes.insert(0, note);
         facts.partly_read = stopped;
