@@ -121,6 +121,7 @@ pub struct EvidenceWords {
     pub contradiction: Contradictions,
     pub missing_credentials_condition: Vec<String>,
     pub not_credentials: Vec<String>,
+    pub no_challenge_condition: Vec<String>,
     pub insufficient_permission_condition: Vec<String>,
     pub client_fault_condition: Vec<String>,
 }
