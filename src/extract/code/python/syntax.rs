@@ -97,7 +97,9 @@ fn tested_call(if_statement: Node, cond: Node, src: &str) -> Option<String> {
     let assignment = statement
         .named_child(0)
         .filter(|a| a.kind() == "assignment")?;
-    let name = assignment.field("left").filter(|l| l.kind() == "identifier")?;
+    let name = assignment
+        .field("left")
+        .filter(|l| l.kind() == "identifier")?;
     let mut value = assignment.field("right")?;
     if value.kind() == "await" {
         value = value.named_child(0)?;
