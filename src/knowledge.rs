@@ -112,6 +112,7 @@ pub struct EvidenceWords {
     pub transient_target: Vec<String>,
     pub per_request: Vec<String>,
     pub error_payload: Vec<String>,
+    pub stops_retries: Vec<String>,
     pub client_fault: Vec<String>,
     pub server_fault: Vec<String>,
     pub missing_credentials: Vec<String>,
@@ -120,6 +121,7 @@ pub struct EvidenceWords {
     pub contradiction: Contradictions,
     pub missing_credentials_condition: Vec<String>,
     pub not_credentials: Vec<String>,
+    pub no_challenge_condition: Vec<String>,
     pub insufficient_permission_condition: Vec<String>,
     pub client_fault_condition: Vec<String>,
 }

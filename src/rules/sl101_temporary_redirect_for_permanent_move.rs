@@ -183,6 +183,11 @@ fn permanent_move(u: &Usage, options: &RuleOptions) -> Option<String> {
     {
         return None;
     }
+    // A handler that picks its target from the user agent, a cookie or the language answers
+    // each client its own way: a word such as "canonical URL" names a target, not a move.
+    if u.evidence.per_request.is_some() {
+        return None;
+    }
     // Names and comments that say so (with the project's own words); in a route, a whole
     // segment must (a word inside a slug names the page's topic).
     // A comment that "permanently deletes" something speaks of the data, not the URL.

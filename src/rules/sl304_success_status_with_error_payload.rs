@@ -20,6 +20,15 @@ impl Rule for SuccessStatusWithErrorPayload {
         if !reads_as_error(text, &word) {
             return;
         }
+        if text_with_word(
+            u,
+            &[TextSource::Message, TextSource::Comment],
+            &WORDS.stops_retries,
+        )
+        .is_some()
+        {
+            return;
+        }
         out.push(
             Finding::at(
                 u.span.clone(),

@@ -36,6 +36,9 @@ impl Rule for ForbiddenForMissingCredentials {
         }) {
             return;
         }
+        if text_with_word(u, &[TextSource::Condition], &WORDS.no_challenge_condition).is_some() {
+            return;
+        }
         // `token is None or scope not in token.scopes`: the 403 may be for the missing
         // permission, which it rightly answers.
         if text_with_word(

@@ -55,11 +55,14 @@ impl Syntax for Python {
                     if cond.id() != child.id() && !is_within(child, cond) {
                         let branch_is_else = child.kind_name() == "else_clause";
                         let words = one_line(cond, src);
-                        let full = if branch_is_else {
+                        let mut full = if branch_is_else {
                             negate(&words)
                         } else {
                             words
                         };
+                        if let Some(call) = tested_call(node, cond, src) {
+                            full.push_str(&format!(" after {call}"));
+                        }
                         return Some((cond, full));
                     }
                 }
@@ -78,6 +81,35 @@ impl Syntax for Python {
         }
         None
     }
+}
+
+/// The callee whose result the `if` tests, when the statement just before binds a tested
+/// name to a call (`header = self.get_authenticate_header(request)` then `if header:`), as
+/// the JavaScript and Go conditions read.
+fn tested_call(if_statement: Node, cond: Node, src: &str) -> Option<String> {
+    if if_statement.kind() != "if_statement" {
+        return None;
+    }
+    let mut prev = if_statement.prev_named_sibling();
+    while let Some(p) = prev.filter(|p| p.kind() == "comment") {
+        prev = p.prev_named_sibling();
+    }
+    let statement = prev.filter(|p| p.kind() == "expression_statement")?;
+    let assignment = statement
+        .named_child(0)
+        .filter(|a| a.kind() == "assignment")?;
+    let name = assignment
+        .field("left")
+        .filter(|l| l.kind() == "identifier")?;
+    let mut value = assignment.field("right")?;
+    if value.kind() == "await" {
+        value = value.named_child(0)?;
+    }
+    let name = text(name, src);
+    let tested = text(cond, src)
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .any(|w| w == name);
+    (tested && value.kind() == "call").then(|| callee(value, src))?
 }
 
 fn is_within(node: Node, outer: Node) -> bool {
