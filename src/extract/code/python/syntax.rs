@@ -87,29 +87,29 @@ impl Syntax for Python {
 /// name to a call (`header = self.get_authenticate_header(request)` then `if header:`), as
 /// the JavaScript and Go conditions read.
 fn tested_call(if_statement: Node, cond: Node, src: &str) -> Option<String> {
-    if if_statement.kind() != "if_statement" {
+    if if_statement.kind_name() != "if_statement" {
         return None;
     }
     let mut prev = if_statement.prev_named_sibling();
-    while let Some(p) = prev.filter(|p| p.kind() == "comment") {
+    while let Some(p) = prev.filter(|p| p.kind_name() == "comment") {
         prev = p.prev_named_sibling();
     }
-    let statement = prev.filter(|p| p.kind() == "expression_statement")?;
+    let statement = prev.filter(|p| p.kind_name() == "expression_statement")?;
     let assignment = statement
         .named_child(0)
-        .filter(|a| a.kind() == "assignment")?;
+        .filter(|a| a.kind_name() == "assignment")?;
     let name = assignment
         .field("left")
-        .filter(|l| l.kind() == "identifier")?;
+        .filter(|l| l.kind_name() == "identifier")?;
     let mut value = assignment.field("right")?;
-    if value.kind() == "await" {
+    if value.kind_name() == "await" {
         value = value.named_child(0)?;
     }
     let name = text(name, src);
     let tested = text(cond, src)
         .split(|c: char| !(c.is_alphanumeric() || c == '_'))
         .any(|w| w == name);
-    (tested && value.kind() == "call").then(|| callee(value, src))?
+    (tested && value.kind_name() == "call").then(|| callee(value, src))?
 }
 
 fn is_within(node: Node, outer: Node) -> bool {
