@@ -271,6 +271,9 @@ pub fn join(files: &mut [SourceFile], more: &[Known]) {
             // judges the code the helper always answers with.
             let mut usage = call.usage.clone();
             usage.code = Code::Exact(helper.code);
+            if helper.redirects {
+                usage.headers.add("location", None);
+            }
             usage.evidence.origin.push(format!(
                 "`{}` (defined at {display}:{}) always answers with `{}`",
                 helper.key.name(),

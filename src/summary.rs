@@ -262,6 +262,8 @@ pub struct FixedHelper {
     pub code: u32,
     /// How the helper chooses it (`HTTPException(.., 403)`).
     pub spelled: String,
+    /// It sends a Location (`http.Redirect(w, r, uri, http.StatusFound)`): a redirect.
+    pub redirects: bool,
     /// Where it is defined, 1-based.
     pub line: usize,
 }

@@ -182,6 +182,7 @@ pub fn fixed_helper(function: Node, cx: &FileCx, usages: &[Usage]) -> Option<Fix
         key: Key::full(key),
         code,
         spelled: usage.spelled.clone(),
+        redirects: usage.is_redirect(),
         line: function.start_position().row + 1,
     })
 }

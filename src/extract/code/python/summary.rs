@@ -305,6 +305,7 @@ pub fn fixed_helper(function: Node, cx: &FileCx, usages: &[Usage]) -> Option<Fix
         key: Key::full(key),
         code: usage.code.exact()?,
         spelled: usage.spelled.clone(),
+        redirects: usage.is_redirect(),
         line: function.start_position().row + 1,
     })
 }
