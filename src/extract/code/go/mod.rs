@@ -402,6 +402,13 @@ fn writer_named<'t>(
     None
 }
 
+/// The parameter `name` of an enclosing function, when it is a writer of any framework the
+/// file imports.
+fn any_writer_named<'t>(name: &str, site: Node<'t>, cx: &FileCx<'t>) -> Option<Writer<'t>> {
+    cx.frameworks()
+        .find_map(|framework| writer_named(name, site, framework, cx))
+}
+
 fn call_usage(call: Node, cx: &FileCx, comments: &[Comment]) -> Option<Usage> {
     let (entry, writer) = entry_of(call, cx)?;
     let (call, code_node, args) = match &entry.builder {

@@ -6,7 +6,7 @@
 
 use super::response;
 use super::syntax::{arguments, enclosing_function, method_call, statements, text};
-use super::{FileCx, code_value, entry_of, response_of, writer_named};
+use super::{FileCx, any_writer_named, code_value, entry_of, response_of, writer_named};
 use crate::extract::code::response::{Chosen, Response};
 use crate::extract::code::{Comment, Field, Kind, Parent};
 use crate::summary::{
@@ -151,10 +151,10 @@ pub fn helper_call(call: Node, cx: &FileCx, usages: &[Usage]) -> Vec<Call> {
 /// under an `if`): every call of it answers with that code.
 pub fn fixed_helper(function: Node, cx: &FileCx, usages: &[Usage]) -> Option<FixedHelper> {
     let (name, body) = (function.field("name")?, function.field("body")?);
-    let given_writer = cx.parameters(function).iter().any(|(param, _, _)| {
-        cx.frameworks()
-            .any(|f| writer_named(param, body, f, cx).is_some())
-    });
+    let given_writer = cx
+        .parameters(function)
+        .iter()
+        .any(|(param, _, _)| any_writer_named(param, body, cx).is_some());
     if !given_writer {
         return None;
     }
@@ -208,10 +208,7 @@ pub fn plain_call(call: Node, cx: &FileCx, comments: &[Comment]) -> Option<Plain
     }
     let args = arguments(call);
     let hands_writer = args.iter().any(|a| {
-        a.kind_name() == "identifier"
-            && cx
-                .frameworks()
-                .any(|f| writer_named(text(*a, cx.src), call, f, cx).is_some())
+        a.kind_name() == "identifier" && any_writer_named(text(*a, cx.src), call, cx).is_some()
     });
     if !hands_writer || args.iter().any(|a| code_value(*a, cx).is_some()) {
         return None;
