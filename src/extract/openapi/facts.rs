@@ -6,7 +6,7 @@
 
 use super::layout::LAYOUT;
 use super::refs::{Broken, Docs, Hop};
-use super::tree::{Entry, Node, Pos, Scalar, Value};
+use super::tree::{self, Entry, Node, Pos, Rest, Scalar, Value};
 use crate::usage::{
     Body, Code, FileFacts, Headers, Method, Operation, Resource, Shared, TextSource, Usage,
 };
@@ -59,64 +59,70 @@ struct Collector<'a, 's> {
     in_paths: bool,
 }
 
-/// The usages of every response in the spec (document 0 of `docs`).
-pub fn collect(docs: Docs) -> FileFacts {
-    let mut usages = Vec::new();
-    // A large spec has tens of thousands of responses: room for them all at once, rather
-    // than a Vec doubling (which holds up to three times their size while it moves).
-    usages.reserve_exact(responses_written(&docs.get(0).root));
-    let mut facts = each(docs, &mut |usage| usages.push(usage));
-    facts.usages = usages;
-    facts
+/// Where the spec's path items are read from.
+pub enum PathItems<'t> {
+    /// The tree of the spec (document 0), which holds them.
+    InTree,
+    /// This text of the spec, parsed again: its tree holds an empty `paths`.
+    Streamed(&'t str),
 }
 
-/// Hands the usage of every response in the spec to `sink` as it is made, and gives the
-/// rest of the facts (operations, notes); the usages are never all held at once.
-pub fn each(mut docs: Docs, sink: &mut dyn FnMut(Usage)) -> FileFacts {
+/// Hands the usage of every response in the spec (document 0 of `docs`) to `sink` as it is
+/// made, and gives the rest of the facts (operations, notes); the usages are never all
+/// held at once.
+pub fn each(mut docs: Docs, path_items: PathItems, sink: &mut dyn FnMut(Usage)) -> FileFacts {
     let root = &docs.get(0).root;
     let Some(dialect) = Dialect::of(root) else {
         return FileFacts::default();
     };
     let mut facts = FileFacts::default();
     for section in ["paths", "webhooks"] {
-        let taken = docs.take_section(section);
+        let streamed = match path_items {
+            PathItems::Streamed(text) if section == "paths" => Some(text),
+            _ => None,
+        };
+        let taken = match streamed {
+            Some(_) => None,
+            None => docs.take_section(section),
+        };
         let docs = &docs;
-        let mut read = |facts: FileFacts, entry: &Entry| {
+        let mut read = |facts: &mut FileFacts, entry: &Entry| {
             let mut collector = Collector {
                 docs,
                 dialect,
-                facts,
+                facts: std::mem::take(facts),
                 sink: &mut *sink,
                 in_paths: section == "paths",
             };
             collector.path_entry(entry);
-            collector.facts
+            *facts = collector.facts;
         };
-        facts = match taken {
+        match (streamed, taken) {
+            (Some(text), _) => {
+                let parsed =
+                    tree::parse_streaming(text, Rest::Skipped, |item| read(&mut facts, &item));
+                if let Err(err) = parsed {
+                    // The same text parsed once already: not seen, but never a panic.
+                    let note = format!("the paths were not all read: {}", err.message);
+                    facts.notes.push(note);
+                }
+            }
             // Each path item is dropped once read: a large spec's tree and its usages are
             // never both whole.
-            Some(items) => items
-                .into_iter()
-                .fold(facts, |facts, item| read(facts, &item)),
-            None => {
-                let items = docs.get(0).root.get(section).map_or(&[][..], Node::entries);
-                items.iter().fold(facts, &mut read)
+            (None, Some(items)) => {
+                for item in items {
+                    read(&mut facts, &item);
+                }
             }
-        };
+            (None, None) => {
+                let items = docs.get(0).root.get(section).map_or(&[][..], Node::entries);
+                for item in items {
+                    read(&mut facts, item);
+                }
+            }
+        }
     }
     facts
-}
-
-/// The responses written out under `paths` (those behind `$ref`s and callbacks are not
-/// counted): about how many usages the spec gives.
-fn responses_written(root: &Node) -> usize {
-    let paths = root.get("paths").map_or(&[][..], Node::entries);
-    paths
-        .iter()
-        .flat_map(|item| item.value.entries())
-        .filter_map(|op| op.value.get("responses"))
-        .map(|responses| responses.entries().len())
-        .sum()
 }
 
 impl<'a> Collector<'a, '_> {

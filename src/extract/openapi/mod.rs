@@ -15,13 +15,19 @@ mod tree;
 
 use super::reach::Reach;
 use crate::usage::{FileFacts, Usage, line_start};
+use facts::PathItems;
+use refs::{Docs, References};
 use std::path::Path;
+use tree::Rest;
 
 /// A spec without a response or a reference documents no status.
 pub const PREFILTER: &str = r"responses|\$ref";
 
 pub fn extract(path: &Path, src: &str, reach: &Reach) -> FileFacts {
-    read(path, src, reach, facts::collect)
+    let mut usages = Vec::new();
+    let mut facts = extract_each(path, src, reach, &mut |usage| usages.push(usage));
+    facts.usages = usages;
+    facts
 }
 
 /// Like [`extract`], but each usage goes to `sink` as it is made, not into the facts.
@@ -31,49 +37,63 @@ pub fn extract_each(
     reach: &Reach,
     sink: &mut dyn FnMut(Usage),
 ) -> FileFacts {
-    read(path, src, reach, |docs| facts::each(docs, sink))
+    match load(path, src, reach) {
+        Ok((docs, path_items)) => facts::each(docs, path_items, sink),
+        Err(err) => read_up_to(path, src, reach, &err, sink),
+    }
 }
 
-/// Parses the spec and hands what it refers to to `collect`.
-fn read(
+/// Reads the spec without its path items (what they refer to is noted as they go by), so
+/// that the files it refers to can be loaded, and says where the path items are to be read
+/// from: once more from the text, one at a time, so that a large spec's tree is never
+/// whole; or, when a `$ref` may name one, from the whole tree.
+fn load<'t>(
+    path: &Path,
+    src: &'t str,
+    reach: &Reach,
+) -> Result<(Docs, PathItems<'t>), tree::ParseError> {
+    let mut in_paths = References::default();
+    let outline = tree::parse_streaming(src, Rest::Kept, |item| in_paths.add_entry(&item, true))?;
+    let mut docs = Docs::load(path, outline, reach, in_paths);
+    if !docs.may_point_into("paths") {
+        return Ok((docs, PathItems::Streamed(src)));
+    }
+    docs.replace_spec(tree::parse(src)?);
+    Ok((docs, PathItems::InTree))
+}
+
+/// A spec with a syntax error: what comes before the line of the error is read, whole.
+fn read_up_to(
     path: &Path,
     src: &str,
     reach: &Reach,
-    collect: impl FnOnce(refs::Docs) -> FileFacts,
+    err: &tree::ParseError,
+    sink: &mut dyn FnMut(Usage),
 ) -> FileFacts {
-    let (root, partly_read) = match tree::parse(src) {
-        Ok(root) => (root, None),
-        Err(err) => {
-            let partial = err.line.and_then(|line| tree::parse_before(src, line));
-            let read = if partial.is_some() {
-                "read up to that line"
-            } else {
-                "not read"
-            };
-            let at = err.line.map_or(String::new(), |l| format!("line {l}: "));
-            let note = format!("{at}{read}: not valid YAML or JSON ({})", err.message);
-            let why = format!(
-                "reading stopped at this line, which is not valid YAML or JSON ({}); what follows was not checked",
-                err.message
-            );
-            let stopped = Some((line_start(src, err.line.unwrap_or(1)), why));
-            match partial {
-                Some(root) => (root, Some((note, stopped))),
-                None => {
-                    return FileFacts {
-                        notes: vec![note],
-                        partly_read: stopped,
-                        ..FileFacts::default()
-                    };
-                }
-            }
-        }
+    let partial = err.line.and_then(|line| tree::parse_before(src, line));
+    let read = if partial.is_some() {
+        "read up to that line"
+    } else {
+        "not read"
     };
-    let mut facts = collect(refs::Docs::load(path, root, reach));
-    if let Some((note, stopped)) = partly_read {
-        facts.notes.insert(0, note);
-        facts.partly_read = stopped;
-    }
+    let at = err.line.map_or(String::new(), |l| format!("line {l}: "));
+    let note = format!("{at}{read}: not valid YAML or JSON ({})", err.message);
+    let why = format!(
+        "reading stopped at this line, which is not valid YAML or JSON ({}); what follows was not checked",
+        err.message
+    );
+    let stopped = Some((line_start(src, err.line.unwrap_or(1)), why));
+    let Some(root) = partial else {
+        return FileFacts {
+            notes: vec![note],
+            partly_read: stopped,
+            ..FileFacts::default()
+        };
+    };
+    let docs = Docs::load(path, root, reach, References::default());
+    let mut facts = facts::each(docs, PathItems::InTree, sink);
+    facts.notes.insert(0, note);
+    facts.partly_read = stopped;
     facts
 }
 
@@ -188,6 +208,49 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    /// The spec read as one tree, as it was before path items were streamed.
+    fn read_whole(path: &Path, src: &str) -> FileFacts {
+        let root = tree::parse(src).unwrap_or_else(|e| panic!("{}", e.message));
+        let docs = Docs::load(path, root, &Reach::of(path, &[]), References::default());
+        let mut usages = Vec::new();
+        let mut facts = facts::each(docs, PathItems::InTree, &mut |u| usages.push(u));
+        facts.usages = usages;
+        facts
+    }
+
+    #[test]
+    fn streamed_path_items_give_what_the_whole_tree_gives() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/openapi");
+        let mut specs = Vec::new();
+        let mut folders = vec![root];
+        while let Some(folder) = folders.pop() {
+            for entry in std::fs::read_dir(&folder).expect("fixtures").flatten() {
+                let path = entry.path();
+                match path.extension().and_then(|e| e.to_str()) {
+                    _ if path.is_dir() => folders.push(path),
+                    Some("yaml" | "json") => specs.push(path),
+                    _ => {}
+                }
+            }
+        }
+        let mut streamed = 0;
+        for path in &specs {
+            let text = std::fs::read_to_string(path).expect("fixture");
+            let whole = read_whole(path, &text);
+            assert_eq!(
+                format!("{:?}", extract(path, &text)),
+                format!("{whole:?}"),
+                "{}",
+                path.display()
+            );
+            let (_, path_items) = load(path, &text, &Reach::of(path, &[])).expect("parsed");
+            streamed += usize::from(matches!(path_items, PathItems::Streamed(_)));
+        }
+        // Both ways are taken: most specs stream, and split ones are read whole.
+        let all = specs.len();
+        assert!(streamed > all / 2 && streamed < all, "{streamed} of {all}");
     }
 
     #[test]

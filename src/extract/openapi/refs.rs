@@ -47,6 +47,75 @@ pub struct Broken {
     pub why: String,
 }
 
+/// What `$ref`s name: the distinct relative files, and the first step of every pointer
+/// (`paths` for `#/paths/~1a/get`). Extensions (`x-...` fields, such as code samples kept
+/// in files) are never followed, so not read.
+#[derive(Default)]
+pub struct References {
+    files: Vec<String>,
+    seen: HashSet<String>,
+    pointed_into: HashSet<String>,
+}
+
+impl References {
+    /// The references in an entry of a map; `named` when the map's keys are names, not
+    /// fields.
+    pub fn add_entry(&mut self, entry: &Entry, named: bool) {
+        let mut stack = Vec::new();
+        self.entry(entry, named, &mut stack);
+        self.drain(stack);
+    }
+
+    fn add(&mut self, node: &Node) {
+        self.drain(vec![(node, false)]);
+    }
+
+    /// Each node with whether its keys are names (a header may be called `x-trace`).
+    fn drain(&mut self, mut stack: Vec<(&Node, bool)>) {
+        while let Some((node, named)) = stack.pop() {
+            match &node.value {
+                Value::Map(entries) => {
+                    for e in entries {
+                        self.entry(e, named, &mut stack);
+                    }
+                }
+                Value::Seq(items) => stack.extend(items.iter().map(|i| (i, false))),
+                Value::Scalar(_) | Value::Skipped => {}
+            }
+        }
+    }
+
+    fn entry<'n>(&mut self, e: &'n Entry, named: bool, stack: &mut Vec<(&'n Node, bool)>) {
+        let key = e.key.text();
+        if !named && key.starts_with("x-") {
+            return;
+        }
+        if let (true, Some(r)) = (key == "$ref", e.value.str())
+            && let Ok((file, pointer)) = split_reference(r)
+        {
+            let first = pointer.split('/').nth(1).unwrap_or_default();
+            self.pointed_into
+                .insert(first.replace("~1", "/").replace("~0", "~"));
+            if let Some(file) = file
+                && self.seen.insert(file.clone())
+            {
+                self.files.push(file);
+            }
+        }
+        let names = !named && LAYOUT.named_maps.contains(&key);
+        stack.push((&e.value, names));
+    }
+
+    fn merge(&mut self, other: References) {
+        for file in other.files {
+            if self.seen.insert(file.clone()) {
+                self.files.push(file);
+            }
+        }
+        self.pointed_into.extend(other.pointed_into);
+    }
+}
+
 /// The spec (document 0) and the files it refers to.
 pub struct Docs {
     docs: Vec<Doc>,
@@ -64,7 +133,9 @@ pub struct Docs {
 
 impl Docs {
     /// Loads every file the spec refers to, and every file those refer to, within limits.
-    pub fn load(path: &Path, root: Node, reach: &Reach) -> Docs {
+    /// `in_streamed_paths` is what the path items named that are not in `root` (they were
+    /// streamed out of it while it was parsed).
+    pub fn load(path: &Path, root: Node, reach: &Reach, mut in_streamed_paths: References) -> Docs {
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let mut docs = Docs {
             docs: vec![Doc {
@@ -88,14 +159,29 @@ impl Docs {
         }
         let mut next = 0;
         while next < docs.docs.len() {
-            let (files, pointed_into) = docs.references_in(next);
-            docs.pointed_into.extend(pointed_into);
-            for file in files {
+            let mut found = docs.references_in(next);
+            if next == 0 {
+                found.merge(std::mem::take(&mut in_streamed_paths));
+            }
+            docs.pointed_into.extend(found.pointed_into);
+            for file in found.files {
                 docs.open(next, &file);
             }
             next += 1;
         }
         docs
+    }
+
+    /// True when a `$ref` may point into a top-level section of the spec (`paths`), which
+    /// must then stay whole while the spec is read.
+    pub fn may_point_into(&self, section: &str) -> bool {
+        // An empty pointer names a whole file, which may be the spec itself.
+        self.pointed_into.contains(section) || self.pointed_into.contains("")
+    }
+
+    /// Puts the whole tree of the spec in place of the one read without its path items.
+    pub fn replace_spec(&mut self, root: Node) {
+        self.docs[0].root = root;
     }
 
     pub fn get(&self, doc: usize) -> &Doc {
@@ -106,8 +192,7 @@ impl Docs {
     /// that each can be dropped once read; None when a `$ref` may point into the section,
     /// which must then stay whole.
     pub fn take_section(&mut self, section: &str) -> Option<Vec<Entry>> {
-        // An empty pointer names a whole file, which may be the spec itself.
-        if self.pointed_into.contains(section) || self.pointed_into.contains("") {
+        if self.may_point_into(section) {
             return None;
         }
         let Value::Map(top) = &mut self.docs[0].root.value else {
@@ -200,43 +285,12 @@ impl Docs {
         Ok((target, fragment))
     }
 
-    /// The distinct relative files that `$ref`s in a document name, and the first step of
-    /// each pointer they name. Extensions (`x-...` fields, such as code samples kept in
-    /// files) are never followed, so not read.
-    fn references_in(&self, doc: usize) -> (Vec<String>, HashSet<String>) {
-        let mut files: Vec<String> = Vec::new();
-        let mut seen = HashSet::new();
-        let mut pointed_into = HashSet::new();
-        // Each node with whether its keys are names (a header may be called `x-trace`).
-        let mut stack = vec![(&self.docs[doc].root, false)];
-        while let Some((node, named)) = stack.pop() {
-            match &node.value {
-                Value::Map(entries) => {
-                    for e in entries {
-                        let key = e.key.text();
-                        if !named && key.starts_with("x-") {
-                            continue;
-                        }
-                        if let (true, Some(r)) = (key == "$ref", e.value.str())
-                            && let Ok((file, pointer)) = split_reference(r)
-                        {
-                            let first = pointer.split('/').nth(1).unwrap_or_default();
-                            pointed_into.insert(first.replace("~1", "/").replace("~0", "~"));
-                            if let Some(file) = file
-                                && seen.insert(file.clone())
-                            {
-                                files.push(file);
-                            }
-                        }
-                        let names = !named && LAYOUT.named_maps.contains(&key);
-                        stack.push((&e.value, names));
-                    }
-                }
-                Value::Seq(items) => stack.extend(items.iter().map(|i| (i, false))),
-                Value::Scalar(_) | Value::Skipped => {}
-            }
-        }
-        (files, pointed_into)
+    /// What the `$ref`s in a document name; for the spec, with what its streamed path
+    /// items named.
+    fn references_in(&self, doc: usize) -> References {
+        let mut found = References::default();
+        found.add(&self.docs[doc].root);
+        found
     }
 
     /// Reads and parses a file named in `from`, once; remembers why when it cannot.
@@ -419,6 +473,7 @@ mod tests {
             &root,
             tree::parse(&text).expect("parsed"),
             &Reach::of(&root, &[]),
+            References::default(),
         );
         let top = &docs.get(0).root;
         let (doc, node, hops) = docs.deref(0, top.get("a").expect("a")).expect("followed");
@@ -455,6 +510,7 @@ mod tests {
             &root,
             tree::parse(&text).expect("parsed"),
             &Reach::of(&root, &[]),
+            References::default(),
         );
         let top = &docs.get(0).root;
         let broken = docs.deref(0, top.get("a").expect("a")).expect_err("broken");

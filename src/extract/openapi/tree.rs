@@ -3,14 +3,17 @@
 //! serde-saphyr parses both formats (JSON is YAML) and gives every node and every map key
 //! its line and byte range. Schemas, examples and prose are skipped while parsing (see
 //! `skipped` in data/apis/openapi.toml): statuslint never reads them, and on large specs
-//! they are most of the bytes.
+//! they are most of the bytes. The path items under `paths` can be handed out one by one
+//! as they are read ([`parse_streaming`]), so that a large spec's tree is never whole.
 
 use super::layout::LAYOUT;
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::budget::Budget;
 use serde_saphyr::options::DuplicateKeyPolicy;
 use serde_saphyr::{Location, Options, Spanned};
+use std::cell::RefCell;
 use std::fmt;
+use std::sync::mpsc::{SyncSender, sync_channel};
 
 /// Where a node is: its byte range and its 1-based line. 32 bits each: the walker reads
 /// no file over 8 MiB, and a large spec has hundreds of thousands of positions.
@@ -153,23 +156,132 @@ const PARSER_STACK_BYTES: usize = 16 * 1024 * 1024;
 
 /// Parses a YAML or JSON document.
 pub fn parse(text: &str) -> Result<Node, ParseError> {
+    on_parser_thread(text, None)
+}
+
+/// What [`parse_streaming`] keeps of the document besides its path items.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rest {
+    Kept,
+    Skipped,
+}
+
+/// Path items go to the caller in batches, since handing each over on its own costs more
+/// (the two threads waking each other) than reading it. At most three batches are held at
+/// once: one being filled, one waiting and one being read.
+const PATH_ITEMS_PER_BATCH: usize = 128;
+
+/// Parses a document, handing each entry of its top-level `paths` to `each` as soon as it
+/// is read instead of keeping it: the tree comes back with `paths` empty (and with nothing
+/// else in it under [`Rest::Skipped`]). A large spec is mostly path items, so its tree is
+/// never whole. `each` runs on the calling thread while the parser reads on.
+pub fn parse_streaming(
+    text: &str,
+    rest: Rest,
+    mut each: impl FnMut(Entry),
+) -> Result<Node, ParseError> {
+    let (to, from) = sync_channel(1);
+    let streaming = Streaming {
+        to,
+        rest,
+        batch: Vec::new(),
+    };
     std::thread::scope(|scope| {
-        std::thread::Builder::new()
-            .name("openapi-parser".into())
-            .stack_size(PARSER_STACK_BYTES)
-            .spawn_scoped(scope, || parse_here(text))
-            .map_err(|e| ParseError {
-                line: None,
-                message: format!("no thread to parse it in: {e}"),
-            })?
-            .join()
-            .unwrap_or_else(|_| {
-                Err(ParseError {
-                    line: None,
-                    message: "the parser failed".into(),
-                })
-            })
+        let parser = spawn_parser(scope, text, Some(streaming))?;
+        // Ends when the parser is done and has dropped its end of the channel.
+        for batch in from {
+            batch.into_iter().for_each(&mut each);
+        }
+        joined(parser)
     })
+}
+
+fn on_parser_thread(text: &str, streaming: Option<Streaming>) -> Result<Node, ParseError> {
+    std::thread::scope(|scope| joined(spawn_parser(scope, text, streaming)?))
+}
+
+type Parser<'scope> = std::thread::ScopedJoinHandle<'scope, Result<Node, ParseError>>;
+
+fn spawn_parser<'scope>(
+    scope: &'scope std::thread::Scope<'scope, '_>,
+    text: &'scope str,
+    streaming: Option<Streaming>,
+) -> Result<Parser<'scope>, ParseError> {
+    std::thread::Builder::new()
+        .name("openapi-parser".into())
+        .stack_size(PARSER_STACK_BYTES)
+        .spawn_scoped(scope, move || {
+            STREAMING.set(streaming);
+            let parsed = parse_here(text);
+            // Closes the channel, so the caller's loop ends.
+            STREAMING.take();
+            parsed
+        })
+        .map_err(|e| ParseError {
+            line: None,
+            message: format!("no thread to parse it in: {e}"),
+        })
+}
+
+fn joined(parser: Parser) -> Result<Node, ParseError> {
+    parser.join().unwrap_or_else(|_| {
+        Err(ParseError {
+            line: None,
+            message: "the parser failed".into(),
+        })
+    })
+}
+
+/// Where a parser thread sends the path items it reads, when they are streamed.
+struct Streaming {
+    to: SyncSender<Vec<Entry>>,
+    rest: Rest,
+    batch: Vec<Entry>,
+}
+
+impl Streaming {
+    fn send(&mut self) {
+        let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(PATH_ITEMS_PER_BATCH));
+        // The caller stopped listening only if it failed: the rest is not needed.
+        let _ = self.to.send(batch);
+    }
+}
+
+thread_local! {
+    /// Set for the life of one parser thread by [`parse_streaming`]. A thread-local because
+    /// serde builds every nested value through `Deserialize`, which takes no arguments, and
+    /// `Spanned` (which gives the positions) has no seeded form.
+    static STREAMING: RefCell<Option<Streaming>> = const { RefCell::new(None) };
+}
+
+/// Sends a path item on when they are streamed; gives it back when they are not.
+fn stream_path_item(entry: Entry) -> Option<Entry> {
+    STREAMING.with_borrow_mut(|streaming| match streaming {
+        Some(streaming) => {
+            streaming.batch.push(entry);
+            if streaming.batch.len() >= PATH_ITEMS_PER_BATCH {
+                streaming.send();
+            }
+            None
+        }
+        None => Some(entry),
+    })
+}
+
+/// Sends on the path items not yet sent, at the end of `paths`.
+fn stream_the_rest() {
+    STREAMING.with_borrow_mut(|streaming| {
+        if let Some(streaming) = streaming
+            && !streaming.batch.is_empty()
+        {
+            streaming.send();
+        }
+    });
+}
+
+/// True on a parser thread that keeps nothing but the path items it streams.
+fn rest_skipped() -> bool {
+    STREAMING.with_borrow(|s| s.as_ref().is_some_and(|s| s.rest == Rest::Skipped))
 }
 
 /// Reads what comes before the line of a syntax error. Only the last node at each level
@@ -208,7 +320,7 @@ fn parse_here(text: &str) -> Result<Node, ParseError> {
     options.strict_booleans = true;
     // A repeated key is a mistake in the spec, not a reason to read nothing of it.
     options.duplicate_keys = DuplicateKeyPolicy::FirstWins;
-    match serde_saphyr::from_str_with_options::<Spanned<Raw<FIELD>>>(text, options) {
+    match serde_saphyr::from_str_with_options::<Spanned<Raw<ROOT>>>(text, options) {
         Ok(root) => Ok(node(root)),
         Err(err) => Err(ParseError {
             line: err.location().map(|l| l.line() as usize).filter(|l| *l > 0),
@@ -235,6 +347,10 @@ const NAMED: Context = 1;
 /// The object under a name (a response, a header, a path item): its own `description` is
 /// kept, since it says what the response means.
 const ITEM: Context = 2;
+/// The document itself: a field map whose `paths` may be streamed (see [`parse_streaming`]).
+const ROOT: Context = 3;
+/// The top-level `paths`: a named map whose entries may be streamed.
+const PATHS: Context = 4;
 
 /// A value being parsed in its context.
 struct Raw<const CTX: Context>(Value);
@@ -331,8 +447,13 @@ impl<'de, const CTX: Context> Visitor<'de> for RawVisitor<CTX> {
                 Scalar::Str(s) => &**s,
                 _ => "",
             };
-            let value = if CTX == NAMED {
+            let value = if CTX == NAMED || CTX == PATHS {
                 node(map.next_value::<Spanned<Raw<ITEM>>>()?)
+            } else if CTX == ROOT && name == "paths" {
+                node(map.next_value::<Spanned<Raw<PATHS>>>()?)
+            } else if CTX == ROOT && rest_skipped() {
+                map.next_value::<IgnoredAny>()?;
+                continue;
             } else if CTX == ITEM && name == "description" {
                 node(map.next_value::<Spanned<Raw<FIELD>>>()?)
             } else if LAYOUT.skipped.iter().any(|s| s == name) {
@@ -347,11 +468,20 @@ impl<'de, const CTX: Context> Visitor<'de> for RawVisitor<CTX> {
             } else {
                 node(map.next_value::<Spanned<Raw<FIELD>>>()?)
             };
-            entries.push(Entry {
+            let entry = Entry {
                 key,
                 key_pos,
                 value,
-            });
+            };
+            let kept = if CTX == PATHS {
+                stream_path_item(entry)
+            } else {
+                Some(entry)
+            };
+            entries.extend(kept);
+        }
+        if CTX == PATHS {
+            stream_the_rest();
         }
         Ok(Raw(Value::Map(entries.into_boxed_slice())))
     }
@@ -450,6 +580,45 @@ mod tests {
         let (c, _) = root.pointer("/a/c").expect("c");
         assert!(!b.partial && c.partial);
         assert!(parse_before(text, 1).is_none());
+    }
+
+    #[test]
+    fn streams_path_items_in_order_and_keeps_the_rest_or_not() {
+        let items: String = (0..300)
+            .map(|i| format!("  /p{i}:\n    get: {{responses: {{'200': {{}}}}}}\n"))
+            .collect();
+        let text =
+            format!("openapi: 3.0.0\npaths:\n{items}components:\n  responses: {{A: {{}}}}\n");
+        for rest in [Rest::Kept, Rest::Skipped] {
+            let mut routes = Vec::new();
+            let root = parse_streaming(&text, rest, |item| routes.push(item.key.text()))
+                .unwrap_or_else(|e| panic!("{}", e.message));
+            // More than two batches, each path item once and in order.
+            let expected: Vec<String> = (0..300).map(|i| format!("/p{i}")).collect();
+            assert_eq!(routes, expected);
+            assert!(root.get("paths").is_some_and(|p| p.entries().is_empty()));
+            let kept = rest == Rest::Kept;
+            assert_eq!(root.get("openapi").is_some(), kept);
+            assert_eq!(root.pointer("/components/responses/A").is_some(), kept);
+        }
+        // Not a map of path items, or no top-level `paths`: nothing is streamed.
+        for text in ["paths: null\n", "a:\n  paths:\n    /x: {}\n", "[1, 2]\n"] {
+            let mut streamed = 0;
+            let root = parse_streaming(text, Rest::Kept, |_| streamed += 1).expect("parsed");
+            assert_eq!(streamed, 0, "{text}");
+            assert_eq!(format!("{root:?}"), format!("{:?}", parsed(text)), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_syntax_error_after_streamed_items_is_still_an_error() {
+        let text = "paths:\n  /a: {get: {}}\n  /b: [\n";
+        let mut streamed = Vec::new();
+        let err = parse_streaming(text, Rest::Kept, |item| streamed.push(item.key.text()))
+            .expect_err("an error");
+        assert_eq!(err.line, parse(text).expect_err("an error").line);
+        // What is streamed before the error is complete; a batch not yet full is not sent.
+        assert!(streamed.iter().all(|route| route == "/a"), "{streamed:?}");
     }
 
     #[test]
