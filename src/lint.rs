@@ -10,7 +10,7 @@ use crate::rules::{
 };
 use crate::settings::{Resolver, Settings};
 use crate::suppress::Suppressions;
-use crate::usage::{Operation, RouteBinding, Usage};
+use crate::usage::{Made, Operation, RouteBinding, Usage};
 use crate::walk::{
     Checked, FolderSettings, Note, Purpose, SourceFile, WalkOptions, WalkOutput, walk, walk_for,
 };
@@ -296,6 +296,21 @@ struct Placer<'a> {
 }
 
 impl Placer<'_> {
+    /// Places a finding, unless a comment suppresses it on its line.
+    fn place_into(
+        &self,
+        rule: &'static RuleEntry,
+        finding: Finding,
+        status: Option<u32>,
+        suppressions: &mut Suppressions,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let line = self.lines.locate(finding.span.start).line;
+        if !suppressions.suppresses(&rule.meta.id, line) {
+            out.push(self.place(rule, finding, status));
+        }
+    }
+
     fn place(
         &self,
         rule: &'static RuleEntry,
@@ -357,10 +372,13 @@ fn check_file(
             &file.path,
             &text,
             &settings.outside_folders,
-            &mut |mut usage| {
-                seen = true;
-                crate::walk::tidy_usage(&mut usage);
-                run.usage(&usage, &mut suppressions, out);
+            &mut |made| match made {
+                Made::Usage(mut usage) => {
+                    seen = true;
+                    crate::walk::tidy_usage(&mut usage);
+                    run.usage(&usage, &mut suppressions, out);
+                }
+                Made::Operation(op) => run.operation(&op, &mut suppressions, out),
             },
         );
         file.facts = facts;
@@ -381,32 +399,27 @@ fn check_file(
             run.usage(usage, &mut suppressions, out)
         });
         file.facts.usages = own;
+        for op in &file.facts.operations {
+            run.operation(op, &mut suppressions, out);
+        }
     }
-    run.finish(&file.facts.operations, &mut suppressions, out);
+    run.finish(&mut suppressions, out);
     if let Some((at, why)) = &file.facts.partly_read
         && let Some(partly) = active.iter().find(|r| r.meta.id == PARTLY_CHECKED)
     {
         let at = (*at).min(text.len());
         let end = text[at..].find('\n').map_or(text.len(), |n| at + n);
-        let line = placer.lines.locate(at).line;
-        if !suppressions.suppresses(PARTLY_CHECKED, line) {
-            let finding = Finding::at(at..end, "only part of this file was checked")
-                .evidence(why.clone())
-                .help(
-                    "fix the syntax (a tab in YAML indentation is a common cause), then run again",
-                );
-            out.push(placer.place(partly, finding, None));
-        }
+        let finding = Finding::at(at..end, "only part of this file was checked")
+            .evidence(why.clone())
+            .help("fix the syntax (a tab in YAML indentation is a common cause), then run again");
+        placer.place_into(partly, finding, None, &mut suppressions, out);
     }
     if let Some(unused) = active.iter().find(|r| r.meta.id == UNUSED_SUPPRESSION) {
         for (span, message, fix) in suppressions.unused(&text, &enabled) {
-            let line = placer.lines.locate(span.start).line;
-            if !suppressions.suppresses(UNUSED_SUPPRESSION, line) {
-                let finding = Finding::at(span, message)
-                    .help("remove it, or name the rule that fires here")
-                    .fix(Some(fix));
-                out.push(placer.place(unused, finding, None));
-            }
+            let finding = Finding::at(span, message)
+                .help("remove it, or name the rule that fires here")
+                .fix(Some(fix));
+            placer.place_into(unused, finding, None, &mut suppressions, out);
         }
     }
 }
@@ -463,37 +476,36 @@ impl<'a> RuleRun<'a> {
                             .extend(usage.evidence.origin.iter().cloned().map(Text::from));
                         // Placed at once: a dense spec has a finding per response, and
                         // holding them all unplaced beside the placed ones doubles them.
-                        let line = self.placer.lines.locate(finding.span.start).line;
-                        if !suppressions.suppresses(&rule.meta.id, line) {
-                            out.push(self.placer.place(rule, finding, status));
-                        }
+                        self.placer
+                            .place_into(rule, finding, status, suppressions, out);
                     }
                 }
             }
         }
     }
 
-    /// The findings on shared definitions, then those on whole operations.
-    fn finish(
-        mut self,
-        operations: &[Operation],
+    /// The findings on a whole operation, placed at once (a spec streams its operations).
+    fn operation(
+        &mut self,
+        op: &Operation,
         suppressions: &mut Suppressions,
         out: &mut Vec<Diagnostic>,
     ) {
-        let mut placed: Vec<(&'static RuleEntry, Finding, Option<u32>)> =
-            std::mem::take(&mut self.shared).finish().collect();
-        for op in operations {
-            for rule in self.active {
-                self.findings.clear();
-                rule.rule.check_operation(op, &self.ctx, &mut self.findings);
-                placed.extend(self.findings.drain(..).map(|f| (*rule, f, None)));
+        for rule in self.active {
+            self.findings.clear();
+            rule.rule.check_operation(op, &self.ctx, &mut self.findings);
+            for finding in self.findings.drain(..) {
+                self.placer
+                    .place_into(rule, finding, None, suppressions, out);
             }
         }
-        for (rule, finding, status) in placed {
-            let line = self.placer.lines.locate(finding.span.start).line;
-            if !suppressions.suppresses(&rule.meta.id, line) {
-                out.push(self.placer.place(rule, finding, status));
-            }
+    }
+
+    /// The findings on shared definitions, once every usage is checked.
+    fn finish(mut self, suppressions: &mut Suppressions, out: &mut Vec<Diagnostic>) {
+        for (rule, finding, status) in std::mem::take(&mut self.shared).finish() {
+            self.placer
+                .place_into(rule, finding, status, suppressions, out);
         }
     }
 }

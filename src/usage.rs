@@ -526,6 +526,15 @@ pub struct Operation {
     pub incomplete: bool,
 }
 
+/// A fact handed on as soon as it is made, by a kind that streams (see
+/// `extract::extract_each`): a large file's usages and operations are never all held.
+// Each is handed on at once and never stored: boxing the usage would cost an allocation.
+#[allow(clippy::large_enum_variant)]
+pub enum Made {
+    Usage(Usage),
+    Operation(Operation),
+}
+
 /// Everything one file yields.
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct FileFacts {

@@ -5,7 +5,7 @@
 //! file that cannot be read in full yields what could be read, with a note naming the line.
 
 use crate::classify::SourceKind;
-use crate::usage::{FileFacts, Usage};
+use crate::usage::{FileFacts, Made};
 use reach::Reach;
 use regex::bytes::Regex;
 use std::path::{Path, PathBuf};
@@ -169,14 +169,14 @@ pub fn streams(kind: SourceKind) -> bool {
     kind == SourceKind::OpenApi
 }
 
-/// Like [`extract`], for a kind that [`streams`]: each usage goes to `sink` as it is made
-/// and the facts given back hold none, so a large file's usages are never all held.
+/// Like [`extract`], for a kind that [`streams`]: each usage and operation goes to `sink`
+/// as it is made and the facts given back hold none, so a large file's are never all held.
 pub fn extract_each(
     kind: SourceKind,
     path: &Path,
     source: &str,
     outside: &[PathBuf],
-    sink: &mut dyn FnMut(Usage),
+    sink: &mut dyn FnMut(Made),
 ) -> FileFacts {
     debug_assert!(streams(kind));
     let mut facts = openapi::extract_each(path, source, &Reach::of(path, outside), sink);

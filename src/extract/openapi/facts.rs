@@ -8,7 +8,7 @@ use super::layout::LAYOUT;
 use super::refs::{Broken, Docs, Hop};
 use super::tree::{self, Entry, Node, Pos, Rest, Scalar, Value};
 use crate::usage::{
-    Body, Code, FileFacts, Headers, Method, Operation, Resource, Shared, TextSource, Usage,
+    Body, Code, FileFacts, Headers, Made, Method, Operation, Resource, Shared, TextSource, Usage,
 };
 use std::sync::Arc;
 
@@ -52,9 +52,9 @@ struct Anchor {
 struct Collector<'a, 's> {
     docs: &'a Docs,
     dialect: Dialect,
-    /// Everything but the usages, which go to `sink` as they are made.
+    /// Everything but the usages and operations, which go to `sink` as they are made.
     facts: FileFacts,
-    sink: &'s mut dyn FnMut(Usage),
+    sink: &'s mut dyn FnMut(Made),
     /// True while reading `paths` (not webhooks): their operations are the API's own.
     in_paths: bool,
 }
@@ -67,10 +67,10 @@ pub enum PathItems<'t> {
     Streamed(&'t str),
 }
 
-/// Hands the usage of every response in the spec (document 0 of `docs`) to `sink` as it is
-/// made, and gives the rest of the facts (operations, notes); the usages are never all
-/// held at once.
-pub fn each(mut docs: Docs, path_items: PathItems, sink: &mut dyn FnMut(Usage)) -> FileFacts {
+/// Hands the usage of every response in the spec (document 0 of `docs`), and the summary
+/// of every operation, to `sink` as it is made, and gives the rest of the facts (notes);
+/// they are never all held at once.
+pub fn each(mut docs: Docs, path_items: PathItems, sink: &mut dyn FnMut(Made)) -> FileFacts {
     let root = &docs.get(0).root;
     let Some(dialect) = Dialect::of(root) else {
         return FileFacts::default();
@@ -254,10 +254,10 @@ impl<'a> Collector<'a, '_> {
             usage.evidence.origin = origin;
             // At once, so the next usage is made in the room given back.
             usage.shrink_to_fit();
-            (self.sink)(usage);
+            (self.sink)(Made::Usage(usage));
         }
         if self.in_paths && depth == 0 {
-            self.facts.operations.push(summary);
+            (self.sink)(Made::Operation(summary));
         }
         if depth < MAX_CALLBACK_DEPTH {
             self.callbacks(doc, op, anchor.as_ref(), depth);

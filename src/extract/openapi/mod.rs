@@ -14,7 +14,7 @@ mod refs;
 mod tree;
 
 use super::reach::Reach;
-use crate::usage::{FileFacts, Usage, line_start};
+use crate::usage::{FileFacts, Made, line_start};
 use facts::PathItems;
 use refs::{Docs, References};
 use std::path::Path;
@@ -24,18 +24,28 @@ use tree::Rest;
 pub const PREFILTER: &str = r"responses|\$ref";
 
 pub fn extract(path: &Path, src: &str, reach: &Reach) -> FileFacts {
-    let mut usages = Vec::new();
-    let mut facts = extract_each(path, src, reach, &mut |usage| usages.push(usage));
+    gathered(|sink| extract_each(path, src, reach, sink))
+}
+
+/// The facts of a read that hands usages and operations on, with them put back in.
+fn gathered(read: impl FnOnce(&mut dyn FnMut(Made)) -> FileFacts) -> FileFacts {
+    let (mut usages, mut operations) = (Vec::new(), Vec::new());
+    let mut facts = read(&mut |made| match made {
+        Made::Usage(usage) => usages.push(usage),
+        Made::Operation(operation) => operations.push(operation),
+    });
     facts.usages = usages;
+    facts.operations = operations;
     facts
 }
 
-/// Like [`extract`], but each usage goes to `sink` as it is made, not into the facts.
+/// Like [`extract`], but each usage and operation goes to `sink` as it is made, not into
+/// the facts.
 pub fn extract_each(
     path: &Path,
     src: &str,
     reach: &Reach,
-    sink: &mut dyn FnMut(Usage),
+    sink: &mut dyn FnMut(Made),
 ) -> FileFacts {
     match load(path, src, reach) {
         Ok((docs, path_items)) => facts::each(docs, path_items, sink),
@@ -68,7 +78,7 @@ fn read_up_to(
     src: &str,
     reach: &Reach,
     err: &tree::ParseError,
-    sink: &mut dyn FnMut(Usage),
+    sink: &mut dyn FnMut(Made),
 ) -> FileFacts {
     let partial = err.line.and_then(|line| tree::parse_before(src, line));
     let read = if partial.is_some() {
@@ -214,10 +224,7 @@ mod tests {
     fn read_whole(path: &Path, src: &str) -> FileFacts {
         let root = tree::parse(src).unwrap_or_else(|e| panic!("{}", e.message));
         let docs = Docs::load(path, root, &Reach::of(path, &[]), References::default());
-        let mut usages = Vec::new();
-        let mut facts = facts::each(docs, PathItems::InTree, &mut |u| usages.push(u));
-        facts.usages = usages;
-        facts
+        gathered(|sink| facts::each(docs, PathItems::InTree, sink))
     }
 
     #[test]
