@@ -5,11 +5,12 @@
 //! the place in this file that uses it, and its evidence names the definition.
 
 use super::layout::LAYOUT;
-use super::refs::{Broken, Docs, Hop};
-use super::tree::{self, Entry, Node, Pos, Rest, Scalar, Value};
+use super::refs::{Broken, Docs, Hop, refers};
+use super::tree::{Entry, Node, Pos, Scalar, Value};
 use crate::usage::{
     Body, Code, FileFacts, Headers, Made, Method, Operation, Resource, Shared, TextSource, Usage,
 };
+use std::collections::HashSet;
 use std::sync::Arc;
 
 /// Callbacks may hold callbacks; real specs nest one level.
@@ -60,11 +61,29 @@ struct Collector<'a, 's> {
 }
 
 /// Where the spec's path items are read from.
-pub enum PathItems<'t> {
-    /// The tree of the spec (document 0), which holds them.
-    InTree,
-    /// This text of the spec, parsed again: its tree holds an empty `paths`.
-    Streamed(&'t str),
+pub enum PathItems<'c> {
+    /// Kept while the spec was parsed (those not checked then); each is dropped once read.
+    Kept(Vec<Entry>),
+    /// The tree of the spec (document 0), less those checked while it was parsed (the
+    /// offsets of their keys).
+    InTree { checked: &'c HashSet<u32> },
+}
+
+/// Checks a path item at once, while the spec is still being read, when it needs nothing
+/// from the rest of it: the spec said it is OpenAPI 3 before its paths, and the item has no
+/// `$ref`. False, with nothing checked, for any other item.
+pub fn check_alone(
+    docs: &Docs,
+    openapi: bool,
+    entry: &Entry,
+    facts: &mut FileFacts,
+    sink: &mut dyn FnMut(Made),
+) -> bool {
+    if !openapi || refers(&entry.value) {
+        return false;
+    }
+    read_path_item(docs, Dialect::OpenApi3, true, entry, facts, sink);
+    true
 }
 
 /// Hands the usage of every response in the spec (document 0 of `docs`), and the summary
@@ -76,53 +95,56 @@ pub fn each(mut docs: Docs, path_items: PathItems, sink: &mut dyn FnMut(Made)) -
         return FileFacts::default();
     };
     let mut facts = FileFacts::default();
+    let (mut kept, checked) = match path_items {
+        PathItems::Kept(items) => (Some(items), None),
+        PathItems::InTree { checked } => (None, Some(checked)),
+    };
     for section in ["paths", "webhooks"] {
-        let streamed = match path_items {
-            PathItems::Streamed(text) if section == "paths" => Some(text),
-            _ => None,
-        };
-        let taken = match streamed {
+        let in_paths = section == "paths";
+        let kept = kept.take().filter(|_| in_paths);
+        let taken = match kept {
             Some(_) => None,
             None => docs.take_section(section),
         };
         let docs = &docs;
-        let mut read = |facts: &mut FileFacts, entry: &Entry| {
-            let mut collector = Collector {
-                docs,
-                dialect,
-                facts: std::mem::take(facts),
-                sink: &mut *sink,
-                in_paths: section == "paths",
-            };
-            collector.path_entry(entry);
-            *facts = collector.facts;
-        };
-        match (streamed, taken) {
-            (Some(text), _) => {
-                let parsed =
-                    tree::parse_streaming(text, Rest::Skipped, |item| read(&mut facts, &item));
-                if let Err(err) = parsed {
-                    // The same text parsed once already: not seen, but never a panic.
-                    let note = format!("the paths were not all read: {}", err.message);
-                    facts.notes.push(note);
-                }
-            }
+        let unchecked =
+            |entry: &Entry| !in_paths || checked.is_none_or(|c| !c.contains(&entry.key_pos.start));
+        let mut read =
+            |entry: &Entry| read_path_item(docs, dialect, in_paths, entry, &mut facts, sink);
+        match kept.or(taken) {
             // Each path item is dropped once read: a large spec's tree and its usages are
             // never both whole.
-            (None, Some(items)) => {
-                for item in items {
-                    read(&mut facts, &item);
-                }
-            }
-            (None, None) => {
+            Some(items) => items
+                .into_iter()
+                .filter(|e| unchecked(e))
+                .for_each(|e| read(&e)),
+            None => {
                 let items = docs.get(0).root.get(section).map_or(&[][..], Node::entries);
-                for item in items {
-                    read(&mut facts, item);
-                }
+                items.iter().filter(|e| unchecked(e)).for_each(read);
             }
         }
     }
     facts
+}
+
+/// The usages and operations of one path (or webhook) item.
+fn read_path_item(
+    docs: &Docs,
+    dialect: Dialect,
+    in_paths: bool,
+    entry: &Entry,
+    facts: &mut FileFacts,
+    sink: &mut dyn FnMut(Made),
+) {
+    let mut collector = Collector {
+        docs,
+        dialect,
+        facts: std::mem::take(facts),
+        sink,
+        in_paths,
+    };
+    collector.path_entry(entry);
+    *facts = collector.facts;
 }
 
 impl<'a> Collector<'a, '_> {

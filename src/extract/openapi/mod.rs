@@ -17,8 +17,9 @@ use super::reach::Reach;
 use crate::usage::{FileFacts, Made, line_start};
 use facts::PathItems;
 use refs::{Docs, References};
+use std::collections::HashSet;
 use std::path::Path;
-use tree::Rest;
+use tree::Node;
 
 /// A spec without a response or a reference documents no status.
 pub const PREFILTER: &str = r"responses|\$ref";
@@ -47,29 +48,38 @@ pub fn extract_each(
     reach: &Reach,
     sink: &mut dyn FnMut(Made),
 ) -> FileFacts {
-    match load(path, src, reach) {
+    // Path items that need nothing from the rest of the spec are checked as they are read
+    // and dropped, so a large spec's tree is never whole; the others are kept, with what
+    // they refer to, until the files it refers to are loaded.
+    let alone = Docs::load(path, Node::empty(), reach, References::default());
+    let mut early = FileFacts::default();
+    let mut checked = HashSet::new();
+    let (mut kept, mut in_kept) = (Vec::new(), References::default());
+    let outline = tree::parse_streaming(src, |batch| {
+        for item in batch.items {
+            if facts::check_alone(&alone, batch.openapi_before, &item, &mut early, sink) {
+                checked.insert(item.key_pos.start);
+            } else {
+                in_kept.add_entry(&item, true);
+                kept.push(item);
+            }
+        }
+    });
+    let read = outline.and_then(|root| {
+        let mut docs = Docs::load(path, root, reach, in_kept);
+        if !docs.may_point_into("paths") {
+            return Ok((docs, PathItems::Kept(kept)));
+        }
+        // A `$ref` may name a path item: they must all be there at once.
+        docs.replace_spec(tree::parse(src)?);
+        Ok((docs, PathItems::InTree { checked: &checked }))
+    });
+    let mut facts = match read {
         Ok((docs, path_items)) => facts::each(docs, path_items, sink),
-        Err(err) => read_up_to(path, src, reach, &err, sink),
-    }
-}
-
-/// Reads the spec without its path items (what they refer to is noted as they go by), so
-/// that the files it refers to can be loaded, and says where the path items are to be read
-/// from: once more from the text, one at a time, so that a large spec's tree is never
-/// whole; or, when a `$ref` may name one, from the whole tree.
-fn load<'t>(
-    path: &Path,
-    src: &'t str,
-    reach: &Reach,
-) -> Result<(Docs, PathItems<'t>), tree::ParseError> {
-    let mut in_paths = References::default();
-    let outline = tree::parse_streaming(src, Rest::Kept, |item| in_paths.add_entry(&item, true))?;
-    let mut docs = Docs::load(path, outline, reach, in_paths);
-    if !docs.may_point_into("paths") {
-        return Ok((docs, PathItems::Streamed(src)));
-    }
-    docs.replace_spec(tree::parse(src)?);
-    Ok((docs, PathItems::InTree))
+        Err(err) => read_up_to(path, src, reach, &err, &checked, sink),
+    };
+    facts.notes.extend(early.notes);
+    facts
 }
 
 /// A spec with a syntax error: what comes before the line of the error is read, whole.
@@ -78,6 +88,7 @@ fn read_up_to(
     src: &str,
     reach: &Reach,
     err: &tree::ParseError,
+    checked: &HashSet<u32>,
     sink: &mut dyn FnMut(Made),
 ) -> FileFacts {
     let partial = err.line.and_then(|line| tree::parse_before(src, line));
@@ -101,7 +112,7 @@ fn read_up_to(
         };
     };
     let docs = Docs::load(path, root, reach, References::default());
-    let mut facts = facts::each(docs, PathItems::InTree, sink);
+    let mut facts = facts::each(docs, PathItems::InTree { checked }, sink);
     facts.notes.insert(0, note);
     facts.partly_read = stopped;
     facts
@@ -224,7 +235,8 @@ mod tests {
     fn read_whole(path: &Path, src: &str) -> FileFacts {
         let root = tree::parse(src).unwrap_or_else(|e| panic!("{}", e.message));
         let docs = Docs::load(path, root, &Reach::of(path, &[]), References::default());
-        gathered(|sink| facts::each(docs, PathItems::InTree, sink))
+        let checked = HashSet::new();
+        gathered(|sink| facts::each(docs, PathItems::InTree { checked: &checked }, sink))
     }
 
     #[test]
@@ -242,22 +254,64 @@ mod tests {
                 }
             }
         }
-        let mut streamed = 0;
+        // Path items checked as they are read come out before those kept for later.
+        let sorted = |mut facts: FileFacts| {
+            facts
+                .usages
+                .sort_by_key(|u| (u.span.start, u.spelled.clone()));
+            facts
+                .operations
+                .sort_by_key(|o| (o.span.start, format!("{:?}", o.method)));
+            format!("{facts:?}")
+        };
+        let (mut alone, mut kept, mut whole) = (0, 0, 0);
         for path in &specs {
             let text = std::fs::read_to_string(path).expect("fixture");
-            let whole = read_whole(path, &text);
             assert_eq!(
-                format!("{:?}", extract(path, &text)),
-                format!("{whole:?}"),
+                sorted(extract(path, &text)),
+                sorted(read_whole(path, &text)),
                 "{}",
                 path.display()
             );
-            let (_, path_items) = load(path, &text, &Reach::of(path, &[])).expect("parsed");
-            streamed += usize::from(matches!(path_items, PathItems::Streamed(_)));
+            let root = tree::parse(&text).expect("parsed");
+            let openapi = root.get("openapi").is_some();
+            for item in root.get("paths").map_or(&[][..], Node::entries) {
+                match openapi && !refs::refers(&item.value) {
+                    true => alone += 1,
+                    false => kept += 1,
+                }
+            }
+            let docs = Docs::load(path, root, &Reach::of(path, &[]), References::default());
+            whole += usize::from(docs.may_point_into("paths"));
         }
-        // Both ways are taken: most specs stream, and split ones are read whole.
-        let all = specs.len();
-        assert!(streamed > all / 2 && streamed < all, "{streamed} of {all}");
+        // Every way is taken: items checked alone, items kept, and specs read whole.
+        assert!(alone > 0 && kept > 0 && whole > 0, "{alone} {kept} {whole}");
+    }
+
+    #[test]
+    fn path_items_without_references_are_checked_as_they_are_read() {
+        let text = "openapi: 3.0.0\npaths:\n  /later:\n    get:\n      responses:\n        '404': {$ref: '#/components/responses/Gone'}\n  /now:\n    get:\n      responses:\n        '200': {description: ok}\ncomponents:\n  responses:\n    Gone: {description: gone}\n";
+        let mut made = Vec::new();
+        extract_each(
+            Path::new("api.yaml"),
+            text,
+            &Reach::of(Path::new("api.yaml"), &[]),
+            &mut |m| {
+                made.push(match m {
+                    Made::Usage(u) => u.spelled,
+                    Made::Operation(o) => format!("operation {}", o.route),
+                })
+            },
+        );
+        assert_eq!(
+            made,
+            [
+                "response \"200\" of GET /now",
+                "operation /now",
+                "response \"404\" of GET /later",
+                "operation /later",
+            ]
+        );
     }
 
     #[test]

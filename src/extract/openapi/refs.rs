@@ -350,6 +350,26 @@ impl Docs {
     }
 }
 
+/// True when a `$ref` is written anywhere under `node`.
+pub fn refers(node: &Node) -> bool {
+    let mut stack = vec![node];
+    while let Some(node) = stack.pop() {
+        match &node.value {
+            Value::Map(entries) => {
+                for e in entries {
+                    if matches!(&e.key, Scalar::Str(k) if &**k == "$ref") {
+                        return true;
+                    }
+                    stack.push(&e.value);
+                }
+            }
+            Value::Seq(items) => stack.extend(items.iter()),
+            Value::Scalar(_) | Value::Skipped => {}
+        }
+    }
+    false
+}
+
 /// Splits `file#/pointer` into the file (None for the same document) and the decoded
 /// pointer. Remote and non-pointer references are refused with the reason.
 fn split_reference(reference: &str) -> Result<(Option<String>, String), String> {

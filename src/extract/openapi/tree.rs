@@ -86,6 +86,15 @@ pub struct Entry {
 }
 
 impl Node {
+    /// A document with nothing in it.
+    pub fn empty() -> Node {
+        Node {
+            pos: Pos::default(),
+            value: Value::Map(Box::new([])),
+            partial: false,
+        }
+    }
+
     pub fn entries(&self) -> &[Entry] {
         match &self.value {
             Value::Map(entries) => entries,
@@ -159,38 +168,33 @@ pub fn parse(text: &str) -> Result<Node, ParseError> {
     on_parser_thread(text, None)
 }
 
-/// What [`parse_streaming`] keeps of the document besides its path items.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Rest {
-    Kept,
-    Skipped,
-}
-
 /// Path items go to the caller in batches, since handing each over on its own costs more
 /// (the two threads waking each other) than reading it. At most three batches are held at
 /// once: one being filled, one waiting and one being read.
 const PATH_ITEMS_PER_BATCH: usize = 128;
 
+/// Path items as they are read, with what the document said of itself before them.
+pub struct Batch {
+    pub items: Vec<Entry>,
+    /// A top-level `openapi` key came before them: the spec is OpenAPI 3.
+    pub openapi_before: bool,
+}
+
 /// Parses a document, handing each entry of its top-level `paths` to `each` as soon as it
-/// is read instead of keeping it: the tree comes back with `paths` empty (and with nothing
-/// else in it under [`Rest::Skipped`]). A large spec is mostly path items, so its tree is
-/// never whole. `each` runs on the calling thread while the parser reads on.
-pub fn parse_streaming(
-    text: &str,
-    rest: Rest,
-    mut each: impl FnMut(Entry),
-) -> Result<Node, ParseError> {
+/// is read instead of keeping it: the tree comes back with `paths` empty. `each` runs on
+/// the calling thread while the parser reads on, and may keep what it is given.
+pub fn parse_streaming(text: &str, mut each: impl FnMut(Batch)) -> Result<Node, ParseError> {
     let (to, from) = sync_channel(1);
     let streaming = Streaming {
         to,
-        rest,
         batch: Vec::new(),
+        openapi_seen: false,
     };
     std::thread::scope(|scope| {
         let parser = spawn_parser(scope, text, Some(streaming))?;
         // Ends when the parser is done and has dropped its end of the channel.
         for batch in from {
-            batch.into_iter().for_each(&mut each);
+            each(batch);
         }
         joined(parser)
     })
@@ -234,14 +238,18 @@ fn joined(parser: Parser) -> Result<Node, ParseError> {
 
 /// Where a parser thread sends the path items it reads, when they are streamed.
 struct Streaming {
-    to: SyncSender<Vec<Entry>>,
-    rest: Rest,
+    to: SyncSender<Batch>,
     batch: Vec<Entry>,
+    openapi_seen: bool,
 }
 
 impl Streaming {
     fn send(&mut self) {
-        let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(PATH_ITEMS_PER_BATCH));
+        let items = std::mem::replace(&mut self.batch, Vec::with_capacity(PATH_ITEMS_PER_BATCH));
+        let batch = Batch {
+            items,
+            openapi_before: self.openapi_seen,
+        };
         // The caller stopped listening only if it failed: the rest is not needed.
         let _ = self.to.send(batch);
     }
@@ -279,9 +287,13 @@ fn stream_the_rest() {
     });
 }
 
-/// True on a parser thread that keeps nothing but the path items it streams.
-fn rest_skipped() -> bool {
-    STREAMING.with_borrow(|s| s.as_ref().is_some_and(|s| s.rest == Rest::Skipped))
+/// Notes that the document has a top-level `openapi` key.
+fn openapi_seen() {
+    STREAMING.with_borrow_mut(|streaming| {
+        if let Some(streaming) = streaming {
+            streaming.openapi_seen = true;
+        }
+    });
 }
 
 /// Reads what comes before the line of a syntax error. Only the last node at each level
@@ -451,9 +463,6 @@ impl<'de, const CTX: Context> Visitor<'de> for RawVisitor<CTX> {
                 node(map.next_value::<Spanned<Raw<ITEM>>>()?)
             } else if CTX == ROOT && name == "paths" {
                 node(map.next_value::<Spanned<Raw<PATHS>>>()?)
-            } else if CTX == ROOT && rest_skipped() {
-                map.next_value::<IgnoredAny>()?;
-                continue;
             } else if CTX == ITEM && name == "description" {
                 node(map.next_value::<Spanned<Raw<FIELD>>>()?)
             } else if LAYOUT.skipped.iter().any(|s| s == name) {
@@ -468,6 +477,9 @@ impl<'de, const CTX: Context> Visitor<'de> for RawVisitor<CTX> {
             } else {
                 node(map.next_value::<Spanned<Raw<FIELD>>>()?)
             };
+            if CTX == ROOT && name == "openapi" {
+                openapi_seen();
+            }
             let entry = Entry {
                 key,
                 key_pos,
@@ -583,39 +595,57 @@ mod tests {
     }
 
     #[test]
-    fn streams_path_items_in_order_and_keeps_the_rest_or_not() {
+    fn streams_path_items_in_order_and_keeps_the_rest() {
         let items: String = (0..300)
             .map(|i| format!("  /p{i}:\n    get: {{responses: {{'200': {{}}}}}}\n"))
             .collect();
-        let text =
-            format!("openapi: 3.0.0\npaths:\n{items}components:\n  responses: {{A: {{}}}}\n");
-        for rest in [Rest::Kept, Rest::Skipped] {
-            let mut routes = Vec::new();
-            let root = parse_streaming(&text, rest, |item| routes.push(item.key.text()))
-                .unwrap_or_else(|e| panic!("{}", e.message));
+        for head in ["openapi: 3.0.0\n", "swagger: '2.0'\n", ""] {
+            let text = format!("{head}paths:\n{items}components:\n  responses: {{A: {{}}}}\n");
+            let (mut routes, mut openapi) = (Vec::new(), Vec::new());
+            let root = parse_streaming(&text, |batch| {
+                openapi.push(batch.openapi_before);
+                routes.extend(batch.items.iter().map(|item| item.key.text()));
+            })
+            .unwrap_or_else(|e| panic!("{}", e.message));
             // More than two batches, each path item once and in order.
             let expected: Vec<String> = (0..300).map(|i| format!("/p{i}")).collect();
             assert_eq!(routes, expected);
+            assert_eq!(openapi.len(), 3);
+            assert!(
+                openapi.iter().all(|o| *o == head.starts_with("openapi")),
+                "{head}"
+            );
             assert!(root.get("paths").is_some_and(|p| p.entries().is_empty()));
-            let kept = rest == Rest::Kept;
-            assert_eq!(root.get("openapi").is_some(), kept);
-            assert_eq!(root.pointer("/components/responses/A").is_some(), kept);
+            assert!(root.pointer("/components/responses/A").is_some());
         }
         // Not a map of path items, or no top-level `paths`: nothing is streamed.
         for text in ["paths: null\n", "a:\n  paths:\n    /x: {}\n", "[1, 2]\n"] {
             let mut streamed = 0;
-            let root = parse_streaming(text, Rest::Kept, |_| streamed += 1).expect("parsed");
+            let root = parse_streaming(text, |b| streamed += b.items.len()).expect("parsed");
             assert_eq!(streamed, 0, "{text}");
             assert_eq!(format!("{root:?}"), format!("{:?}", parsed(text)), "{text}");
         }
     }
 
     #[test]
+    fn a_repeated_paths_key_streams_only_the_first() {
+        let text = "paths:\n  /a: {}\npaths:\n  /b: {}\n";
+        let mut routes = Vec::new();
+        parse_streaming(text, |b| {
+            routes.extend(b.items.iter().map(|i| i.key.text()))
+        })
+        .expect("parsed");
+        assert_eq!(routes, ["/a"]);
+    }
+
+    #[test]
     fn a_syntax_error_after_streamed_items_is_still_an_error() {
         let text = "paths:\n  /a: {get: {}}\n  /b: [\n";
         let mut streamed = Vec::new();
-        let err = parse_streaming(text, Rest::Kept, |item| streamed.push(item.key.text()))
-            .expect_err("an error");
+        let err = parse_streaming(text, |b| {
+            streamed.extend(b.items.iter().map(|i| i.key.text()))
+        })
+        .expect_err("an error");
         assert_eq!(err.line, parse(text).expect_err("an error").line);
         // What is streamed before the error is complete; a batch not yet full is not sent.
         assert!(streamed.iter().all(|route| route == "/a"), "{streamed:?}");
