@@ -66,7 +66,7 @@ pub fn line_of(text: &str, offset: usize) -> usize {
 pub struct Lines<'a> {
     text: &'a str,
     /// 32 bits each, sized exactly: a large file has hundreds of thousands of lines, and
-    /// no file read is over 4 GiB (the walker reads none over 8 MiB).
+    /// no file read is over 4 GiB (the walker reads none over 32 MiB).
     starts: Vec<u32>,
     /// Characters before each block of `BLOCK` bytes, so a column on a long line (a
     /// minified file is one line) is counted from the nearest block, not the line start.

@@ -16,7 +16,8 @@ use std::fmt;
 use std::sync::mpsc::{SyncSender, sync_channel};
 
 /// Where a node is: its byte range and its 1-based line. 32 bits each: the walker reads
-/// no file over 8 MiB, and a large spec has hundreds of thousands of positions.
+/// no file over 32 MiB (`walk::MAX_FILE_BYTES`), and a large spec has hundreds of
+/// thousands of positions.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Pos {
     pub start: u32,
@@ -157,7 +158,8 @@ pub struct ParseError {
 
 /// Deeper nesting than this is refused; real specs stay far below.
 const MAX_DEPTH: usize = 128;
-/// Parser events and nodes: generous for the largest file the walker reads (8 MiB).
+/// Parser events and nodes: generous for the largest file the walker reads (32 MiB; at most
+/// one event for every two bytes, as in `[0,0,0]`).
 const MAX_EVENTS: usize = 32_000_000;
 /// The parser recurses once per level of nesting, with large frames in debug builds
 /// (about 60 KiB a level; 8 KiB in release): it gets a stack that MAX_DEPTH cannot overflow.
