@@ -10,6 +10,8 @@ pub struct Layout {
     pub operations: Vec<String>,
     /// Maps whose keys are names, not fields.
     pub named_maps: Vec<String>,
+    /// Fields whose lists are read; every other list is skipped while parsing.
+    pub lists: Vec<String>,
     /// Fields never read, skipped while parsing.
     pub skipped: Vec<String>,
 }

@@ -365,6 +365,8 @@ const ITEM: Context = 2;
 const ROOT: Context = 3;
 /// The top-level `paths`: a named map whose entries may be streamed.
 const PATHS: Context = 4;
+/// A field whose list is read (`produces`); any other list is skipped.
+const LIST: Context = 5;
 
 /// A value being parsed in its context.
 struct Raw<const CTX: Context>(Value);
@@ -439,6 +441,10 @@ impl<'de, const CTX: Context> Visitor<'de> for RawVisitor<CTX> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        if CTX != LIST {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            return Ok(Raw(Value::Skipped));
+        }
         let mut items = Vec::new();
         while let Some(item) = seq.next_element::<Spanned<Raw<FIELD>>>()? {
             items.push(node(item));
@@ -476,6 +482,8 @@ impl<'de, const CTX: Context> Visitor<'de> for RawVisitor<CTX> {
                 }
             } else if LAYOUT.named_maps.iter().any(|s| s == name) {
                 node(map.next_value::<Spanned<Raw<NAMED>>>()?)
+            } else if LAYOUT.lists.iter().any(|s| s == name) {
+                node(map.next_value::<Spanned<Raw<LIST>>>()?)
             } else {
                 node(map.next_value::<Spanned<Raw<FIELD>>>()?)
             };
@@ -654,10 +662,20 @@ mod tests {
     }
 
     #[test]
+    fn keeps_only_the_lists_it_reads() {
+        let root = parsed("produces: [a, b]\nx: [1, 2, [3]]\nops:\n  - {get: {}}\n");
+        let kept = |p: &str| root.pointer(p).map(|(n, _)| &n.value);
+        assert!(matches!(kept("/produces"), Some(Value::Seq(items)) if items.len() == 2));
+        assert!(matches!(kept("/x"), Some(Value::Skipped)));
+        assert!(matches!(kept("/ops"), Some(Value::Skipped)));
+        assert!(matches!(parsed("[1, 2]\n").value, Value::Skipped));
+    }
+
+    #[test]
     fn resolves_pointers_with_escapes_and_indices() {
-        let root = parsed("a:\n  b/c:\n    - x\n    - y\n  t~n: 1\n");
+        let root = parsed("a:\n  b/c:\n    produces:\n      - x\n      - y\n  t~n: 1\n");
         assert_eq!(
-            root.pointer("/a/b~1c/1")
+            root.pointer("/a/b~1c/produces/1")
                 .map(|(n, _)| n)
                 .and_then(Node::str),
             Some("y")
