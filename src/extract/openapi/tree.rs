@@ -167,7 +167,7 @@ const PARSER_STACK_BYTES: usize = 16 * 1024 * 1024;
 
 /// Parses a YAML or JSON document.
 pub fn parse(text: &str) -> Result<Node, ParseError> {
-    on_parser_thread(text, None)
+    std::thread::scope(|scope| joined(spawn_parser(scope, text, None)?))
 }
 
 /// Path items go to the caller in batches, since handing each over on its own costs more
@@ -200,10 +200,6 @@ pub fn parse_streaming(text: &str, mut each: impl FnMut(Batch)) -> Result<Node, 
         }
         joined(parser)
     })
-}
-
-fn on_parser_thread(text: &str, streaming: Option<Streaming>) -> Result<Node, ParseError> {
-    std::thread::scope(|scope| joined(spawn_parser(scope, text, streaming)?))
 }
 
 type Parser<'scope> = std::thread::ScopedJoinHandle<'scope, Result<Node, ParseError>>;
